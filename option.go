@@ -49,8 +49,8 @@ type config struct {
 // for code (a debugger, a pretty-printer) that reaches it despite the pointer.
 type secret struct{ v string }
 
-func (*secret) String() string         { return "[redacted]" }
-func (*secret) GoString() string       { return "[redacted]" }
+func (*secret) String() string               { return "[redacted]" }
+func (*secret) GoString() string             { return "[redacted]" }
 func (s *secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, "[redacted]") }
 
 func defaultConfig() config {
