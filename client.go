@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -37,9 +38,10 @@ const Version = "0.1.0"
 // Client calls the Skyvern API. Create one with NewClient and share it: it is
 // safe for concurrent use, and its methods never modify their arguments.
 type Client struct {
-	cfg config
-	hc  *http.Client // cfg.httpClient (or the default) with our timeout and redirect rule
-	ua  string
+	cfg    config
+	rc     *retryablehttp.Client // retries around cfg.httpClient, with our timeout and redirect rule
+	uaHdr  []string              // the User-Agent header value
+	keyHdr []string              // the x-api-key header value
 }
 
 // NewClient returns a Client configured by opts.
@@ -60,7 +62,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.key.v == "" {
 		return nil, ErrNoAPIKey
 	}
-	return &Client{cfg: cfg, hc: newHTTPClient(&cfg), ua: userAgent(&cfg)}, nil
+	return &Client{cfg: cfg, rc: newEngine(&cfg), uaHdr: []string{userAgent(&cfg)}, keyHdr: []string{cfg.key.v}}, nil
 }
 
 func (c *config) apply(opts []Option) error {
@@ -75,11 +77,12 @@ func (c *config) apply(opts []Option) error {
 	return nil
 }
 
-// String describes the client without its API key.
-func (c *Client) String() string { return "skyvern.Client{" + c.cfg.baseURL + "}" }
+// String describes the client by its base URL, without its API key.
+func (c Client) String() string { return "skyvern.Client{" + c.cfg.baseURL + "}" }
 
-// GoString is like String, so that %#v cannot print the API key either.
-func (c *Client) GoString() string { return c.String() }
+// Format prints String for every verb (%v, %+v, %#v, %s, ...), so that no
+// way of printing a Client shows its API key.
+func (c Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
 
 // BaseURL returns the base URL the client sends requests to.
 func (c *Client) BaseURL() string { return c.cfg.baseURL }
@@ -156,10 +159,37 @@ type endpoint struct {
 	creates bool
 }
 
-// attempt tracks the attempts of one call; the retry hooks run on the
+// newEngine returns the retrying HTTP machinery for one configuration.
+// Its hooks are shared by all calls and find each call's state in the
+// request's context, so a call allocates no closures.
+func newEngine(cfg *config) *retryablehttp.Client {
+	maxRetryAfter := cfg.maxRetryAfter
+	return &retryablehttp.Client{
+		HTTPClient:   newHTTPClient(cfg),
+		RetryWaitMin: cfg.retryWaitMin,
+		RetryWaitMax: cfg.retryWaitMax,
+		// Each call's own limit is enforced by checkRetry.
+		RetryMax:       math.MaxInt32,
+		RequestLogHook: startAttempt,
+		CheckRetry:     checkRetry,
+		Backoff: func(minWait, maxWait time.Duration, i int, resp *http.Response) time.Duration {
+			return backoff(minWait, maxWait, maxRetryAfter, i, resp, time.Now())
+		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		// Logger is nil: retryablehttp's default logger writes to stderr.
+	}
+}
+
+// call is the state of one API call. It is also the context of its
+// request, so the engine's hooks can find it; the retry hooks run on the
 // calling goroutine, the trace hooks possibly on the transport's.
-type attempt struct {
-	n        int
+type call struct {
+	context.Context
+	e          *endpoint
+	logger     *slog.Logger
+	maxRetries int
+
+	n        int // attempts started
 	start    time.Time
 	getConn  atomic.Bool // the transport started looking for a connection
 	gotConn  atomic.Bool // ... and got one, so the request may have been written
@@ -168,29 +198,94 @@ type attempt struct {
 	logged   int
 }
 
+type callKey struct{}
+
+// Value makes the call findable from any context derived from it.
+func (c *call) Value(key any) any {
+	if key == (callKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func callFrom(ctx context.Context) *call {
+	if c, ok := ctx.(*call); ok {
+		return c
+	}
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+func (c *call) fail(err error, mayExist bool) error {
+	return &RequestError{Method: c.e.method, Path: c.e.path, Attempts: c.n, Err: err, mayExist: mayExist}
+}
+
+// startAttempt runs before each attempt.
+func startAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
+	if c := callFrom(req.Context()); c != nil {
+		c.n = i + 1
+		c.start = time.Now()
+		c.getConn.Store(false)
+		c.gotConn.Store(false)
+		c.bodyRead = false
+	}
+}
+
+// readResponse reads the body of the response retryablehttp settled on,
+// inside its loop, so that a connection lost while reading a read's body
+// is retried like any other connection error.
+func readResponse(resp *http.Response) error {
+	c := callFrom(resp.Request.Context())
+	body, err := readBody(resp)
+	if c != nil {
+		c.body, c.bodyRead = body, true
+	}
+	return err
+}
+
+// checkRetry decides after each attempt whether to try again.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	c := callFrom(ctx)
+	if c == nil {
+		return false, nil
+	}
+	retry := c.n <= c.maxRetries && shouldRetry(c, resp, err)
+	if ctx.Err() != nil {
+		retry = false
+	}
+	c.log(resp, err, retry)
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	return retry, nil
+}
+
+var (
+	hdrJSON = []string{"application/json"}
+)
+
 // do sends the request described by e, with retries, and decodes a 2xx
 // response body into out (unless out is nil).
 func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
-	cfg, hc, ua := &c.cfg, c.hc, c.ua
+	cfg, rc, uaHdr, keyHdr := &c.cfg, c.rc, c.uaHdr, c.keyHdr
 	if len(opts) > 0 {
 		cc := c.cfg.clone()
 		if err := cc.apply(opts); err != nil {
 			return err
 		}
-		cfg, ua = &cc, userAgent(&cc)
-		if cc.httpClient != c.cfg.httpClient || cc.timeout != c.cfg.timeout {
-			hc = newHTTPClient(&cc)
+		cfg, uaHdr, keyHdr = &cc, []string{userAgent(&cc)}, []string{cc.key.v}
+		if cc.httpClient != c.cfg.httpClient || cc.timeout != c.cfg.timeout ||
+			cc.retryWaitMin != c.cfg.retryWaitMin || cc.retryWaitMax != c.cfg.retryWaitMax {
+			rc = newEngine(&cc)
 		}
 	}
-	reqErr := func(attempts int, err error, mayExist bool) error {
-		return &RequestError{Method: e.method, Path: e.path, Attempts: attempts, Err: err, mayExist: mayExist}
-	}
+	st := &call{Context: ctx, e: &e, logger: cfg.logger, maxRetries: cfg.maxRetries}
 
 	target := cfg.baseURL + e.path
 	if e.query != nil {
 		v, err := query.Values(e.query)
 		if err != nil {
-			return reqErr(0, fmt.Errorf("encoding query: %w", err), false)
+			return st.fail(fmt.Errorf("encoding query: %w", err), false)
 		}
 		if q := v.Encode(); q != "" {
 			target += "?" + q
@@ -200,26 +295,25 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if e.body != nil {
 		b, err := json.Marshal(e.body)
 		if err != nil {
-			return reqErr(0, fmt.Errorf("encoding request body: %w", err), false)
+			return st.fail(fmt.Errorf("encoding request body: %w", err), false)
 		}
 		body = b
 	}
-
-	a := &attempt{}
 	if e.creates {
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GetConn: func(string) { a.getConn.Store(true) },
-			GotConn: func(httptrace.GotConnInfo) { a.gotConn.Store(true) },
+		st.Context = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GetConn: func(string) { st.getConn.Store(true) },
+			GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
 		})
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, e.method, target, body)
+	req, err := retryablehttp.NewRequestWithContext(st, e.method, target, body)
 	if err != nil {
-		return reqErr(0, err, false)
+		return st.fail(err, false)
 	}
+	// Header slices are shared, read-only, between requests.
 	h := req.Header
-	h["Accept"] = []string{"application/json"}
+	h["Accept"] = hdrJSON
 	if body != nil {
-		h["Content-Type"] = []string{"application/json"}
+		h["Content-Type"] = hdrJSON
 	}
 	for k, v := range cfg.headers {
 		h[k] = v
@@ -227,66 +321,33 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	for k, v := range e.header {
 		h[k] = v
 	}
-	h["User-Agent"] = []string{ua}
-	h["X-Api-Key"] = []string{cfg.key.v}
+	h["User-Agent"] = uaHdr
+	h["X-Api-Key"] = keyHdr
+	req.SetResponseHandler(readResponse)
 
-	req.SetResponseHandler(func(resp *http.Response) error {
-		var rerr error
-		a.bodyRead = true
-		a.body, rerr = readBody(resp)
-		return rerr
-	})
-	rc := &retryablehttp.Client{
-		HTTPClient:   hc,
-		RetryWaitMin: cfg.retryWaitMin,
-		RetryWaitMax: cfg.retryWaitMax,
-		RetryMax:     cfg.maxRetries,
-		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
-			a.n = i + 1
-			a.start = time.Now()
-			a.getConn.Store(false)
-			a.gotConn.Store(false)
-			a.bodyRead = false
-		},
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			retry := c.shouldRetry(e.creates, a, resp, err)
-			if ctx.Err() != nil {
-				retry = false
-			}
-			c.logAttempt(ctx, cfg, e, a, resp, err, retry)
-			if ctx.Err() != nil {
-				return false, ctx.Err()
-			}
-			return retry, nil
-		},
-		Backoff: func(minWait, maxWait time.Duration, i int, resp *http.Response) time.Duration {
-			return backoff(minWait, maxWait, cfg.maxRetryAfter, i, resp, time.Now())
-		},
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
 	resp, err := rc.Do(req)
 	if err != nil {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return reqErr(a.n, err, e.creates && mayHaveArrived(a, nil, err))
+		return st.fail(err, e.creates && mayHaveArrived(st, nil, err))
 	}
-	if !a.bodyRead { // retries ran out: the handler did not see the last response
-		a.body, err = readBody(resp)
+	if !st.bodyRead { // retries ran out: readResponse did not see the last response
+		st.body, err = readBody(resp)
 		if err != nil && resp.StatusCode/100 == 2 {
-			return reqErr(a.n, err, e.creates)
+			return st.fail(err, e.creates)
 		}
 	}
 	if resp.StatusCode/100 != 2 {
-		apiErr := newAPIError(e.method, e.path, resp.StatusCode, a.body, resp.Header.Get("Retry-After"), a.n)
-		apiErr.mayExist = e.creates && mayHaveArrived(a, resp, nil)
+		apiErr := newAPIError(e.method, e.path, resp.StatusCode, st.body, resp.Header.Get("Retry-After"), st.n)
+		apiErr.mayExist = e.creates && mayHaveArrived(st, resp, nil)
 		return apiErr
 	}
 	if out == nil {
 		return nil
 	}
-	if err := decodeBody(a.body, resp.Header.Get("Content-Type"), out); err != nil {
-		return reqErr(a.n, err, e.creates)
+	if err := decodeBody(st.body, resp.Header.Get("Content-Type"), out); err != nil {
+		return st.fail(err, e.creates)
 	}
 	return nil
 }
@@ -339,13 +400,7 @@ func decodeBody(body []byte, contentType string, out any) error {
 	}
 	var err error
 	if u, ok := out.(json.Unmarshaler); ok {
-		if !json.Valid(trimmed) {
-			// Run the decoder only to get its precise error.
-			var v any
-			err = json.Unmarshal(trimmed, &v)
-		} else {
-			err = u.UnmarshalJSON(trimmed)
-		}
+		err = u.UnmarshalJSON(trimmed) // our types validate with json.Unmarshal
 	} else {
 		err = json.Unmarshal(trimmed, out)
 	}
@@ -367,13 +422,14 @@ func decodeBody(body []byte, contentType string, out any) error {
 // connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
 // create something are retried only when the request provably never reached
 // the server, or on 429, or on 503 with Retry-After.
-func (c *Client) shouldRetry(creates bool, a *attempt, resp *http.Response, err error) bool {
+func shouldRetry(c *call, resp *http.Response, err error) bool {
+	creates := c.e.creates
 	if err != nil {
 		if permanent(err) {
 			return false
 		}
 		if creates {
-			return !mayHaveArrived(a, nil, err)
+			return !mayHaveArrived(c, nil, err)
 		}
 		return true
 	}
@@ -390,7 +446,7 @@ func (c *Client) shouldRetry(creates bool, a *attempt, resp *http.Response, err 
 
 // mayHaveArrived reports whether a failed attempt may have been acted on by
 // the server.
-func mayHaveArrived(a *attempt, resp *http.Response, err error) bool {
+func mayHaveArrived(a *call, resp *http.Response, err error) bool {
 	if resp != nil {
 		switch code := resp.StatusCode; {
 		case code == http.StatusTooManyRequests:
@@ -440,16 +496,18 @@ func permanent(err error) bool {
 		strings.Contains(msg, "invalid header field")
 }
 
-func (c *Client) logAttempt(ctx context.Context, cfg *config, e endpoint, a *attempt, resp *http.Response, err error, retry bool) {
-	l := cfg.logger
-	if l == nil || a.logged == a.n && err == nil {
+// log writes one debug line per attempt (and one more if reading the body
+// failed): never bodies, headers or the key.
+func (c *call) log(resp *http.Response, err error, retry bool) {
+	l := c.logger
+	if l == nil || c.logged == c.n && err == nil {
 		return
 	}
-	a.logged = a.n
-	if !l.Enabled(ctx, slog.LevelDebug) {
+	c.logged = c.n
+	if !l.Enabled(c, slog.LevelDebug) {
 		return
 	}
-	attrs := []any{"method", e.method, "path", e.path, "attempt", a.n, "duration", time.Since(a.start)}
+	attrs := []any{"method", c.e.method, "path", c.e.path, "attempt", c.n, "duration", time.Since(c.start)}
 	if resp != nil {
 		attrs = append(attrs, "status", resp.StatusCode)
 	}
@@ -457,5 +515,5 @@ func (c *Client) logAttempt(ctx context.Context, cfg *config, e endpoint, a *att
 		attrs = append(attrs, "error", err.Error())
 	}
 	attrs = append(attrs, "retry", retry)
-	l.DebugContext(ctx, "skyvern request", attrs...)
+	l.DebugContext(c, "skyvern request", attrs...)
 }

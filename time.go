@@ -22,6 +22,9 @@ type Time struct {
 // timezone-less UTC form, with "T" or a space before the time) and returns
 // the instant in UTC.
 func ParseTime(s string) (Time, error) {
+	if t, ok := parseNaive(s); ok {
+		return Time{t}, nil
+	}
 	layout := "2006-01-02T15:04:05" // fractional seconds of any length are accepted
 	if hasZone(s) {
 		layout = time.RFC3339Nano
@@ -88,4 +91,51 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	*t = v
 	return nil
+}
+
+// parseNaive is a fast path for the form Skyvern sends most,
+// "2006-01-02T15:04:05" with an optional fraction, read as UTC. It reports
+// false for anything else, which then goes through time.Parse.
+func parseNaive(s string) (time.Time, bool) {
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(from, to int) (int, bool) {
+		n := 0
+		for i := from; i < to; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 7)
+	day, ok3 := num(8, 10)
+	hour, ok4 := num(11, 13)
+	minute, ok5 := num(14, 16)
+	sec, ok6 := num(17, 19)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if len(s) > 19 {
+		if s[19] != '.' || len(s) == 20 {
+			return time.Time{}, false
+		}
+		for i, scale := 20, 100000000; i < len(s); i, scale = i+1, scale/10 {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			nsec += int(c-'0') * scale
+		}
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day { // such as February 30
+		return time.Time{}, false
+	}
+	return t, true
 }
