@@ -62,6 +62,9 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.key.v == "" {
 		return nil, ErrNoAPIKey
 	}
+	if cfg.idempotencyKey != "" {
+		return nil, errors.New("skyvern: WithIdempotencyKey applies to one call; pass it to the method, not to NewClient")
+	}
 	return &Client{cfg: cfg, rc: newEngine(&cfg), uaHdr: []string{userAgent(&cfg)}, keyHdr: []string{cfg.key.v}}, nil
 }
 
@@ -157,6 +160,9 @@ type endpoint struct {
 	// run or sends a webhook): it is retried only when the request provably
 	// never reached the server or the server said it did not take it.
 	creates bool
+	// idempotencyKeyMakesSafe marks a creating call that Skyvern
+	// de-duplicates by Idempotency-Key: with a key it is retried like a read.
+	idempotencyKeyMakesSafe bool
 }
 
 // newEngine returns the retrying HTTP machinery for one configuration.
@@ -279,6 +285,9 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 			rc = newEngine(&cc)
 		}
 	}
+	if cfg.idempotencyKey != "" && e.idempotencyKeyMakesSafe {
+		e.creates = false
+	}
 	st := &call{Context: ctx, e: &e, logger: cfg.logger, maxRetries: cfg.maxRetries}
 
 	target := cfg.baseURL + e.path
@@ -320,6 +329,9 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	}
 	for k, v := range e.header {
 		h[k] = v
+	}
+	if cfg.idempotencyKey != "" {
+		h["Idempotency-Key"] = []string{cfg.idempotencyKey}
 	}
 	h["User-Agent"] = uaHdr
 	h["X-Api-Key"] = keyHdr

@@ -25,6 +25,11 @@ const (
 	// DefaultMaxRetries is how many times a failed request is retried.
 	DefaultMaxRetries = 2
 
+	// DefaultPollFirst and DefaultPollMax bound the wait between two polls
+	// of WaitForRun and of a Waiter's fallback polling.
+	DefaultPollFirst = time.Second
+	DefaultPollMax   = 10 * time.Second
+
 	defaultRetryWaitMin  = 500 * time.Millisecond
 	defaultRetryWaitMax  = 8 * time.Second
 	defaultMaxRetryAfter = 30 * time.Second
@@ -43,6 +48,10 @@ type config struct {
 	retryWaitMin  time.Duration
 	retryWaitMax  time.Duration
 	maxRetryAfter time.Duration
+	pollFirst     time.Duration
+	pollMax       time.Duration
+	// idempotencyKey is set per call only.
+	idempotencyKey string
 }
 
 // secret holds the API key. Its formatting methods never reveal the value,
@@ -66,6 +75,8 @@ func defaultConfig() config {
 		retryWaitMin:  defaultRetryWaitMin,
 		retryWaitMax:  defaultRetryWaitMax,
 		maxRetryAfter: defaultMaxRetryAfter,
+		pollFirst:     DefaultPollFirst,
+		pollMax:       DefaultPollMax,
 	}
 }
 
@@ -239,4 +250,39 @@ func validHeaderName(s string) bool {
 		}
 	}
 	return true
+}
+
+// WithIdempotencyKey returns an Option for one call that sends key in the
+// Idempotency-Key header. Skyvern de-duplicates CreateWorkflow by it, so a
+// CreateWorkflow call with a key is also retried like a read. The key must
+// be 1 to 255 visible ASCII characters. Passing it to NewClient is an error,
+// since one key must not be reused for different requests.
+func WithIdempotencyKey(key string) Option {
+	return func(c *config) error {
+		if len(key) == 0 || len(key) > 255 {
+			return fmt.Errorf("skyvern: WithIdempotencyKey: want 1 to 255 characters, got %d", len(key))
+		}
+		for i := 0; i < len(key); i++ {
+			if key[i] <= ' ' || key[i] >= 0x7f {
+				return errors.New("skyvern: WithIdempotencyKey: the key must be visible ASCII")
+			}
+		}
+		c.idempotencyKey = key
+		return nil
+	}
+}
+
+// WithPollInterval returns an Option that sets how WaitForRun, and a
+// Waiter's fallback polling, space their calls to GetRun: the first wait is
+// about first, each next one about twice the last, capped at maxWait, each
+// with random jitter (defaults DefaultPollFirst, 1 s, and DefaultPollMax,
+// 10 s).
+func WithPollInterval(first, maxWait time.Duration) Option {
+	return func(c *config) error {
+		if first <= 0 || maxWait < first {
+			return fmt.Errorf("skyvern: WithPollInterval: want 0 < first <= max, got %v and %v", first, maxWait)
+		}
+		c.pollFirst, c.pollMax = first, maxWait
+		return nil
+	}
 }

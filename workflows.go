@@ -3,6 +3,7 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"strconv"
 
@@ -125,4 +126,131 @@ func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts .
 		return nil, err
 	}
 	return &run, nil
+}
+
+// WorkflowRun is a workflow run as ListWorkflowRuns returns it: the run's
+// record with its settings, status and timing. GetRun returns the same run
+// as a RunResponse, with its output.
+type WorkflowRun struct {
+	WorkflowRunID string `json:"workflow_run_id,omitempty"`
+	// WorkflowID names the workflow version that ran; WorkflowPermanentID
+	// ("wpid_...") names the workflow.
+	WorkflowID          string            `json:"workflow_id,omitempty"`
+	WorkflowPermanentID string            `json:"workflow_permanent_id,omitempty"`
+	WorkflowTitle       string            `json:"workflow_title,omitempty"`
+	OrganizationID      string            `json:"organization_id,omitempty"`
+	Status              RunStatus         `json:"status,omitempty"`
+	FailureReason       string            `json:"failure_reason,omitempty"`
+	FailureCategory     []map[string]any  `json:"failure_category,omitzero"`
+	BrowserSessionID    string            `json:"browser_session_id,omitempty"`
+	BrowserProfileID    string            `json:"browser_profile_id,omitempty"`
+	BrowserSeedSource   BrowserSeedSource `json:"browser_seed_source,omitempty"`
+	BrowserSinkProfile  string            `json:"browser_sink_profile_id,omitempty"`
+	StartFreshBrowser   *bool             `json:"start_fresh_browser,omitempty"`
+	ReuseBrowserSession *bool             `json:"reuse_browser_session,omitempty"`
+	DebugSessionID      string            `json:"debug_session_id,omitempty"`
+	ExtraHTTPHeaders    map[string]string `json:"extra_http_headers,omitzero"`
+	CDPConnectHeaders   map[string]string `json:"cdp_connect_headers,omitzero"`
+	// ProxyLocation is a ProxyLocation, a GeoTarget or a CustomProxy.
+	ProxyLocation Proxy `json:"proxy_location,omitempty"`
+	// WebhookURL (webhook_callback_url) is where this run's callback went:
+	// the run's own webhook_url, else the workflow's default.
+	WebhookURL string `json:"webhook_callback_url,omitempty"`
+	// WebhookFailureReason says why the callback failed; empty when it was
+	// delivered.
+	WebhookFailureReason     string      `json:"webhook_failure_reason,omitempty"`
+	TOTPVerificationURL      string      `json:"totp_verification_url,omitempty"`
+	TOTPIdentifier           string      `json:"totp_identifier,omitempty"`
+	RetriedFromWorkflowRunID string      `json:"retried_from_workflow_run_id,omitempty"`
+	FallbackAttempt          *int        `json:"fallback_attempt,omitempty"`
+	ParentWorkflowRunID      string      `json:"parent_workflow_run_id,omitempty"`
+	MaxScreenshotScrolls     *int        `json:"max_screenshot_scrolls,omitempty"`
+	MaxElapsedTimeMinutes    *int        `json:"max_elapsed_time_minutes,omitempty"`
+	BrowserAddress           string      `json:"browser_address,omitempty"`
+	RunWith                  string      `json:"run_with,omitempty"`
+	ScriptRun                *ScriptRun  `json:"script_run,omitempty"`
+	JobID                    string      `json:"job_id,omitempty"`
+	DependsOnWorkflowRunID   string      `json:"depends_on_workflow_run_id,omitempty"`
+	SequentialKey            string      `json:"sequential_key,omitempty"`
+	SequentialCredentialID   string      `json:"sequential_credential_id,omitempty"`
+	AIFallback               *bool       `json:"ai_fallback,omitempty"`
+	CodeGen                  *bool       `json:"code_gen,omitempty"`
+	TriggerType              TriggerType `json:"trigger_type,omitempty"`
+	WorkflowScheduleID       string      `json:"workflow_schedule_id,omitempty"`
+	// IgnoreInheritedSystemPrompt is ignore_inherited_workflow_system_prompt.
+	IgnoreInheritedSystemPrompt bool   `json:"ignore_inherited_workflow_system_prompt"`
+	CopilotSessionID            string `json:"copilot_session_id,omitempty"`
+	CreditsUsed                 int    `json:"credits_used"`
+	CachedCreditsUsed           int    `json:"cached_credits_used"`
+	QueuedAt                    Time   `json:"queued_at,omitzero"`
+	StartedAt                   Time   `json:"started_at,omitzero"`
+	FinishedAt                  Time   `json:"finished_at,omitzero"`
+	CreatedAt                   Time   `json:"created_at,omitzero"`
+	ModifiedAt                  Time   `json:"modified_at,omitzero"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainWorkflowRun WorkflowRun
+
+// UnmarshalJSON decodes a workflow run, keeping unmodelled members in Extra.
+func (r *WorkflowRun) UnmarshalJSON(data []byte) error {
+	var aux struct {
+		*plainWorkflowRun
+		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
+	}
+	aux.plainWorkflowRun = (*plainWorkflowRun)(r)
+	extra, err := jsonobj.Decode(data, &aux)
+	if err != nil {
+		return err
+	}
+	r.Extra = extra
+	r.ProxyLocation, err = decodeProxy(aux.ProxyLocation)
+	return err
+}
+
+// MarshalJSON encodes the workflow run, Extra included.
+func (r WorkflowRun) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainWorkflowRun(r), r.Extra)
+}
+
+// ListWorkflowRunsParams filters ListWorkflowRuns and ListWorkflowRunsPage.
+type ListWorkflowRunsParams struct {
+	// Page is the page ListWorkflowRunsPage returns, or the one
+	// ListWorkflowRuns starts from; 1 when 0.
+	Page int `url:"page,omitempty"`
+	// PageSize is the number of runs per page; when 0, ListWorkflowRunsPage
+	// leaves the server's default (10) and ListWorkflowRuns asks for 100.
+	PageSize int         `url:"page_size,omitempty"`
+	Status   []RunStatus `url:"status,omitempty"`
+	// SearchKey matches a substring of the run id, parameters or title.
+	SearchKey string `url:"search_key,omitempty"`
+	// ErrorCode keeps runs whose tasks reported this error code.
+	ErrorCode string `url:"error_code,omitempty"`
+}
+
+// ListWorkflowRunsPage returns one page of workflow runs, across all
+// workflows, newest first.
+//
+// It calls GET /v1/workflows/runs (the spec's /v1/agents/runs; see
+// RunWorkflow for why the SDK uses the older name). Errors: an *APIError or
+// a *RequestError.
+func (c *Client) ListWorkflowRunsPage(ctx context.Context, p ListWorkflowRunsParams, opts ...Option) ([]WorkflowRun, error) {
+	var out []WorkflowRun
+	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows/runs", query: p}, &out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListWorkflowRuns returns an iterator over all workflow runs matching p,
+// newest first, fetching page after page as the loop consumes them; see
+// ListRuns.
+func (c *Client) ListWorkflowRuns(ctx context.Context, p ListWorkflowRunsParams, opts ...Option) iter.Seq2[*WorkflowRun, error] {
+	return pages(ctx, p.Page, p.PageSize, 0, func(ctx context.Context, page, size int) ([]WorkflowRun, error) {
+		q := p
+		q.Page, q.PageSize = page, size
+		return c.ListWorkflowRunsPage(ctx, q, opts...)
+	})
 }

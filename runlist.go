@@ -1,0 +1,157 @@
+package skyvern
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"net/http"
+
+	"github.com/skyvern-go/skyvern/internal/jsonobj"
+)
+
+// TriggerType says what started a workflow run.
+type TriggerType string
+
+// The trigger types Skyvern sends.
+const (
+	TriggerTypeManual    TriggerType = "manual"
+	TriggerTypeMCP       TriggerType = "mcp"
+	TriggerTypeAPI       TriggerType = "api"
+	TriggerTypeScheduled TriggerType = "scheduled"
+	TriggerTypeWebhook   TriggerType = "webhook"
+)
+
+// ListRunsParams filters ListRuns and ListRunsPage. The zero value lists
+// every run, newest first. Each list filter matches any of its values.
+type ListRunsParams struct {
+	// Page is the page ListRunsPage returns, or the one ListRuns starts
+	// from; 1 when 0. Skyvern serves at most 100 pages.
+	Page int `url:"page,omitempty"`
+	// PageSize is the number of runs per page, at most 100; when 0,
+	// ListRunsPage leaves the server's default (10) and ListRuns asks for 100.
+	PageSize int         `url:"page_size,omitempty"`
+	Status   []RunStatus `url:"status,omitempty"`
+	RunType  []RunType   `url:"run_type,omitempty"`
+	// SearchKey matches a substring (at least 3 characters) of the run.
+	SearchKey string `url:"search_key,omitempty"`
+	// WorkflowIDs keeps runs of these workflows ("wpid_..."), at most 50.
+	WorkflowIDs []string `url:"workflow_permanent_id,omitempty"`
+	// Tags keeps runs with these tags, at most 20.
+	Tags []string `url:"tags,omitempty"`
+}
+
+// RunListItem is one run in a ListRuns page: a summary, not the full run
+// (use GetRun for that).
+type RunListItem struct {
+	// TaskRunID is the internal id of the run record.
+	TaskRunID string `json:"task_run_id,omitempty"`
+	// RunID is the run's id, as GetRun takes it.
+	RunID string `json:"run_id,omitempty"`
+	// TaskRunType is the run's type, such as "task_v2" or "workflow_run".
+	TaskRunType         RunType     `json:"task_run_type,omitempty"`
+	Status              RunStatus   `json:"status,omitempty"`
+	Title               string      `json:"title,omitempty"`
+	StartedAt           Time        `json:"started_at,omitzero"`
+	FinishedAt          Time        `json:"finished_at,omitzero"`
+	CreatedAt           Time        `json:"created_at,omitzero"`
+	WorkflowPermanentID string      `json:"workflow_permanent_id,omitempty"`
+	WorkflowDeleted     bool        `json:"workflow_deleted"`
+	ScriptRun           bool        `json:"script_run"`
+	TriggerType         TriggerType `json:"trigger_type,omitempty"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainRunListItem RunListItem
+
+// UnmarshalJSON decodes a run summary, keeping unmodelled members in Extra.
+func (r *RunListItem) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainRunListItem)(r))
+	r.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the run summary, Extra included.
+func (r RunListItem) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainRunListItem(r), r.Extra)
+}
+
+// ListRunsPage returns one page of runs, task and workflow runs alike,
+// newest first.
+//
+// It calls GET /v1/runs with p as query parameters, list filters as
+// repeated keys (status=a&status=b). Errors: an *APIError (ErrValidation
+// for a bad filter, ErrUnauthorized) or a *RequestError.
+func (c *Client) ListRunsPage(ctx context.Context, p ListRunsParams, opts ...Option) ([]RunListItem, error) {
+	var out []RunListItem
+	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/runs", query: p}, &out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListRuns returns an iterator over all runs matching p, newest first. It
+// fetches page after page only as the loop consumes them and stops when the
+// loop stops; an error ends the sequence as its last element:
+//
+//	for run, err := range client.ListRuns(ctx, skyvern.ListRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(run.RunID)
+//	}
+//
+// Skyvern serves at most 100 pages, so with the default page size of 100
+// the iterator ends after 10,000 runs.
+func (c *Client) ListRuns(ctx context.Context, p ListRunsParams, opts ...Option) iter.Seq2[*RunListItem, error] {
+	return pages(ctx, p.Page, p.PageSize, 100, func(ctx context.Context, page, size int) ([]RunListItem, error) {
+		q := p
+		q.Page, q.PageSize = page, size
+		return c.ListRunsPage(ctx, q, opts...)
+	})
+}
+
+// BulkCancelResult reports which runs BulkCancelRuns cancelled.
+type BulkCancelResult struct {
+	Cancelled []string `json:"cancelled"`
+	// Failed lists the runs that could not be cancelled, such as unknown
+	// ids or runs that had already finished.
+	Failed []string `json:"failed"`
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainBulkCancel BulkCancelResult
+
+// UnmarshalJSON decodes the result, keeping unmodelled members in Extra.
+func (r *BulkCancelResult) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainBulkCancel)(r))
+	r.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the result, Extra included.
+func (r BulkCancelResult) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainBulkCancel(r), r.Extra)
+}
+
+// BulkCancelRuns asks Skyvern to cancel several runs at once and reports
+// which it cancelled and which it could not.
+//
+// It calls POST /v1/runs/cancel with {"run_ids": [...]}. Cancelling is
+// harmless to repeat, so it is retried like a read. Errors: an *APIError or
+// a *RequestError.
+func (c *Client) BulkCancelRuns(ctx context.Context, runIDs []string, opts ...Option) (*BulkCancelResult, error) {
+	body := struct {
+		RunIDs []string `json:"run_ids"`
+	}{runIDs}
+	if body.RunIDs == nil {
+		body.RunIDs = []string{}
+	}
+	var out BulkCancelResult
+	if err := c.do(ctx, endpoint{method: http.MethodPost, path: "/v1/runs/cancel", body: body}, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

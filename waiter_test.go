@@ -1,0 +1,212 @@
+package skyvern_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skyvern-go/skyvern"
+)
+
+func terminal(id string, s skyvern.RunStatus) *skyvern.RunResponse {
+	return &skyvern.RunResponse{RunID: id, Status: s, RunType: skyvern.RunTypeTaskV1}
+}
+
+// noFallback keeps the fallback poll far away, so only Deliver can end a wait.
+var noFallback = skyvern.WithFallbackPolling(time.Hour, time.Hour)
+
+func TestWaiterTakesTheWebhook(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, noFallback)
+
+	done := make(chan *skyvern.RunResponse)
+	go func() {
+		run, err := w.Wait(context.Background(), "tsk_1")
+		assert.NoError(t, err)
+		done <- run
+	}()
+	require.Eventually(t, func() bool { return w.Pending() == 1 }, 5*time.Second, time.Millisecond)
+	w.Deliver(terminal("tsk_1", skyvern.RunStatusFailed))
+	run := <-done
+	assert.Equal(t, skyvern.RunStatusFailed, run.Status, "a failed run is a result")
+	assert.Equal(t, 0, w.Pending())
+	assert.Empty(t, f.requests(), "no polling was needed")
+}
+
+func TestWaiterKeepsAWebhookThatCameFirst(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, noFallback)
+	w.Deliver(terminal("tsk_1", skyvern.RunStatusCompleted))
+	w.Deliver(terminal("tsk_1", skyvern.RunStatusCompleted)) // Skyvern's retry: a duplicate
+
+	run, err := w.Wait(context.Background(), "tsk_1")
+	require.NoError(t, err)
+	assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
+	run, err = w.Wait(context.Background(), "tsk_1")
+	require.NoError(t, err, "a second wait for the same run gets the same result")
+	assert.Equal(t, "tsk_1", run.RunID)
+	assert.Empty(t, f.requests())
+}
+
+func TestWaiterIgnoresWhatCannotEndAWait(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, noFallback)
+	w.Deliver(nil)
+	w.Deliver(terminal("", skyvern.RunStatusCompleted))
+	w.Deliver(terminal("tsk_1", skyvern.RunStatusRunning))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := w.Wait(ctx, "tsk_1")
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a running run does not end the wait")
+	assert.Equal(t, 0, w.Pending(), "an abandoned wait is forgotten")
+	_, err = w.Wait(context.Background(), "")
+	assert.ErrorIs(t, err, skyvern.ErrEmptyID)
+}
+
+func TestWaiterDuplicatesWakeOnce(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, noFallback)
+	const waiters = 5
+	results := make(chan *skyvern.RunResponse, waiters*2)
+	var wg sync.WaitGroup
+	for range waiters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run, err := w.Wait(context.Background(), "wr_1")
+			assert.NoError(t, err)
+			results <- run
+		}()
+	}
+	require.Eventually(t, func() bool { return w.Pending() == 1 }, 5*time.Second, time.Millisecond)
+	var deliveries sync.WaitGroup
+	for range 10 { // concurrent duplicate deliveries
+		deliveries.Add(1)
+		go func() { defer deliveries.Done(); w.Deliver(terminal("wr_1", skyvern.RunStatusCompleted)) }()
+	}
+	deliveries.Wait()
+	wg.Wait()
+	close(results)
+	n := 0
+	for run := range results {
+		assert.Equal(t, "wr_1", run.RunID)
+		n++
+	}
+	assert.Equal(t, waiters, n, "every Wait returned exactly once")
+}
+
+func TestWaiterFallsBackToPolling(t *testing.T) {
+	f := setup(t)
+	polls := runStates(f, "running", "running", "completed")
+	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, 4*time.Millisecond))
+
+	run, err := w.Wait(context.Background(), "tsk_lost_webhook")
+	require.NoError(t, err)
+	assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
+	assert.Equal(t, int32(3), polls.Load())
+	assert.Equal(t, 0, w.Pending())
+
+	t.Run("and a 404 ends the wait", func(t *testing.T) {
+		f := setup(t)
+		f.reply("GET /v1/runs/{id}", 404, `{"detail":"Run not found"}`)
+		w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, time.Millisecond))
+		_, err := w.Wait(context.Background(), "tsk_nope")
+		assert.ErrorIs(t, err, skyvern.ErrNotFound)
+	})
+}
+
+func TestWaiterStopsItsGoroutineWhenIdle(t *testing.T) {
+	f := setup(t)
+	runStates(f, "running")
+	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, 2*time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := w.Wait(ctx, fmt.Sprint("tsk_", i))
+			assert.ErrorIs(t, err, context.Canceled)
+		}()
+	}
+	require.Eventually(t, func() bool { return len(f.requests()) > 50 }, 5*time.Second, time.Millisecond, "fallback polls run")
+	assert.Positive(t, waiterGoroutines())
+	cancel()
+	wg.Wait()
+	assert.Equal(t, 0, w.Pending())
+	require.Eventually(t, func() bool { return waiterGoroutines() == 0 }, 5*time.Second, time.Millisecond,
+		"the scheduler and its polls exit once nothing is pending")
+}
+
+// waiterGoroutines counts the goroutines running the Waiter's code.
+func waiterGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "skyvern.(*Waiter).scheduler") + strings.Count(string(buf), "skyvern.(*Waiter).poll(")
+}
+
+// BenchmarkWaiter measures what pending waits cost: heap bytes per pending
+// wait and goroutines the Waiter adds, with 10,000 waits outstanding, and
+// the time to deliver a webhook to a pending wait.
+func BenchmarkWaiter(b *testing.B) {
+	c, err := skyvern.NewClient(skyvern.WithAPIKey("k"), skyvern.WithBaseURL("http://127.0.0.1:9"))
+	require.NoError(b, err)
+	const n = 10000
+	b.Run("pending-10000", func(b *testing.B) {
+		for b.Loop() {
+			w := skyvern.NewWaiter(c, noFallback)
+			ctx, cancel := context.WithCancel(context.Background())
+			// The waiting goroutines are the caller's; count them apart.
+			var started, finished sync.WaitGroup
+			started.Add(n)
+			finished.Add(n)
+			baseG := runtime.NumGoroutine()
+			for i := range n {
+				go func() {
+					defer finished.Done()
+					started.Done()
+					w.Wait(ctx, fmt.Sprint("tsk_", i))
+				}()
+			}
+			started.Wait()
+			for w.Pending() < n {
+				runtime.Gosched()
+			}
+			runtime.GC()
+			var withWaits runtime.MemStats
+			runtime.ReadMemStats(&withWaits)
+			waiterGoroutines := runtime.NumGoroutine() - baseG - n
+			cancel()
+			finished.Wait()
+			runtime.GC()
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(int64(withWaits.HeapAlloc)-int64(after.HeapAlloc))/n, "heap-B/wait")
+			b.ReportMetric(float64(waiterGoroutines), "waiter-goroutines")
+		}
+	})
+	b.Run("deliver", func(b *testing.B) {
+		w := skyvern.NewWaiter(c, noFallback, skyvern.WithRecentResults(1000, time.Minute))
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			id := fmt.Sprint("tsk_", i)
+			i++
+			done := make(chan struct{})
+			go func() { w.Wait(context.Background(), id); close(done) }()
+			for w.Pending() == 0 {
+				runtime.Gosched()
+			}
+			w.Deliver(terminal(id, skyvern.RunStatusCompleted))
+			<-done
+		}
+	})
+}
