@@ -204,7 +204,10 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 		header              map[string]string
 	}{
 		{"CreateWorkflow posts the JSON definition", "POST /v1/workflows", workflowJSON,
-			func(c *skyvern.Client) error { _, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def}); return err },
+			func(c *skyvern.Client) error {
+				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+				return err
+			},
 			"POST", "/v1/workflows", "", wantDef, nil},
 		{"CreateWorkflow posts YAML as it is, with an idempotency key", "POST /v1/workflows", workflowJSON,
 			func(c *skyvern.Client) error {
