@@ -78,6 +78,17 @@ var schemaConformance = []struct {
 	{"RetryRunWebhookRequest", skyvern.RetryRunWebhookRequest{}, nil},
 	{"RunWebhookReplayResponse", skyvern.RunWebhookReplayResponse{}, nil},
 	{"ValidationError", skyvern.ValidationError{}, nil},
+	{"TaskRunListItem", skyvern.RunListItem{}, nil},
+	{"BulkCancelRunsResponse", skyvern.BulkCancelResult{}, nil},
+	{"WorkflowRunTimeline", skyvern.RunTimelineEntry{}, nil},
+	{"WorkflowRunBlock", skyvern.WorkflowRunBlock{}, nil},
+	{"Thought", skyvern.Thought{}, nil},
+	{"Artifact", skyvern.Artifact{}, nil},
+	{"WorkflowRun", skyvern.WorkflowRun{}, nil},
+	{"Workflow", skyvern.Workflow{}, nil},
+	{"WorkflowRequest", skyvern.WorkflowRequest{}, nil},
+	{"WorkflowCreateYAMLRequest", skyvern.WorkflowDefinition{}, nil},
+	{"WorkflowDefinitionYAML", skyvern.WorkflowBody{}, nil},
 }
 
 func TestConformanceSchemas(t *testing.T) {
@@ -179,6 +190,10 @@ func TestConformanceEnums(t *testing.T) {
 		{"RunEngine", "RunEngine"},
 		{"ProxyLocation", "ProxyLocation"},
 		{"BrowserSeedSource", "BrowserSeedSource"},
+		{"WorkflowRunStatus", "RunStatus"},
+		{"ArtifactType", "ArtifactType"},
+		{"WorkflowStatus", "WorkflowStatus"},
+		{"WorkflowRunTriggerType", "TriggerType"},
 	}
 	for _, e := range enums {
 		t.Run(e.schema, func(t *testing.T) {
@@ -209,4 +224,44 @@ func TestConformanceEnums(t *testing.T) {
 			require.True(t, skyvern.ProxyLocation(v).IsKnown(), v)
 		}
 	})
+}
+
+// urlNames returns the query parameter names a params type encodes.
+func urlNames(typ reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	for i := 0; i < typ.NumField(); i++ {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("url"), ",")
+		if name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
+}
+
+func TestConformanceQueryParameters(t *testing.T) {
+	spec := openAPISpec(t)
+	routes := []struct {
+		method, path string
+		goType       any
+		skip         map[string]bool // parameters left out on purpose
+	}{
+		{"get", "/v1/runs", skyvern.ListRunsParams{}, nil},
+		{"get", "/v1/agents/runs", skyvern.ListWorkflowRunsParams{}, nil},
+		// title is deprecated in favour of search_key.
+		{"get", "/v1/agents", skyvern.ListWorkflowsParams{}, map[string]bool{"title": true}},
+		{"get", "/v1/agents/{workflow_permanent_id}", skyvern.GetWorkflowParams{}, nil},
+	}
+	for _, r := range routes {
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			op := spec["paths"].(map[string]any)[r.path].(map[string]any)[r.method].(map[string]any)
+			names := urlNames(reflect.TypeOf(r.goType))
+			for _, p := range op["parameters"].([]any) {
+				p := p.(map[string]any)
+				name := p["name"].(string)
+				if p["in"] == "query" && !r.skip[name] {
+					require.True(t, names[name], "%T has no field for query parameter %s", r.goType, name)
+				}
+			}
+		})
+	}
 }
