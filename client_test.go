@@ -2,7 +2,6 @@ package skyvern_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -245,12 +244,4 @@ func TestPerCallOptions(t *testing.T) {
 		require.Error(t, err)
 		assert.Len(t, f.requests(), 2)
 	})
-}
-
-// decodeJSON is a helper for asserting request bodies.
-func decodeJSON(t *testing.T, b []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(b, &m), "body: %s", b)
-	return m
 }
