@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // fieldNames maps a struct type to the set of JSON member names its fields
@@ -78,6 +79,9 @@ func Decode(data []byte, v any) (map[string]json.RawMessage, error) {
 		if err != nil {
 			return err
 		}
+		if _, ok := names[k]; ok { // a known name written with escapes
+			return nil
+		}
 		if extra == nil {
 			extra = make(map[string]json.RawMessage)
 		}
@@ -137,8 +141,17 @@ func Encode(v any, extra map[string]json.RawMessage) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// unquoteKey decodes a member name as encoding/json does (escapes, and
+// invalid UTF-8 replaced by U+FFFD), quickly for plain ASCII names.
 func unquoteKey(key []byte) (string, error) {
-	if bytes.IndexByte(key, '\\') < 0 {
+	plain := true
+	for _, c := range key {
+		if c == '\\' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
 		return string(key), nil
 	}
 	var s string

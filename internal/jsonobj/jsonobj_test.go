@@ -1,0 +1,86 @@
+package jsonobj
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type sample struct {
+	A    string `json:"a,omitempty"`
+	B    int    `json:"b,omitempty"`
+	Skip string `json:"-"`
+	Embedded
+}
+
+type Embedded struct {
+	C bool `json:"c,omitempty"`
+}
+
+func TestDecodeKeepsUnknownMembers(t *testing.T) {
+	data := []byte(` { "a" : "x\"}{" , "new\"key": {"n": ["}", "{", "\\"]}, "b": 2, "c": true, "tail": null } `)
+	var v sample
+	extra, err := Decode(data, &v)
+	require.NoError(t, err)
+	assert.Equal(t, sample{A: `x"}{`, B: 2, Embedded: Embedded{C: true}}, v)
+	assert.Equal(t, map[string]json.RawMessage{
+		`new"key`: json.RawMessage(`{"n": ["}", "{", "\\"]}`),
+		"tail":    json.RawMessage(`null`),
+	}, extra)
+}
+
+func TestDecodeWithNothingUnknownReturnsNil(t *testing.T) {
+	var v sample
+	extra, err := Decode([]byte(`{"a":"x","b":1}`), &v)
+	require.NoError(t, err)
+	assert.Nil(t, extra)
+}
+
+func TestDecodeRejectsInvalidJSON(t *testing.T) {
+	var v sample
+	_, err := Decode([]byte(`{"a":`), &v)
+	assert.Error(t, err)
+}
+
+func TestEncodeAppendsExtraInOrder(t *testing.T) {
+	b, err := Encode(sample{A: "x"}, map[string]json.RawMessage{"z": json.RawMessage(`1`), "m": json.RawMessage(`[true]`), "a": json.RawMessage(`"dup"`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":"x","m":[true],"z":1}`, string(b), "a member v wrote is not written twice")
+
+	b, err = Encode(sample{}, map[string]json.RawMessage{"b": json.RawMessage(`null`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"b":null}`, string(b), "an omitted field can be sent explicitly")
+
+	_, err = Encode(sample{}, map[string]json.RawMessage{"bad": json.RawMessage(`{`)})
+	assert.Error(t, err)
+}
+
+// FuzzMembers checks that Members sees exactly the top-level members that
+// encoding/json sees, with the same values.
+func FuzzMembers(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":1}`, `{"a":"\"","b":[{"c":"}"}]}`, ` { "x\\" : { } , "y" : [ 1 , 2 ] } `, `[1]`, `"s"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want map[string]json.RawMessage
+		if json.Unmarshal([]byte(s), &want) != nil || want == nil {
+			return
+		}
+		got := map[string]json.RawMessage{}
+		err := Members([]byte(s), func(key, value []byte) error {
+			k, err := unquoteKey(key)
+			if err != nil {
+				return err
+			}
+			got[k] = append(json.RawMessage(nil), value...)
+			return nil
+		})
+		require.NoError(t, err)
+		require.Equal(t, len(want), len(got))
+		for k, v := range want {
+			require.JSONEq(t, string(v), string(got[k]), "member %q", k)
+		}
+	})
+}
