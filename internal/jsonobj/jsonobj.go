@@ -16,18 +16,32 @@ import (
 	"unicode/utf8"
 )
 
-// fieldNames maps a struct type to the set of JSON member names its fields
-// decode from.
-var fieldNames sync.Map // reflect.Type -> map[string]struct{}
+// typeInfo describes a struct type for Decode.
+type typeInfo struct {
+	// names holds the JSON member names the type's fields decode from.
+	names map[string]struct{}
+	// raw maps the names of its json.RawMessage fields to their index.
+	raw map[string]int
+}
 
-func known(t reflect.Type) map[string]struct{} {
-	if v, ok := fieldNames.Load(t); ok {
-		return v.(map[string]struct{})
+var types sync.Map // reflect.Type -> *typeInfo
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+func info(t reflect.Type) *typeInfo {
+	if v, ok := types.Load(t); ok {
+		return v.(*typeInfo)
 	}
-	names := make(map[string]struct{}, t.NumField())
-	addFields(t, names)
-	v, _ := fieldNames.LoadOrStore(t, names)
-	return v.(map[string]struct{})
+	ti := &typeInfo{names: make(map[string]struct{}, t.NumField()), raw: make(map[string]int)}
+	addFields(t, ti.names)
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.Type == rawMessageType && name != "" && name != "-" {
+			ti.raw[name] = i
+		}
+	}
+	v, _ := types.LoadOrStore(t, ti)
+	return v.(*typeInfo)
 }
 
 // addFields adds the JSON names of t's fields, following embedded structs as
@@ -69,26 +83,51 @@ func Decode(data []byte, v any) (map[string]json.RawMessage, error) {
 		return nil, err
 	}
 	// json.Unmarshal has validated data, so the scan below may trust it.
-	names := known(reflect.TypeOf(v).Elem())
-	var extra map[string]json.RawMessage
-	err := Members(data, func(key, value []byte) error {
-		if _, ok := names[string(key)]; ok {
+	rv := reflect.ValueOf(v).Elem()
+	ti := info(rv.Type())
+	// A json.RawMessage field holds its value's exact bytes, so the scan can
+	// step over that value (often the run's large output) by comparing
+	// instead of parsing.
+	hint := func(key []byte) []byte {
+		if i, ok := ti.raw[string(key)]; ok {
+			return rv.Field(i).Bytes()
+		}
+		return nil
+	}
+	type span struct {
+		key        string
+		start, end int
+	}
+	var spanBuf [8]span
+	spans, size := spanBuf[:0], 0
+	err := members(data, hint, func(key []byte, start, end int) error {
+		if _, ok := ti.names[string(key)]; ok {
 			return nil
 		}
 		k, err := unquoteKey(key)
 		if err != nil {
 			return err
 		}
-		if _, ok := names[k]; ok { // a known name written with escapes
+		if _, ok := ti.names[k]; ok { // a known name written with escapes
 			return nil
 		}
-		if extra == nil {
-			extra = make(map[string]json.RawMessage)
-		}
-		extra[k] = bytes.Clone(value)
+		spans = append(spans, span{k, start, end})
+		size += end - start
 		return nil
 	})
-	return extra, err
+	if err != nil || len(spans) == 0 {
+		return nil, err
+	}
+	// One copy of all the unknown values, which must not alias data.
+	buf := make([]byte, size)
+	extra := make(map[string]json.RawMessage, len(spans))
+	off := 0
+	for _, s := range spans {
+		n := copy(buf[off:], data[s.start:s.end])
+		extra[s.key] = buf[off : off+n : off+n]
+		off += n
+	}
+	return extra, nil
 }
 
 // Encode marshals v, a struct value whose type has no MarshalJSON method of
@@ -164,6 +203,13 @@ func unquoteKey(key []byte) (string, error) {
 // its raw value. data must be valid JSON (as after json.Valid or a
 // successful json.Unmarshal); a value that is not an object yields no calls.
 func Members(data []byte, fn func(key, value []byte) error) error {
+	return members(data, nil, func(key []byte, start, end int) error { return fn(key, data[start:end]) })
+}
+
+// members is Members with the value as offsets into data. When hint
+// returns bytes for a member name and the member's value is exactly those
+// bytes, the value is stepped over without being parsed.
+func members(data []byte, hint func(key []byte) []byte, fn func(key []byte, start, end int) error) error {
 	i := skipSpace(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return nil
@@ -181,12 +227,33 @@ func Members(data []byte, fn func(key, value []byte) error) error {
 		key := data[i+1 : end-1]
 		i = skipSpace(data, end)
 		i = skipSpace(data, i+1) // the colon
-		vend := skipValue(data, i)
-		if err := fn(key, data[i:vend]); err != nil {
+		vend := -1
+		if hint != nil {
+			if h := hint(key); len(h) > 0 && bytes.HasPrefix(data[i:], h) && endsValue(data, i+len(h)) {
+				vend = i + len(h)
+			}
+		}
+		if vend < 0 {
+			vend = skipValue(data, i)
+		}
+		if err := fn(key, i, vend); err != nil {
 			return err
 		}
 		i = vend
 	}
+}
+
+// endsValue reports whether a value may end just before data[i]: a
+// number "1" is a prefix of "12", but not of "1,".
+func endsValue(data []byte, i int) bool {
+	if i >= len(data) {
+		return true
+	}
+	switch data[i] {
+	case ',', '}', ']', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
 }
 
 func skipSpace(data []byte, i int) int {
