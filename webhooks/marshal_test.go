@@ -1,0 +1,135 @@
+package webhooks_test
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
+)
+
+// The expected bytes below are written by hand from the serialisation rules
+// of Skyvern's server (compact separators, raw UTF-8, Python's escapes,
+// whole floats as integers, Python's float repr).
+func TestMarshalWritesSkyvernsBytes(t *testing.T) {
+	created, err := skyvern.ParseTime("2026-01-31T15:20:42.160725")
+	require.NoError(t, err)
+
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		// Key order.
+		{"an ordered Object keeps its key order", webhooks.Object{{Key: "z", Value: 1}, {Key: "a", Value: 2}, {Key: "m", Value: 3}}, `{"z":1,"a":2,"m":3}`},
+		{"a map is written with its keys sorted", map[string]any{"b": 1, "a": 2, "c": 3}, `{"a":2,"b":1,"c":3}`},
+		{"a struct is written in field order under its json tags", struct {
+			Zeta  string `json:"zeta"`
+			Alpha int    `json:"alpha,omitempty"`
+			Empty int    `json:"empty,omitempty"`
+			Skip  string `json:"-"`
+		}{"z", 1, 0, "x"}, `{"zeta":"z","alpha":1}`},
+		{"a nil Object is an empty object", webhooks.Object(nil), `{}`},
+		{"a nil slice is null", []int(nil), `null`},
+
+		// Strings.
+		{"HTML characters are written raw", `<a href="/x">&amp;</a>`, `"<a href=\"/x\">&amp;</a>"`},
+		{"U+2028 and U+2029 are written raw", "a\u2028b\u2029c", "\"a\xe2\x80\xa8b\xe2\x80\xa9c\""},
+		{"emoji and accented letters are written as UTF-8", "😀 é €", "\"\xf0\x9f\x98\x80 \xc3\xa9 \xe2\x82\xac\""},
+		{"quote and backslash are escaped", `say "hi" \o/`, `"say \"hi\" \\o/"`},
+		{"control characters use short escapes where Python has one", "\n\r\t\b\f", `"\n\r\t\b\f"`},
+		{"other control characters use lower-case \\u00XX", "\x00\x01\x1b\x1f", `"\u0000\u0001\u001b\u001f"`},
+		{"DEL is not a control character for Python's json", "\x7f", "\"\x7f\""},
+		{"escapes in keys follow the same rules", map[string]int{"<k>\n": 1}, `{"<k>\n":1}`},
+		{"invalid UTF-8 has become U+FFFD", "a\xffb", "\"a\xef\xbf\xbdb\""},
+
+		// Numbers.
+		{"a whole float is an integer", 3.0, `3`},
+		{"a negative whole float is an integer", -2.0, `-2`},
+		{"negative zero is zero", math.Copysign(0, -1), `0`},
+		{"1e20 is written out in full", 1e20, `100000000000000000000`},
+		{"1e21 is written out in full", 1e21, `1000000000000000000000`},
+		{"1e23 is written as the float's exact integer", 1e23, `99999999999999991611392`},
+		{"0.1 keeps its shortest digits", 0.1, `0.1`},
+		{"a float that needs 17 digits keeps them", 0.30000000000000004, `0.30000000000000004`},
+		{"1e-4 stays in fixed notation", 0.0001, `0.0001`},
+		{"1e-5 switches to scientific notation", 0.00001, `1e-05`},
+		{"1e-07 has a two-digit exponent", 1e-07, `1e-07`},
+		{"1.5e-07 keeps its mantissa", 1.5e-07, `1.5e-07`},
+		{"a negative tiny float", -2.5e-10, `-2.5e-10`},
+		{"a large non-whole float stays fixed", 1234567890123456.5, `1234567890123456.5`},
+		{"an int64 is written as is", int64(math.MaxInt64), `9223372036854775807`},
+		{"a uint64 beyond int64 is written as is", uint64(math.MaxUint64), `18446744073709551615`},
+		{"an integer literal of any size is kept", json.Number("123456789012345678901234567890"), `123456789012345678901234567890`},
+		{"a json.Number with a whole value is an integer", json.Number("1.0"), `1`},
+		{"a json.Number keeps a non-whole value", json.Number("2.50"), `2.5`},
+
+		// Nesting and raw JSON.
+		{"nested objects and lists are rewritten recursively", webhooks.Object{
+			{Key: "list", Value: []any{1.0, webhooks.Object{{Key: "k", Value: nil}}, []int{}, map[string]any{}}},
+			{Key: "t", Value: true},
+			{Key: "f", Value: false},
+			{Key: "deep", Value: map[string]any{"x": []any{[]any{2.0, 0.5}}}},
+		}, `{"list":[1,{"k":null},[],{}],"t":true,"f":false,"deep":{"x":[[2,0.5]]}}`},
+		{"raw JSON is re-read and rewritten", json.RawMessage(` { "a" : "\u003c\u00e9\/" , "n" : [ 3.0 , 1E2 ] } `), `{"a":"<é/","n":[3,100]}`},
+
+		// SDK types.
+		{"a TOTPRequest is written as Skyvern sends it", webhooks.TOTPRequest{TaskID: "tsk_1", WorkflowPermanentID: "wpid_1"},
+			`{"task_id":"tsk_1","workflow_permanent_id":"wpid_1"}`},
+		{"a RunResponse uses its MarshalJSON, Extra members last", skyvern.RunResponse{
+			RunID:     "tsk_1",
+			Status:    skyvern.RunStatusCompleted,
+			Output:    json.RawMessage(`{"p":3.0,"s":"<b>"}`),
+			CreatedAt: created,
+			Extra:     map[string]json.RawMessage{"task_id": json.RawMessage(`"tsk_1"`), "extracted_information": json.RawMessage(`{"p":3.0}`)},
+		}, `{"run_id":"tsk_1","status":"completed","output":{"p":3,"s":"<b>"},"recording_archived":false,` +
+			`"created_at":"2026-01-31T15:20:42.160725","extracted_information":{"p":3},"task_id":"tsk_1"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := webhooks.Marshal(tt.v)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, string(got))
+		})
+	}
+}
+
+func TestMarshalReproducesBodiesInSkyvernsForm(t *testing.T) {
+	for name, body := range map[string]string{"task v1": taskV1Body, "task v2": taskV2Body, "workflow run": workflowBody} {
+		t.Run("a "+name+" body comes back byte for byte", func(t *testing.T) {
+			got, err := webhooks.Marshal(json.RawMessage(body))
+			require.NoError(t, err)
+			assert.Equal(t, body, string(got))
+		})
+	}
+}
+
+func TestSignOfMarshalIsWhatSkyvernSends(t *testing.T) {
+	// The same vectors as TestSignMatchesAnIndependentHMAC, built as values.
+	body, err := webhooks.Marshal(webhooks.Object{{Key: "run_id", Value: "tsk_1"}, {Key: "status", Value: skyvern.RunStatusCompleted}})
+	require.NoError(t, err)
+	assert.Equal(t, "811f15ada21338a5c8b96c8b75829dab020d77b10a4a858c7f00b7f621830104", webhooks.Sign(body, testKey))
+
+	body, err = webhooks.Marshal(webhooks.TOTPRequest{TaskID: "tsk_1"})
+	require.NoError(t, err)
+	assert.Equal(t, "d85ba6be528bdf8cc265895f99ab876652dc643f8d2b20558897993c5494074a", webhooks.Sign(body, testKey))
+}
+
+func TestMarshalReportsWhatCannotBeWritten(t *testing.T) {
+	for name, v := range map[string]any{
+		"NaN":                               math.NaN(),
+		"an infinity inside an Object":      webhooks.Object{{Key: "x", Value: math.Inf(1)}},
+		"a number beyond the float64 range": json.Number("1.5e999"),
+		"a channel":                         make(chan int),
+	} {
+		t.Run(name+" is an error", func(t *testing.T) {
+			got, err := webhooks.Marshal(v)
+			assert.Error(t, err)
+			assert.Nil(t, got)
+		})
+	}
+}
