@@ -100,8 +100,10 @@ const (
 // (task_id, workflow_run_id, ...) or fields Skyvern adds later, are kept in
 // Extra, and json.Marshal writes them back, so a RunResponse re-encodes to
 // the members and values it was decoded from. JSON null and absent members
-// decode to the zero value; zero-valued strings, times and nil pointers,
-// slices and maps are left out when encoding.
+// decode to the zero value, except in the json.RawMessage fields (Output,
+// RunRequest), which hold a null as the bytes "null". Zero-valued strings,
+// times and nil pointers, slices and maps are left out when encoding, so a
+// member sent as null comes back as null or not at all, never as "" or 0.
 type RunResponse struct {
 	// RunID identifies the run: "tsk_..." for tasks, "tsk_v2_..." for task v2
 	// runs, "wr_..." for workflow runs.
@@ -305,8 +307,10 @@ func (c *Client) GetRun(ctx context.Context, runID string, opts ...Option) (*Run
 	return &run, nil
 }
 
-// CancelRun asks Skyvern to stop the task or workflow run runID. Cancelling
-// a run that has already finished is not an error on Skyvern's side.
+// CancelRun asks Skyvern to stop the task or workflow run runID. Skyvern
+// refuses to cancel a task run that has already finished (400, an
+// *APIError matching ErrBadRequest); a finished workflow run is left as it
+// is.
 //
 // It calls POST /v1/runs/{run_id}/cancel with no body. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ErrUnauthorized, ...); a *RequestError for

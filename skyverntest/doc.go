@@ -1,0 +1,72 @@
+// Package skyverntest is a fake Skyvern API server for tests: it starts
+// runs, moves them through their statuses, sends their signed webhooks and
+// fails on demand, all on 127.0.0.1, without a Skyvern account, a browser
+// or the internet.
+//
+// # Starting a server
+//
+// In a test, NewServer starts a server that the test's cleanup closes, and
+// Server.Client returns a *skyvern.Client pointed at it:
+//
+//	srv := skyverntest.NewServer(t)
+//	client := srv.Client()
+//	run, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "Find the price", WebhookURL: hook.URL})
+//
+// Outside a test, Start and Close do the same; the skyvern-fake command
+// (github.com/skyvern-go/skyvern/cmd/skyvern-fake) serves a Server to
+// programs in any language.
+//
+// # What it serves
+//
+// Run Task (POST /v1/run/tasks), Run Workflow (POST /v1/run/workflows and
+// POST /v1/run/agents), Get Run (GET /v1/runs/{run_id}), Cancel Run (POST
+// /v1/runs/{run_id}/cancel) and Retry Run Webhook (POST
+// /v1/runs/{run_id}/retry_webhook), with the shapes, status codes and error
+// bodies of Skyvern's server: 403 {"detail":"Invalid credentials"} for a
+// wrong or missing x-api-key, 404 for an unknown run or workflow, 422 with
+// FastAPI's validation list for an invalid body, 400 for a replay of a run
+// that has not finished. Run ids look like Skyvern's ("tsk_...",
+// "tsk_v2_..." for the skyvern-2.0 engine, "wr_..." for workflow runs) and
+// datetimes are written as Skyvern writes them, in UTC without a timezone.
+//
+// # Runs and their outcomes
+//
+// A run is created, queued after a tenth of the run duration (one second by
+// default, see WithRunDuration), running after two tenths, and finished at
+// the end with the Outcome the test chose: by prompt (Server.OnPrompt), by
+// workflow (Server.OnWorkflow, which also registers the workflow id), by a
+// function (Server.OnRun), or the default (WithDefaultOutcome). An outcome
+// can complete the run with an output, fail, terminate or time it out, or
+// hold it running until Server.Finish. As on Skyvern's server, the final
+// status is stored, and shown by Get Run, before the webhook is sent.
+//
+// With WithManualClock the server's time stands still until Server.Advance
+// moves it; everything the server does by itself then happens inside
+// Advance, on the test's goroutine, so a test needs no sleeps:
+//
+//	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+//	run, _ := srv.Client().RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: hook.URL})
+//	srv.Advance(skyverntest.DefaultRunDuration) // the run completes; its webhook has been delivered
+//
+// # Webhooks
+//
+// When a run with a webhook_url finishes, the server POSTs Skyvern's
+// payload for that run type, legacy members included, encoded byte for
+// byte as Skyvern's server encodes it (webhooks.Marshal), signed with the
+// API key (x-skyvern-signature, x-skyvern-timestamp). It makes up to three
+// attempts, retrying network errors, timeouts, 403, 408, 425, 429 and 5xx
+// after 1 s×2ⁿ plus jitter or the receiver's Retry-After (see
+// WithWebhookBackoff), and does not follow redirects. The outcome is kept
+// as the run's webhook_failure_reason. Retry Run Webhook delivers once more,
+// to the run's URL or another, and answers with Skyvern's replay report.
+// Unlike Skyvern, the fake delivers to loopback and private addresses.
+//
+// # Failures and records
+//
+// Server.Fault makes chosen calls of a route fail: a status code and body,
+// a 429 with Retry-After, a delay, a dropped connection, a truncated or
+// malformed answer. Outcome.WebhookCopies and Outcome.WebhookDelay make
+// duplicate and out-of-order webhook deliveries. Server.Requests and
+// Server.Webhooks return every request received and every webhook sent,
+// with the receiver's answer.
+package skyverntest

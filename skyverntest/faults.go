@@ -1,0 +1,168 @@
+package skyverntest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Fault is a failure the server shows on calls to one route, set with
+// Server.Fault. Status and DropConnection replace the answer: the request
+// is not acted on (no run is created, cancelled or replayed). Truncate and
+// Malformed spoil the answer of a request that was acted on. Delay comes
+// first and combines with any of them; alone, it only slows the answer.
+type Fault struct {
+	// Status answers with this status code, and with Body, or
+	// {"detail": "<status text>"} when Body is empty.
+	Status int
+	// Body is the body sent with Status, as it is, with Content-Type
+	// application/json.
+	Body string
+	// RetryAfter is sent as the Retry-After header (seconds or an HTTP
+	// date), as with a 429 or 503.
+	RetryAfter string
+	// Delay waits this long, in real time (as the client's timeouts run),
+	// before anything else; it ends early if the client gives up or the
+	// server closes.
+	Delay time.Duration
+	// DropConnection closes the connection once the request has been read,
+	// without answering.
+	DropConnection bool
+	// Truncate serves the request, then sends its answer cut short: the
+	// Content-Length of the whole body, half of the body, and a closed
+	// connection.
+	Truncate bool
+	// Malformed serves the request, then sends its answer with the last
+	// byte of the body missing, so the body is not valid JSON.
+	Malformed bool
+
+	// After lets this many calls of the route through before the fault
+	// applies (counted from when the fault was set).
+	After int
+	// Times is how many calls the fault applies to: 0 means 1, and a
+	// negative number every call from then on.
+	Times int
+}
+
+// faultRule is a Fault and the calls of its route it applies to.
+type faultRule struct {
+	f           Fault
+	first, last int64 // call numbers, from 1; last < 0: no end
+}
+
+var routes = []string{RouteRunTask, RouteRunWorkflow, RouteRunAgent, RouteGetRun, RouteCancelRun, RouteRetryRunWebhook}
+
+// Fault makes calls of route fail as f says. route is one of the Route
+// constants, such as RouteGetRun ("GET /v1/runs/{run_id}"). Faults set on
+// one route apply in the order they were set; each call gets at most one.
+//
+//	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, RetryAfter: "0", Times: 2})
+//
+// It panics for an unknown route or an invalid status code.
+func (s *Server) Fault(route string, f Fault) {
+	if !slices.Contains(routes, route) {
+		panic(fmt.Sprintf("skyverntest: Fault: unknown route %q; use one of %q", route, routes))
+	}
+	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
+		panic(fmt.Sprintf("skyverntest: Fault: invalid status %d", f.Status))
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	first := s.calls[route] + int64(max(f.After, 0)) + 1
+	last := first + int64(max(f.Times, 1)) - 1
+	if f.Times < 0 {
+		last = -1
+	}
+	s.faults[route] = append(s.faults[route], &faultRule{f: f, first: first, last: last})
+}
+
+// takeFault counts a call of route and returns the fault it gets, if any.
+func (s *Server) takeFault(route string) *Fault {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	s.calls[route]++
+	rules := s.faults[route]
+	if len(rules) == 0 {
+		return nil
+	}
+	n := s.calls[route]
+	var got *Fault
+	kept := rules[:0]
+	for _, r := range rules {
+		if got == nil && n >= r.first && (r.last < 0 || n <= r.last) {
+			f := r.f
+			got = &f
+		}
+		if r.last < 0 || n < r.last {
+			kept = append(kept, r)
+		}
+	}
+	s.faults[route] = kept
+	return got
+}
+
+// serveFault answers r as f says.
+func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-s.ctx.Done():
+			t.Stop()
+			return
+		}
+	}
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	switch {
+	case f.DropConnection:
+		hijack(w, nil)
+	case f.Status != 0:
+		if f.Body == "" {
+			writeDetail(w, f.Status, http.StatusText(f.Status))
+		} else {
+			writeBody(w, f.Status, []byte(f.Body))
+		}
+	case f.Truncate || f.Malformed:
+		rec := httptest.NewRecorder()
+		s.mux.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		if f.Truncate {
+			head := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+				rec.Code, http.StatusText(rec.Code), rec.Header().Get("Content-Type"), len(body))
+			hijack(w, append([]byte(head), body[:len(body)/2]...))
+			return
+		}
+		if len(body) > 0 {
+			body = body[:len(body)-1]
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	default:
+		s.mux.ServeHTTP(w, r)
+	}
+}
+
+// hijack takes over the connection, writes raw to it and closes it.
+func hijack(w http.ResponseWriter, raw []byte) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // closes the connection without an answer
+	}
+	defer conn.Close()
+	if len(raw) > 0 {
+		buf.Write(raw)
+		buf.Flush()
+	}
+}

@@ -1,0 +1,191 @@
+package skyverntest_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
+)
+
+// startedRun returns a server with one run and a client that retries at
+// once.
+func startedRun(t *testing.T) (*skyverntest.Server, *skyvern.Client, string) {
+	t.Helper()
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client(skyvern.WithRetryWait(time.Millisecond, time.Millisecond))
+	run, err := client.RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err)
+	return srv, client, run.RunID
+}
+
+func TestFaultStatusWithRetryAfterIsRetriedByTheClient(t *testing.T) {
+	srv, client, id := startedRun(t)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, RetryAfter: "0", Times: 2})
+	run, err := client.GetRun(ctxT(t), id)
+	require.NoError(t, err)
+	assert.Equal(t, id, run.RunID)
+
+	gets := 0
+	for _, r := range srv.Requests() {
+		if r.Route == skyverntest.RouteGetRun {
+			gets++
+		}
+	}
+	assert.Equal(t, 3, gets, "two refused, the third served")
+}
+
+func TestFaultTooManyRequestsOnRunTaskCreatesNoRun(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Status: 429, RetryAfter: "0", Body: `{"detail":"Rate limit exceeded"}`, Times: 3})
+	client := srv.Client(skyvern.WithMaxRetries(2))
+	_, err := client.RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	var apiErr *skyvern.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, skyvern.ErrRateLimited)
+	assert.Equal(t, "Rate limit exceeded", apiErr.Detail)
+	assert.Equal(t, "0", apiErr.RetryAfter)
+	assert.Equal(t, 3, apiErr.Attempts)
+	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.Empty(t, srv.Runs())
+
+	// The fault is used up: the next call goes through.
+	_, err = client.RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err)
+	assert.Len(t, srv.Runs(), 1)
+}
+
+func TestFaultServerErrorOnRunTaskIsNotRetried(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Status: 500})
+	_, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	var apiErr *skyvern.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "Internal Server Error", apiErr.Detail)
+	assert.Equal(t, 1, apiErr.Attempts)
+	assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.Len(t, srv.Requests(), 1)
+}
+
+func TestFaultAfterAndTimesPickTheCalls(t *testing.T) {
+	srv, _, id := startedRun(t)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 502, After: 1, Times: 2})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 504, After: 4})
+	var got []int
+	for range 7 {
+		status, _, _ := do(t, "GET", srv.URL+"/v1/runs/"+id, srv.APIKey, "")
+		got = append(got, status)
+	}
+	assert.Equal(t, []int{200, 502, 502, 200, 504, 200, 200}, got)
+
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, Times: -1})
+	for range 3 {
+		status, _, _ := do(t, "GET", srv.URL+"/v1/runs/"+id, srv.APIKey, "")
+		assert.Equal(t, 503, status)
+	}
+}
+
+func TestFaultDelayMeetsTheClientTimeout(t *testing.T) {
+	srv, _, id := startedRun(t)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Delay: time.Minute})
+	client := srv.Client(skyvern.WithMaxRetries(0))
+	ctx, cancel := context.WithTimeout(ctxT(t), 50*time.Millisecond)
+	defer cancel()
+	_, err := client.GetRun(ctx, id)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+
+	// A delay alone only slows the answer.
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Delay: 20 * time.Millisecond})
+	start := time.Now()
+	_, err = client.GetRun(ctxT(t), id)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
+}
+
+func TestFaultDropConnection(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{DropConnection: true})
+	_, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	var reqErr *skyvern.RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "the request was written before the connection dropped")
+	assert.Empty(t, srv.Runs(), "a dropped request is not acted on")
+	require.Len(t, srv.Requests(), 1)
+	assert.JSONEq(t, `{"prompt":"p"}`, string(srv.Requests()[0].Body), "but it was read")
+}
+
+func TestFaultTruncateServesTheRequestAndCutsTheAnswer(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Truncate: true})
+	_, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.Len(t, srv.Runs(), 1, "the run was created before the answer was cut")
+}
+
+func TestFaultMalformedAnswer(t *testing.T) {
+	srv, client, id := startedRun(t)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Malformed: true})
+	_, err := client.GetRun(ctxT(t), id)
+	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
+
+	srv.Fault(skyverntest.RouteCancelRun, skyverntest.Fault{Malformed: true})
+	status, body, _ := do(t, "POST", srv.URL+"/v1/runs/"+id+"/cancel", srv.APIKey, "")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "nul", string(body))
+}
+
+func TestFaultsApplyBeforeAuthentication(t *testing.T) {
+	srv := skyverntest.NewServer(t)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 502, Body: "<html>bad gateway</html>"})
+	status, body, header := do(t, "GET", srv.URL+"/v1/runs/x", "", "")
+	assert.Equal(t, 502, status)
+	assert.Equal(t, "<html>bad gateway</html>", string(body))
+	assert.Equal(t, "application/json", header.Get("Content-Type"))
+}
+
+func TestFaultOnAnUnknownRoutePanics(t *testing.T) {
+	srv := skyverntest.NewServer(t)
+	assert.PanicsWithValue(t,
+		`skyverntest: Fault: unknown route "GET /v1/runs/{id}"; use one of ["POST /v1/run/tasks" "POST /v1/run/workflows" "POST /v1/run/agents" "GET /v1/runs/{run_id}" "POST /v1/runs/{run_id}/cancel" "POST /v1/runs/{run_id}/retry_webhook"]`,
+		func() { srv.Fault("GET /v1/runs/{id}", skyverntest.Fault{Status: 500}) })
+	assert.Panics(t, func() { srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 1000}) })
+}
+
+func TestFaultsOnEveryRoute(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
+	client := srv.Client(skyvern.WithMaxRetries(0))
+	ctx := ctxT(t)
+	run, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err)
+	srv.Advance(time.Second)
+
+	for route, call := range map[string]func() error{
+		skyverntest.RouteRunWorkflow: func() error {
+			_, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_1"})
+			return err
+		},
+		skyverntest.RouteCancelRun: func() error { return client.CancelRun(ctx, run.RunID) },
+		skyverntest.RouteRetryRunWebhook: func() error {
+			_, err := client.RetryRunWebhook(ctx, run.RunID, skyvern.RetryRunWebhookRequest{WebhookURL: "http://127.0.0.1:1"})
+			return err
+		},
+	} {
+		srv.Fault(route, skyverntest.Fault{Status: http.StatusTeapot})
+		err := call()
+		var apiErr *skyvern.APIError
+		require.True(t, errors.As(err, &apiErr), route)
+		assert.Equal(t, http.StatusTeapot, apiErr.StatusCode, route)
+	}
+	status, _, _ := do(t, "POST", srv.URL+"/v1/run/agents", srv.APIKey, `{"agent_id":"wpid_1"}`)
+	assert.Equal(t, http.StatusOK, status)
+	srv.Fault(skyverntest.RouteRunAgent, skyverntest.Fault{Status: http.StatusTeapot})
+	status, _, _ = do(t, "POST", srv.URL+"/v1/run/agents", srv.APIKey, `{"agent_id":"wpid_1"}`)
+	assert.Equal(t, http.StatusTeapot, status)
+}

@@ -1,0 +1,167 @@
+package skyverntest
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Defaults of a Server's configuration.
+const (
+	// DefaultRunDuration is how long a run takes, on the server's clock,
+	// from created to its final status (see WithRunDuration).
+	DefaultRunDuration = time.Second
+	// DefaultWebhookBackoff is the base of the wait between webhook
+	// delivery attempts, as on Skyvern's server (see WithWebhookBackoff).
+	DefaultWebhookBackoff = time.Second
+	// DefaultWebhookTimeout bounds each webhook delivery attempt, as on
+	// Skyvern's server (see WithWebhookTimeout).
+	DefaultWebhookTimeout = 30 * time.Second
+)
+
+// Option configures a Server; pass options to NewServer or Start.
+type Option func(*config)
+
+type config struct {
+	apiKey         string
+	port           int
+	runDuration    time.Duration
+	manualClock    bool
+	anyWorkflow    bool
+	logger         *slog.Logger
+	webhookBackoff time.Duration
+	webhookTimeout time.Duration
+	outcome        Outcome
+	maxRecords     int // < 0: no limit
+	err            error
+}
+
+func defaultConfig() config {
+	return config{
+		runDuration:    DefaultRunDuration,
+		webhookBackoff: DefaultWebhookBackoff,
+		webhookTimeout: DefaultWebhookTimeout,
+		maxRecords:     -1,
+	}
+}
+
+func (c *config) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("skyverntest: "+format, args...)
+	}
+}
+
+// WithAPIKey returns an Option that sets the API key the server accepts in
+// x-api-key and signs its webhooks with. The default is a random key, in
+// Server.APIKey.
+func WithAPIKey(key string) Option {
+	return func(c *config) {
+		if key == "" {
+			c.fail("WithAPIKey: the key is empty")
+		}
+		c.apiKey = key
+	}
+}
+
+// WithPort returns an Option that makes the server listen on this port of
+// 127.0.0.1. The default, 0, picks a free port.
+func WithPort(port int) Option {
+	return func(c *config) {
+		if port < 0 || port > 65535 {
+			c.fail("WithPort: %d is not a port", port)
+		}
+		c.port = port
+	}
+}
+
+// WithRunDuration returns an Option that sets how long a run takes on the
+// server's clock, from created to its final status (DefaultRunDuration, one
+// second, by default). A run is queued after a tenth of it, running after
+// two tenths, and finished at the end. Outcome.Duration overrides it per
+// run.
+func WithRunDuration(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.fail("WithRunDuration: %v is negative", d)
+		}
+		c.runDuration = d
+	}
+}
+
+// WithManualClock returns an Option that gives the server a clock of its
+// own that only Server.Advance moves, starting at the current time. Nothing
+// then happens in the background: runs change status, webhooks are sent
+// and failed deliveries retried only inside Advance, on the goroutine that
+// calls it, so a test never sleeps and sees every step in order.
+func WithManualClock() Option {
+	return func(c *config) { c.manualClock = true }
+}
+
+// WithAnyWorkflow returns an Option that makes Run Workflow accept any
+// workflow id. By default only the ids registered with Server.OnWorkflow
+// are known, and others get the real server's 404.
+func WithAnyWorkflow() Option {
+	return func(c *config) { c.anyWorkflow = true }
+}
+
+// WithLogger returns an Option that logs every request the server answers
+// and every webhook delivery attempt to l, at info level. The logs hold
+// methods, paths, statuses, URLs and run ids, never keys or bodies. By
+// default nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithWebhookBackoff returns an Option that sets the base of the wait
+// between webhook delivery attempts (DefaultWebhookBackoff, one second, by
+// default). As on Skyvern's server, the wait after attempt n (from 1) is
+// base×2ⁿ⁻¹ plus a random part below base, or the receiver's Retry-After up
+// to 30 s. The wait runs on the server's clock, so with WithManualClock it
+// costs a test nothing; on the real clock, a short base keeps tests quick.
+func WithWebhookBackoff(base time.Duration) Option {
+	return func(c *config) {
+		if base < 0 {
+			c.fail("WithWebhookBackoff: %v is negative", base)
+		}
+		c.webhookBackoff = base
+	}
+}
+
+// WithWebhookTimeout returns an Option that bounds each webhook delivery
+// attempt, and each Retry Run Webhook delivery, in real time
+// (DefaultWebhookTimeout, 30 s, by default). An attempt that times out is
+// retried like a network error.
+func WithWebhookTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.fail("WithWebhookTimeout: %v is not positive", d)
+		}
+		c.webhookTimeout = d
+	}
+}
+
+// WithDefaultOutcome returns an Option that sets how runs end when no
+// Server.OnPrompt, OnWorkflow or OnRun rule applies. The default is the
+// zero Outcome: completed, with a null output.
+func WithDefaultOutcome(o Outcome) Option {
+	return func(c *config) {
+		if err := o.check(); err != nil {
+			c.fail("WithDefaultOutcome: %v", err)
+		}
+		c.outcome = o
+	}
+}
+
+// WithMaxRecords returns an Option that keeps only the n most recent
+// recorded requests and webhook deliveries of each kind (see
+// Server.Requests and Server.Webhooks), so that a long-running or heavily
+// loaded server does not grow without bound. By default everything is
+// kept; 0 keeps nothing.
+func WithMaxRecords(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.fail("WithMaxRecords: %d is negative", n)
+		}
+		c.maxRecords = n
+	}
+}

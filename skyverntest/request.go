@@ -1,0 +1,259 @@
+package skyverntest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
+)
+
+// This file validates request bodies as Skyvern's server (FastAPI and
+// pydantic) does, answering 422 with the same validation list, and renders
+// run_request from them.
+
+type kind int
+
+const (
+	kindAny       kind = iota
+	kindString         // a string
+	kindInt            // an integer
+	kindBool           // true or false
+	kindObject         // an object
+	kindStringMap      // an object of strings
+	kindEngine         // one of the engines
+)
+
+// field is a member of a request body model, in the model's order.
+type field struct {
+	name     string
+	kind     kind
+	required bool
+	nullable bool
+	def      any // run_request's value when the member is absent
+}
+
+var taskFields = []field{
+	{name: "prompt", kind: kindString, required: true},
+	{name: "url", kind: kindString, nullable: true},
+	{name: "engine", kind: kindEngine, def: string(skyvern.RunEngineSkyvernV1)},
+	{name: "title", kind: kindString, nullable: true},
+	{name: "proxy_location", kind: kindAny, nullable: true, def: string(skyvern.ProxyLocationResidential)},
+	{name: "data_extraction_schema", kind: kindAny, nullable: true},
+	{name: "error_code_mapping", kind: kindStringMap, nullable: true},
+	{name: "max_steps", kind: kindInt, nullable: true},
+	{name: "webhook_url", kind: kindString, nullable: true},
+	{name: "totp_identifier", kind: kindString, nullable: true},
+	{name: "totp_url", kind: kindString, nullable: true},
+	{name: "browser_session_id", kind: kindString, nullable: true},
+	{name: "browser_profile_id", kind: kindString, nullable: true},
+	{name: "start_fresh_browser", kind: kindBool, def: false},
+	{name: "model", kind: kindObject, nullable: true},
+	{name: "extra_http_headers", kind: kindStringMap, nullable: true},
+	{name: "cdp_connect_headers", kind: kindStringMap, nullable: true},
+	{name: "publish_workflow", kind: kindBool, def: false},
+	{name: "include_action_history_in_verification", kind: kindBool, nullable: true, def: false},
+	{name: "max_screenshot_scrolls", kind: kindInt, nullable: true},
+	{name: "browser_address", kind: kindString, nullable: true},
+	{name: "run_with", kind: kindString, nullable: true},
+}
+
+// workflowFields starts with the workflow's id, which the server takes as
+// workflow_id or agent_id; the handler names the one its route requires.
+var workflowFields = []field{
+	{name: "workflow_id", kind: kindString, required: true},
+	{name: "parameters", kind: kindObject, nullable: true},
+	{name: "title", kind: kindString, nullable: true},
+	{name: "proxy_location", kind: kindAny, nullable: true, def: string(skyvern.ProxyLocationResidential)},
+	{name: "webhook_url", kind: kindString, nullable: true},
+	{name: "totp_url", kind: kindString, nullable: true},
+	{name: "totp_identifier", kind: kindString, nullable: true},
+	{name: "browser_session_id", kind: kindString, nullable: true},
+	{name: "reuse_browser_session", kind: kindBool, nullable: true},
+	{name: "browser_profile_id", kind: kindString, nullable: true},
+	{name: "start_fresh_browser", kind: kindBool, def: false},
+	{name: "max_screenshot_scrolls", kind: kindInt, nullable: true},
+	{name: "max_elapsed_time_minutes", kind: kindInt, nullable: true},
+	{name: "extra_http_headers", kind: kindStringMap, nullable: true},
+	{name: "cdp_connect_headers", kind: kindStringMap, nullable: true},
+	{name: "browser_address", kind: kindString, nullable: true},
+	{name: "ai_fallback", kind: kindBool, nullable: true},
+	{name: "run_with", kind: kindString, nullable: true},
+	{name: "run_metadata", kind: kindStringMap, nullable: true},
+}
+
+var retryWebhookFields = []field{
+	{name: "webhook_url", kind: kindString, nullable: true},
+}
+
+const engineChoices = "'skyvern-1.0', 'skyvern-2.0', 'skyvern-3.0', 'openai-cua', 'anthropic-cua', 'ui-tars' or 'yutori-navigator'"
+
+// validationError is one entry of FastAPI's 422 list.
+type validationError = webhooks.Object
+
+func invalid(typ string, loc []any, msg string, input any, ctx webhooks.Object) validationError {
+	e := webhooks.Object{
+		{Key: "type", Value: typ},
+		{Key: "loc", Value: loc},
+		{Key: "msg", Value: msg},
+		{Key: "input", Value: input},
+	}
+	if ctx != nil {
+		e = append(e, webhooks.Member{Key: "ctx", Value: ctx})
+	}
+	return e
+}
+
+// members decodes a JSON object body into its members, or returns the
+// validation errors FastAPI answers for a body that is not one. An empty
+// body is missing unless optional; then it, and null, give a nil map.
+func members(body []byte, optional bool) (map[string]json.RawMessage, []validationError) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		if optional {
+			return nil, nil
+		}
+		return nil, []validationError{invalid("missing", []any{"body"}, "Field required", nil, nil)}
+	}
+	var v any
+	if err := json.Unmarshal(trimmed, &v); err != nil {
+		// Python reports where the value it expected was missing.
+		pos := len(trimmed)
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) && syn.Offset < int64(len(trimmed)) {
+			pos = int(max(syn.Offset-1, 0))
+		}
+		return nil, []validationError{invalid("json_invalid", []any{"body", pos}, "JSON decode error",
+			map[string]any{}, webhooks.Object{{Key: "error", Value: "Expecting value"}})}
+	}
+	if v == nil && optional {
+		return nil, nil
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, []validationError{invalid("model_attributes_type", []any{"body"},
+			"Input should be a valid dictionary or object to extract fields from", json.RawMessage(trimmed), nil)}
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &m); err != nil {
+		return nil, []validationError{invalid("json_invalid", []any{"body", 0}, "JSON decode error",
+			map[string]any{}, webhooks.Object{{Key: "error", Value: err.Error()}})}
+	}
+	return m, nil
+}
+
+// validate checks the members of a body against the fields of its model.
+// whole is the body, which a missing member's error quotes.
+func validate(m map[string]json.RawMessage, fields []field, whole []byte) []validationError {
+	var errs []validationError
+	for _, f := range fields {
+		loc := []any{"body", f.name}
+		raw, ok := m[f.name]
+		if !ok {
+			if f.required {
+				errs = append(errs, invalid("missing", loc, "Field required", json.RawMessage(bytes.TrimSpace(whole)), nil))
+			}
+			continue
+		}
+		if e := checkKind(f, loc, raw); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	return errs
+}
+
+func checkKind(f field, loc []any, raw json.RawMessage) validationError {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	_ = dec.Decode(&v) // raw is a member of a valid object
+	if v == nil && f.nullable {
+		return nil
+	}
+	input := rawValue(raw)
+	switch f.kind {
+	case kindString:
+		if _, ok := v.(string); !ok {
+			return invalid("string_type", loc, "Input should be a valid string", input, nil)
+		}
+	case kindEngine:
+		if s, ok := v.(string); !ok || !skyvern.RunEngine(s).IsKnown() {
+			return invalid("enum", loc, "Input should be "+engineChoices, input,
+				webhooks.Object{{Key: "expected", Value: engineChoices}})
+		}
+	case kindInt:
+		n, ok := v.(json.Number)
+		if !ok {
+			return invalid("int_type", loc, "Input should be a valid integer", input, nil)
+		}
+		if f, err := n.Float64(); err != nil || f != math.Trunc(f) {
+			return invalid("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", input, nil)
+		}
+	case kindBool:
+		if _, ok := v.(bool); !ok {
+			return invalid("bool_type", loc, "Input should be a valid boolean", input, nil)
+		}
+	case kindObject:
+		if _, ok := v.(map[string]any); !ok {
+			return invalid("dict_type", loc, "Input should be a valid dictionary", input, nil)
+		}
+	case kindStringMap:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return invalid("dict_type", loc, "Input should be a valid dictionary", input, nil)
+		}
+		for k, val := range obj {
+			if _, ok := val.(string); !ok {
+				return invalid("string_type", append(loc, k), "Input should be a valid string", val, nil)
+			}
+		}
+	}
+	return nil
+}
+
+// renderRequest renders run_request: every field of the model in order,
+// as sent or else its default. Members the model does not have are
+// dropped, as pydantic drops them.
+func renderRequest(m map[string]json.RawMessage, fields []field) json.RawMessage {
+	o := make(webhooks.Object, 0, len(fields))
+	for _, f := range fields {
+		v := f.def
+		if raw, ok := m[f.name]; ok {
+			v = raw
+		}
+		o = append(o, webhooks.Member{Key: f.name, Value: v})
+	}
+	b, err := webhooks.Marshal(o)
+	if err != nil {
+		panic("skyverntest: cannot encode run_request: " + err.Error())
+	}
+	return b
+}
+
+func stringMember(m map[string]json.RawMessage, name string) string {
+	var s string
+	if raw, ok := m[name]; ok {
+		_ = json.Unmarshal(raw, &s)
+	}
+	return s
+}
+
+// runTypeOf maps a task's engine to the run type Skyvern gives it.
+func runTypeOf(engine string) skyvern.RunType {
+	switch skyvern.RunEngine(engine) {
+	case skyvern.RunEngineSkyvernV2:
+		return skyvern.RunTypeTaskV2
+	case skyvern.RunEngineSkyvernV3:
+		return skyvern.RunTypeTaskV3
+	case skyvern.RunEngineOpenAICUA:
+		return skyvern.RunTypeOpenAICUA
+	case skyvern.RunEngineAnthropicCUA:
+		return skyvern.RunTypeAnthropicCUA
+	case skyvern.RunEngineUITARS:
+		return skyvern.RunTypeUITARS
+	case skyvern.RunEngineYutoriNavigator:
+		return skyvern.RunTypeYutoriNavigator
+	}
+	return skyvern.RunTypeTaskV1
+}

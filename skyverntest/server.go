@@ -1,0 +1,294 @@
+package skyverntest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
+)
+
+// The routes the server serves, as keys for Server.Fault. They are the
+// patterns of Go's http.ServeMux.
+const (
+	RouteRunTask         = "POST /v1/run/tasks"
+	RouteRunWorkflow     = "POST /v1/run/workflows"
+	RouteRunAgent        = "POST /v1/run/agents"
+	RouteGetRun          = "GET /v1/runs/{run_id}"
+	RouteCancelRun       = "POST /v1/runs/{run_id}/cancel"
+	RouteRetryRunWebhook = "POST /v1/runs/{run_id}/retry_webhook"
+)
+
+// Server is a fake Skyvern API server on 127.0.0.1. Create one with
+// NewServer in a test, or Start elsewhere. Its methods are safe for
+// concurrent use.
+type Server struct {
+	// URL is the server's base URL, such as "http://127.0.0.1:41234".
+	URL string
+	// APIKey is the key the server accepts and signs webhooks with.
+	APIKey string
+
+	cfg    config
+	tb     testing.TB // nil when made by Start
+	ts     *httptest.Server
+	mux    *http.ServeMux
+	clock  *clock
+	hc     *http.Client // sends webhooks
+	ctx    context.Context
+	cancel context.CancelFunc
+	ids    atomic.Int64
+	orgID  string
+	closed sync.Once
+
+	mu        sync.RWMutex // guards runs and the rules below
+	runs      map[string]*run
+	order     []*run
+	prompts   map[string]Outcome
+	workflows map[string]Outcome
+	onRun     func(RunRequest) Outcome
+
+	faultMu sync.Mutex
+	faults  map[string][]*faultRule
+	calls   map[string]int64
+
+	recMu    sync.Mutex
+	requests []RecordedRequest
+	webhooks []WebhookDelivery
+}
+
+// NewServer starts a Server for the test t and closes it when the test
+// ends (with t.Cleanup). It fails the test if an option is invalid or the
+// server cannot listen.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatalf("skyverntest: %v", err)
+	}
+	s.tb = t
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a Server outside a test; call Close when done with it. It
+// returns an error if an option is invalid or the server cannot listen.
+func Start(opts ...Option) (*Server, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
+	if cfg.apiKey == "" {
+		cfg.apiKey = "skyverntest_" + randomHex(16)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.port)))
+	if err != nil {
+		return nil, fmt.Errorf("skyverntest: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		APIKey:    cfg.apiKey,
+		cfg:       cfg,
+		mux:       http.NewServeMux(),
+		clock:     newClock(cfg.manualClock),
+		ctx:       ctx,
+		cancel:    cancel,
+		orgID:     "o_" + strconv.FormatInt(time.Now().UnixMilli()<<10, 10),
+		runs:      make(map[string]*run),
+		prompts:   make(map[string]Outcome),
+		workflows: make(map[string]Outcome),
+		faults:    make(map[string][]*faultRule),
+		calls:     make(map[string]int64),
+		hc: &http.Client{
+			Transport: &http.Transport{
+				Proxy:               nil, // not through HTTP_PROXY: test receivers are local
+				DialContext:         (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
+				MaxIdleConnsPerHost: 32,
+				IdleConnTimeout:     30 * time.Second,
+			},
+			// Skyvern does not follow redirects: a 3xx is the answer.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	// Run ids grow from a value built from the time, like Skyvern's.
+	s.ids.Store(time.Now().UnixMilli() << 20)
+	s.routes()
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.ts.Listener.Close()
+	s.ts.Listener = ln
+	s.ts.Start()
+	s.URL = s.ts.URL
+	return s, nil
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc(RouteRunTask, s.handleRunTask)
+	s.mux.HandleFunc(RouteRunWorkflow, s.handleRunWorkflow)
+	s.mux.HandleFunc(RouteRunAgent, s.handleRunWorkflow)
+	s.mux.HandleFunc(RouteGetRun, s.handleGetRun)
+	s.mux.HandleFunc(RouteCancelRun, s.handleCancelRun)
+	s.mux.HandleFunc(RouteRetryRunWebhook, s.handleRetryRunWebhook)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeDetail(w, http.StatusNotFound, "Not Found")
+	})
+}
+
+// Close stops the server: it stops accepting requests, cancels webhook
+// deliveries in flight, drops pending run transitions and retries, and
+// waits for its goroutines to end. Closing twice is harmless.
+func (s *Server) Close() {
+	s.closed.Do(func() {
+		s.cancel()
+		s.ts.Close()
+		s.clock.close()
+		s.hc.CloseIdleConnections()
+	})
+}
+
+// Client returns a client of this server, with its URL and API key; opts
+// are applied after those (for example skyvern.WithMaxRetries). It fails
+// the test (or, for a Server from Start, panics) if an option is invalid.
+func (s *Server) Client(opts ...skyvern.Option) *skyvern.Client {
+	all := append([]skyvern.Option{skyvern.WithAPIKey(s.APIKey), skyvern.WithBaseURL(s.URL)}, opts...)
+	c, err := skyvern.NewClient(all...)
+	if err != nil {
+		if s.tb != nil {
+			s.tb.Helper()
+			s.tb.Fatalf("skyverntest: Client: %v", err)
+		}
+		panic("skyverntest: Client: " + err.Error())
+	}
+	return c
+}
+
+// Advance moves the manual clock (WithManualClock) forward by d, and runs
+// everything that falls due meanwhile, in time order, on the calling
+// goroutine: runs change status and finish, webhooks are delivered and
+// failed deliveries retried. It returns when all of that is done, so the
+// receiver has had every webhook that was due. Advance(0) runs what is due
+// now, such as the webhook of a run just cancelled or finished with Finish.
+// Calls of Advance run one after another, so a webhook receiver must not
+// call Advance itself. It panics on the real clock.
+func (s *Server) Advance(d time.Duration) {
+	if !s.clock.manual {
+		panic("skyverntest: Advance needs a server started WithManualClock")
+	}
+	s.clock.advance(d)
+}
+
+// Now returns the time on the server's clock.
+func (s *Server) Now() time.Time { return s.clock.Now() }
+
+// serveHTTP records the request, applies the faults set for its route and
+// serves it.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return // the connection is gone
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	_, route := s.mux.Handler(r)
+	s.recordRequest(r, route, body)
+
+	sw := &statusWriter{ResponseWriter: w}
+	faulted := false
+	if f := s.takeFault(route); f != nil {
+		faulted = true
+		s.serveFault(sw, r, f)
+	} else {
+		s.mux.ServeHTTP(sw, r)
+	}
+	if l := s.cfg.logger; l != nil {
+		l.Info("skyverntest request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"fault", faulted, "duration", time.Since(start))
+	}
+}
+
+// statusWriter remembers the status written, for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// authorized answers 403 as Skyvern does unless the request carries the
+// server's API key.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Api-Key")), []byte(s.APIKey)) == 1 {
+		return true
+	}
+	writeDetail(w, http.StatusForbidden, "Invalid credentials")
+	return false
+}
+
+// writeJSON writes v with the server's JSON encoding.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := webhooks.Marshal(v)
+	if err != nil {
+		panic("skyverntest: cannot encode a response: " + err.Error())
+	}
+	writeBody(w, status, b)
+}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// writeDetail writes FastAPI's error body, {"detail": detail}.
+func writeDetail(w http.ResponseWriter, status int, detail any) {
+	writeJSON(w, status, webhooks.Object{{Key: "detail", Value: detail}})
+}
+
+func (s *Server) log(msg string, args ...any) {
+	if l := s.cfg.logger; l != nil {
+		l.Info("skyverntest: "+msg, args...)
+	}
+}
+
+// newID returns a fresh run id with the given prefix, such as "tsk_".
+func (s *Server) newID(prefix string) string {
+	return prefix + strconv.FormatInt(s.ids.Add(1), 10)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
