@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestQuickstartAgainstTheFake runs the README's first command as a user
+// without an API key does.
+func TestQuickstartAgainstTheFake(t *testing.T) {
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(t, run(ctx, nil, "", &out), out.String())
+
+	text := out.String()
+	assert.Contains(t, text, "No SKYVERN_API_KEY set: using the fake Skyvern server at http://127.0.0.1:")
+	assert.Regexp(t, `Started run tsk_\d+ \(created\)`, text)
+	assert.Regexp(t, `Webhook received and verified: tsk_\d+ is completed`, text)
+	assert.Contains(t, text, `"title": "Show HN: A typed Go SDK for browser agents"`)
+	assert.Contains(t, text, "Replayed the webhook: delivered=true")
+}
+
+func TestQuickstartNeedsAPublicWebhookURLForTheRealAPI(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), nil, "sk-real-key", &out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "-webhook-url")
+}
