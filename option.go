@@ -169,11 +169,8 @@ func WithMaxRetries(n int) Option {
 // replaces the computed wait, up to 30 s.
 func WithRetryWait(first, maxWait time.Duration) Option {
 	return func(c *config) error {
-		if first <= 0 || maxWait < first {
-			return fmt.Errorf("skyvern: WithRetryWait: want 0 < first <= max, got %v and %v", first, maxWait)
-		}
 		c.retryWaitMin, c.retryWaitMax = first, maxWait
-		return nil
+		return checkRange("WithRetryWait", first, maxWait)
 	}
 }
 
@@ -279,10 +276,15 @@ func WithIdempotencyKey(key string) Option {
 // 10 s).
 func WithPollInterval(first, maxWait time.Duration) Option {
 	return func(c *config) error {
-		if first <= 0 || maxWait < first {
-			return fmt.Errorf("skyvern: WithPollInterval: want 0 < first <= max, got %v and %v", first, maxWait)
-		}
 		c.pollFirst, c.pollMax = first, maxWait
-		return nil
+		return checkRange("WithPollInterval", first, maxWait)
 	}
+}
+
+// checkRange validates a (first, max) pair of durations for option name.
+func checkRange(name string, first, maxWait time.Duration) error {
+	if first <= 0 || maxWait < first {
+		return fmt.Errorf("skyvern: %s: want 0 < first <= max, got %v and %v", name, first, maxWait)
+	}
+	return nil
 }

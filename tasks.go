@@ -105,13 +105,21 @@ func (r *TaskRunRequest) UnmarshalJSON(data []byte) error {
 		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
 	}
 	aux.plainTaskRunRequest = (*plainTaskRunRequest)(r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return err
-	}
-	r.Extra = extra
-	r.ProxyLocation, err = decodeProxy(aux.ProxyLocation)
+	var err error
+	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
 	return err
+}
+
+// decodeWithProxy decodes data into aux, a struct that embeds a pointer to
+// the plain form of a type and shadows its proxy_location with raw, then
+// decodes raw into proxy. It returns the unmodelled members.
+func decodeWithProxy(data []byte, aux any, raw *json.RawMessage, proxy *Proxy) (map[string]json.RawMessage, error) {
+	extra, err := jsonobj.Decode(data, aux)
+	if err != nil {
+		return nil, err
+	}
+	*proxy, err = decodeProxy(*raw)
+	return extra, err
 }
 
 // RunTask starts a task run and returns it as created (status "created" or

@@ -197,12 +197,8 @@ func (w *Workflow) UnmarshalJSON(data []byte) error {
 		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
 	}
 	aux.plainWorkflow = (*plainWorkflow)(w)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return err
-	}
-	w.Extra = extra
-	w.ProxyLocation, err = decodeProxy(aux.ProxyLocation)
+	var err error
+	w.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &w.ProxyLocation)
 	return err
 }
 

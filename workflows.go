@@ -79,15 +79,11 @@ func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
 		AgentID       string          `json:"agent_id,omitempty"`
 	}
 	aux.plainWorkflowRunRequest = (*plainWorkflowRunRequest)(r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return err
-	}
+	var err error
+	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
 	if r.WorkflowID == "" {
 		r.WorkflowID = aux.AgentID
 	}
-	r.Extra = extra
-	r.ProxyLocation, err = decodeProxy(aux.ProxyLocation)
 	return err
 }
 
@@ -201,12 +197,8 @@ func (r *WorkflowRun) UnmarshalJSON(data []byte) error {
 		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
 	}
 	aux.plainWorkflowRun = (*plainWorkflowRun)(r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return err
-	}
-	r.Extra = extra
-	r.ProxyLocation, err = decodeProxy(aux.ProxyLocation)
+	var err error
+	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
 	return err
 }
 
