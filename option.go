@@ -250,10 +250,13 @@ func validHeaderName(s string) bool {
 }
 
 // WithIdempotencyKey returns an Option for one call that sends key in the
-// Idempotency-Key header. Skyvern de-duplicates CreateWorkflow by it, so a
-// CreateWorkflow call with a key is also retried like a read. The key must
-// be 1 to 255 visible ASCII characters. Passing it to NewClient is an error,
-// since one key must not be reused for different requests.
+// Idempotency-Key header. Skyvern de-duplicates CreateWorkflow by it: a
+// repeat with the same key creates nothing and answers with the workflow
+// the key first created. So a CreateWorkflow call with a key is also retried
+// like a read. Use a new key for each new workflow: a key already used for
+// another definition does not create it (skyverntest refuses it with 422).
+// The key must be 1 to 255 visible ASCII characters. Passing it to
+// NewClient is an error, since one key must not serve different requests.
 func WithIdempotencyKey(key string) Option {
 	return func(c *config) error {
 		if len(key) == 0 || len(key) > 255 {

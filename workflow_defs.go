@@ -279,9 +279,10 @@ func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkfl
 // DeleteWorkflow deletes workflow workflowID ("wpid_...") with all its
 // versions.
 //
-// It calls POST /v1/workflows/{workflow_id}/delete. Deleting twice is
+// It calls POST /v1/workflows/{workflow_id}/delete. Skyvern answers success
+// even for an unknown or already deleted workflow, and deleting twice is
 // harmless, so it is retried like a read. Errors: ErrEmptyID; an *APIError
-// (ErrNotFound, ...) or a *RequestError.
+// (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...Option) error {
 	path, err := workflowPath(workflowID, "/delete")
 	if err != nil {
@@ -291,10 +292,10 @@ func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...
 }
 
 // ListWorkflowVersions returns every version of workflow workflowID
-// ("wpid_...").
+// ("wpid_..."), newest first; an unknown workflow has none.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/versions. Errors:
-// ErrEmptyID; an *APIError (ErrNotFound, ...) or a *RequestError.
+// ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) ListWorkflowVersions(ctx context.Context, workflowID string, opts ...Option) ([]Workflow, error) {
 	path, err := workflowPath(workflowID, "/versions")
 	if err != nil {

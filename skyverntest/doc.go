@@ -18,27 +18,42 @@
 //
 // # What it serves
 //
-// Run Task (POST /v1/run/tasks), Run Workflow (POST /v1/run/workflows and
-// POST /v1/run/agents), Get Run (GET /v1/runs/{run_id}), Cancel Run (POST
-// /v1/runs/{run_id}/cancel) and Retry Run Webhook (POST
-// /v1/runs/{run_id}/retry_webhook), with the shapes, status codes and error
-// bodies of Skyvern's server: 403 {"detail":"Invalid credentials"} for a
-// wrong or missing x-api-key, 404 for an unknown run or workflow, 422 with
-// FastAPI's validation list for an invalid body, 400 for a replay of a run
+// Runs: Run Task (POST /v1/run/tasks), Run Workflow (POST /v1/run/workflows
+// and POST /v1/run/agents), Get Run (GET /v1/runs/{run_id}), Cancel Run
+// (POST /v1/runs/{run_id}/cancel), Cancel Runs (POST /v1/runs/cancel), Retry
+// Run Webhook (POST /v1/runs/{run_id}/retry_webhook), Get Runs (GET
+// /v1/runs), Get Workflow Runs (GET /v1/workflows/runs), and a run's
+// timeline and artifacts (GET /v1/runs/{run_id}/timeline and
+// /v1/runs/{run_id}/artifacts).
+//
+// Workflows: Create Workflow (POST /v1/workflows), Get Workflow (GET
+// /v1/workflows/{id}), Update Workflow (POST /v1/workflows/{id}), Delete
+// Workflow (POST /v1/workflows/{id}/delete), Get Workflows (GET
+// /v1/workflows) and Get Workflow Versions (GET
+// /v1/workflows/{id}/versions). Every /v1/workflows route answers under
+// Skyvern's newer name, /v1/agents, too.
+//
+// All of them have the shapes, status codes and error bodies of Skyvern's
+// server: 403 {"detail":"Invalid credentials"} for a wrong or missing
+// x-api-key, 404 for an unknown run or workflow, 422 with FastAPI's
+// validation list for an invalid body or query parameter (a page beyond
+// 100, a search_key shorter than 3 characters), 400 for a replay of a run
 // that has not finished. Run ids look like Skyvern's ("tsk_...",
-// "tsk_v2_..." for the skyvern-2.0 engine, "wr_..." for workflow runs) and
-// datetimes are written as Skyvern writes them, in UTC without a timezone.
+// "tsk_v2_..." for the skyvern-2.0 engine, "wr_..." for workflow runs),
+// lists are newest first, and datetimes are written as Skyvern writes them,
+// in UTC without a timezone.
 //
 // # Runs and their outcomes
 //
 // A run is created, queued after a tenth of the run duration (one second by
 // default, see WithRunDuration), running after two tenths, and finished at
 // the end with the Outcome the test chose: by prompt (Server.OnPrompt), by
-// workflow (Server.OnWorkflow, which also registers the workflow id), by a
-// function (Server.OnRun), or the default (WithDefaultOutcome). An outcome
-// can complete the run with an output, fail, terminate or time it out, or
-// hold it running until Server.Finish. As on Skyvern's server, the final
-// status is stored, and shown by Get Run, before the webhook is sent.
+// workflow (Server.OnWorkflow, which also registers the workflow id, for
+// workflows not created through the API), by a function (Server.OnRun), or
+// the default (WithDefaultOutcome). An outcome can complete the run with an
+// output, fail, terminate or time it out, or hold it running until
+// Server.Finish. As on Skyvern's server, the final status is stored, and
+// shown by Get Run, before the webhook is sent.
 //
 // With WithManualClock the server's time stands still until Server.Advance
 // moves it; everything the server does by itself then happens inside
@@ -48,9 +63,29 @@
 //	run, _ := srv.Client().RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: hook.URL})
 //	srv.Advance(skyverntest.DefaultRunDuration) // the run completes; its webhook has been delivered
 //
+// # Workflows
+//
+// A workflow created through the API is kept with all its versions: Update
+// Workflow saves a new version (a new workflow_id, the same "wpid_..."
+// permanent id), Delete Workflow marks them all deleted. Run Workflow
+// accepts a workflow so created, and answers 404 once it is deleted; a run
+// without a webhook_url sends its webhook to the workflow's
+// webhook_callback_url. Create Workflow honours the Idempotency-Key header:
+// a repeat of a request answers what the first one answered and saves
+// nothing, while the same key with a different request gets 422. The fake
+// does not parse YAML definitions: it reads their top-level one-line
+// settings (title, webhook_callback_url, ...) and keeps no blocks.
+//
+// What the fake cannot know is made up from a run's state, the same for
+// the same state: its timeline is one block (workflow run) or one thought
+// (task v2 run) that follows the run's status, and a finished run has a
+// recording and a final screenshot whose URLs lead nowhere. The fake has no
+// tags, templates or error codes, so filters on them match nothing.
+//
 // # Webhooks
 //
-// When a run with a webhook_url finishes, the server POSTs Skyvern's
+// When a run with a webhook_url (or of a workflow with a
+// webhook_callback_url) finishes, the server POSTs Skyvern's
 // payload for that run type, legacy members included, encoded byte for
 // byte as Skyvern's server encodes it (webhooks.Marshal), signed with the
 // API key (x-skyvern-signature, x-skyvern-timestamp). It makes up to three
@@ -65,7 +100,8 @@
 //
 // Server.Fault makes chosen calls of a route fail: a status code and body,
 // a 429 with Retry-After, a delay, a dropped connection, a truncated or
-// malformed answer. Outcome.WebhookCopies and Outcome.WebhookDelay make
+// malformed answer; each route, /v1/agents twins included, is a Route
+// constant. Outcome.WebhookCopies and Outcome.WebhookDelay make
 // duplicate and out-of-order webhook deliveries. Server.Requests and
 // Server.Webhooks return every request received and every webhook sent,
 // with the receiver's answer.

@@ -11,7 +11,8 @@ import (
 
 // Fault is a failure the server shows on calls to one route, set with
 // Server.Fault. Status and DropConnection replace the answer: the request
-// is not acted on (no run is created, cancelled or replayed). Truncate and
+// is not acted on (no run is created, cancelled or replayed, no workflow
+// saved or deleted). Truncate and
 // Malformed spoil the answer of a request that was acted on. Delay comes
 // first and combines with any of them; alone, it only slows the answer.
 type Fault struct {
@@ -52,8 +53,6 @@ type faultRule struct {
 	f           Fault
 	first, last int64 // call numbers, from 1; last < 0: no end
 }
-
-var routes = []string{RouteRunTask, RouteRunWorkflow, RouteRunAgent, RouteGetRun, RouteCancelRun, RouteRetryRunWebhook}
 
 // Fault makes calls of route fail as f says. route is one of the Route
 // constants, such as RouteGetRun ("GET /v1/runs/{run_id}"). Faults set on

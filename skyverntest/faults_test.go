@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,9 +153,15 @@ func TestFaultsApplyBeforeAuthentication(t *testing.T) {
 
 func TestFaultOnAnUnknownRoutePanics(t *testing.T) {
 	srv := skyverntest.NewServer(t)
-	assert.PanicsWithValue(t,
-		`skyverntest: Fault: unknown route "GET /v1/runs/{id}"; use one of ["POST /v1/run/tasks" "POST /v1/run/workflows" "POST /v1/run/agents" "GET /v1/runs/{run_id}" "POST /v1/runs/{run_id}/cancel" "POST /v1/runs/{run_id}/retry_webhook"]`,
-		func() { srv.Fault("GET /v1/runs/{id}", skyverntest.Fault{Status: 500}) })
+	msg := func() (msg any) {
+		defer func() { msg = recover() }()
+		srv.Fault("GET /v1/runs/{id}", skyverntest.Fault{Status: 500})
+		return nil
+	}()
+	require.IsType(t, "", msg)
+	assert.True(t, strings.HasPrefix(msg.(string),
+		`skyverntest: Fault: unknown route "GET /v1/runs/{id}"; use one of ["POST /v1/run/tasks" "POST /v1/run/workflows" `), msg)
+	assert.True(t, strings.HasSuffix(msg.(string), ` "GET /v1/agents/{workflow_permanent_id}/versions"]`), msg)
 	assert.Panics(t, func() { srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 1000}) })
 }
 
@@ -176,6 +183,47 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 			_, err := client.RetryRunWebhook(ctx, run.RunID, skyvern.RetryRunWebhookRequest{WebhookURL: "http://127.0.0.1:1"})
 			return err
 		},
+		skyverntest.RouteListRuns: func() error {
+			_, err := client.ListRunsPage(ctx, skyvern.ListRunsParams{})
+			return err
+		},
+		skyverntest.RouteBulkCancelRuns: func() error {
+			_, err := client.BulkCancelRuns(ctx, []string{run.RunID})
+			return err
+		},
+		skyverntest.RouteGetRunTimeline: func() error {
+			_, err := client.GetRunTimeline(ctx, run.RunID)
+			return err
+		},
+		skyverntest.RouteGetRunArtifacts: func() error {
+			_, err := client.GetRunArtifacts(ctx, run.RunID, nil)
+			return err
+		},
+		skyverntest.RouteListWorkflowRuns: func() error {
+			_, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{})
+			return err
+		},
+		skyverntest.RouteCreateWorkflow: func() error {
+			_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"})
+			return err
+		},
+		skyverntest.RouteListWorkflows: func() error {
+			_, err := client.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{})
+			return err
+		},
+		skyverntest.RouteGetWorkflow: func() error {
+			_, err := client.GetWorkflow(ctx, "wpid_1", skyvern.GetWorkflowParams{})
+			return err
+		},
+		skyverntest.RouteUpdateWorkflow: func() error {
+			_, err := client.UpdateWorkflow(ctx, "wpid_1", skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"})
+			return err
+		},
+		skyverntest.RouteDeleteWorkflow: func() error { return client.DeleteWorkflow(ctx, "wpid_1") },
+		skyverntest.RouteListWorkflowVersions: func() error {
+			_, err := client.ListWorkflowVersions(ctx, "wpid_1")
+			return err
+		},
 	} {
 		srv.Fault(route, skyverntest.Fault{Status: http.StatusTeapot})
 		err := call()
@@ -183,9 +231,25 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 		require.True(t, errors.As(err, &apiErr), route)
 		assert.Equal(t, http.StatusTeapot, apiErr.StatusCode, route)
 	}
-	status, _, _ := do(t, "POST", srv.URL+"/v1/run/agents", srv.APIKey, `{"agent_id":"wpid_1"}`)
-	assert.Equal(t, http.StatusOK, status)
-	srv.Fault(skyverntest.RouteRunAgent, skyverntest.Fault{Status: http.StatusTeapot})
-	status, _, _ = do(t, "POST", srv.URL+"/v1/run/agents", srv.APIKey, `{"agent_id":"wpid_1"}`)
-	assert.Equal(t, http.StatusTeapot, status)
+	// The /v1/agents twins take faults of their own.
+	for route, path := range map[string]string{
+		skyverntest.RouteRunAgent:          "/v1/run/agents",
+		skyverntest.RouteListAgentRuns:     "/v1/agents/runs",
+		skyverntest.RouteCreateAgent:       "/v1/agents",
+		skyverntest.RouteListAgents:        "/v1/agents",
+		skyverntest.RouteGetAgent:          "/v1/agents/wpid_1",
+		skyverntest.RouteUpdateAgent:       "/v1/agents/wpid_1",
+		skyverntest.RouteDeleteAgent:       "/v1/agents/wpid_1/delete",
+		skyverntest.RouteListAgentVersions: "/v1/agents/wpid_1/versions",
+	} {
+		method, body := strings.Fields(route)[0], ""
+		if method == "POST" {
+			body = `{"agent_id":"wpid_1","yaml_definition":"title: x"}`
+		}
+		status, _, _ := do(t, method, srv.URL+path, srv.APIKey, body)
+		assert.NotEqual(t, http.StatusTeapot, status, route)
+		srv.Fault(route, skyverntest.Fault{Status: http.StatusTeapot})
+		status, _, _ = do(t, method, srv.URL+path, srv.APIKey, body)
+		assert.Equal(t, http.StatusTeapot, status, route)
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
 )
 
 // handleRunTask serves Run Task: POST /v1/run/tasks.
@@ -35,11 +37,11 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 	}
 
 	typ := runTypeOf(stringMember(m, "engine"))
-	ru := &run{typ: typ, body: m, request: renderRequest(m, taskFields)}
+	ru := &run{typ: typ, body: m, request: renderRequest(m, taskFields), hookURL: req.WebhookURL}
 	if typ == skyvern.RunTypeTaskV2 {
 		ru.id = s.newID("tsk_v2_")
 		ru.v2WorkflowRunID = s.newID("wr_")
-		ru.v2WorkflowID = s.newID("w_")
+		ru.versionID = s.newID("w_")
 		ru.workflowID = s.newID("wpid_")
 	} else {
 		ru.id = s.newID("tsk_")
@@ -52,7 +54,10 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 // handleRunWorkflow serves Run Workflow: POST /v1/run/workflows, which
 // takes the workflow's id as workflow_id, and its newer name POST
 // /v1/run/agents, which takes it as agent_id. Each accepts the other name
-// too.
+// too. It knows the workflows created through the API (and answers 404 for
+// them once deleted), those registered with OnWorkflow, and with
+// WithAnyWorkflow any other. A run without a webhook_url of a workflow
+// with a webhook_callback_url sends its webhook there.
 func (s *Server) handleRunWorkflow(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(w, r) {
 		return
@@ -90,9 +95,15 @@ func (s *Server) handleRunWorkflow(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.RLock()
 	_, known := s.workflows[req.WorkflowID]
+	sw := s.saved[req.WorkflowID]
+	var v *workflowVersion
+	if sw != nil && sw.deleted.IsZero() {
+		v = sw.latest()
+	}
 	s.mu.RUnlock()
-	if !known && !s.cfg.anyWorkflow {
-		writeDetail(w, http.StatusNotFound, "Workflow not found. workflow_permanent_id="+req.WorkflowID)
+	deleted := sw != nil && v == nil
+	if deleted || v == nil && !known && !s.cfg.anyWorkflow {
+		writeDetail(w, http.StatusNotFound, workflowNotFound(req.WorkflowID, 0))
 		return
 	}
 
@@ -101,8 +112,24 @@ func (s *Server) handleRunWorkflow(w http.ResponseWriter, r *http.Request) {
 		typ:           skyvern.RunTypeWorkflowRun,
 		body:          m,
 		request:       renderRequest(m, workflowFields),
+		hookURL:       req.WebhookURL,
 		workflowID:    req.WorkflowID,
 		workflowTitle: req.Title,
+	}
+	if v != nil {
+		// A saved workflow lends the run its version, title, callback and
+		// first block.
+		ru.versionID = v.id
+		if ru.workflowTitle == "" {
+			ru.workflowTitle = stringMember(v.def, "title")
+		}
+		if ru.hookURL == "" {
+			ru.hookURL = stringMember(v.def, "webhook_callback_url")
+		}
+		ru.blockLabel, ru.blockType = firstBlock(v.def)
+	} else {
+		ru.versionID = s.newID("w_")
+		ru.blockLabel, ru.blockType = firstBlock(nil)
 	}
 	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: &req})
 	s.addRun(ru)
@@ -173,6 +200,39 @@ func (s *Server) handleCancelRun(w http.ResponseWriter, r *http.Request) {
 	writeBody(w, http.StatusOK, []byte("null"))
 }
 
+// handleBulkCancelRuns serves Cancel Runs: POST /v1/runs/cancel with
+// {"run_ids": [...]}. Each run not finished yet is canceled as Cancel Run
+// cancels it, webhook included; an unknown or finished run is listed as
+// failed.
+func (s *Server) handleBulkCancelRuns(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	m, errs := members(body, false)
+	if errs == nil {
+		errs = validate(m, bulkCancelFields, body)
+	}
+	if errs != nil {
+		writeDetail(w, http.StatusUnprocessableEntity, errs)
+		return
+	}
+	var ids []string
+	_ = json.Unmarshal(m["run_ids"], &ids) // validated: a list of strings
+	cancelled, failed := []string{}, []string{}
+	for _, id := range ids {
+		s.mu.RLock()
+		ru := s.runs[id]
+		s.mu.RUnlock()
+		if ru != nil && s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled}) {
+			cancelled = append(cancelled, id)
+		} else {
+			failed = append(failed, id)
+		}
+	}
+	writeJSON(w, http.StatusOK, webhooks.Object{{Key: "cancelled", Value: cancelled}, {Key: "failed", Value: failed}})
+}
+
 // handleRetryRunWebhook serves Retry Run Webhook: POST
 // /v1/runs/{run_id}/retry_webhook, with an optional body
 // {"webhook_url": ...}. It delivers the webhook once, while the request
@@ -204,7 +264,7 @@ func (s *Server) handleRetryRunWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	target := stringMember(m, "webhook_url")
 	if target == "" {
-		target = ru.webhookURL()
+		target = ru.hookURL
 	}
 	if target == "" {
 		writeDetail(w, http.StatusBadRequest, "No webhook URL to send to: run "+ru.id+
@@ -230,4 +290,123 @@ func checkWebhookURL(raw string) string {
 		return "Invalid URL: " + raw
 	}
 	return ""
+}
+
+// handleListRuns serves Get Runs: GET /v1/runs, task and workflow runs
+// alike, newest first. Each list filter (status, run_type,
+// workflow_permanent_id) keeps the runs matching any of its values;
+// search_key matches a substring, ignoring case, of the run's id, its title
+// or the JSON text of its run_request. Runs in the fake have no tags, so a
+// tags filter matches none.
+func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	q := queryReader{q: r.URL.Query()}
+	pg := q.int("page", 1, 1, 100)
+	size := q.int("page_size", 10, 1, 100)
+	search := q.string("search_key", 3, 0)
+	statuses, types, workflows := q.q["status"], q.q["run_type"], q.q["workflow_permanent_id"]
+	tagged := len(q.q["tags"]) > 0
+	if q.errs != nil {
+		writeDetail(w, http.StatusUnprocessableEntity, q.errs)
+		return
+	}
+	var found []*run
+	s.mu.RLock()
+	for _, ru := range slices.Backward(s.order) {
+		switch {
+		case tagged,
+			len(statuses) > 0 && !slices.Contains(statuses, string(ru.status)),
+			len(types) > 0 && !slices.Contains(types, string(ru.typ)),
+			len(workflows) > 0 && (ru.workflowID == "" || !slices.Contains(workflows, ru.workflowID)),
+			!ru.matches(search):
+			continue
+		}
+		found = append(found, ru)
+	}
+	out := []webhooks.Object{}
+	for _, ru := range page(found, pg, size) {
+		out = append(out, s.runListItem(ru))
+	}
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleListWorkflowRuns serves Get Workflow Runs: GET /v1/workflows/runs
+// and GET /v1/agents/runs, newest first. search_key matches as for Get
+// Runs; the fake's runs report no error codes, so an error_code filter
+// matches none.
+func (s *Server) handleListWorkflowRuns(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	q := queryReader{q: r.URL.Query()}
+	pg := q.int("page", 1, 1, 0)
+	size := q.int("page_size", 10, 1, 0)
+	search := q.string("search_key", 0, 500)
+	errorCode := q.string("error_code", 0, 500)
+	statuses := q.q["status"]
+	if q.errs != nil {
+		writeDetail(w, http.StatusUnprocessableEntity, q.errs)
+		return
+	}
+	var found []*run
+	s.mu.RLock()
+	for _, ru := range slices.Backward(s.order) {
+		switch {
+		case ru.typ != skyvern.RunTypeWorkflowRun, errorCode != "",
+			len(statuses) > 0 && !slices.Contains(statuses, string(ru.status)),
+			!ru.matches(search):
+			continue
+		}
+		found = append(found, ru)
+	}
+	out := []webhooks.Object{}
+	for _, ru := range page(found, pg, size) {
+		out = append(out, s.workflowRun(ru))
+	}
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleGetRunTimeline serves Get Run Timeline: GET
+// /v1/runs/{run_id}/timeline, for workflow runs and task v2 runs; other
+// task runs get 400, as on Skyvern. The timeline is made up from the run's
+// state: empty until the run starts, then one block (workflow run) or one
+// thought (task v2) that follows the run's status.
+func (s *Server) handleGetRunTimeline(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	ru := s.lookup(w, r, runNotFound)
+	if ru == nil {
+		return
+	}
+	if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
+		writeDetail(w, http.StatusBadRequest, "Timeline not available for this run type")
+		return
+	}
+	s.mu.RLock()
+	out := s.timeline(ru)
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleGetRunArtifacts serves Get Run Artifacts: GET
+// /v1/runs/{run_id}/artifacts, with repeated artifact_type filters. A
+// finished run has a made-up recording and final screenshot; a run not
+// finished yet has none.
+func (s *Server) handleGetRunArtifacts(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(w, r) {
+		return
+	}
+	ru := s.lookup(w, r, runNotFound)
+	if ru == nil {
+		return
+	}
+	s.mu.RLock()
+	out := s.artifacts(ru, r.URL.Query()["artifact_type"])
+	s.mu.RUnlock()
+	writeJSON(w, http.StatusOK, out)
 }

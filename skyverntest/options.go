@@ -98,8 +98,9 @@ func WithManualClock() Option {
 }
 
 // WithAnyWorkflow returns an Option that makes Run Workflow accept any
-// workflow id. By default only the ids registered with Server.OnWorkflow
-// are known, and others get the real server's 404.
+// workflow id but those of deleted workflows. By default only the ids
+// registered with Server.OnWorkflow and those of workflows created through
+// the API are known, and others get the real server's 404.
 func WithAnyWorkflow() Option {
 	return func(c *config) { c.anyWorkflow = true }
 }

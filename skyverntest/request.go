@@ -4,26 +4,34 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
-// This file validates request bodies as Skyvern's server (FastAPI and
-// pydantic) does, answering 422 with the same validation list, and renders
-// run_request from them.
+// This file validates request bodies and query parameters as Skyvern's
+// server (FastAPI and pydantic) does, answering 422 with the same
+// validation list, and renders run_request from them.
 
 type kind int
 
 const (
-	kindAny       kind = iota
-	kindString         // a string
-	kindInt            // an integer
-	kindBool           // true or false
-	kindObject         // an object
-	kindStringMap      // an object of strings
-	kindEngine         // one of the engines
+	kindAny        kind = iota
+	kindString          // a string
+	kindInt             // an integer
+	kindBool            // true or false
+	kindObject          // an object
+	kindStringMap       // an object of strings
+	kindEngine          // one of the engines
+	kindList            // a list
+	kindStringList      // a list of strings
 )
 
 // field is a member of a request body model, in the model's order.
@@ -88,6 +96,10 @@ var retryWebhookFields = []field{
 	{name: "webhook_url", kind: kindString, nullable: true},
 }
 
+var bulkCancelFields = []field{
+	{name: "run_ids", kind: kindStringList, required: true},
+}
+
 const engineChoices = "'skyvern-1.0', 'skyvern-2.0', 'skyvern-3.0', 'openai-cua', 'anthropic-cua', 'ui-tars' or 'yutori-navigator'"
 
 // validationError is one entry of FastAPI's 422 list.
@@ -146,9 +158,15 @@ func members(body []byte, optional bool) (map[string]json.RawMessage, []validati
 // validate checks the members of a body against the fields of its model.
 // whole is the body, which a missing member's error quotes.
 func validate(m map[string]json.RawMessage, fields []field, whole []byte) []validationError {
+	return validateAt([]any{"body"}, m, fields, whole)
+}
+
+// validateAt checks the members of the object at "at" (such as body,
+// json_definition) against the fields of its model. whole is the object.
+func validateAt(at []any, m map[string]json.RawMessage, fields []field, whole []byte) []validationError {
 	var errs []validationError
 	for _, f := range fields {
-		loc := []any{"body", f.name}
+		loc := append(slices.Clip(at), f.name)
 		raw, ok := m[f.name]
 		if !ok {
 			if f.required {
@@ -208,8 +226,105 @@ func checkKind(f field, loc []any, raw json.RawMessage) validationError {
 				return invalid("string_type", append(loc, k), "Input should be a valid string", val, nil)
 			}
 		}
+	case kindList, kindStringList:
+		list, ok := v.([]any)
+		if !ok {
+			return invalid("list_type", loc, "Input should be a valid list", input, nil)
+		}
+		for i, val := range list {
+			if _, ok := val.(string); !ok && f.kind == kindStringList {
+				return invalid("string_type", append(loc, i), "Input should be a valid string", val, nil)
+			}
+		}
 	}
 	return nil
+}
+
+// queryReader reads query parameters as FastAPI does, collecting its
+// validation errors: a parameter given several times takes its last value,
+// unless it is a list.
+type queryReader struct {
+	q    url.Values
+	errs []validationError
+}
+
+func (r *queryReader) last(name string) (string, bool) {
+	vals := r.q[name]
+	if len(vals) == 0 {
+		return "", false
+	}
+	return vals[len(vals)-1], true
+}
+
+// int reads an integer between lo and hi (no upper bound when hi is 0),
+// def when absent.
+func (r *queryReader) int(name string, def, lo, hi int) int {
+	v, ok := r.last(name)
+	if !ok {
+		return def
+	}
+	loc := []any{"query", name}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	switch {
+	case err != nil:
+		r.errs = append(r.errs, invalid("int_parsing", loc,
+			"Input should be a valid integer, unable to parse string as an integer", v, nil))
+	case n < lo:
+		r.errs = append(r.errs, invalid("greater_than_equal", loc,
+			fmt.Sprintf("Input should be greater than or equal to %d", lo), v, webhooks.Object{{Key: "ge", Value: lo}}))
+	case hi > 0 && n > hi:
+		r.errs = append(r.errs, invalid("less_than_equal", loc,
+			fmt.Sprintf("Input should be less than or equal to %d", hi), v, webhooks.Object{{Key: "le", Value: hi}}))
+	}
+	return n
+}
+
+// bool reads a boolean as pydantic parses one; false when absent.
+func (r *queryReader) bool(name string) bool {
+	v, ok := r.last(name)
+	if !ok {
+		return false
+	}
+	switch strings.ToLower(v) {
+	case "1", "on", "t", "true", "y", "yes":
+		return true
+	case "0", "off", "f", "false", "n", "no":
+		return false
+	}
+	r.errs = append(r.errs, invalid("bool_parsing", []any{"query", name},
+		"Input should be a valid boolean, unable to interpret input", v, nil))
+	return false
+}
+
+// string reads a string of minLen to maxLen characters (no bound when 0);
+// "" when absent.
+func (r *queryReader) string(name string, minLen, maxLen int) string {
+	v, ok := r.last(name)
+	if !ok {
+		return ""
+	}
+	loc := []any{"query", name}
+	switch n := utf8.RuneCountInString(v); {
+	case n < minLen:
+		r.errs = append(r.errs, invalid("string_too_short", loc,
+			fmt.Sprintf("String should have at least %d characters", minLen), v,
+			webhooks.Object{{Key: "min_length", Value: minLen}}))
+	case maxLen > 0 && n > maxLen:
+		r.errs = append(r.errs, invalid("string_too_long", loc,
+			fmt.Sprintf("String should have at most %d characters", maxLen), v,
+			webhooks.Object{{Key: "max_length", Value: maxLen}}))
+	}
+	return v
+}
+
+// page returns the items of page (from 1) of size items; page and size are
+// at least 1.
+func page[T any](items []T, page, size int) []T {
+	if page-1 > len(items)/size { // also keeps (page-1)*size from overflowing
+		return nil
+	}
+	from := (page - 1) * size
+	return items[from : from+min(size, len(items)-from)]
 }
 
 // renderRequest renders run_request: every field of the model in order,

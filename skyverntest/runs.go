@@ -92,7 +92,8 @@ type RunRequest struct {
 type RunState struct {
 	// Run is the run as Get Run returns it now.
 	Run *skyvern.RunResponse
-	// WebhookURL is where the run's webhook goes, or "".
+	// WebhookURL is where the run's webhook goes: the run's webhook_url,
+	// else its workflow's webhook_callback_url, or "".
 	WebhookURL string
 	// WebhookFailureReason is Skyvern's record of the last webhook
 	// delivery, as its payloads carry it in webhook_failure_reason: empty
@@ -105,15 +106,24 @@ type RunState struct {
 // run is the server's state of one run. Its fields are guarded by
 // Server.mu; once created, a run is never removed.
 type run struct {
-	id      string
-	typ     skyvern.RunType
-	body    map[string]json.RawMessage // the request body's members
-	request json.RawMessage            // run_request, as rendered once
-	// For workflow runs: the workflow's permanent id and title. For task v2
-	// runs: the ids of the workflow run Skyvern makes behind them.
+	id        string
+	taskRunID string // the run's "tr_..." record, as ListRuns shows it
+	typ       skyvern.RunType
+	body      map[string]json.RawMessage // the request body's members
+	request   json.RawMessage            // run_request, as rendered once
+	hookURL   string                     // where the webhook goes: webhook_url, or the workflow's default
+	// For workflow runs: the workflow's permanent id, its title, and the
+	// "w_..." id of the version that ran. For task v2 runs: the ids of the
+	// workflow run Skyvern makes behind them.
 	workflowID, workflowTitle string
+	versionID                 string
 	v2WorkflowRunID           string
-	v2WorkflowID              string
+	// The ids and names of what Get Run Timeline and Get Run Artifacts show:
+	// a block ("wrb_...") of a workflow run or a thought ("ot_...") of a
+	// task v2 run, and the recording and final screenshot.
+	stepID                string
+	blockLabel, blockType string
+	artifactIDs           [2]string
 
 	status        skyvern.RunStatus
 	output        json.RawMessage
@@ -130,8 +140,6 @@ type run struct {
 
 	rendered []byte // Get Run's body for the current state
 }
-
-func (r *run) webhookURL() string { return stringMember(r.body, "webhook_url") }
 
 // rank orders the statuses a run goes through.
 func rank(s skyvern.RunStatus) int {
@@ -165,8 +173,9 @@ func (s *Server) OnPrompt(prompt string, o Outcome) {
 }
 
 // OnWorkflow registers the workflow id (its "wpid_..." permanent id), so
-// that Run Workflow accepts it, and sets how its runs end. It panics if o
-// is invalid, as OnPrompt does.
+// that Run Workflow accepts it, and sets how its runs end. A workflow
+// created through the API needs no registering, but can be given an
+// outcome this way too. It panics if o is invalid, as OnPrompt does.
 func (s *Server) OnWorkflow(workflowID string, o Outcome) {
 	mustCheck("OnWorkflow", o)
 	s.mu.Lock()
@@ -248,7 +257,7 @@ func (s *Server) Run(runID string) (RunState, bool) {
 	var st RunState
 	var body []byte
 	if ok {
-		st = RunState{WebhookURL: r.webhookURL(), WebhookFailureReason: r.webhookFail, Held: r.held}
+		st = RunState{WebhookURL: r.hookURL, WebhookFailureReason: r.webhookFail, Held: r.held}
 		body = r.rendered
 	}
 	s.mu.RUnlock()
@@ -278,8 +287,15 @@ func (s *Server) Runs() []RunState {
 	return out
 }
 
-// addRun stores a new run and starts its lifecycle.
+// addRun gives a new run its ids, stores it and starts its lifecycle.
 func (s *Server) addRun(r *run) {
+	r.taskRunID = s.newID("tr_")
+	stepPrefix := "wrb_"
+	if r.typ == skyvern.RunTypeTaskV2 {
+		stepPrefix = "ot_"
+	}
+	r.stepID = s.newID(stepPrefix)
+	r.artifactIDs = [2]string{s.newID("a_"), s.newID("a_")}
 	now := s.clock.Now()
 	r.status = skyvern.RunStatusCreated
 	r.created, r.modified = now, now

@@ -21,8 +21,10 @@ import (
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
-// The routes the server serves, as keys for Server.Fault. They are the
-// patterns of Go's http.ServeMux.
+// The routes the server serves, as keys for Server.Fault and values of
+// RecordedRequest.Route. They are the patterns of Go's http.ServeMux. Each
+// workflow route has a twin under Skyvern's newer name, /v1/agents, which
+// serves the same and takes faults of its own.
 const (
 	RouteRunTask         = "POST /v1/run/tasks"
 	RouteRunWorkflow     = "POST /v1/run/workflows"
@@ -30,7 +32,37 @@ const (
 	RouteGetRun          = "GET /v1/runs/{run_id}"
 	RouteCancelRun       = "POST /v1/runs/{run_id}/cancel"
 	RouteRetryRunWebhook = "POST /v1/runs/{run_id}/retry_webhook"
+
+	RouteListRuns        = "GET /v1/runs"
+	RouteBulkCancelRuns  = "POST /v1/runs/cancel"
+	RouteGetRunTimeline  = "GET /v1/runs/{run_id}/timeline"
+	RouteGetRunArtifacts = "GET /v1/runs/{run_id}/artifacts"
+
+	RouteListWorkflowRuns     = "GET /v1/workflows/runs"
+	RouteListAgentRuns        = "GET /v1/agents/runs"
+	RouteCreateWorkflow       = "POST /v1/workflows"
+	RouteCreateAgent          = "POST /v1/agents"
+	RouteListWorkflows        = "GET /v1/workflows"
+	RouteListAgents           = "GET /v1/agents"
+	RouteGetWorkflow          = "GET /v1/workflows/{workflow_permanent_id}"
+	RouteGetAgent             = "GET /v1/agents/{workflow_permanent_id}"
+	RouteUpdateWorkflow       = "POST /v1/workflows/{workflow_id}"
+	RouteUpdateAgent          = "POST /v1/agents/{workflow_id}"
+	RouteDeleteWorkflow       = "POST /v1/workflows/{workflow_id}/delete"
+	RouteDeleteAgent          = "POST /v1/agents/{workflow_id}/delete"
+	RouteListWorkflowVersions = "GET /v1/workflows/{workflow_permanent_id}/versions"
+	RouteListAgentVersions    = "GET /v1/agents/{workflow_permanent_id}/versions"
 )
+
+// routes lists every Route constant, in the order above.
+var routes = []string{
+	RouteRunTask, RouteRunWorkflow, RouteRunAgent, RouteGetRun, RouteCancelRun, RouteRetryRunWebhook,
+	RouteListRuns, RouteBulkCancelRuns, RouteGetRunTimeline, RouteGetRunArtifacts,
+	RouteListWorkflowRuns, RouteListAgentRuns, RouteCreateWorkflow, RouteCreateAgent,
+	RouteListWorkflows, RouteListAgents, RouteGetWorkflow, RouteGetAgent,
+	RouteUpdateWorkflow, RouteUpdateAgent, RouteDeleteWorkflow, RouteDeleteAgent,
+	RouteListWorkflowVersions, RouteListAgentVersions,
+}
 
 // Server is a fake Skyvern API server on 127.0.0.1. Create one with
 // NewServer in a test, or Start elsewhere. Its methods are safe for
@@ -53,12 +85,15 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	mu        sync.RWMutex // guards runs and the rules below
-	runs      map[string]*run
-	order     []*run
-	prompts   map[string]Outcome
-	workflows map[string]Outcome
-	onRun     func(RunRequest) Outcome
+	mu         sync.RWMutex // guards runs, saved workflows and the rules below
+	runs       map[string]*run
+	order      []*run
+	saved      map[string]*savedWorkflow // created through the API, by permanent id
+	savedOrder []*savedWorkflow          // least recently saved first
+	idem       map[string]idempotent     // Create Workflow answers, by Idempotency-Key
+	prompts    map[string]Outcome
+	workflows  map[string]Outcome
+	onRun      func(RunRequest) Outcome
 
 	faultMu sync.Mutex
 	faults  map[string][]*faultRule
@@ -112,6 +147,8 @@ func Start(opts ...Option) (*Server, error) {
 		cancel:    cancel,
 		orgID:     "o_" + strconv.FormatInt(time.Now().UnixMilli()<<10, 10),
 		runs:      make(map[string]*run),
+		saved:     make(map[string]*savedWorkflow),
+		idem:      make(map[string]idempotent),
 		prompts:   make(map[string]Outcome),
 		workflows: make(map[string]Outcome),
 		faults:    make(map[string][]*faultRule),
@@ -145,6 +182,24 @@ func (s *Server) routes() {
 	s.mux.HandleFunc(RouteGetRun, s.handleGetRun)
 	s.mux.HandleFunc(RouteCancelRun, s.handleCancelRun)
 	s.mux.HandleFunc(RouteRetryRunWebhook, s.handleRetryRunWebhook)
+	s.mux.HandleFunc(RouteListRuns, s.handleListRuns)
+	s.mux.HandleFunc(RouteBulkCancelRuns, s.handleBulkCancelRuns)
+	s.mux.HandleFunc(RouteGetRunTimeline, s.handleGetRunTimeline)
+	s.mux.HandleFunc(RouteGetRunArtifacts, s.handleGetRunArtifacts)
+	s.mux.HandleFunc(RouteListWorkflowRuns, s.handleListWorkflowRuns)
+	s.mux.HandleFunc(RouteListAgentRuns, s.handleListWorkflowRuns)
+	s.mux.HandleFunc(RouteCreateWorkflow, s.handleCreateWorkflow)
+	s.mux.HandleFunc(RouteCreateAgent, s.handleCreateWorkflow)
+	s.mux.HandleFunc(RouteListWorkflows, s.handleListWorkflows)
+	s.mux.HandleFunc(RouteListAgents, s.handleListWorkflows)
+	s.mux.HandleFunc(RouteGetWorkflow, s.handleGetWorkflow)
+	s.mux.HandleFunc(RouteGetAgent, s.handleGetWorkflow)
+	s.mux.HandleFunc(RouteUpdateWorkflow, s.handleUpdateWorkflow)
+	s.mux.HandleFunc(RouteUpdateAgent, s.handleUpdateWorkflow)
+	s.mux.HandleFunc(RouteDeleteWorkflow, s.handleDeleteWorkflow)
+	s.mux.HandleFunc(RouteDeleteAgent, s.handleDeleteWorkflow)
+	s.mux.HandleFunc(RouteListWorkflowVersions, s.handleListWorkflowVersions)
+	s.mux.HandleFunc(RouteListAgentVersions, s.handleListWorkflowVersions)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Not Found")
 	})
@@ -256,11 +311,16 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 
 // writeJSON writes v with the server's JSON encoding.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeBody(w, status, mustMarshal(v))
+}
+
+// mustMarshal encodes v with the server's JSON encoding.
+func mustMarshal(v any) []byte {
 	b, err := webhooks.Marshal(v)
 	if err != nil {
 		panic("skyverntest: cannot encode a response: " + err.Error())
 	}
-	writeBody(w, status, b)
+	return b
 }
 
 func writeBody(w http.ResponseWriter, status int, b []byte) {

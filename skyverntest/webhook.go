@@ -63,7 +63,7 @@ func (s *Server) sign(runID, url string, payload webhooks.Object, replay bool) (
 // scheduleWebhook sends the webhook of a run that has just finished, after
 // o.WebhookDelay, in o.WebhookCopies copies.
 func (s *Server) scheduleWebhook(r *run, o Outcome) {
-	url := r.webhookURL()
+	url := r.hookURL
 	if url == "" {
 		return
 	}
@@ -244,7 +244,7 @@ func (s *Server) replay(r *run, target string) webhooks.Object {
 	return webhooks.Object{
 		{Key: "run_id", Value: r.id},
 		{Key: "run_type", Value: string(r.typ)},
-		{Key: "default_webhook_url", Value: stringValue(r.webhookURL())},
+		{Key: "default_webhook_url", Value: stringValue(r.hookURL)},
 		{Key: "target_webhook_url", Value: target},
 		{Key: "payload", Value: string(d.body)},
 		{Key: "headers", Value: webhooks.Object{

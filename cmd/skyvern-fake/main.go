@@ -2,12 +2,15 @@
 // trying and testing code that uses Skyvern, in any language, without an
 // account, a browser or the internet.
 //
-// It serves Run Task, Run Workflow, Get Run, Cancel Run and Retry Run
-// Webhook as Skyvern's server does (see package skyverntest), runs every
-// run to the outcome chosen by its flags, and sends signed webhooks to the
-// runs' webhook_url, loopback addresses included. It prints its URL and API
-// key, logs each request and webhook to standard error, and stops on
-// interrupt.
+// It serves Skyvern's run routes (Run Task, Run Workflow, Get Run, Cancel
+// Run and Cancel Runs, Retry Run Webhook, the run lists, a run's timeline
+// and artifacts) and workflow routes (create, get, update, delete, list and
+// versions, under /v1/workflows and /v1/agents) as Skyvern's server does
+// (see package skyverntest). It runs every run to the outcome chosen by its
+// flags, and sends signed webhooks to the runs' webhook_url (or their
+// workflow's webhook_callback_url), loopback addresses included. It prints
+// its URL and API key, logs each request and webhook to standard error, and
+// stops on interrupt. What it keeps lives in memory and ends with it.
 //
 // Usage:
 //
@@ -21,7 +24,8 @@
 //	-outcome string        completed, failed, terminated, timed_out, canceled or hold (default completed)
 //	-output string         JSON output of completed runs (default null)
 //	-failure-reason string failure_reason of failed or terminated runs
-//	-workflows string      comma-separated workflow ids to accept (default: any)
+//	-workflows string      comma-separated workflow ids to accept besides those
+//	                       created through the API (default: any)
 //	-webhook-backoff duration base wait between webhook attempts (default 1s)
 package main
 
@@ -65,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	outcome := fs.String("outcome", "completed", "how runs end: completed, failed, terminated, timed_out, canceled or hold")
 	output := fs.String("output", "", "JSON output of completed runs (default null)")
 	reason := fs.String("failure-reason", "", "failure_reason of failed or terminated runs")
-	workflows := fs.String("workflows", "", "comma-separated workflow ids to accept (default: any)")
+	workflows := fs.String("workflows", "", "comma-separated workflow ids to accept besides those created through the API (default: any)")
 	backoff := fs.Duration("webhook-backoff", skyverntest.DefaultWebhookBackoff, "base wait between webhook delivery attempts")
 	if err := fs.Parse(args); err != nil {
 		return err
