@@ -321,3 +321,169 @@ func ExampleWaiter() {
 	// SKU-2: price 9.5 (<nil>)
 	// SKU-3: failed: product page not found
 }
+
+func ExampleClient_BulkCancelRuns() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	a, _ := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "a"})
+	b, _ := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "b"})
+
+	res, err := client.BulkCancelRuns(ctx, []string{a.RunID, b.RunID, "tsk_unknown"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(res.Cancelled), "cancelled; failed:", res.Failed)
+	// Output: 2 cancelled; failed: [tsk_unknown]
+}
+
+func ExampleClient_GetRunTimeline() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{})
+	client := srv.Client()
+	ctx := context.Background()
+	run, _ := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
+	srv.Advance(time.Minute)
+
+	timeline, err := client.GetRunTimeline(ctx, run.RunID)
+	if err != nil {
+		panic(err)
+	}
+	for _, entry := range timeline {
+		if entry.Block != nil {
+			fmt.Println(entry.Type, entry.Block.BlockType, entry.Block.Status)
+		}
+	}
+	// Output: block task completed
+}
+
+func ExampleClient_GetRunArtifacts() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	run, _ := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+	srv.Advance(time.Minute)
+
+	arts, err := client.GetRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording})
+	if err != nil {
+		panic(err)
+	}
+	for _, a := range arts {
+		fmt.Println(a.ArtifactType, a.SignedURL != "")
+	}
+	// Output: recording true
+}
+
+func ExampleClient_CreateWorkflow() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+		Title: "Monthly invoices",
+		// Called when any run of the workflow finishes, unless the run sets
+		// its own WorkflowRunRequest.WebhookURL.
+		DefaultWebhookURL: "https://example.com/invoices-hook",
+		Body: skyvern.WorkflowBody{
+			Parameters: []map[string]any{{"parameter_type": "workflow", "key": "month", "workflow_parameter_type": "string"}},
+			Blocks: []map[string]any{{
+				"block_type": "task", "label": "download", "url": "https://billing.example.com",
+				"navigation_goal": "Download the invoice for {{ month }}",
+			}},
+		},
+	}}, skyvern.WithIdempotencyKey("create-monthly-invoices-v1")) // safe to retry
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(wf.Title, wf.Version, wf.DefaultWebhookURL)
+
+	run, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{
+		WorkflowID: wf.WorkflowPermanentID,
+		Parameters: map[string]any{"month": "2026-01"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(run.Status)
+	// Output:
+	// Monthly invoices 1 https://example.com/invoices-hook
+	// created
+}
+
+func ExampleClient_UpdateWorkflow() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"})
+
+	// A YAML definition as Skyvern's editor exports it.
+	updated, err := client.UpdateWorkflow(ctx, wf.WorkflowPermanentID, skyvern.WorkflowRequest{
+		YAMLDefinition: "title: Invoices (v2)\nworkflow_definition:\n  parameters: []\n  blocks: []\n",
+	})
+	if err != nil {
+		panic(err)
+	}
+	versions, _ := client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID)
+	latest, _ := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{})
+	first, _ := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{Version: 1})
+	fmt.Println(updated.Version, len(versions), latest.Title, "/", first.Title)
+	// Output: 2 2 Invoices (v2) / Invoices
+}
+
+func ExampleClient_ListWorkflows() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	for _, title := range []string{"Invoices", "Refunds", "Invoice disputes"} {
+		client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: " + title + "\n"})
+	}
+
+	for wf, err := range client.ListWorkflows(ctx, skyvern.ListWorkflowsParams{SearchKey: "invoice"}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(wf.Title)
+	}
+	// Output:
+	// Invoice disputes
+	// Invoices
+}
+
+func ExampleClient_DeleteWorkflow() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Old\n"})
+
+	if err := client.DeleteWorkflow(ctx, wf.WorkflowPermanentID); err != nil {
+		panic(err)
+	}
+	_, err := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{})
+	fmt.Println(errors.Is(err, skyvern.ErrNotFound))
+	// Output: true
+}
+
+func ExampleClient_ListWorkflowRuns() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "login failed"})
+	client := srv.Client()
+	ctx := context.Background()
+	client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
+	srv.Advance(time.Minute)
+
+	for run, err := range client.ListWorkflowRuns(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(run.WorkflowPermanentID, run.Status, run.FailureReason)
+	}
+	// Output: wpid_invoices failed login failed
+}
