@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -63,6 +64,7 @@ func run(ctx context.Context, args []string, apiKey string, out io.Writer) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
+	out = &syncWriter{w: out} // the webhook handler prints from its own goroutine
 
 	// 1. A client: for the real API, or for the fake server.
 	var client *skyvern.Client
@@ -104,7 +106,11 @@ func run(ctx context.Context, args []string, apiKey string, out io.Writer) error
 	}
 	receiver := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go receiver.Serve(ln)
-	defer receiver.Close()
+	defer func() { // let a delivery in progress finish
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		receiver.Shutdown(ctx)
+	}()
 	if *webhookURL == "" {
 		*webhookURL = "http://" + ln.Addr().String() + "/skyvern"
 	}
@@ -128,6 +134,18 @@ func run(ctx context.Context, args []string, apiKey string, out io.Writer) error
 	}
 	fmt.Fprintf(out, "Replayed the webhook: delivered=%t, %s\n", rep.Delivered(), rep)
 	return nil
+}
+
+// syncWriter serialises writes from several goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
 
 // printRun shows a finished run the way a user wants to read it.
