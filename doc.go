@@ -59,7 +59,8 @@
 //
 // NewClient takes Options (WithAPIKey, WithBaseURL, WithHTTPClient,
 // WithTimeout, WithMaxRetries, WithRetryWait, WithUserAgent, WithHeader,
-// WithLogger, WithPollInterval). Every method also takes Options as its
+// WithLogger, WithPollInterval), and so does NewWaiter (with
+// WithFallbackPolling and the like). Every method also takes Options as its
 // last arguments, which apply to that call only:
 //
 //	run, err := client.GetRun(ctx, id, skyvern.WithTimeout(5*time.Second), skyvern.WithMaxRetries(5))

@@ -50,6 +50,12 @@ type config struct {
 	maxRetryAfter time.Duration
 	pollFirst     time.Duration
 	pollMax       time.Duration
+	// Used by NewWaiter only.
+	fallbackFirst      time.Duration
+	fallbackMax        time.Duration
+	maxConcurrentPolls int
+	recentMax          int
+	recentTTL          time.Duration
 	// idempotencyKey is set per call only.
 	idempotencyKey string
 }
@@ -77,6 +83,12 @@ func defaultConfig() config {
 		maxRetryAfter: defaultMaxRetryAfter,
 		pollFirst:     DefaultPollFirst,
 		pollMax:       DefaultPollMax,
+
+		fallbackFirst:      DefaultFallbackFirst,
+		fallbackMax:        DefaultFallbackMax,
+		maxConcurrentPolls: DefaultMaxConcurrentPolls,
+		recentMax:          DefaultRecentResults,
+		recentTTL:          DefaultRecentTTL,
 	}
 }
 

@@ -125,7 +125,8 @@ func jitter(d time.Duration) time.Duration {
 // one with NewWaiter.
 type Waiter struct {
 	client    *Client
-	pollOpts  []Option
+	opts      []Option // for each fallback Get Run
+	err       error    // an invalid option given to NewWaiter
 	first     time.Duration
 	maxWait   time.Duration
 	inFlight  chan struct{} // a slot per concurrent fallback poll
@@ -160,69 +161,83 @@ type recentRun struct {
 	at  time.Time
 }
 
-// WaiterOption configures a Waiter.
-type WaiterOption func(*Waiter)
+// Defaults of a Waiter.
+const (
+	// DefaultFallbackFirst and DefaultFallbackMax bound the wait before a
+	// pending Wait polls Get Run: the first poll comes about
+	// DefaultFallbackFirst after Wait is called, later ones about twice as
+	// far apart each time, at most DefaultFallbackMax.
+	DefaultFallbackFirst = 30 * time.Second
+	DefaultFallbackMax   = 5 * time.Minute
+	// DefaultMaxConcurrentPolls bounds how many fallback polls run at once.
+	DefaultMaxConcurrentPolls = 8
+	// DefaultRecentResults and DefaultRecentTTL bound the cache of terminal
+	// runs delivered before their Wait.
+	DefaultRecentResults = 10000
+	DefaultRecentTTL     = time.Hour
+)
 
-// WithFallbackPolling returns a WaiterOption that sets when a pending wait
-// falls back to polling: the first Get Run about after first (default 30 s
-// after Wait is called), then about twice as long each time, capped at
-// maxWait (default 5 min), each with random jitter. Values that are not
-// positive, or a maxWait below first, leave the defaults.
-func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
-	return func(w *Waiter) {
-		if first > 0 && maxWait >= first {
-			w.first, w.maxWait = first, maxWait
-		}
+// WithFallbackPolling returns an Option for NewWaiter that sets when a
+// pending wait falls back to polling Get Run: about first after Wait is
+// called (default DefaultFallbackFirst, 30 s), then about twice as long each
+// time, capped at maxWait (default DefaultFallbackMax, 5 min), each wait
+// with random jitter. Given to NewClient, it sets the default for the
+// client's Waiters; other methods ignore it.
+func WithFallbackPolling(first, maxWait time.Duration) Option {
+	return func(c *config) error {
+		c.fallbackFirst, c.fallbackMax = first, maxWait
+		return checkRange("WithFallbackPolling", first, maxWait)
 	}
 }
 
-// WithPollOptions returns a WaiterOption that passes opts to each fallback
-// Get Run, such as a shorter WithTimeout.
-func WithPollOptions(opts ...Option) WaiterOption {
-	return func(w *Waiter) { w.pollOpts = append(w.pollOpts, opts...) }
-}
-
-// WithMaxConcurrentPolls returns a WaiterOption that bounds how many
-// fallback polls run at once (default 8).
-func WithMaxConcurrentPolls(n int) WaiterOption {
-	return func(w *Waiter) {
-		if n > 0 {
-			w.inFlight = make(chan struct{}, n)
+// WithMaxConcurrentPolls returns an Option for NewWaiter that bounds how
+// many fallback polls run at once (default DefaultMaxConcurrentPolls, 8).
+// Other methods ignore it.
+func WithMaxConcurrentPolls(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("skyvern: WithMaxConcurrentPolls: %d is not positive", n)
 		}
+		c.maxConcurrentPolls = n
+		return nil
 	}
 }
 
-// WithRecentResults returns a WaiterOption that bounds the cache of
-// terminal runs delivered before (or after) their Wait: at most n runs
-// (default 10,000), each kept for ttl (default 1 h).
-func WithRecentResults(n int, ttl time.Duration) WaiterOption {
-	return func(w *Waiter) {
-		if n > 0 && ttl > 0 {
-			w.recentMax, w.recentTTL = n, ttl
+// WithRecentResults returns an Option for NewWaiter that bounds the cache
+// of terminal runs delivered before (or after) their Wait: at most n runs
+// (default DefaultRecentResults, 10,000), each kept for ttl (default
+// DefaultRecentTTL, 1 h). Other methods ignore it.
+func WithRecentResults(n int, ttl time.Duration) Option {
+	return func(c *config) error {
+		if n < 1 || ttl <= 0 {
+			return fmt.Errorf("skyvern: WithRecentResults: want a positive size and time, got %d and %v", n, ttl)
 		}
+		c.recentMax, c.recentTTL = n, ttl
+		return nil
 	}
 }
 
-// NewWaiter returns a Waiter that polls through client.
-func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
-	w := &Waiter{
+// NewWaiter returns a Waiter that polls through client. opts set the
+// Waiter's own behaviour (WithFallbackPolling, WithMaxConcurrentPolls,
+// WithRecentResults) and apply to each fallback Get Run (WithTimeout, for
+// example). If an option is invalid, every Wait returns its error.
+func NewWaiter(client *Client, opts ...Option) *Waiter {
+	cfg := client.cfg.clone()
+	err := cfg.apply(opts)
+	return &Waiter{
 		client:    client,
-		first:     30 * time.Second,
-		maxWait:   5 * time.Minute,
-		inFlight:  make(chan struct{}, 8),
-		recentMax: 10000,
-		recentTTL: time.Hour,
+		opts:      opts,
+		err:       err,
+		first:     cfg.fallbackFirst,
+		maxWait:   cfg.fallbackMax,
+		inFlight:  make(chan struct{}, max(cfg.maxConcurrentPolls, 1)),
+		recentMax: cfg.recentMax,
+		recentTTL: cfg.recentTTL,
 		now:       time.Now,
 		pending:   make(map[string]*pendingWait),
 		recent:    make(map[string]recentRun),
 		wake:      make(chan struct{}, 1),
 	}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(w)
-		}
-	}
-	return w
 }
 
 // Deliver hands the Waiter a run, typically from a webhook. A run with a
@@ -248,6 +263,9 @@ func (w *Waiter) Deliver(run *RunResponse) {
 // postpone the next poll. Several Wait calls for the same run share one
 // pending wait.
 func (w *Waiter) Wait(ctx context.Context, runID string) (*RunResponse, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
 	if runID == "" {
 		return nil, ErrEmptyID
 	}
@@ -378,7 +396,7 @@ func (w *Waiter) scheduler() {
 // poll runs one fallback Get Run for p.
 func (w *Waiter) poll(ctx context.Context, p *pendingWait) {
 	defer func() { <-w.inFlight }()
-	run, err := w.client.GetRun(ctx, p.runID, w.pollOpts...)
+	run, err := w.client.GetRun(ctx, p.runID, w.opts...)
 
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -210,3 +210,24 @@ func BenchmarkWaiter(b *testing.B) {
 		}
 	})
 }
+
+func TestWaiterWithAnInvalidOptionFailsEveryWait(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(0, time.Second))
+	_, err := w.Wait(context.Background(), "tsk_1")
+	assert.ErrorContains(t, err, "WithFallbackPolling")
+	w = skyvern.NewWaiter(f.client, skyvern.WithMaxConcurrentPolls(0))
+	_, err = w.Wait(context.Background(), "tsk_1")
+	assert.ErrorContains(t, err, "WithMaxConcurrentPolls")
+	assert.Empty(t, f.requests())
+}
+
+func TestWaiterPollsWithItsOptions(t *testing.T) {
+	f := setup(t)
+	runStates(f, "completed")
+	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, time.Millisecond),
+		skyvern.WithHeader("X-Poller", "waiter"))
+	_, err := w.Wait(context.Background(), "tsk_1")
+	require.NoError(t, err)
+	assert.Equal(t, "waiter", f.only().Header.Get("X-Poller"))
+}
