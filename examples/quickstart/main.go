@@ -106,11 +106,7 @@ func run(ctx context.Context, args []string, apiKey string, out io.Writer) error
 	}
 	receiver := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go receiver.Serve(ln)
-	defer func() { // let a delivery in progress finish
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		receiver.Shutdown(ctx)
-	}()
+	defer receiver.Close()
 	if *webhookURL == "" {
 		*webhookURL = "http://" + ln.Addr().String() + "/skyvern"
 	}
