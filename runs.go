@@ -83,12 +83,12 @@ type BrowserSeedSource string
 
 // The browser seed sources Skyvern sends.
 const (
-	BrowserSeedOverride      BrowserSeedSource = "override"
-	BrowserSeedPicked        BrowserSeedSource = "picked"
-	BrowserSeedOwnMemory     BrowserSeedSource = "own_memory"
-	BrowserSeedCredential    BrowserSeedSource = "credential"
-	BrowserSeedFresh         BrowserSeedSource = "fresh"
-	BrowserSeedDegradedFresh BrowserSeedSource = "degraded_fresh"
+	BrowserSeedSourceOverride      BrowserSeedSource = "override"
+	BrowserSeedSourcePicked        BrowserSeedSource = "picked"
+	BrowserSeedSourceOwnMemory     BrowserSeedSource = "own_memory"
+	BrowserSeedSourceCredential    BrowserSeedSource = "credential"
+	BrowserSeedSourceFresh         BrowserSeedSource = "fresh"
+	BrowserSeedSourceDegradedFresh BrowserSeedSource = "degraded_fresh"
 )
 
 // RunResponse is a task run or a workflow run, as Get Run, Run Task and Run
