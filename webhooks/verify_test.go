@@ -158,7 +158,7 @@ func TestParseKeepsEachRunTypesLegacyFields(t *testing.T) {
 			check: func(t *testing.T, run *skyvern.RunResponse) {
 				assert.True(t, run.RunType.IsWorkflow())
 				assert.True(t, run.RecordingArchived)
-				assert.Equal(t, skyvern.BrowserSeedFresh, run.BrowserSeedSource)
+				assert.Equal(t, skyvern.BrowserSeedSourceFresh, run.BrowserSeedSource)
 				require.Len(t, run.DownloadedFiles, 1)
 				assert.Equal(t, "x.pdf", run.DownloadedFiles[0].Filename)
 				// An integer beyond int64 survives as it was sent.
