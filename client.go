@@ -38,10 +38,9 @@ const Version = "0.1.0"
 // Client calls the Skyvern API. Create one with NewClient and share it: it is
 // safe for concurrent use, and its methods never modify their arguments.
 type Client struct {
-	cfg    config
-	rc     *retryablehttp.Client // retries around cfg.httpClient, with our timeout and redirect rule
-	uaHdr  []string              // the User-Agent header value
-	keyHdr []string              // the x-api-key header value
+	cfg   config
+	rc    *retryablehttp.Client // retries around cfg.httpClient, with our timeout and redirect rule
+	uaHdr []string              // the User-Agent header value
 }
 
 // NewClient returns a Client configured by opts.
@@ -65,7 +64,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.idempotencyKey != "" {
 		return nil, errors.New("skyvern: WithIdempotencyKey applies to one call; pass it to the method, not to NewClient")
 	}
-	return &Client{cfg: cfg, rc: newEngine(&cfg), uaHdr: []string{userAgent(&cfg)}, keyHdr: []string{cfg.key.v}}, nil
+	return &Client{cfg: cfg, rc: newEngine(&cfg), uaHdr: []string{userAgent(&cfg)}}, nil
 }
 
 func (c *config) apply(opts []Option) error {
@@ -105,18 +104,24 @@ var defaultTransport = func() http.RoundTripper {
 }()
 
 // newHTTPClient returns a copy of the configured *http.Client (or a default
-// one) with the per-attempt timeout and a redirect rule that never carries
-// the API key to another origin. Go's client forwards custom headers such as
-// x-api-key on every redirect, and its own rule for sensitive headers
-// ignores the port.
+// one) whose transport bounds each attempt by the configured timeout, and
+// with a redirect rule that never carries the API key to another origin.
+// Go's client forwards custom headers such as x-api-key on every redirect,
+// and its own rule for sensitive headers ignores the port.
 func newHTTPClient(c *config) *http.Client {
 	var hc http.Client
 	if c.httpClient != nil {
 		hc = *c.httpClient
-	} else {
-		hc.Transport = defaultTransport
 	}
-	hc.Timeout = c.timeout
+	base := hc.Transport
+	if base == nil {
+		base = defaultTransport
+		if c.httpClient != nil {
+			base = http.DefaultTransport
+		}
+	}
+	hc.Transport = &attemptTransport{base: base, timeout: c.timeout}
+	hc.Timeout = 0 // attemptTransport bounds each attempt
 	userCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(req.URL, via[0].URL) {
@@ -131,6 +136,41 @@ func newHTTPClient(c *config) *http.Client {
 		return nil
 	}
 	return &hc
+}
+
+// attemptTransport bounds each round trip, body included, by timeout. It
+// also hides the wrapped transport's CloseIdleConnections, which
+// go-retryablehttp calls after every failed call and which would close the
+// idle connections of a transport the rest of the program shares.
+type attemptTransport struct {
+	base    http.RoundTripper
+	timeout time.Duration
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.base.RoundTrip(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 func sameOrigin(a, b *url.URL) bool {
@@ -200,8 +240,11 @@ type call struct {
 	getConn  atomic.Bool // the transport started looking for a connection
 	gotConn  atomic.Bool // ... and got one, so the request may have been written
 	body     []byte
+	bodyNote string // for an error response that was cut off or too long
 	bodyRead bool
 	logged   int
+	retrying bool      // the last attempt's outcome was to be retried
+	refusal  *APIError // that outcome, when it was an answer (429, 503, ...)
 }
 
 type callKey struct{}
@@ -234,6 +277,7 @@ func startAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
 		c.getConn.Store(false)
 		c.gotConn.Store(false)
 		c.bodyRead = false
+		c.retrying, c.refusal = false, nil
 	}
 }
 
@@ -242,9 +286,9 @@ func startAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
 // is retried like any other connection error.
 func readResponse(resp *http.Response) error {
 	c := callFrom(resp.Request.Context())
-	body, err := readBody(resp)
+	body, note, err := readBody(resp)
 	if c != nil {
-		c.body, c.bodyRead = body, true
+		c.body, c.bodyNote, c.bodyRead = body, note, true
 	}
 	return err
 }
@@ -256,13 +300,18 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return false, nil
 	}
 	retry := c.n <= c.maxRetries && shouldRetry(c, resp, err)
-	if ctx.Err() != nil {
-		retry = false
+	c.retrying, c.refusal = retry, nil
+	if retry && err == nil {
+		// Keep the answer being retried: if the context ends during the
+		// wait, it is the call's last word.
+		body, _, _ := readBody(resp)
+		c.refusal = newAPIError(c.e.method, c.e.path, resp.StatusCode, body, resp.Header.Get("Retry-After"), c.n)
 	}
-	c.log(resp, err, retry)
-	if ctx.Err() != nil {
+	if retry && ctx.Err() != nil {
+		c.log(resp, err, false)
 		return false, ctx.Err()
 	}
+	c.log(resp, err, retry)
 	return retry, nil
 }
 
@@ -273,22 +322,30 @@ var (
 // do sends the request described by e, with retries, and decodes a 2xx
 // response body into out (unless out is nil).
 func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
-	cfg, rc, uaHdr, keyHdr := &c.cfg, c.rc, c.uaHdr, c.keyHdr
+	cfg, rc, uaHdr := &c.cfg, c.rc, c.uaHdr
 	if len(opts) > 0 {
 		cc := c.cfg.clone()
 		if err := cc.apply(opts); err != nil {
 			return err
 		}
-		cfg, uaHdr, keyHdr = &cc, []string{userAgent(&cc)}, []string{cc.key.v}
+		cfg, uaHdr = &cc, []string{userAgent(&cc)}
 		if cc.httpClient != c.cfg.httpClient || cc.timeout != c.cfg.timeout ||
 			cc.retryWaitMin != c.cfg.retryWaitMin || cc.retryWaitMax != c.cfg.retryWaitMax {
 			rc = newEngine(&cc)
 		}
 	}
-	if cfg.idempotencyKey != "" && e.idempotencyKeyMakesSafe {
+	st := &call{Context: ctx, e: &e, logger: cfg.logger, maxRetries: cfg.maxRetries}
+	if cfg.idempotencyKey != "" {
+		if !e.idempotencyKeyMakesSafe {
+			// net/http itself resends a POST that carries the header, which
+			// is unsafe where Skyvern ignores the key.
+			return st.fail(errors.New("WithIdempotencyKey: Skyvern de-duplicates only CreateWorkflow by its key; do not send one here"), false)
+		}
 		e.creates = false
 	}
-	st := &call{Context: ctx, e: &e, logger: cfg.logger, maxRetries: cfg.maxRetries}
+	if err := ctx.Err(); err != nil {
+		return st.fail(err, false) // nothing was sent
+	}
 
 	target := cfg.baseURL + e.path
 	if e.query != nil {
@@ -334,7 +391,7 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 		h["Idempotency-Key"] = []string{cfg.idempotencyKey}
 	}
 	h["User-Agent"] = uaHdr
-	h["X-Api-Key"] = keyHdr
+	h["X-Api-Key"] = cfg.key.hdr
 	req.SetResponseHandler(readResponse)
 
 	resp, err := rc.Do(req)
@@ -342,16 +399,28 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 		if resp != nil {
 			resp.Body.Close()
 		}
+		if st.retrying {
+			// The context ended while the call was about to try again, so
+			// the last attempt was one that is safe to repeat: refused by
+			// the server, or never sent.
+			if st.refusal != nil {
+				err = fmt.Errorf("%w; the last answer was: %w", err, st.refusal)
+			}
+			return st.fail(err, false)
+		}
 		return st.fail(err, e.creates && mayHaveArrived(st, nil, err))
 	}
-	if !st.bodyRead { // retries ran out: readResponse did not see the last response
-		st.body, err = readBody(resp)
-		if err != nil && resp.StatusCode/100 == 2 {
+	if !st.bodyRead { // readResponse did not see the last response
+		st.body, st.bodyNote, err = readBody(resp)
+		if err != nil {
 			return st.fail(err, e.creates)
 		}
 	}
 	if resp.StatusCode/100 != 2 {
 		apiErr := newAPIError(e.method, e.path, resp.StatusCode, st.body, resp.Header.Get("Retry-After"), st.n)
+		if apiErr.Detail == "" && st.bodyNote != "" {
+			apiErr.note = st.bodyNote
+		}
 		apiErr.mayExist = e.creates && mayHaveArrived(st, resp, nil)
 		return apiErr
 	}
@@ -365,29 +434,37 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 }
 
 // readBody reads and closes the response body: all of it for a 2xx
-// response (Skyvern's outputs can be megabytes), a bounded prefix otherwise.
-func readBody(resp *http.Response) ([]byte, error) {
+// response (Skyvern's outputs can be megabytes), failing with an error that
+// matches ErrMalformedResponse when it is cut off; up to maxErrorRead bytes
+// otherwise, with a note when the body was cut off or longer.
+func readBody(resp *http.Response) (body []byte, note string, err error) {
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead))
-		return b, nil
+		b, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead+1))
+		switch {
+		case err != nil:
+			note = "response body cut off"
+		case len(b) > maxErrorRead:
+			b, note = b[:maxErrorRead], "response body too long to parse"
+		}
+		return b, note, nil
 	}
 	n := resp.ContentLength
 	if n < 0 || n > 8<<20 { // unknown, or too large to trust for one allocation
 		b, err := io.ReadAll(resp.Body)
 		if err != nil {
-			return nil, fmt.Errorf("reading response body: %w", err)
+			return nil, "", &malformedError{msg: "body cut off: " + err.Error(), cause: err}
 		}
-		return b, nil
+		return b, "", nil
 	}
 	b := make([]byte, n)
 	if _, err := io.ReadFull(resp.Body, b); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, fmt.Errorf("reading response body: cut off: %w", err)
+		return nil, "", &malformedError{msg: fmt.Sprintf("body cut off before its %d bytes: %v", n, err), cause: err}
 	}
-	return b, nil
+	return b, "", nil
 }
 
 // malformedError reports a 2xx body that is not the expected JSON.

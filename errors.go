@@ -62,9 +62,9 @@ var (
 	ErrEmptyID = errors.New("skyvern: empty id")
 )
 
-// maxErrorBody bounds how much of an error response is read and kept.
+// How much of an error response is read (to parse its detail) and kept.
 const (
-	maxErrorRead = 64 << 10
+	maxErrorRead = 1 << 20
 	maxErrorKeep = 4 << 10
 )
 
@@ -95,6 +95,7 @@ type APIError struct {
 	RetryAfter string
 
 	mayExist bool
+	note     string // why Detail is empty, when the body was cut off or too long
 }
 
 // ValidationError is one entry of the list FastAPI returns in "detail" when a
@@ -150,6 +151,9 @@ func (e *APIError) Error() string {
 	case e.Detail != "":
 		b.WriteString(": ")
 		b.WriteString(e.Detail)
+	case e.note != "":
+		b.WriteString(": ")
+		b.WriteString(e.note)
 	case len(e.Body) > 0:
 		b.WriteString(": response body is not JSON")
 	}

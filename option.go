@@ -60,9 +60,15 @@ type config struct {
 	idempotencyKey string
 }
 
-// secret holds the API key. Its formatting methods never reveal the value,
-// for code (a debugger, a pretty-printer) that reaches it despite the pointer.
-type secret struct{ v string }
+// secret holds the API key, and the header value made of it. Its formatting
+// methods never reveal the value, for code (a debugger, a pretty-printer)
+// that reaches it despite the pointer.
+type secret struct {
+	v   string
+	hdr []string
+}
+
+func newSecret(key string) *secret { return &secret{v: key, hdr: []string{key}} }
 
 func (*secret) String() string               { return "[redacted]" }
 func (*secret) GoString() string             { return "[redacted]" }
@@ -74,7 +80,7 @@ func defaultConfig() config {
 		base = CloudBaseURL
 	}
 	return config{
-		key:           &secret{os.Getenv("SKYVERN_API_KEY")},
+		key:           newSecret(os.Getenv("SKYVERN_API_KEY")),
 		baseURL:       base,
 		maxRetries:    DefaultMaxRetries,
 		timeout:       DefaultTimeout,
@@ -126,7 +132,7 @@ func WithAPIKey(key string) Option {
 		if key == "" {
 			return errors.New("skyvern: WithAPIKey: the key is empty")
 		}
-		c.key = &secret{key}
+		c.key = newSecret(key)
 		return nil
 	}
 }

@@ -4,8 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -280,4 +286,114 @@ func TestRequestBodyIsIdenticalOnEveryAttempt(t *testing.T) {
 		assert.True(t, bytes.Equal(reqs[0].Body, r.Body))
 		assert.Equal(t, reqs[0].Header.Get("Content-Length"), r.Header.Get("Content-Length"))
 	}
+}
+
+func TestCancelledCallsDoNotClaimARunMayExist(t *testing.T) {
+	t.Run("a context that ended before the call sends nothing", func(t *testing.T) {
+		f := setup(t)
+		f.reply("POST /v1/run/tasks", 200, runJSON)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.Empty(t, f.requests())
+	})
+	t.Run("a context that ends while waiting to retry a 429 keeps the 429", func(t *testing.T) {
+		waiting := make(chan struct{})
+		var once sync.Once
+		f := setup(t, skyvern.WithLogger(slog.New(onRetry{func() { once.Do(func() { close(waiting) }) }})))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		f.handle("POST /v1/run/tasks", status(429, `{"detail":"slow down"}`, "Retry-After", "30"))
+		done := make(chan error, 1)
+		go func() {
+			_, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+			done <- err
+		}()
+		<-waiting // the 429 is in and the client decided to wait 30 s
+		cancel()
+		err := <-done
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.ErrorIs(t, err, skyvern.ErrRateLimited, "the server's refusal is kept")
+		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "the server said it did not take it")
+		assert.Contains(t, err.Error(), "slow down")
+		assert.Len(t, f.requests(), 1)
+	})
+}
+
+// onRetry is a slog.Handler that calls fn at each attempt the client
+// decides to retry.
+type onRetry struct{ fn func() }
+
+func (h onRetry) Enabled(context.Context, slog.Level) bool { return true }
+func (h onRetry) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h onRetry) WithGroup(string) slog.Handler            { return h }
+func (h onRetry) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "retry" && a.Value.Bool() {
+			h.fn()
+			return false
+		}
+		return true
+	})
+	return nil
+}
+
+// answerAndCancel is a transport that answers 200 and ends the call's
+// context at the same moment.
+type answerAndCancel struct{ cancel context.CancelFunc }
+
+func (a answerAndCancel) RoundTrip(req *http.Request) (*http.Response, error) {
+	a.cancel()
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(runJSON)), ContentLength: int64(len(runJSON)), Request: req}, nil
+}
+
+func TestAnAnswerInHandIsNotDiscarded(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c, err := skyvern.NewClient(skyvern.WithAPIKey(testKey), skyvern.WithBaseURL("http://127.0.0.1:9"),
+		skyvern.WithHTTPClient(&http.Client{Transport: answerAndCancel{cancel}}))
+	require.NoError(t, err)
+	run, err := c.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err, "the run was created and its answer received")
+	assert.Equal(t, "tsk_123", run.RunID)
+}
+
+func TestIdempotencyKeysAreRefusedWhereSkyvernIgnoresThem(t *testing.T) {
+	f := setup(t)
+	_, err := f.client.RunTask(context.Background(), skyvern.TaskRunRequest{Prompt: "p"}, skyvern.WithIdempotencyKey("k1"))
+	assert.ErrorContains(t, err, "only CreateWorkflow")
+	assert.Empty(t, f.requests())
+}
+
+func TestFailedCallsLeaveASharedTransportAlone(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer other.Close()
+	shared := &http.Transport{}
+	defer shared.CloseIdleConnections()
+	plain := &http.Client{Transport: shared}
+	reused := func() bool {
+		var info httptrace.GotConnInfo
+		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { info = i }})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, other.URL, nil)
+		resp, err := plain.Do(req)
+		require.NoError(t, err)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return info.Reused
+	}
+	reused() // an idle connection to other is now pooled
+
+	f := setup(t, skyvern.WithHTTPClient(&http.Client{Transport: shared}), skyvern.WithMaxRetries(0))
+	f.reply("GET /v1/runs/{id}", 500, `{}`)
+	_, err := f.client.GetRun(context.Background(), "tsk_1")
+	require.Error(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = f.client.GetRun(ctx, "tsk_1")
+	require.Error(t, err)
+
+	assert.True(t, reused(), "the program's other connections stay pooled")
 }

@@ -140,3 +140,13 @@ func TestNothingIsLoggedByDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, logs.String())
 }
+
+func TestTheKeyNeverShowsThroughReflection(t *testing.T) {
+	f := setup(t)
+	// Printing code that walks unexported fields (fmt on a struct that holds
+	// a Client, debuggers, pretty-printers) sees only a pointer.
+	holder := struct{ c skyvern.Client }{*f.client}
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		assert.NotContains(t, fmt.Sprintf(verb, holder), testKey)
+	}
+}
