@@ -99,11 +99,17 @@ const (
 // this type does not model, such as the legacy fields of webhook payloads
 // (task_id, workflow_run_id, ...) or fields Skyvern adds later, are kept in
 // Extra, and json.Marshal writes them back, so a RunResponse re-encodes to
-// the members and values it was decoded from. JSON null and absent members
-// decode to the zero value, except in the json.RawMessage fields (Output,
-// RunRequest), which hold a null as the bytes "null". Zero-valued strings,
-// times and nil pointers, slices and maps are left out when encoding, so a
-// member sent as null comes back as null or not at all, never as "" or 0.
+// the members and values it was decoded from, nested ones included, with
+// three differences of form: datetimes are written in Skyvern's usual form
+// (see Time), recording_archived is always written, and a member whose name
+// differs from a field's only in case (which encoding/json decodes into the
+// field) is written under the field's name.
+//
+// JSON null and absent members decode to the zero value, except in the
+// json.RawMessage fields (Output, RunRequest), which hold a null as the
+// bytes "null". Zero-valued strings, times and nil pointers, slices and
+// maps are left out when encoding, so a member sent as null comes back as
+// null or not at all, never as "" or 0; an empty string comes back absent.
 type RunResponse struct {
 	// RunID identifies the run: "tsk_..." for tasks, "tsk_v2_..." for task v2
 	// runs, "wr_..." for workflow runs.
@@ -125,14 +131,14 @@ type RunResponse struct {
 	StartedAt      Time     `json:"started_at,omitzero"`
 	FinishedAt     Time     `json:"finished_at,omitzero"`
 	// AppURL links to the run in Skyvern's web app.
-	AppURL               string           `json:"app_url,omitempty"`
-	BrowserSessionID     string           `json:"browser_session_id,omitempty"`
-	BrowserProfileID     string           `json:"browser_profile_id,omitempty"`
-	MaxScreenshotScrolls *int             `json:"max_screenshot_scrolls,omitempty"`
-	ScriptRun            *ScriptRun       `json:"script_run,omitempty"`
-	Errors               []map[string]any `json:"errors,omitzero"`
-	StepCount            *int             `json:"step_count,omitempty"`
-	RunType              RunType          `json:"run_type,omitempty"`
+	AppURL               string       `json:"app_url,omitempty"`
+	BrowserSessionID     string       `json:"browser_session_id,omitempty"`
+	BrowserProfileID     string       `json:"browser_profile_id,omitempty"`
+	MaxScreenshotScrolls *int         `json:"max_screenshot_scrolls,omitempty"`
+	ScriptRun            *ScriptRun   `json:"script_run,omitempty"`
+	Errors               []JSONObject `json:"errors,omitzero"`
+	StepCount            *int         `json:"step_count,omitempty"`
+	RunType              RunType      `json:"run_type,omitempty"`
 
 	// RunWith is "agent" or "code" (workflow runs).
 	RunWith           string            `json:"run_with,omitempty"`
@@ -212,6 +218,23 @@ func (r *RunResponse) WorkflowRequest() (*WorkflowRunRequest, error) {
 func isNull(raw json.RawMessage) bool {
 	t := bytes.TrimSpace(raw)
 	return len(t) == 0 || string(t) == "null"
+}
+
+// JSONObject is a JSON object of a shape Skyvern does not fix, such as one
+// of a run's errors. Its numbers decode as json.Number, so that integers
+// beyond 64 bits keep every digit and re-encode as they came.
+type JSONObject map[string]any
+
+// UnmarshalJSON decodes the object with its numbers as json.Number.
+func (o *JSONObject) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return err
+	}
+	*o = m
+	return nil
 }
 
 // FileInfo is a file a run downloaded.

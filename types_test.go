@@ -103,7 +103,7 @@ const taskV1Payload = `{"task_id":"tsk_1","status":"completed","extracted_inform
 	`"created_at":"2026-01-31T15:20:42.160725","modified_at":"2026-01-31T15:21:00.500000","queued_at":null,` +
 	`"started_at":"2026-01-31T15:20:43","finished_at":"2026-01-31T15:21:00.500000Z","app_url":"https://app.skyvern.com/tasks/tsk_1",` +
 	`"browser_session_id":null,"browser_profile_id":null,"max_screenshot_scrolls":0,"script_run":{"ai_fallback_triggered":false,"script_id":null,"new_flag":true},` +
-	`"errors":[{"error_code":"x","reasoning":"y"}],"step_count":4,"run_type":"task_v1","brand_new_field":{"a":[1,{"b":null}]}}`
+	`"errors":[{"error_code":"x","reasoning":"y","n":123456789012345678901234567890}],"step_count":4,"run_type":"task_v1","brand_new_field":{"a":[1,{"b":null}]}}`
 
 func TestRunResponseRoundTrip(t *testing.T) {
 	var run skyvern.RunResponse
@@ -136,6 +136,7 @@ func TestRunResponseRoundTrip(t *testing.T) {
 		require.NoError(t, json.Unmarshal(out, &got))
 		assertSameExceptNulls(t, "", in, got)
 		assert.Contains(t, string(out), `"big":123456789012345678901234567890`, "huge integers keep every digit")
+		assert.Contains(t, string(out), `"n":123456789012345678901234567890`, "in errors too")
 	})
 }
 

@@ -137,7 +137,7 @@ type WorkflowRun struct {
 	OrganizationID      string            `json:"organization_id,omitempty"`
 	Status              RunStatus         `json:"status,omitempty"`
 	FailureReason       string            `json:"failure_reason,omitempty"`
-	FailureCategory     []map[string]any  `json:"failure_category,omitzero"`
+	FailureCategory     []JSONObject      `json:"failure_category,omitzero"`
 	BrowserSessionID    string            `json:"browser_session_id,omitempty"`
 	BrowserProfileID    string            `json:"browser_profile_id,omitempty"`
 	BrowserSeedSource   BrowserSeedSource `json:"browser_seed_source,omitempty"`

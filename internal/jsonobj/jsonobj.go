@@ -22,6 +22,9 @@ type typeInfo struct {
 	names map[string]struct{}
 	// raw maps the names of its json.RawMessage fields to their index.
 	raw map[string]int
+	// folded holds the names in lower case: encoding/json matches member
+	// names to fields ignoring case.
+	folded map[string]struct{}
 }
 
 var types sync.Map // reflect.Type -> *typeInfo
@@ -32,8 +35,11 @@ func info(t reflect.Type) *typeInfo {
 	if v, ok := types.Load(t); ok {
 		return v.(*typeInfo)
 	}
-	ti := &typeInfo{names: make(map[string]struct{}, t.NumField()), raw: make(map[string]int)}
+	ti := &typeInfo{names: make(map[string]struct{}, t.NumField()), raw: make(map[string]int), folded: make(map[string]struct{})}
 	addFields(t, ti.names)
+	for name := range ti.names {
+		ti.folded[strings.ToLower(name)] = struct{}{}
+	}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.Type == rawMessageType && name != "" && name != "-" {
@@ -108,7 +114,7 @@ func Decode(data []byte, v any) (map[string]json.RawMessage, error) {
 		if err != nil {
 			return err
 		}
-		if _, ok := ti.names[k]; ok { // a known name written with escapes
+		if _, ok := ti.folded[strings.ToLower(k)]; ok { // a known name in escapes or another case
 			return nil
 		}
 		spans = append(spans, span{k, start, end})

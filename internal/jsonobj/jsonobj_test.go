@@ -84,3 +84,27 @@ func FuzzMembers(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeTreatsKnownNamesInAnotherCaseAsKnown(t *testing.T) {
+	// encoding/json fills A from "A", so it must not also be kept as unknown.
+	var v sample
+	extra, err := Decode([]byte(`{"A":"x","\u0062":3,"z":1}`), &v)
+	require.NoError(t, err)
+	assert.Equal(t, "x", v.A)
+	assert.Equal(t, 3, v.B)
+	assert.Equal(t, map[string]json.RawMessage{"z": json.RawMessage(`1`)}, extra)
+}
+
+func TestDecodeStepsOverRawMessageValuesExactly(t *testing.T) {
+	type withRaw struct {
+		Out json.RawMessage `json:"out"`
+		N   int             `json:"n"`
+	}
+	// The first "out" is a prefix of the last one's bytes: the scan must not
+	// be fooled into stepping by the wrong length.
+	var v withRaw
+	extra, err := Decode([]byte(`{"out":1,"n":2,"x":[1],"out":12,"y":{"out":1}}`), &v)
+	require.NoError(t, err)
+	assert.Equal(t, json.RawMessage(`12`), v.Out)
+	assert.Equal(t, map[string]json.RawMessage{"x": json.RawMessage(`[1]`), "y": json.RawMessage(`{"out":1}`)}, extra)
+}
