@@ -139,6 +139,7 @@ type Waiter struct {
 	queue   pollQueue // pending waits by time of their next fallback poll
 	recent  map[string]recentRun
 	order   []string // recent's keys, oldest first, for eviction
+	size    int      // the approximate bytes held by recent
 	running bool     // the scheduler goroutine is running
 	wake    chan struct{}
 }
@@ -157,8 +158,22 @@ type pendingWait struct {
 }
 
 type recentRun struct {
-	run *RunResponse
-	at  time.Time
+	run  *RunResponse
+	at   time.Time
+	size int
+}
+
+// recentBytes bounds the memory of a Waiter's recent results: outputs can
+// be megabytes each.
+const recentBytes = 64 << 20
+
+// approxSize estimates the memory a run holds, dominated by its raw JSON.
+func approxSize(run *RunResponse) int {
+	n := 1024 + len(run.Output) + len(run.RunRequest)
+	for k, v := range run.Extra {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // Defaults of a Waiter.
@@ -206,7 +221,8 @@ func WithMaxConcurrentPolls(n int) Option {
 // WithRecentResults returns an Option for NewWaiter that bounds the cache
 // of terminal runs delivered before (or after) their Wait: at most n runs
 // (default DefaultRecentResults, 10,000), each kept for ttl (default
-// DefaultRecentTTL, 1 h). Other methods ignore it.
+// DefaultRecentTTL, 1 h), and in any case at most about 64 MiB of them,
+// outputs included; the oldest go first. Other methods ignore it.
 func WithRecentResults(n int, ttl time.Duration) Option {
 	return func(c *config) error {
 		if n < 1 || ttl <= 0 {
@@ -351,11 +367,17 @@ func (w *Waiter) drop(p *pendingWait) {
 // remember caches a terminal run, evicting the oldest beyond the bound.
 // w.mu is held.
 func (w *Waiter) remember(run *RunResponse) {
-	if _, ok := w.recent[run.RunID]; !ok {
+	if old, ok := w.recent[run.RunID]; ok {
+		w.size -= old.size
+	} else {
 		w.order = append(w.order, run.RunID)
 	}
-	w.recent[run.RunID] = recentRun{run: run, at: w.now()}
-	for len(w.order) > 0 && (len(w.recent) > w.recentMax || w.now().Sub(w.recent[w.order[0]].at) >= w.recentTTL) {
+	r := recentRun{run: run, at: w.now(), size: approxSize(run)}
+	w.recent[run.RunID] = r
+	w.size += r.size
+	for len(w.order) > 0 && (len(w.recent) > w.recentMax || w.size > recentBytes ||
+		w.now().Sub(w.recent[w.order[0]].at) >= w.recentTTL) {
+		w.size -= w.recent[w.order[0]].size
 		delete(w.recent, w.order[0])
 		w.order = w.order[1:]
 	}

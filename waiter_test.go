@@ -2,6 +2,7 @@ package skyvern_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -230,4 +231,35 @@ func TestWaiterPollsWithItsOptions(t *testing.T) {
 	_, err := w.Wait(context.Background(), "tsk_1")
 	require.NoError(t, err)
 	assert.Equal(t, "waiter", f.only().Header.Get("X-Poller"))
+}
+
+func TestWaiterBoundsItsRecentResults(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, noFallback, skyvern.WithRecentResults(3, time.Hour))
+	for i := range 5 {
+		w.Deliver(terminal(fmt.Sprint("tsk_", i), skyvern.RunStatusCompleted))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, err := w.Wait(ctx, "tsk_0")
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "the oldest result was dropped")
+	run, err := w.Wait(context.Background(), "tsk_4")
+	require.NoError(t, err)
+	assert.Equal(t, "tsk_4", run.RunID)
+
+	t.Run("by size too", func(t *testing.T) {
+		w := skyvern.NewWaiter(f.client, noFallback)
+		big := json.RawMessage(`"` + strings.Repeat("x", 30<<20) + `"`)
+		for i := range 3 { // about 90 MiB of outputs
+			run := terminal(fmt.Sprint("tsk_big_", i), skyvern.RunStatusCompleted)
+			run.Output = big
+			w.Deliver(run)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		defer cancel()
+		_, err := w.Wait(ctx, "tsk_big_0")
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "the oldest result was dropped to stay within the memory bound")
+		_, err = w.Wait(context.Background(), "tsk_big_2")
+		assert.NoError(t, err)
+	})
 }
