@@ -155,9 +155,10 @@ func WithBaseURL(baseURL string) Option {
 
 // WithHTTPClient returns an Option that sends requests through hc (its
 // Transport, Jar and CheckRedirect). The client never modifies hc: it uses a
-// copy whose Timeout is set by WithTimeout and whose redirect policy also
-// drops the API key on a redirect to another origin. The default is a client
-// of the SDK's own with a pooled http.Transport.
+// copy whose transport bounds each attempt by WithTimeout (hc.Timeout is not
+// used) and whose redirect policy also drops the API key on a redirect to
+// another origin. The default is a client of the SDK's own with a pooled
+// http.Transport.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
@@ -194,8 +195,8 @@ func WithRetryWait(first, maxWait time.Duration) Option {
 
 // WithTimeout returns an Option that bounds each attempt of a request,
 // including reading the response body (default DefaultTimeout, 60 s). Retries
-// get a fresh timeout each; bound the whole call with the context. 0 removes
-// the per-attempt bound.
+// (and redirects) get a fresh timeout each; bound the whole call with the
+// context. 0 removes the per-attempt bound.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
