@@ -312,22 +312,28 @@ func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusUnprocessableEntity, q.errs)
 		return
 	}
+	s.writeRunPage(w, pg, size, s.runListItem, func(ru *run) bool {
+		return !tagged &&
+			(len(statuses) == 0 || slices.Contains(statuses, string(ru.status))) &&
+			(len(types) == 0 || slices.Contains(types, string(ru.typ))) &&
+			(len(workflows) == 0 || ru.workflowID != "" && slices.Contains(workflows, ru.workflowID)) &&
+			ru.matches(search)
+	})
+}
+
+// writeRunPage answers with page pg (of size runs) of the runs that keep
+// selects, newest first, each rendered by render.
+func (s *Server) writeRunPage(w http.ResponseWriter, pg, size int, render func(*run) webhooks.Object, keep func(*run) bool) {
 	var found []*run
 	s.mu.RLock()
 	for _, ru := range slices.Backward(s.order) {
-		switch {
-		case tagged,
-			len(statuses) > 0 && !slices.Contains(statuses, string(ru.status)),
-			len(types) > 0 && !slices.Contains(types, string(ru.typ)),
-			len(workflows) > 0 && (ru.workflowID == "" || !slices.Contains(workflows, ru.workflowID)),
-			!ru.matches(search):
-			continue
+		if keep(ru) {
+			found = append(found, ru)
 		}
-		found = append(found, ru)
 	}
 	out := []webhooks.Object{}
 	for _, ru := range page(found, pg, size) {
-		out = append(out, s.runListItem(ru))
+		out = append(out, render(ru))
 	}
 	s.mu.RUnlock()
 	writeJSON(w, http.StatusOK, out)
@@ -351,23 +357,11 @@ func (s *Server) handleListWorkflowRuns(w http.ResponseWriter, r *http.Request) 
 		writeDetail(w, http.StatusUnprocessableEntity, q.errs)
 		return
 	}
-	var found []*run
-	s.mu.RLock()
-	for _, ru := range slices.Backward(s.order) {
-		switch {
-		case ru.typ != skyvern.RunTypeWorkflowRun, errorCode != "",
-			len(statuses) > 0 && !slices.Contains(statuses, string(ru.status)),
-			!ru.matches(search):
-			continue
-		}
-		found = append(found, ru)
-	}
-	out := []webhooks.Object{}
-	for _, ru := range page(found, pg, size) {
-		out = append(out, s.workflowRun(ru))
-	}
-	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, out)
+	s.writeRunPage(w, pg, size, s.workflowRun, func(ru *run) bool {
+		return ru.typ == skyvern.RunTypeWorkflowRun && errorCode == "" &&
+			(len(statuses) == 0 || slices.Contains(statuses, string(ru.status))) &&
+			ru.matches(search)
+	})
 }
 
 // handleGetRunTimeline serves Get Run Timeline: GET
