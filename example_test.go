@@ -334,8 +334,8 @@ func ExampleClient_BulkCancelRuns() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(len(res.Cancelled), "cancelled; failed:", res.Failed)
-	// Output: 2 cancelled; failed: [tsk_unknown]
+	fmt.Println(len(res.Canceled), "canceled; failed:", res.Failed)
+	// Output: 2 canceled; failed: [tsk_unknown]
 }
 
 func ExampleClient_GetRunTimeline() {

@@ -63,7 +63,7 @@ func TestListRunsQuery(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, runs, 3)
 		assert.Empty(t, f.only().Query)
-		assert.Equal(t, skyvern.RunTypeTaskV1, runs[0].TaskRunType)
+		assert.Equal(t, skyvern.RunTypeTaskV1, runs[0].RunType)
 	})
 }
 
@@ -137,7 +137,7 @@ func TestBulkCancelRuns(t *testing.T) {
 	f.handle("POST /v1/runs/cancel", sequence(status(503, ``), status(200, `{"cancelled":["wr_1"],"failed":["tsk_9"]}`)))
 	res, err := f.client.BulkCancelRuns(context.Background(), []string{"wr_1", "tsk_9"})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"wr_1"}, res.Cancelled)
+	assert.Equal(t, []string{"wr_1"}, res.Canceled)
 	assert.Equal(t, []string{"tsk_9"}, res.Failed)
 	reqs := f.requests()
 	require.Len(t, reqs, 2, "cancelling is safe to retry")
@@ -363,4 +363,24 @@ func TestWaitForRun(t *testing.T) {
 		require.Error(t, err)
 		assert.Empty(t, f.requests())
 	})
+}
+
+// The Go names follow the SDK's spelling (RunStatusCanceled,
+// RunResponse.RunType); the JSON names stay Skyvern's.
+func TestRenamedFieldsKeepSkyvernsJSONNames(t *testing.T) {
+	var res skyvern.BulkCancelResult
+	require.NoError(t, json.Unmarshal([]byte(`{"cancelled":["wr_1"],"failed":[]}`), &res))
+	assert.Equal(t, []string{"wr_1"}, res.Canceled)
+	assert.Empty(t, res.Extra, "cancelled fills Canceled, not Extra")
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"cancelled":["wr_1"],"failed":[]}`, string(b))
+
+	var item skyvern.RunListItem
+	require.NoError(t, json.Unmarshal([]byte(`{"run_id":"tsk_v2_1","task_run_type":"task_v2"}`), &item))
+	assert.Equal(t, skyvern.RunTypeTaskV2, item.RunType)
+	assert.Empty(t, item.Extra, "task_run_type fills RunType, not Extra")
+	b, err = json.Marshal(item)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"task_run_type":"task_v2"`)
 }

@@ -47,8 +47,9 @@ type RunListItem struct {
 	TaskRunID string `json:"task_run_id,omitempty"`
 	// RunID is the run's id, as GetRun takes it.
 	RunID string `json:"run_id,omitempty"`
-	// TaskRunType is the run's type, such as "task_v2" or "workflow_run".
-	TaskRunType         RunType     `json:"task_run_type,omitempty"`
+	// RunType is the run's type, such as "task_v2" or "workflow_run", as
+	// in RunResponse.RunType; Skyvern names it task_run_type here.
+	RunType             RunType     `json:"task_run_type,omitempty"`
 	Status              RunStatus   `json:"status,omitempty"`
 	Title               string      `json:"title,omitempty"`
 	StartedAt           Time        `json:"started_at,omitzero"`
@@ -112,10 +113,12 @@ func (c *Client) ListRuns(ctx context.Context, p ListRunsParams, opts ...Option)
 	})
 }
 
-// BulkCancelResult reports which runs BulkCancelRuns cancelled.
+// BulkCancelResult reports which runs BulkCancelRuns canceled.
 type BulkCancelResult struct {
-	Cancelled []string `json:"cancelled"`
-	// Failed lists the runs that could not be cancelled, such as unknown
+	// Canceled lists the runs that were canceled (their status is now
+	// RunStatusCanceled); Skyvern names it cancelled.
+	Canceled []string `json:"cancelled"`
+	// Failed lists the runs that could not be canceled, such as unknown
 	// ids or runs that had already finished.
 	Failed []string `json:"failed"`
 	// Extra holds members this type does not model.
@@ -137,7 +140,7 @@ func (r BulkCancelResult) MarshalJSON() ([]byte, error) {
 }
 
 // BulkCancelRuns asks Skyvern to cancel several runs at once and reports
-// which it cancelled and which it could not.
+// which it canceled and which it could not.
 //
 // It calls POST /v1/runs/cancel with {"run_ids": [...]}. Cancelling is
 // harmless to repeat, so it is retried like a read. Errors: an *APIError or

@@ -130,7 +130,7 @@ func TestListRunsFilters(t *testing.T) {
 	require.Len(t, items, 1)
 	item := items[0]
 	assert.Regexp(t, `^tr_\d+$`, item.TaskRunID)
-	assert.Equal(t, skyvern.RunTypeWorkflowRun, item.TaskRunType)
+	assert.Equal(t, skyvern.RunTypeWorkflowRun, item.RunType)
 	assert.Equal(t, skyvern.RunStatusCompleted, item.Status)
 	assert.Equal(t, "Invoices", item.Title)
 	assert.Equal(t, "wpid_a", item.WorkflowPermanentID)
@@ -302,7 +302,7 @@ func TestBulkCancelRunsCancelsWhatHasNotFinished(t *testing.T) {
 
 	res, err := client.BulkCancelRuns(ctx, []string{held, "tsk_404", done, fresh})
 	require.NoError(t, err)
-	assert.Equal(t, []string{held, fresh}, res.Cancelled)
+	assert.Equal(t, []string{held, fresh}, res.Canceled)
 	assert.Equal(t, []string{"tsk_404", done}, res.Failed)
 	for _, id := range []string{held, fresh} {
 		st, ok := srv.Run(id)
@@ -324,7 +324,7 @@ func TestBulkCancelRunsCancelsWhatHasNotFinished(t *testing.T) {
 
 	again, err := client.BulkCancelRuns(ctx, []string{held})
 	require.NoError(t, err)
-	assert.Equal(t, []string{}, again.Cancelled)
+	assert.Equal(t, []string{}, again.Canceled)
 	assert.Equal(t, []string{held}, again.Failed)
 	_, body, _ := do(t, "POST", srv.URL+"/v1/runs/cancel", srv.APIKey, `{"run_ids":[]}`)
 	assert.JSONEq(t, `{"cancelled":[],"failed":[]}`, string(body))
