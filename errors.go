@@ -95,7 +95,7 @@ type APIError struct {
 	RetryAfter string
 
 	mayExist bool
-	note     string // why Detail is empty, when the body was cut off or too long
+	note     string // why Detail is empty (the body was cut off or too long), or a hint at a likely mistake
 }
 
 // ValidationError is one entry of the list FastAPI returns in "detail" when a
@@ -151,11 +151,12 @@ func (e *APIError) Error() string {
 	case e.Detail != "":
 		b.WriteString(": ")
 		b.WriteString(e.Detail)
-	case e.note != "":
+	case e.note == "" && len(e.Body) > 0:
+		b.WriteString(": response body is not JSON")
+	}
+	if e.note != "" {
 		b.WriteString(": ")
 		b.WriteString(e.note)
-	case len(e.Body) > 0:
-		b.WriteString(": response body is not JSON")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
 )
 
 // pagedRuns serves n runs from GET /v1/runs, honouring page and page_size.
@@ -383,4 +385,53 @@ func TestRenamedFieldsKeepSkyvernsJSONNames(t *testing.T) {
 	b, err = json.Marshal(item)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"task_run_type":"task_v2"`)
+}
+
+// Workflow.WorkflowID is a version id ("w_..."); the workflow calls take
+// the permanent id ("wpid_..."). Sending the first where the second
+// belongs gets Skyvern's 404, and the error says which id to use.
+func TestAVersionIDWhereAPermanentIDBelongsGetsAHint(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := context.Background()
+	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"})
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(wf.WorkflowID, "w_"), wf.WorkflowID)
+	require.True(t, strings.HasPrefix(wf.WorkflowPermanentID, "wpid_"), wf.WorkflowPermanentID)
+	assert.Equal(t, wf.WorkflowPermanentID, wf.AgentID, "agent_id is the permanent id under its newer name")
+
+	calls := map[string]func(id string) error{
+		"RunWorkflow": func(id string) error {
+			_, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: id})
+			return err
+		},
+		"GetWorkflow": func(id string) error {
+			_, err := client.GetWorkflow(ctx, id, skyvern.GetWorkflowParams{})
+			return err
+		},
+		"UpdateWorkflow": func(id string) error {
+			_, err := client.UpdateWorkflow(ctx, id, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices v2\n"})
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name+" with the version id", func(t *testing.T) {
+			err := call(wf.WorkflowID)
+			var apiErr *skyvern.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.ErrorIs(t, err, skyvern.ErrNotFound)
+			assert.Equal(t, "Workflow not found. workflow_permanent_id="+wf.WorkflowID, apiErr.Detail, "Detail stays Skyvern's")
+			assert.Contains(t, err.Error(), apiErr.Detail)
+			assert.Contains(t, err.Error(), `"`+wf.WorkflowID+`" is a workflow version id (Workflow.WorkflowID)`)
+			assert.Contains(t, err.Error(), `Workflow.WorkflowPermanentID`)
+		})
+		t.Run(name+" with an unknown permanent id has no hint", func(t *testing.T) {
+			err := call("wpid_unknown")
+			require.ErrorIs(t, err, skyvern.ErrNotFound)
+			assert.NotContains(t, err.Error(), "version id")
+		})
+		t.Run(name+" with the permanent id works", func(t *testing.T) {
+			assert.NoError(t, call(wf.WorkflowPermanentID))
+		})
+	}
 }

@@ -3,8 +3,11 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
@@ -131,13 +134,26 @@ func (b WorkflowBody) MarshalJSON() ([]byte, error) {
 
 // Workflow is a saved workflow (agent) as Skyvern returns it: one version
 // of it, with its definition and settings.
+//
+// A workflow has two ids. WorkflowPermanentID ("wpid_...") names the
+// workflow and is the one to keep and pass around: RunWorkflow (as
+// WorkflowRunRequest.WorkflowID), GetWorkflow, UpdateWorkflow,
+// DeleteWorkflow and ListWorkflowVersions take it. WorkflowID ("w_...")
+// names only this version, and those calls do not accept it:
+//
+//	run, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
 type Workflow struct {
-	// WorkflowPermanentID ("wpid_...") names the workflow across versions;
-	// it is what RunWorkflow and the other workflow methods take.
+	// WorkflowPermanentID ("wpid_...") names the workflow across all its
+	// versions: it is the id RunWorkflow and the other workflow methods
+	// take. AgentID holds the same value.
 	WorkflowPermanentID string `json:"workflow_permanent_id,omitempty"`
-	// WorkflowID names this version only.
+	// WorkflowID ("w_...") names this version only; each UpdateWorkflow
+	// makes a new one. Despite its name it is not what
+	// WorkflowRunRequest.WorkflowID takes: Skyvern answers 404 to a run, a
+	// get or an update by this id. Use WorkflowPermanentID.
 	WorkflowID string `json:"workflow_id,omitempty"`
-	// AgentID is the workflow's id under Skyvern's newer naming.
+	// AgentID is Skyvern's newer name for WorkflowPermanentID ("wpid_..."),
+	// sent alongside it with the same value.
 	AgentID        string `json:"agent_id,omitempty"`
 	OrganizationID string `json:"organization_id,omitempty"`
 	Title          string `json:"title,omitempty"`
@@ -207,6 +223,17 @@ func (w Workflow) MarshalJSON() ([]byte, error) {
 	return jsonobj.Encode(plainWorkflow(w), w.Extra)
 }
 
+// versionIDHint is the note a 404 gets when the id sent was a version id
+// ("w_...") where the workflow's permanent id ("wpid_...") belongs.
+func versionIDHint(err error, id string) error {
+	var apiErr *APIError
+	if strings.HasPrefix(id, "w_") && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && apiErr.note == "" {
+		apiErr.note = strconv.Quote(id) + " is a workflow version id (Workflow.WorkflowID); " +
+			"this call takes the workflow's permanent id, \"wpid_...\" (Workflow.WorkflowPermanentID)"
+	}
+	return err
+}
+
 // workflowPath returns "/v1/workflows/{id}" plus suffix, id escaped.
 func workflowPath(id, suffix string) (string, error) {
 	seg, err := pathSegment(id)
@@ -233,12 +260,14 @@ func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts .
 	return &out, nil
 }
 
-// UpdateWorkflow replaces the definition of workflow workflowID
-// ("wpid_..."), saving it as a new version, and returns that version.
+// UpdateWorkflow replaces the definition of workflow workflowID, its
+// permanent id ("wpid_...", Workflow.WorkflowPermanentID), saving it as a
+// new version, and returns that version.
 //
 // It calls POST /v1/workflows/{workflow_id}. A repeat would save another
 // version, so it is retried only like RunTask. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound, ErrValidation) or a *RequestError.
+// *APIError (ErrNotFound, ErrValidation) or a *RequestError. The
+// ErrNotFound for a version id ("w_...") says so.
 func (c *Client) UpdateWorkflow(ctx context.Context, workflowID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
 	path, err := workflowPath(workflowID, "")
 	if err != nil {
@@ -246,7 +275,7 @@ func (c *Client) UpdateWorkflow(ctx context.Context, workflowID string, req Work
 	}
 	var out Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, &out, opts); err != nil {
-		return nil, err
+		return nil, versionIDHint(err, workflowID)
 	}
 	return &out, nil
 }
@@ -259,11 +288,13 @@ type GetWorkflowParams struct {
 	Template bool `url:"template,omitempty"`
 }
 
-// GetWorkflow returns workflow workflowID ("wpid_..."), its latest version
-// unless p says otherwise.
+// GetWorkflow returns workflow workflowID, its permanent id ("wpid_...",
+// Workflow.WorkflowPermanentID), at its latest version unless p says
+// otherwise.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound, ...) or a *RequestError.
+// *APIError (ErrNotFound, ...) or a *RequestError. The ErrNotFound for a
+// version id ("w_...") says so.
 func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
 	path, err := workflowPath(workflowID, "")
 	if err != nil {
@@ -271,17 +302,18 @@ func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkfl
 	}
 	var out Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: p}, &out, opts); err != nil {
-		return nil, err
+		return nil, versionIDHint(err, workflowID)
 	}
 	return &out, nil
 }
 
-// DeleteWorkflow deletes workflow workflowID ("wpid_...") with all its
-// versions.
+// DeleteWorkflow deletes workflow workflowID, its permanent id ("wpid_...",
+// Workflow.WorkflowPermanentID), with all its versions.
 //
 // It calls POST /v1/workflows/{workflow_id}/delete. Skyvern answers success
-// even for an unknown or already deleted workflow, and deleting twice is
-// harmless, so it is retried like a read. Errors: ErrEmptyID; an *APIError
+// even for an unknown or already deleted workflow, so a version id
+// ("w_...") deletes nothing without an error; deleting twice is harmless,
+// so it is retried like a read. Errors: ErrEmptyID; an *APIError
 // (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...Option) error {
 	path, err := workflowPath(workflowID, "/delete")
@@ -291,8 +323,9 @@ func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...
 	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
 }
 
-// ListWorkflowVersions returns every version of workflow workflowID
-// ("wpid_..."), newest first; an unknown workflow has none.
+// ListWorkflowVersions returns every version of workflow workflowID, its
+// permanent id ("wpid_...", Workflow.WorkflowPermanentID), newest first. An
+// unknown workflow has none, and so has a version id ("w_...").
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/versions. Errors:
 // ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError.

@@ -16,7 +16,9 @@ import (
 // set" from an explicit false or 0 (use Ptr). To send an explicit null, or a
 // field this SDK does not have yet, put it in Extra.
 type WorkflowRunRequest struct {
-	// WorkflowID is the workflow's permanent id, "wpid_...".
+	// WorkflowID is the workflow's permanent id, "wpid_...": take it from
+	// Workflow.WorkflowPermanentID, not from Workflow.WorkflowID, which
+	// names one version ("w_...") and gets 404 here.
 	WorkflowID string `json:"workflow_id,omitempty"`
 	// Parameters are the workflow's input parameters, by key.
 	Parameters map[string]any `json:"parameters,omitempty"`
@@ -95,8 +97,9 @@ func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
 // /v1/run/agents and agent_id in June 2026 and keeps the old names as
 // aliases, so the old names work on both current servers and self-hosted
 // servers from before the rename. What req sets is sent as it is; the server
-// validates it (422, an *APIError matching ErrValidation) and answers 404 for
-// an unknown workflow. Like RunTask, it is retried only when the request
+// validates it (422, an *APIError matching ErrValidation) and answers 404
+// (ErrNotFound) for an unknown workflow, and for a version id ("w_...")
+// given as req.WorkflowID, which the error then points out. Like RunTask, it is retried only when the request
 // provably never reached the server or the server refused it with 429 or
 // 503 and Retry-After; other failures match ErrRunMayExist.
 func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts ...Option) (*RunResponse, error) {
@@ -119,7 +122,7 @@ func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts .
 	var run RunResponse
 	e := endpoint{method: http.MethodPost, path: "/v1/run/workflows", query: q, body: req, header: h, creates: true}
 	if err := c.do(ctx, e, &run, opts); err != nil {
-		return nil, err
+		return nil, versionIDHint(err, req.WorkflowID)
 	}
 	return &run, nil
 }
