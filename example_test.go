@@ -271,19 +271,44 @@ func ExampleWaiter() {
 	srv.OnRun(func(r skyverntest.RunRequest) skyverntest.Outcome {
 		return skyverntest.Outcome{Output: map[string]any{"price": 9.5}}
 	})
-	client, apiKey := srv.Client(), srv.APIKey
+	client := srv.Client()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 
-	// One Waiter for the whole service; the webhook receiver feeds it.
+	// One Waiter for the whole service; the webhook receiver's queue feeds it.
 	waiter := skyvern.NewWaiter(client)
-	receiver := httptest.NewServer(webhooks.Handler(apiKey, func(_ context.Context, run *skyvern.RunResponse) error {
-		waiter.Deliver(run)
-		return nil
+	queue := make(chan *skyvern.RunResponse, 100)
+	go func() {
+		for run := range queue {
+			waiter.Deliver(run)
+		}
+	}()
+
+	defer close(queue) // after receiver.Close, below: nothing sends any more
+
+	// The webhook receiver, on a loopback port for the example.
+	receiver := httptest.NewServer(webhooks.Handler(srv.APIKey, func(ctx context.Context, run *skyvern.RunResponse) error {
+		select {
+		case queue <- run:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}))
 	defer receiver.Close()
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	skus := []string{"SKU-1", "SKU-2", "SKU-3"}
+	for _, r := range priceAll(ctx, client, waiter, receiver.URL, []string{"SKU-1", "SKU-2", "SKU-3"}) {
+		fmt.Println(r)
+	}
+	// Output:
+	// SKU-1: price 9.5 (<nil>)
+	// SKU-2: price 9.5 (<nil>)
+	// SKU-3: failed: product page not found
+}
+
+// priceAll starts one run per SKU, each sending its webhook to webhookURL,
+// and waits for all of them.
+func priceAll(ctx context.Context, client *skyvern.Client, waiter *skyvern.Waiter, webhookURL string, skus []string) []string {
 	results := make([]string, len(skus))
 	var wg sync.WaitGroup
 	for i, sku := range skus {
@@ -292,7 +317,7 @@ func ExampleWaiter() {
 			defer wg.Done()
 			run, err := client.RunTask(ctx, skyvern.TaskRunRequest{
 				Prompt:     "Get the price of " + sku,
-				WebhookURL: receiver.URL,
+				WebhookURL: webhookURL,
 			})
 			if err != nil {
 				// With ErrRunMayExist, look the run up before starting it again.
@@ -313,13 +338,7 @@ func ExampleWaiter() {
 		}()
 	}
 	wg.Wait()
-	for _, r := range results {
-		fmt.Println(r)
-	}
-	// Output:
-	// SKU-1: price 9.5 (<nil>)
-	// SKU-2: price 9.5 (<nil>)
-	// SKU-3: failed: product page not found
+	return results
 }
 
 func ExampleClient_BulkCancelRuns() {
