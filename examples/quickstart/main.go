@@ -1,6 +1,15 @@
 // Command quickstart runs one Skyvern task from start to finish: it starts
 // the task with a webhook_url, receives and verifies the webhook, prints the
-// run, and replays the webhook.
+// run, and replays the webhook twice, to show what a replay does:
+//
+//   - replayed to the receiver that processed it, the webhook is answered as
+//     a duplicate and the receiver's function does not run again, because
+//     webhooks.Handler recognises the run by its run_id and status. A replay
+//     recovers a delivery that a receiver missed or failed, not one it
+//     processed;
+//   - replayed to a receiver built with webhooks.WithDeduplicator(nil), the
+//     function runs again. That is the way to process a run a second time
+//     on purpose, with a function that copes with repeats.
 //
 // Without SKYVERN_API_KEY it runs against the fake Skyvern server of package
 // skyverntest, started in-process, so it needs no account and no network:
@@ -14,6 +23,9 @@
 //
 //	SKYVERN_API_KEY=... go run ./examples/quickstart -webhook-url https://abc.tunnel.example/skyvern -listen 127.0.0.1:8080
 //
+// The URL must reach the receiver's /skyvern path; the second replay goes
+// to the same URL with /replays appended.
+//
 // Should the webhook never arrive, the run is still found by polling.
 package main
 
@@ -26,9 +38,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -92,14 +106,23 @@ func run(ctx context.Context, args []string, apiKey string, out io.Writer) error
 	}
 
 	// 2. A webhook receiver that verifies each callback and hands the run
-	// to a Waiter, which polls Get Run should the webhook not come.
+	// to a Waiter, which polls Get Run should the webhook not come. It
+	// counts how often its function runs, to show what the replays do.
 	waiter := skyvern.NewWaiter(client)
-	mux := http.NewServeMux()
-	mux.Handle("/skyvern", webhooks.Handler(apiKey, func(_ context.Context, run *skyvern.RunResponse) error {
-		fmt.Fprintf(out, "Webhook received and verified: %s is %s\n", run.RunID, run.Status)
+	var calls atomic.Int64
+	receive := func(_ context.Context, run *skyvern.RunResponse) error {
+		n := calls.Add(1)
+		fmt.Fprintf(out, "Webhook received and verified: %s is %s (the receiver's function ran: %d)\n", run.RunID, run.Status, n)
 		waiter.Deliver(run)
 		return nil
-	}))
+	}
+	mux := http.NewServeMux()
+	// The receiver to use: it runs the function once per run and status,
+	// however many copies Skyvern sends.
+	mux.Handle("/skyvern", webhooks.Handler(apiKey, receive))
+	// A receiver without deduplication runs the function for every copy,
+	// replays included, so its function must cope with repeats.
+	mux.Handle("/skyvern/replays", webhooks.Handler(apiKey, receive, webhooks.WithDeduplicator(nil)))
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
@@ -123,12 +146,42 @@ func run(ctx context.Context, args []string, apiKey string, out io.Writer) error
 	}
 	printRun(out, run)
 
-	// 4. Replay the webhook, as you would for a receiver that missed it.
-	rep, err := client.RetryRunWebhook(ctx, run.RunID, skyvern.RetryRunWebhookRequest{})
+	// 4. Replay the webhook to its own URL, whose receiver processed it:
+	// it is answered as a duplicate, and the function does not run again.
+	if err := replay(ctx, out, client, run.RunID, "", &calls); err != nil {
+		return err
+	}
+	// 5. Replay it to the receiver without deduplication: the function runs.
+	replays, err := url.JoinPath(*webhookURL, "replays")
+	if err != nil {
+		return err
+	}
+	return replay(ctx, out, client, run.RunID, replays, &calls)
+}
+
+// replay asks Skyvern to send run runID's webhook again, to target or, when
+// target is "", to the run's own webhook URL, and says what the receiver
+// did with it. Skyvern answers once the receiver has, and the receiver's
+// function runs before its answer, so calls is up to date by then.
+func replay(ctx context.Context, out io.Writer, client *skyvern.Client, runID, target string, calls *atomic.Int64) error {
+	before := calls.Load()
+	rep, err := client.RetryRunWebhook(ctx, runID, skyvern.RetryRunWebhookRequest{WebhookURL: target})
 	if err != nil {
 		return fmt.Errorf("replaying the webhook: %w", err)
 	}
-	fmt.Fprintf(out, "Replayed the webhook: delivered=%t, %s\n", rep.Delivered(), rep)
+	ran := calls.Load() > before
+	fmt.Fprintf(out, "Replayed the webhook to %s: ", rep.TargetWebhookURL)
+	switch {
+	case rep.Delivered() && ran:
+		fmt.Fprintf(out, "HTTP %d, processed: the receiver's function ran again\n", rep.StatusCode)
+	case rep.Delivered():
+		fmt.Fprintf(out, "HTTP %d, answered as a duplicate: this receiver had processed the run, "+
+			"so its function did not run again\n", rep.StatusCode)
+	case rep.StatusCode == http.StatusTooEarly:
+		fmt.Fprintln(out, "HTTP 425: this receiver was still processing the run, so its function did not run again")
+	default:
+		fmt.Fprintf(out, "not delivered (%s)\n", rep)
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,7 +24,14 @@ func TestQuickstartAgainstTheFake(t *testing.T) {
 	assert.Regexp(t, `Started run tsk_\d+ \(created\)`, text)
 	assert.Regexp(t, `Webhook received and verified: tsk_\d+ is completed`, text)
 	assert.Contains(t, text, `"title": "Show HN: A typed Go SDK for browser agents"`)
-	assert.Contains(t, text, "Replayed the webhook: delivered=true")
+
+	// The replay to the receiver that processed the run does not run its
+	// function; the replay to the receiver without deduplication does.
+	assert.Regexp(t, `Replayed the webhook to http://127\.0\.0\.1:\d+/skyvern: HTTP (200, answered as a duplicate|425).* its function did not run again\n`, text)
+	assert.Regexp(t, `Replayed the webhook to http://127\.0\.0\.1:\d+/skyvern/replays: HTTP 200, processed: the receiver's function ran again\n`, text)
+	assert.Equal(t, 2, strings.Count(text, "Webhook received and verified"), "the original delivery and the second replay")
+	assert.Contains(t, text, "(the receiver's function ran: 2)")
+	assert.NotContains(t, text, "(the receiver's function ran: 3)")
 }
 
 func TestQuickstartNeedsAPublicWebhookURLForTheRealAPI(t *testing.T) {
