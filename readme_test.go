@@ -64,8 +64,8 @@ func TestREADMECodeIsCompiled(t *testing.T) {
 // passes go vet. The assembly rule:
 //
 //   - A block whose first line of code (after any leading // comments)
-//     starts a function or type declaration ("func Name", "type ...") is a
-//     top-level declaration: it goes, as it is, after main, in README order.
+//     starts a function, method or type declaration ("func Name",
+//     "func (r T) Name", "type ...") is a top-level declaration: it goes, as it is, after main, in README order.
 //     The webhook receiver (func newWebhookServer) and the test against the
 //     fake (func TestCheckout) are such blocks.
 //   - Every other block is a run of statements: it goes, as it is, into one
@@ -96,7 +96,8 @@ func TestREADMEBlocksComposeIntoOneProgram(t *testing.T) {
 
 	cmd := exec.Command(goTool, "vet", "./"+filepath.ToSlash(dir))
 	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "the README's Go blocks, pasted in order, do not compile:\n%s\nthe program:\n%s", out, numbered(src))
+	require.NoError(t, err, "the README's Go blocks, pasted in order, do not compile "+
+		"(for an undefined package, add it to readmeImports):\n%s\nthe program:\n%s", out, numbered(src))
 }
 
 // TestREADMEAssemblyRule checks the rule itself on a small README, so that
@@ -105,11 +106,19 @@ func TestREADMEAssemblyRule(t *testing.T) {
 	md := "Text.\n\n```go\nctx := context.Background()\n```\n\n" +
 		"```go\n// serve serves.\nfunc serve(addr string) *http.Server {\n\treturn &http.Server{Addr: addr}\n}\n```\n\n" +
 		"```sh\ngo run .\n```\n\n" +
-		"```go\n_ = serve(\":0\")\n<-ctx.Done()\n```\n"
+		"```go\n_ = serve(\":0\")\n<-ctx.Done()\n```\n" +
+		"```go\nfunc (h hook) ServeHTTP(http.ResponseWriter, *http.Request) {}\n```\n" +
+		"```go\nfunc() {\n\t_ = hook{}\n}()\n```\n" +
+		"```go\ntype hook struct{}\n```\n"
 	blocks := goBlocks(md)
-	require.Len(t, blocks, 3)
-	require.Equal(t, []int{4, 8, 19}, []int{blocks[0].line, blocks[1].line, blocks[2].line})
-	require.Equal(t, []bool{false, true, false}, []bool{blocks[0].topLevel(), blocks[1].topLevel(), blocks[2].topLevel()})
+	require.Len(t, blocks, 6)
+	var lines []int
+	var top []bool
+	for _, b := range blocks {
+		lines, top = append(lines, b.line), append(top, b.topLevel())
+	}
+	require.Equal(t, []int{4, 8, 19, 23, 26, 31}, lines)
+	require.Equal(t, []bool{false, true, false, true, false, true}, top)
 
 	src, err := assembleREADME(blocks)
 	require.NoError(t, err)
@@ -207,7 +216,9 @@ func (b readmeBlock) topLevel() bool {
 		if l == "" || strings.HasPrefix(l, "//") {
 			continue
 		}
-		return (strings.HasPrefix(l, "func ") && !strings.HasPrefix(l, "func (")) || strings.HasPrefix(l, "type ")
+		// "func Name(" and "func (r T) Name(" declare; "func() {...}()" is a
+		// statement.
+		return strings.HasPrefix(l, "func ") || strings.HasPrefix(l, "type ")
 	}
 	return false
 }
@@ -215,19 +226,23 @@ func (b readmeBlock) topLevel() bool {
 // readmeImports maps the package names the README's code may use to their
 // import paths.
 var readmeImports = map[string]string{
+	"bytes":       "bytes",
 	"context":     "context",
 	"errors":      "errors",
 	"fmt":         "fmt",
 	"http":        "net/http",
 	"httptest":    "net/http/httptest",
+	"io":          "io",
 	"json":        "encoding/json",
 	"log":         "log",
+	"net":         "net",
 	"os":          "os",
 	"slog":        "log/slog",
 	"strings":     "strings",
 	"sync":        "sync",
 	"testing":     "testing",
 	"time":        "time",
+	"url":         "net/url",
 	"skyvern":     "github.com/skyvern-go/skyvern",
 	"skyverntest": "github.com/skyvern-go/skyvern/skyverntest",
 	"webhooks":    "github.com/skyvern-go/skyvern/webhooks",
