@@ -331,9 +331,9 @@ func TestBrowserProfileDecoding(t *testing.T) {
 		assert.Empty(t, p.Description)
 		assert.Nil(t, p.Extra)
 		for in, want := range map[string]skyvern.Proxy{
-			`{"proxy_location":"RESIDENTIAL_JP"}`:             skyvern.ProxyLocationResidentialJP,
-			`{"proxy_location":{"url":"http://proxy:8080"}}`:  skyvern.CustomProxy{"url": "http://proxy:8080"},
-			`{"proxy_location":null}`:                         nil,
+			`{"proxy_location":"RESIDENTIAL_JP"}`:            skyvern.ProxyLocationResidentialJP,
+			`{"proxy_location":{"url":"http://proxy:8080"}}`: skyvern.CustomProxy{"url": "http://proxy:8080"},
+			`{"proxy_location":null}`:                        nil,
 			`{"proxy_location":"SOMEWHERE_NEW","x":[1,2,3]}`: skyvern.ProxyLocation("SOMEWHERE_NEW"),
 		} {
 			var p skyvern.BrowserProfile
