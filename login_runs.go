@@ -1,0 +1,222 @@
+package skyvern
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/skyvern-go/skyvern/internal/jsonobj"
+)
+
+// CredentialSource says where a login run gets its credential: Skyvern's
+// own credential store or an external password vault. Values this SDK does
+// not know yet are sent and decoded as they are; IsKnown tells them apart.
+type CredentialSource string
+
+// The credential sources Skyvern supports, each with the LoginRequest
+// fields it reads.
+const (
+	// CredentialSourceSkyvern uses a credential stored in Skyvern:
+	// CredentialID.
+	CredentialSourceSkyvern CredentialSource = "skyvern"
+	// CredentialSourceBitwarden uses a Bitwarden item: BitwardenItemID,
+	// or BitwardenCollectionID to search a collection by URL.
+	CredentialSourceBitwarden CredentialSource = "bitwarden"
+	// CredentialSourceOnePassword uses a 1Password item:
+	// OnePasswordVaultID and OnePasswordItemID.
+	CredentialSourceOnePassword CredentialSource = "1password"
+	// CredentialSourceAzureVault uses secrets in an Azure Key Vault:
+	// AzureVaultName and the Azure...Key fields.
+	CredentialSourceAzureVault CredentialSource = "azure_vault"
+)
+
+// IsKnown reports whether s is one of the sources defined above.
+func (s CredentialSource) IsKnown() bool {
+	switch s {
+	case CredentialSourceSkyvern, CredentialSourceBitwarden, CredentialSourceOnePassword, CredentialSourceAzureVault:
+		return true
+	}
+	return false
+}
+
+// LoginRequest starts a login run: Skyvern signs in to a website with a
+// credential it fetches itself, from its own store or a vault, so that the
+// secret never passes through your code. Only CredentialType is required by
+// the server, with the fields that source reads (see CredentialSource).
+// Fields left at their zero value are not sent; the pointer fields
+// distinguish "not set" from an explicit 0 (use Ptr). To send an explicit
+// null, or a field this SDK does not have yet, put it in Extra.
+//
+// To keep the signed-in browser for later runs, run the login in a browser
+// session (BrowserSessionID) or save its state in a browser profile.
+type LoginRequest struct {
+	// CredentialType says where the credential comes from.
+	CredentialType CredentialSource `json:"credential_type,omitempty"`
+	// URL is the website's login page.
+	URL string `json:"url,omitempty"`
+	// Prompt replaces Skyvern's default login instructions.
+	Prompt string `json:"prompt,omitempty"`
+	// CredentialID is a credential stored in Skyvern, "cred_...".
+	CredentialID          string `json:"credential_id,omitempty"`
+	BitwardenCollectionID string `json:"bitwarden_collection_id,omitempty"`
+	BitwardenItemID       string `json:"bitwarden_item_id,omitempty"`
+	OnePasswordVaultID    string `json:"onepassword_vault_id,omitempty"`
+	OnePasswordItemID     string `json:"onepassword_item_id,omitempty"`
+	AzureVaultName        string `json:"azure_vault_name,omitempty"`
+	// AzureVaultUsernameKey, AzureVaultPasswordKey and
+	// AzureVaultTOTPSecretKey name the vault's secrets (not their values).
+	AzureVaultUsernameKey   string `json:"azure_vault_username_key,omitempty"`
+	AzureVaultPasswordKey   string `json:"azure_vault_password_key,omitempty"`
+	AzureVaultTOTPSecretKey string `json:"azure_vault_totp_secret_key,omitempty"`
+
+	// WebhookURL receives a signed POST when the run finishes (see package
+	// webhooks). Skyvern refuses localhost and private addresses.
+	WebhookURL string `json:"webhook_url,omitempty"`
+	// ProxyLocation routes the browser's traffic through a named pool;
+	// empty leaves the server's default.
+	ProxyLocation ProxyLocation `json:"proxy_location,omitempty"`
+	// TOTPIdentifier and TOTPURL tell Skyvern where to get 2FA codes.
+	TOTPIdentifier string `json:"totp_identifier,omitempty"`
+	TOTPURL        string `json:"totp_url,omitempty"`
+	// BrowserSessionID runs the login in a persistent browser session,
+	// "pbs_...".
+	BrowserSessionID  string `json:"browser_session_id,omitempty"`
+	BrowserProfileID  string `json:"browser_profile_id,omitempty"`
+	StartFreshBrowser bool   `json:"start_fresh_browser,omitempty"`
+	// BrowserAddress is the CDP address of your own browser to run in.
+	BrowserAddress    string            `json:"browser_address,omitempty"`
+	ExtraHTTPHeaders  map[string]string `json:"extra_http_headers,omitempty"`
+	CDPConnectHeaders map[string]string `json:"cdp_connect_headers,omitempty"`
+	// MaxScreenshotScrollingTimes bounds the scrolls per screenshot.
+	MaxScreenshotScrollingTimes *int `json:"max_screenshot_scrolling_times,omitempty"`
+
+	// XUserAgent is sent as the x-user-agent header, not in the body.
+	XUserAgent string `json:"-"`
+
+	// Extra holds body members this type does not model, sent after the
+	// modelled ones. A member named like a field is sent only when that field
+	// is left unset.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainLoginRequest LoginRequest
+
+// MarshalJSON encodes the request body, Extra included.
+func (r LoginRequest) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainLoginRequest(r), r.Extra)
+}
+
+// UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
+func (r *LoginRequest) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainLoginRequest)(r))
+	r.Extra = extra
+	return err
+}
+
+// DownloadFilesRequest starts a download run: Skyvern navigates a website
+// and clicks through to download files, which the finished run lists in
+// RunResponse.DownloadedFiles. Only NavigationGoal is required by the
+// server. Fields left at their zero value are not sent; the pointer fields
+// distinguish "not set" from an explicit 0 (use Ptr). To send an explicit
+// null, or a field this SDK does not have yet, put it in Extra.
+type DownloadFilesRequest struct {
+	// NavigationGoal tells the agent how to reach and download the files.
+	NavigationGoal string `json:"navigation_goal,omitempty"`
+	// URL is the page to start from.
+	URL string `json:"url,omitempty"`
+	// DownloadSuffix is a suffix, or a whole file name, for the downloaded
+	// file.
+	DownloadSuffix string `json:"download_suffix,omitempty"`
+	// DownloadTimeout bounds the download, in seconds.
+	DownloadTimeout *float64 `json:"download_timeout,omitempty"`
+	// MaxStepsPerRun bounds the agent's steps.
+	MaxStepsPerRun *int `json:"max_steps_per_run,omitempty"`
+
+	// WebhookURL receives a signed POST when the run finishes (see package
+	// webhooks). Skyvern refuses localhost and private addresses.
+	WebhookURL string `json:"webhook_url,omitempty"`
+	// ProxyLocation routes the browser's traffic through a named pool;
+	// empty leaves the server's default.
+	ProxyLocation ProxyLocation `json:"proxy_location,omitempty"`
+	// TOTPIdentifier and TOTPURL tell Skyvern where to get 2FA codes.
+	TOTPIdentifier string `json:"totp_identifier,omitempty"`
+	TOTPURL        string `json:"totp_url,omitempty"`
+	// BrowserSessionID runs the download in a persistent browser session,
+	// "pbs_...", such as one a login run signed in.
+	BrowserSessionID  string `json:"browser_session_id,omitempty"`
+	BrowserProfileID  string `json:"browser_profile_id,omitempty"`
+	StartFreshBrowser bool   `json:"start_fresh_browser,omitempty"`
+	// BrowserAddress is the CDP address of your own browser to run in.
+	BrowserAddress    string            `json:"browser_address,omitempty"`
+	ExtraHTTPHeaders  map[string]string `json:"extra_http_headers,omitempty"`
+	CDPConnectHeaders map[string]string `json:"cdp_connect_headers,omitempty"`
+	// MaxScreenshotScrollingTimes bounds the scrolls per screenshot.
+	MaxScreenshotScrollingTimes *int `json:"max_screenshot_scrolling_times,omitempty"`
+
+	// XUserAgent is sent as the x-user-agent header, not in the body.
+	XUserAgent string `json:"-"`
+
+	// Extra holds body members this type does not model, sent after the
+	// modelled ones. A member named like a field is sent only when that field
+	// is left unset.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainDownloadFilesRequest DownloadFilesRequest
+
+// MarshalJSON encodes the request body, Extra included.
+func (r DownloadFilesRequest) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainDownloadFilesRequest(r), r.Extra)
+}
+
+// UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
+func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainDownloadFilesRequest)(r))
+	r.Extra = extra
+	return err
+}
+
+// RunLogin starts a login run and returns it as created. Skyvern runs the
+// login as a workflow run ("wr_..."), so the result works like any other
+// run: wait for it with WaitForRun or a Waiter, or pass a WebhookURL.
+//
+// It calls POST /v1/run/tasks/login. What req sets is sent as it is; the
+// server validates it (422, an *APIError matching ErrValidation, for a
+// missing CredentialType). Like RunTask, it starts a billable run without an
+// idempotency key, so it is retried only when the request provably never
+// reached the server or the server refused it with 429 or with 503 and
+// Retry-After; any other failure after the request may have arrived matches
+// ErrRunMayExist: look for the run before starting it again.
+func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option) (*RunResponse, error) {
+	return c.runShortcut(ctx, "/v1/run/tasks/login", req, req.XUserAgent, opts)
+}
+
+// RunDownloadFiles starts a download run and returns it as created. Skyvern
+// runs it as a workflow run ("wr_..."), so the result works like any other
+// run: wait for it with WaitForRun or a Waiter, or pass a WebhookURL; the
+// finished run lists the files in DownloadedFiles.
+//
+// It calls POST /v1/run/tasks/download_files. What req sets is sent as it
+// is; the server validates it (422, an *APIError matching ErrValidation,
+// for a missing NavigationGoal). Like RunTask, it is retried only when the
+// request provably never reached the server or the server refused it with
+// 429 or with 503 and Retry-After; any other failure after the request may
+// have arrived matches ErrRunMayExist.
+func (c *Client) RunDownloadFiles(ctx context.Context, req DownloadFilesRequest, opts ...Option) (*RunResponse, error) {
+	return c.runShortcut(ctx, "/v1/run/tasks/download_files", req, req.XUserAgent, opts)
+}
+
+// runShortcut posts a run-creating request that takes the x-user-agent
+// header and answers with a workflow run.
+func (c *Client) runShortcut(ctx context.Context, path string, body any, userAgent string, opts []Option) (*RunResponse, error) {
+	var h http.Header
+	if userAgent != "" {
+		h = http.Header{"X-User-Agent": {userAgent}}
+	}
+	var run RunResponse
+	e := endpoint{method: http.MethodPost, path: path, body: body, header: h, creates: true}
+	if err := c.do(ctx, e, &run, opts); err != nil {
+		return nil, err
+	}
+	return &run, nil
+}
