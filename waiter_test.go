@@ -227,7 +227,7 @@ func TestWaiterPollsWithItsOptions(t *testing.T) {
 	f := setup(t)
 	runStates(f, "completed")
 	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, time.Millisecond),
-		skyvern.WithHeader("X-Poller", "waiter"))
+		skyvern.WithPollOptions(skyvern.WithHeader("X-Poller", "waiter")))
 	_, err := w.Wait(context.Background(), "tsk_1")
 	require.NoError(t, err)
 	assert.Equal(t, "waiter", f.only().Header.Get("X-Poller"))
