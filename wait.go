@@ -482,12 +482,12 @@ func (w *Waiter) poll(ctx context.Context, p *pendingWait) {
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	p.polled.record(ctx, run, err) // before cancel, which would hide err
 	p.cancel()
 	p.cancel = nil
 	if w.pending[p.runID] != p { // delivered or abandoned meanwhile
 		return
 	}
-	p.polled.record(ctx, run, err)
 	switch {
 	case err == nil && run.Status.IsTerminal():
 		w.remember(run)
