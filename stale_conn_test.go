@@ -181,7 +181,7 @@ func runTasksOverStaleConnections(t *testing.T, s *staleServer, n int, observed 
 			},
 		})
 		_, err := c.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"}, skyvern.WithHeader("X-Call", fmt.Sprint(i)))
-		mu.Lock() // the transport's hooks for this call are done
+		mu.Lock() // the trace hooks write r under mu too
 		r.err = err
 		mu.Unlock()
 	}
