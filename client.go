@@ -3,21 +3,15 @@ package skyvern
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"math"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -38,9 +32,15 @@ const Version = "0.1.0"
 // Client calls the Skyvern API. Create one with NewClient and share it: it is
 // safe for concurrent use, and its methods never modify their arguments.
 type Client struct {
-	cfg   config
-	rc    *retryablehttp.Client // retries around cfg.httpClient, with our timeout and redirect rule
-	uaHdr []string              // the User-Agent header value
+	setup
+}
+
+// setup is what a call runs with: its configuration, the retry engine built
+// from cfg.engine, and the User-Agent header made from cfg.
+type setup struct {
+	cfg config
+	rc  *retryablehttp.Client
+	ua  []string
 }
 
 // NewClient returns a Client configured by opts.
@@ -54,29 +54,38 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err := cfg.apply(opts); err != nil {
 		return nil, err
 	}
-	if _, err := normalizeBaseURL(cfg.baseURL); err != nil { // SKYVERN_BASE_URL may be bad
+	base, err := normalizeBaseURL(cfg.baseURL) // SKYVERN_BASE_URL may be bad
+	if err != nil {
 		return nil, fmt.Errorf("%w (from SKYVERN_BASE_URL)", err)
 	}
-	cfg.baseURL = strings.TrimRight(cfg.baseURL, "/")
-	if cfg.key.v == "" {
+	cfg.baseURL = base
+	if cfg.key == nil {
 		return nil, ErrNoAPIKey
 	}
 	if cfg.idempotencyKey != "" {
 		return nil, errors.New("skyvern: WithIdempotencyKey applies to one call; pass it to the method, not to NewClient")
 	}
-	return &Client{cfg: cfg, rc: newEngine(&cfg), uaHdr: []string{userAgent(&cfg)}}, nil
+	return &Client{setup{cfg: cfg, rc: newEngine(&cfg.engine), ua: []string{userAgent(&cfg)}}}, nil
 }
 
-func (c *config) apply(opts []Option) error {
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(c); err != nil {
-			return err
-		}
+// setupFor returns the setup of a call given opts: the client's own when
+// there are none; otherwise the client's configuration changed by opts,
+// with the client's engine unless opts change the engine's settings.
+func (c *Client) setupFor(opts []Option) (*setup, error) {
+	if len(opts) == 0 {
+		return &c.setup, nil
 	}
-	return nil
+	s := &setup{cfg: c.cfg.clone(), rc: c.rc, ua: c.ua}
+	if err := s.cfg.apply(opts); err != nil {
+		return nil, err
+	}
+	if s.cfg.engine != c.cfg.engine {
+		s.rc = newEngine(&s.cfg.engine)
+	}
+	if s.cfg.appUserAgent != c.cfg.appUserAgent {
+		s.ua = []string{userAgent(&s.cfg)}
+	}
+	return s, nil
 }
 
 // String describes the client by its base URL, without its API key.
@@ -97,18 +106,28 @@ func userAgent(c *config) string {
 	return ua
 }
 
-var defaultTransport = func() http.RoundTripper {
+// defaultTransport is the SDK's own transport, used unless WithHTTPClient
+// gives a client with a Transport of its own.
+var defaultTransport = newDefaultTransport()
+
+// newDefaultTransport returns http.DefaultTransport's settings with more
+// idle connections per host (concurrent calls reuse connections instead of
+// opening one each) and an idle timeout below the 60 s after which common
+// load balancers drop idle connections: a connection the server closes as
+// the client reuses it fails the request on it.
+func newDefaultTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 30 * time.Second
 	return t
-}()
+}
 
 // newHTTPClient returns a copy of the configured *http.Client (or a default
 // one) whose transport bounds each attempt by the configured timeout, and
 // with a redirect rule that never carries the API key to another origin.
 // Go's client forwards custom headers such as x-api-key on every redirect,
 // and its own rule for sensitive headers ignores the port.
-func newHTTPClient(c *config) *http.Client {
+func newHTTPClient(c *engineSettings) *http.Client {
 	var hc http.Client
 	if c.httpClient != nil {
 		hc = *c.httpClient
@@ -116,9 +135,6 @@ func newHTTPClient(c *config) *http.Client {
 	base := hc.Transport
 	if base == nil {
 		base = defaultTransport
-		if c.httpClient != nil {
-			base = http.DefaultTransport
-		}
 	}
 	hc.Transport = &attemptTransport{base: base, timeout: c.timeout}
 	hc.Timeout = 0 // attemptTransport bounds each attempt
@@ -205,153 +221,66 @@ type endpoint struct {
 	idempotencyKeyMakesSafe bool
 }
 
-// newEngine returns the retrying HTTP machinery for one configuration.
-// Its hooks are shared by all calls and find each call's state in the
-// request's context, so a call allocates no closures.
-func newEngine(cfg *config) *retryablehttp.Client {
-	maxRetryAfter := cfg.maxRetryAfter
-	return &retryablehttp.Client{
-		HTTPClient:   newHTTPClient(cfg),
-		RetryWaitMin: cfg.retryWaitMin,
-		RetryWaitMax: cfg.retryWaitMax,
-		// Each call's own limit is enforced by checkRetry.
-		RetryMax:       math.MaxInt32,
-		RequestLogHook: startAttempt,
-		CheckRetry:     checkRetry,
-		Backoff: func(minWait, maxWait time.Duration, i int, resp *http.Response) time.Duration {
-			return backoff(minWait, maxWait, maxRetryAfter, i, resp, time.Now())
-		},
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		// Logger is nil: retryablehttp's default logger writes to stderr.
-	}
-}
-
-// call is the state of one API call. It is also the context of its
-// request, so the engine's hooks can find it; the retry hooks run on the
-// calling goroutine, the trace hooks possibly on the transport's.
-type call struct {
-	context.Context
-	e          *endpoint
-	logger     *slog.Logger
-	maxRetries int
-
-	n        int // attempts started
-	start    time.Time
-	getConn  atomic.Bool // the transport started looking for a connection
-	gotConn  atomic.Bool // ... and got one, so the request may have been written
-	body     []byte
-	bodyNote string // for an error response that was cut off or too long
-	bodyRead bool
-	logged   int
-	retrying bool      // the last attempt's outcome was to be retried
-	refusal  *APIError // that outcome, when it was an answer (429, 503, ...)
-}
-
-type callKey struct{}
-
-// Value makes the call findable from any context derived from it.
-func (c *call) Value(key any) any {
-	if key == (callKey{}) {
-		return c
-	}
-	return c.Context.Value(key)
-}
-
-func callFrom(ctx context.Context) *call {
-	if c, ok := ctx.(*call); ok {
-		return c
-	}
-	c, _ := ctx.Value(callKey{}).(*call)
-	return c
-}
-
-func (c *call) fail(err error, mayExist bool) error {
-	return &RequestError{Method: c.e.method, Path: c.e.path, Attempts: c.n, Err: err, mayExist: mayExist}
-}
-
-// startAttempt runs before each attempt.
-func startAttempt(_ retryablehttp.Logger, req *http.Request, i int) {
-	if c := callFrom(req.Context()); c != nil {
-		c.n = i + 1
-		c.start = time.Now()
-		c.getConn.Store(false)
-		c.gotConn.Store(false)
-		c.bodyRead = false
-		c.retrying, c.refusal = false, nil
-	}
-}
-
-// readResponse reads the body of the response retryablehttp settled on,
-// inside its loop, so that a connection lost while reading a read's body
-// is retried like any other connection error.
-func readResponse(resp *http.Response) error {
-	c := callFrom(resp.Request.Context())
-	body, note, err := readBody(resp)
-	if c != nil {
-		c.body, c.bodyNote, c.bodyRead = body, note, true
-	}
-	return err
-}
-
-// checkRetry decides after each attempt whether to try again.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	c := callFrom(ctx)
-	if c == nil {
-		return false, nil
-	}
-	retry := c.n <= c.maxRetries && shouldRetry(c, resp, err)
-	c.retrying, c.refusal = retry, nil
-	if retry && err == nil {
-		// Keep the answer being retried: if the context ends during the
-		// wait, it is the call's last word.
-		body, _, _ := readBody(resp)
-		c.refusal = newAPIError(c.e.method, c.e.path, resp.StatusCode, body, resp.Header.Get("Retry-After"), c.n)
-	}
-	if retry && ctx.Err() != nil {
-		c.log(resp, err, false)
-		return false, ctx.Err()
-	}
-	c.log(resp, err, retry)
-	return retry, nil
-}
-
-var (
-	hdrJSON = []string{"application/json"}
-)
-
 // do sends the request described by e, with retries, and decodes a 2xx
-// response body into out (unless out is nil).
+// response body into out (unless out is nil). Every call takes the same
+// four steps: prepare the request, send it with retries, classify the
+// outcome, decode the answer.
+//
+// The body of each answer is read inside the engine (see settle), into
+// the call's record of its latest attempt. A streamed upload would be
+// prepared with a one-shot body and the creates rule (never repeated once
+// it may have been sent); a streamed download would be an out that takes
+// the open body instead of a decoded value, which settle then leaves
+// unread for a 2xx answer.
 func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
-	cfg, rc, uaHdr := &c.cfg, c.rc, c.uaHdr
-	if len(opts) > 0 {
-		cc := c.cfg.clone()
-		if err := cc.apply(opts); err != nil {
-			return err
-		}
-		cfg, uaHdr = &cc, []string{userAgent(&cc)}
-		if cc.httpClient != c.cfg.httpClient || cc.timeout != c.cfg.timeout ||
-			cc.retryWaitMin != c.cfg.retryWaitMin || cc.retryWaitMax != c.cfg.retryWaitMax {
-			rc = newEngine(&cc)
-		}
+	s, err := c.setupFor(opts)
+	if err != nil {
+		return err
 	}
-	st := &call{Context: ctx, e: &e, logger: cfg.logger, maxRetries: cfg.maxRetries}
+	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries}
+
+	req, err := st.prepare(ctx, s)
+	if err != nil {
+		return st.fail(err, false) // nothing was sent
+	}
+	resp, err := s.rc.Do(req)
+	if resp != nil {
+		resp.Body.Close() // already read by settle; closed again for safety
+	}
+	if err := st.outcome(err); err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := decodeBody(st.last.body, st.last.resp.Header.Get("Content-Type"), out); err != nil {
+		return st.fail(err, e.creates)
+	}
+	return nil
+}
+
+var hdrJSON = []string{"application/json"}
+
+// prepare checks the call and builds its request, carrying the call in
+// its context for the engine's hooks.
+func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, error) {
+	e, cfg := st.e, &s.cfg
 	if cfg.idempotencyKey != "" {
 		if !e.idempotencyKeyMakesSafe {
 			// net/http itself resends a POST that carries the header, which
 			// is unsafe where Skyvern ignores the key.
-			return st.fail(errors.New("WithIdempotencyKey: Skyvern de-duplicates only CreateWorkflow by its key; do not send one here"), false)
+			return nil, errors.New("WithIdempotencyKey: Skyvern de-duplicates only CreateWorkflow by its key; do not send one here")
 		}
 		e.creates = false
 	}
 	if err := ctx.Err(); err != nil {
-		return st.fail(err, false) // nothing was sent
+		return nil, err
 	}
-
 	target := cfg.baseURL + e.path
 	if e.query != nil {
 		v, err := query.Values(e.query)
 		if err != nil {
-			return st.fail(fmt.Errorf("encoding query: %w", err), false)
+			return nil, fmt.Errorf("encoding query: %w", err)
 		}
 		if q := v.Encode(); q != "" {
 			target += "?" + q
@@ -361,19 +290,17 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if e.body != nil {
 		b, err := json.Marshal(e.body)
 		if err != nil {
-			return st.fail(fmt.Errorf("encoding request body: %w", err), false)
+			return nil, fmt.Errorf("encoding request body: %w", err)
 		}
 		body = b
 	}
+	ctx = context.WithValue(ctx, callKey{}, st)
 	if e.creates {
-		st.Context = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GetConn: func(string) { st.getConn.Store(true) },
-			GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
-		})
+		ctx = httptrace.WithClientTrace(ctx, st.conn.trace())
 	}
-	req, err := retryablehttp.NewRequestWithContext(st, e.method, target, body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, e.method, target, body)
 	if err != nil {
-		return st.fail(err, false)
+		return nil, err
 	}
 	// Header slices are shared, read-only, between requests.
 	h := req.Header
@@ -390,47 +317,49 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if cfg.idempotencyKey != "" {
 		h["Idempotency-Key"] = []string{cfg.idempotencyKey}
 	}
-	h["User-Agent"] = uaHdr
-	h["X-Api-Key"] = cfg.key.hdr
-	req.SetResponseHandler(readResponse)
+	h["User-Agent"] = s.ua
+	h["X-Api-Key"] = cfg.key()
+	return req, nil
+}
 
-	resp, err := rc.Do(req)
-	if err != nil {
-		if resp != nil {
-			resp.Body.Close()
+// outcome classifies the end of the call, from the engine's error and the
+// record of the last attempt: nil when that attempt brought a 2xx answer
+// whose body is in st.last.body.
+func (st *call) outcome(err error) error {
+	a, creates := &st.last, st.e.creates
+	switch {
+	case err != nil && a.retrying:
+		// The context ended while the call was about to try again, so
+		// the last attempt is one that is safe to repeat: refused by the
+		// server, or never sent.
+		if a.err == nil {
+			err = fmt.Errorf("%w; the last answer was: %w", err, st.apiError())
 		}
-		if st.retrying {
-			// The context ended while the call was about to try again, so
-			// the last attempt was one that is safe to repeat: refused by
-			// the server, or never sent.
-			if st.refusal != nil {
-				err = fmt.Errorf("%w; the last answer was: %w", err, st.refusal)
-			}
-			return st.fail(err, false)
-		}
-		return st.fail(err, e.creates && mayHaveArrived(st, nil, err))
-	}
-	if !st.bodyRead { // readResponse did not see the last response
-		st.body, st.bodyNote, err = readBody(resp)
-		if err != nil {
-			return st.fail(err, e.creates)
-		}
-	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := newAPIError(e.method, e.path, resp.StatusCode, st.body, resp.Header.Get("Retry-After"), st.n)
-		if apiErr.Detail == "" && st.bodyNote != "" {
-			apiErr.note = st.bodyNote
-		}
-		apiErr.mayExist = e.creates && mayHaveArrived(st, resp, nil)
+		return st.fail(err, false)
+	case a.err != nil:
+		return st.fail(a.err, creates && mayHaveArrived(st, nil, a.err))
+	case err != nil:
+		return st.fail(err, creates && mayHaveArrived(st, nil, err))
+	case a.resp.StatusCode/100 != 2:
+		apiErr := st.apiError()
+		apiErr.mayExist = creates && mayHaveArrived(st, a.resp, nil)
 		return apiErr
 	}
-	if out == nil {
-		return nil
-	}
-	if err := decodeBody(st.body, resp.Header.Get("Content-Type"), out); err != nil {
-		return st.fail(err, e.creates)
-	}
 	return nil
+}
+
+// apiError is the error for the last attempt's non-2xx answer.
+func (st *call) apiError() *APIError {
+	a := &st.last
+	e := newAPIError(st.e.method, st.e.path, a.resp.StatusCode, a.body, a.resp.Header.Get("Retry-After"), st.n)
+	if e.Detail == "" {
+		e.note = a.note
+	}
+	return e
+}
+
+func (st *call) fail(err error, mayExist bool) error {
+	return &RequestError{Method: st.e.method, Path: st.e.path, Attempts: st.n, Err: err, mayExist: mayExist}
 }
 
 // readBody reads and closes the response body: all of it for a 2xx
@@ -531,78 +460,4 @@ func shouldRetry(c *call, resp *http.Response, err error) bool {
 		return !creates
 	}
 	return false
-}
-
-// mayHaveArrived reports whether a failed attempt may have been acted on by
-// the server.
-func mayHaveArrived(a *call, resp *http.Response, err error) bool {
-	if resp != nil {
-		switch code := resp.StatusCode; {
-		case code == http.StatusTooManyRequests:
-			return false
-		case code == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
-			return false
-		case code == http.StatusRequestTimeout || code >= 500:
-			return true
-		case code/100 == 2:
-			return true
-		}
-		return false // any other 4xx is a refusal
-	}
-	if a.getConn.Load() {
-		// The transport reports its connection attempts: if it never got a
-		// connection, not a byte of the request was written.
-		return a.gotConn.Load()
-	}
-	// A transport that does not report them: trust only errors that cannot
-	// happen once a request is on its way.
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return false
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect") {
-		return false
-	}
-	return true
-}
-
-// isCertError reports a TLS certificate that failed verification.
-func isCertError(err error) bool {
-	var cv *tls.CertificateVerificationError
-	var ua x509.UnknownAuthorityError
-	var hn x509.HostnameError
-	var ci x509.CertificateInvalidError
-	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
-}
-
-// permanent reports errors that no retry can fix.
-func permanent(err error) bool {
-	msg := err.Error()
-	return isCertError(err) ||
-		strings.Contains(msg, "stopped after 10 redirects") ||
-		strings.Contains(msg, "unsupported protocol scheme") ||
-		strings.Contains(msg, "invalid header field")
-}
-
-// log writes one debug line per attempt (and one more if reading the body
-// failed): never bodies, headers or the key.
-func (c *call) log(resp *http.Response, err error, retry bool) {
-	l := c.logger
-	if l == nil || c.logged == c.n && err == nil {
-		return
-	}
-	c.logged = c.n
-	if !l.Enabled(c, slog.LevelDebug) {
-		return
-	}
-	attrs := []any{"method", c.e.method, "path", c.e.path, "attempt", c.n, "duration", time.Since(c.start)}
-	if resp != nil {
-		attrs = append(attrs, "status", resp.StatusCode)
-	}
-	if err != nil {
-		attrs = append(attrs, "error", err.Error())
-	}
-	attrs = append(attrs, "retry", retry)
-	l.DebugContext(c, "skyvern request", attrs...)
 }

@@ -3,10 +3,12 @@ package skyvern_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -244,4 +246,109 @@ func TestPerCallOptions(t *testing.T) {
 		require.Error(t, err)
 		assert.Len(t, f.requests(), 2)
 	})
+}
+
+func TestBaseURLErrorsNeverEchoASecret(t *testing.T) {
+	const secret = "sk-live-0123456789abcdef"
+	cases := []struct {
+		name, url, want string
+	}{
+		{"a key in the query", "https://api.skyvern.com/?api_key=" + secret, "query"},
+		{"a key in the fragment", "https://api.skyvern.com/#" + secret, "fragment"},
+		{"a key as the port", "https://api.skyvern.com:" + secret, "port must be a number"},
+		{"a key as the password", "https://user:" + secret + "@api.skyvern.com", "credentials"},
+		{"a key as the user", "https://" + secret + "@api.skyvern.com", "credentials"},
+		{"a key with a control character", "https://api.skyvern.com/\x7f" + secret, "not a valid URL"},
+		{"a key instead of the URL", secret, "https://"},
+		{"a key after a bad escape", "https://api.skyvern.com/%zz" + secret, "not a valid URL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := skyvern.NewClient(skyvern.WithAPIKey(testKey), skyvern.WithBaseURL(tc.url))
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), secret)
+			assert.NotContains(t, err.Error(), secret[:12])
+			assert.Contains(t, err.Error(), tc.want)
+
+			t.Setenv("SKYVERN_API_KEY", testKey)
+			t.Setenv("SKYVERN_BASE_URL", tc.url)
+			_, err = skyvern.NewClient()
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), secret[:12])
+			assert.Contains(t, err.Error(), "SKYVERN_BASE_URL")
+		})
+	}
+}
+
+func TestBaseURLMistakesSayHowToFixThem(t *testing.T) {
+	cases := []struct {
+		name, url string
+		want      []string
+	}{
+		{"the API version at the end", "https://api.skyvern.com/v1", []string{"ends in /v1", `use "https://api.skyvern.com"`}},
+		{"the API version and a slash", "https://api.skyvern.com/v1/", []string{"ends in /v1", `use "https://api.skyvern.com"`}},
+		{"a self-hosted /api/v1", "http://localhost:8000/api/v1", []string{"ends in /api/v1", `use "http://localhost:8000"`}},
+		{"no scheme", "api.skyvern.com", []string{"no scheme", "start it with https://"}},
+		{"no scheme with a port", "localhost:8000", []string{"no scheme", "http://localhost:8000"}},
+		{"another scheme", "ftp://api.skyvern.com", []string{`"ftp"`, "use https://"}},
+		{"no host", "https:///v2", []string{"no host"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := skyvern.NewClient(skyvern.WithAPIKey(testKey), skyvern.WithBaseURL(tc.url))
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+	t.Run("but a path prefix that is not the version is fine", func(t *testing.T) {
+		c, err := skyvern.NewClient(skyvern.WithAPIKey(testKey), skyvern.WithBaseURL("https://example.com/skyvern/v1beta/"))
+		require.NoError(t, err)
+		assert.Equal(t, "https://example.com/skyvern/v1beta", c.BaseURL())
+	})
+}
+
+func TestAnHTTPClientWithoutTransportKeepsConnectionsForConcurrentCalls(t *testing.T) {
+	const concurrent, rounds = 16, 4
+	var conns atomic.Int32
+	var mu sync.Mutex
+	var arrived int
+	barrier := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Hold each round's requests until all of them are in, so that
+		// every round has them all in flight at once.
+		mu.Lock()
+		b := barrier
+		if arrived++; arrived == concurrent {
+			close(barrier)
+			barrier, arrived = make(chan struct{}), 0
+		}
+		mu.Unlock()
+		<-b
+		status(200, runJSON)(w, r)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+
+	c, err := skyvern.NewClient(skyvern.WithAPIKey(testKey), skyvern.WithBaseURL(srv.URL), skyvern.WithHTTPClient(&http.Client{}))
+	require.NoError(t, err)
+	for range rounds {
+		var wg sync.WaitGroup
+		for range concurrent {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := c.GetRun(context.Background(), "tsk_123")
+				assert.NoError(t, err)
+			}()
+		}
+		wg.Wait()
+	}
+	assert.Equal(t, int32(concurrent), conns.Load(), "later rounds reuse the first round's connections")
 }

@@ -59,9 +59,11 @@
 //
 // NewClient takes Options (WithAPIKey, WithBaseURL, WithHTTPClient,
 // WithTimeout, WithMaxRetries, WithRetryWait, WithUserAgent, WithHeader,
-// WithLogger, WithPollInterval), and so does NewWaiter (with
-// WithFallbackPolling and the like). Every method also takes Options as its
-// last arguments, which apply to that call only:
+// WithLogger, WithPollInterval). Every method also takes Options as its
+// last arguments, which apply to that call only. NewWaiter takes
+// WaiterOptions instead (WithFallbackPolling, WithMaxConcurrentPolls,
+// WithRecentResults, WithPollOptions), a separate type, so that one passed
+// to a method does not compile:
 //
 //	run, err := client.GetRun(ctx, id, skyvern.WithTimeout(5*time.Second), skyvern.WithMaxRetries(5))
 //

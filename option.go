@@ -13,8 +13,10 @@ import (
 
 // Option configures a Client when passed to NewClient, or a single call when
 // passed last to a method (for example a longer timeout for one call, or an
-// extra header). Every With... function returns an Option; an invalid value
-// makes NewClient, or the call, return an error that says what is wrong.
+// extra header). An invalid value makes NewClient, or the call, return an
+// error that says what is wrong. A Waiter is configured by WaiterOption
+// values instead, so that a Waiter's option passed to a call does not
+// compile.
 type Option func(*config) error
 
 // Defaults used when no option says otherwise.
@@ -26,7 +28,7 @@ const (
 	DefaultMaxRetries = 2
 
 	// DefaultPollFirst and DefaultPollMax bound the wait between two polls
-	// of WaitForRun and of a Waiter's fallback polling.
+	// of WaitForRun.
 	DefaultPollFirst = time.Second
 	DefaultPollMax   = 10 * time.Second
 
@@ -37,42 +39,44 @@ const (
 
 // config is the resolved configuration of a Client or of one call.
 type config struct {
-	key           *secret // a pointer, so that printing a config never shows the key
-	baseURL       string  // scheme://host[:port][/prefix], without a trailing slash
+	key            apiKey
+	baseURL        string // scheme://host[:port][/prefix], without a trailing slash
+	engine         engineSettings
+	maxRetries     int
+	appUserAgent   string
+	headers        http.Header
+	logger         *slog.Logger
+	pollFirst      time.Duration
+	pollMax        time.Duration
+	idempotencyKey string // set per call only
+}
+
+// engineSettings are what the retry engine (the retryablehttp.Client and
+// the *http.Client under it) is built from. The rule for engines is: a call
+// whose options leave these settings as the client's shares the client's
+// engine; a call that changes any of them gets one of its own.
+type engineSettings struct {
 	httpClient    *http.Client
-	maxRetries    int
 	timeout       time.Duration
-	appUserAgent  string
-	headers       http.Header
-	logger        *slog.Logger
 	retryWaitMin  time.Duration
 	retryWaitMax  time.Duration
 	maxRetryAfter time.Duration
-	pollFirst     time.Duration
-	pollMax       time.Duration
-	// Used by NewWaiter only.
-	fallbackFirst      time.Duration
-	fallbackMax        time.Duration
-	maxConcurrentPolls int
-	recentMax          int
-	recentTTL          time.Duration
-	// idempotencyKey is set per call only.
-	idempotencyKey string
 }
 
-// secret holds the API key, and the header value made of it. Its formatting
-// methods never reveal the value, for code (a debugger, a pretty-printer)
-// that reaches it despite the pointer.
-type secret struct {
-	v   string
-	hdr []string
+// apiKey holds the API key, as the one-element x-api-key header value, in
+// a closure. Reflection cannot walk into a closure's captured variables,
+// so nothing that prints by reflection (fmt on a struct holding a Client,
+// testify's failure messages, spew-style dumpers) can reach the key: they
+// see a function pointer.
+type apiKey func() []string
+
+func newAPIKey(key string) apiKey {
+	if key == "" {
+		return nil
+	}
+	hdr := []string{key}
+	return func() []string { return hdr }
 }
-
-func newSecret(key string) *secret { return &secret{v: key, hdr: []string{key}} }
-
-func (*secret) String() string               { return "[redacted]" }
-func (*secret) GoString() string             { return "[redacted]" }
-func (s *secret) Format(f fmt.State, _ rune) { fmt.Fprint(f, "[redacted]") }
 
 func defaultConfig() config {
 	base := os.Getenv("SKYVERN_BASE_URL")
@@ -80,21 +84,17 @@ func defaultConfig() config {
 		base = CloudBaseURL
 	}
 	return config{
-		key:           newSecret(os.Getenv("SKYVERN_API_KEY")),
-		baseURL:       base,
-		maxRetries:    DefaultMaxRetries,
-		timeout:       DefaultTimeout,
-		retryWaitMin:  defaultRetryWaitMin,
-		retryWaitMax:  defaultRetryWaitMax,
-		maxRetryAfter: defaultMaxRetryAfter,
-		pollFirst:     DefaultPollFirst,
-		pollMax:       DefaultPollMax,
-
-		fallbackFirst:      DefaultFallbackFirst,
-		fallbackMax:        DefaultFallbackMax,
-		maxConcurrentPolls: DefaultMaxConcurrentPolls,
-		recentMax:          DefaultRecentResults,
-		recentTTL:          DefaultRecentTTL,
+		key:        newAPIKey(os.Getenv("SKYVERN_API_KEY")),
+		baseURL:    base,
+		maxRetries: DefaultMaxRetries,
+		engine: engineSettings{
+			timeout:       DefaultTimeout,
+			retryWaitMin:  defaultRetryWaitMin,
+			retryWaitMax:  defaultRetryWaitMax,
+			maxRetryAfter: defaultMaxRetryAfter,
+		},
+		pollFirst: DefaultPollFirst,
+		pollMax:   DefaultPollMax,
 	}
 }
 
@@ -105,23 +105,52 @@ func (c *config) clone() config {
 	return cc
 }
 
-// normalizeBaseURL checks a base URL and returns it without a trailing slash.
+// apply runs opts on c, stopping at the first invalid one.
+func (c *config) apply(opts []Option) error {
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// normalizeBaseURL checks a base URL and returns it without a trailing
+// slash. Its errors never repeat the parts of the URL where a secret
+// pasted by mistake would sit (credentials, query, fragment, an invalid
+// port); they say what is wrong and how to fix it.
 func normalizeBaseURL(raw string) (string, error) {
+	if !strings.Contains(raw, "://") {
+		return "", errors.New("skyvern: base URL has no scheme: start it with https://, as in https://api.skyvern.com (or http:// for a local server, as in http://localhost:8000)")
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("skyvern: invalid base URL: %w", err)
+		if strings.Contains(err.Error(), "invalid port") {
+			return "", errors.New("skyvern: base URL has an invalid port (not shown here): the port must be a number, as in https://host:8443")
+		}
+		return "", errors.New("skyvern: base URL is not a valid URL (not shown here, in case it holds a secret): check for spaces, control characters and stray % signs")
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("skyvern: base URL %q must start with https:// or http://", raw)
-	case u.Host == "":
-		return "", fmt.Errorf("skyvern: base URL %q has no host", raw)
+		return "", fmt.Errorf("skyvern: base URL scheme %q is not supported: use https:// (or http:// for a local server)", u.Scheme)
 	case u.User != nil:
 		return "", errors.New("skyvern: base URL must not contain credentials; pass the API key with WithAPIKey")
-	case u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("skyvern: base URL %q must not have a query or fragment", raw)
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return "", errors.New("skyvern: base URL must not have a query (?...) or fragment (#...), which are not shown here; pass the API key with WithAPIKey, not in the URL")
+	case u.Host == "" || u.Hostname() == "":
+		return "", errors.New("skyvern: base URL has no host: use a URL such as https://api.skyvern.com")
 	}
-	return strings.TrimRight(u.String(), "/"), nil
+	clean := strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/")
+	for _, suffix := range []string{"/api/v1", "/v1"} {
+		if strings.HasSuffix(clean, suffix) {
+			return "", fmt.Errorf("skyvern: base URL %q ends in %s, which every API path already starts with (requests would go to %s/v1/...): use %q",
+				clean, suffix, clean, strings.TrimSuffix(clean, suffix))
+		}
+	}
+	return clean, nil
 }
 
 // WithAPIKey returns an Option that sets the Skyvern API key, sent in the
@@ -132,7 +161,7 @@ func WithAPIKey(key string) Option {
 		if key == "" {
 			return errors.New("skyvern: WithAPIKey: the key is empty")
 		}
-		c.key = newSecret(key)
+		c.key = newAPIKey(key)
 		return nil
 	}
 }
@@ -141,7 +170,9 @@ func WithAPIKey(key string) Option {
 // CloudBaseURL, LocalBaseURL or a self-hosted server with a path prefix.
 // Without it, NewClient reads SKYVERN_BASE_URL, else uses CloudBaseURL. The
 // URL must be http or https, with a host and without credentials, query or
-// fragment.
+// fragment, and without the API version: every path the SDK sends starts
+// with /v1, so a base URL ending in /v1 or /api/v1 is an error that says
+// which URL to use instead. It applies to NewClient and to any call.
 func WithBaseURL(baseURL string) Option {
 	return func(c *config) error {
 		u, err := normalizeBaseURL(baseURL)
@@ -157,14 +188,19 @@ func WithBaseURL(baseURL string) Option {
 // Transport, Jar and CheckRedirect). The client never modifies hc: it uses a
 // copy whose transport bounds each attempt by WithTimeout (hc.Timeout is not
 // used) and whose redirect policy also drops the API key on a redirect to
-// another origin. The default is a client of the SDK's own with a pooled
-// http.Transport.
+// another origin.
+//
+// When hc.Transport is nil, requests go through the SDK's own tuned
+// transport (the one used without this option: up to 64 idle connections
+// per host, idle ones closed after 30 s), not http.DefaultTransport, whose 2
+// idle connections per host make concurrent calls open and close a
+// connection each. Set hc.Transport to choose the transport yourself.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return errors.New("skyvern: WithHTTPClient: the client is nil")
 		}
-		c.httpClient = hc
+		c.engine.httpClient = hc
 		return nil
 	}
 }
@@ -188,7 +224,7 @@ func WithMaxRetries(n int) Option {
 // replaces the computed wait, up to 30 s.
 func WithRetryWait(first, maxWait time.Duration) Option {
 	return func(c *config) error {
-		c.retryWaitMin, c.retryWaitMax = first, maxWait
+		c.engine.retryWaitMin, c.engine.retryWaitMax = first, maxWait
 		return checkRange("WithRetryWait", first, maxWait)
 	}
 }
@@ -202,7 +238,7 @@ func WithTimeout(d time.Duration) Option {
 		if d < 0 {
 			return fmt.Errorf("skyvern: WithTimeout: %v is negative", d)
 		}
-		c.timeout = d
+		c.engine.timeout = d
 		return nil
 	}
 }
@@ -291,11 +327,12 @@ func WithIdempotencyKey(key string) Option {
 	}
 }
 
-// WithPollInterval returns an Option that sets how WaitForRun, and a
-// Waiter's fallback polling, space their calls to GetRun: the first wait is
-// about first, each next one about twice the last, capped at maxWait, each
-// with random jitter (defaults DefaultPollFirst, 1 s, and DefaultPollMax,
-// 10 s).
+// WithPollInterval returns an Option that sets how WaitForRun spaces its
+// calls to GetRun: the first wait is about first, each next one about twice
+// the last, capped at maxWait, each with random jitter (defaults
+// DefaultPollFirst, 1 s, and DefaultPollMax, 10 s). It applies to NewClient
+// (the default for every WaitForRun) and to WaitForRun; other calls ignore
+// it. A Waiter's fallback polling is set by WithFallbackPolling.
 func WithPollInterval(first, maxWait time.Duration) Option {
 	return func(c *config) error {
 		c.pollFirst, c.pollMax = first, maxWait

@@ -1,7 +1,9 @@
 package skyvern
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +63,38 @@ func TestBackoff(t *testing.T) {
 		}
 		assert.LessOrEqual(t, backoff(first, maxWait, maxRA, 62, nil, now), maxWait, "no overflow on many retries")
 	})
+}
+
+func TestTheSDKTransportDropsIdleConnectionsBeforeLoadBalancersDo(t *testing.T) {
+	// Load balancers commonly drop connections idle for 60 s; a client
+	// that keeps them longer reuses dead ones.
+	assert.Positive(t, defaultTransport.IdleConnTimeout)
+	assert.Less(t, defaultTransport.IdleConnTimeout, 60*time.Second)
+	assert.Equal(t, 64, defaultTransport.MaxIdleConnsPerHost)
+}
+
+func TestAnHTTPClientWithoutTransportGetsTheTunedOne(t *testing.T) {
+	for name, hc := range map[string]*http.Client{"no option": nil, "a client without a transport": {}} {
+		got := newHTTPClient(&engineSettings{httpClient: hc}).Transport.(*attemptTransport).base
+		assert.Same(t, defaultTransport, got, name)
+	}
+	own := &http.Transport{}
+	got := newHTTPClient(&engineSettings{httpClient: &http.Client{Transport: own}}).Transport.(*attemptTransport).base
+	assert.Same(t, own, got, "a transport of the caller's is used as given")
+}
+
+func TestTheConfigNeverShowsTheKey(t *testing.T) {
+	const key = "sk-internal-4b1d-secret"
+	cfg := defaultConfig()
+	if err := WithAPIKey(key)(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{cfg, &cfg, []config{cfg}, struct{ c config }{cfg}, cfg.key} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%t", "%d"} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, key, "%s of %T", verb, v)
+			assert.NotContains(t, strings.ToLower(out), fmt.Sprintf("%x", key), "%s of %T", verb, v)
+		}
+	}
+	assert.Equal(t, []string{key}, cfg.key(), "the header value is still there for requests")
 }

@@ -141,12 +141,45 @@ func TestNothingIsLoggedByDefault(t *testing.T) {
 	assert.Empty(t, logs.String())
 }
 
+// capture is an assert.TestingT that keeps testify's failure messages,
+// which print values by reflection (%#v and a spew dump that walks
+// unexported fields, methods disabled).
+type capture struct{ msgs []string }
+
+func (c *capture) Errorf(format string, args ...any) {
+	c.msgs = append(c.msgs, fmt.Sprintf(format, args...))
+}
+
 func TestTheKeyNeverShowsThroughReflection(t *testing.T) {
-	f := setup(t)
-	// Printing code that walks unexported fields (fmt on a struct that holds
-	// a Client, debuggers, pretty-printers) sees only a pointer.
-	holder := struct{ c skyvern.Client }{*f.client}
-	for _, verb := range []string{"%v", "%+v", "%#v"} {
-		assert.NotContains(t, fmt.Sprintf(verb, holder), testKey)
+	// Transports of their own, which no request uses: spew reads every
+	// field it reaches, and the SDK's shared transport is busy with other
+	// tests' connections.
+	f := setup(t, skyvern.WithHTTPClient(&http.Client{Transport: &http.Transport{}}))
+	other, err := skyvern.NewClient(skyvern.WithAPIKey("another-key"), skyvern.WithBaseURL("http://127.0.0.1:9"),
+		skyvern.WithHTTPClient(&http.Client{Transport: &http.Transport{}}))
+	require.NoError(t, err)
+	// fmt applies a Format method only to values it can reach as
+	// interfaces: a Client held in an unexported field is printed field by
+	// field, and with a verb a field does not support fmt prints that
+	// field's pointee. The key must be out of reach either way.
+	values := map[string]any{
+		"Client":                     *f.client,
+		"*Client":                    f.client,
+		"a struct holding Client":    struct{ c skyvern.Client }{*f.client},
+		"a struct holding *Client":   struct{ c *skyvern.Client }{f.client},
+		"a pointer to such a struct": &struct{ c skyvern.Client }{*f.client},
+		"a slice of Client":          []struct{ c skyvern.Client }{{*f.client}},
+		"a Waiter":                   skyvern.NewWaiter(f.client),
+	}
+	for name, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%t", "%d", "%p"} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, testKey, "%s of %s", verb, name)
+			assert.NotContains(t, out, fmt.Sprintf("%x", testKey), "%s of %s", verb, name)
+		}
+		var c capture
+		assert.Equal(&c, v, struct{ c skyvern.Client }{*other}, "testify prints both values")
+		require.NotEmpty(t, c.msgs)
+		assert.NotContains(t, strings.Join(c.msgs, "\n"), testKey, "testify's message for %s", name)
 	}
 }

@@ -37,22 +37,16 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...Option) (
 	}
 	delay := first
 	var timer *time.Timer
-	var last *RunResponse
-	var lastErr error
-	for polls := 1; ; polls++ {
+	var ps pollState
+	for {
 		run, err := c.GetRun(ctx, runID, opts...)
 		switch {
 		case err == nil && run.Status.IsTerminal():
 			return run, nil
-		case err == nil:
-			last, lastErr = run, nil
-		case ctx.Err() != nil:
-			// The context ended during the poll: report it below.
-		case !canPass(err):
+		case err != nil && ctx.Err() == nil && !canPass(err):
 			return nil, err
-		default:
-			lastErr = err
 		}
+		ps.record(ctx, run, err)
 		wait := jitter(delay)
 		if timer == nil {
 			timer = time.NewTimer(wait)
@@ -62,19 +56,41 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...Option) (
 		}
 		select {
 		case <-ctx.Done():
-			return nil, waitEnded(ctx, runID, polls, last, lastErr)
+			return nil, ps.ended(ctx, runID)
 		case <-timer.C:
 		}
 		delay = min(2*delay, maxWait)
 	}
 }
 
-func waitEnded(ctx context.Context, runID string, polls int, last *RunResponse, lastErr error) error {
+// pollState is what WaitForRun and a Waiter know about a run they are
+// waiting for, so that a wait cut short by its context says how far it got.
+type pollState struct {
+	polls   int
+	last    *RunResponse // the latest status seen
+	lastErr error        // the latest poll's error, when it failed
+}
+
+// record notes one poll's outcome. A poll cut short by the end of ctx is
+// counted but not kept: the reason the wait ends is ctx itself.
+func (ps *pollState) record(ctx context.Context, run *RunResponse, err error) {
+	ps.polls++
 	switch {
-	case lastErr != nil:
-		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last poll: %w", runID, ctx.Err(), polls, lastErr)
-	case last != nil:
-		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last status %q", runID, ctx.Err(), polls, last.Status)
+	case err == nil:
+		ps.last, ps.lastErr = run, nil
+	case ctx.Err() == nil:
+		ps.lastErr = err
+	}
+}
+
+// ended is the error for a wait that ctx ended: it wraps ctx.Err() and,
+// when a poll was made, says how many and the last status or error seen.
+func (ps *pollState) ended(ctx context.Context, runID string) error {
+	switch {
+	case ps.lastErr != nil:
+		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last poll: %w", runID, ctx.Err(), ps.polls, ps.lastErr)
+	case ps.last != nil:
+		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last status %q", runID, ctx.Err(), ps.polls, ps.last.Status)
 	}
 	return fmt.Errorf("skyvern: waiting for run %s: %w", runID, ctx.Err())
 }
@@ -155,6 +171,7 @@ type pendingWait struct {
 	delay   time.Duration // the current backoff
 	index   int           // in the queue; -1 when not queued
 	cancel  context.CancelFunc
+	polled  pollState // what the fallback polls found so far
 }
 
 type recentRun struct {
@@ -192,24 +209,38 @@ const (
 	DefaultRecentTTL     = time.Hour
 )
 
-// WithFallbackPolling returns an Option for NewWaiter that sets when a
-// pending wait falls back to polling Get Run: about first after Wait is
-// called (default DefaultFallbackFirst, 30 s), then about twice as long each
-// time, capped at maxWait (default DefaultFallbackMax, 5 min), each wait
-// with random jitter. Given to NewClient, it sets the default for the
-// client's Waiters; other methods ignore it.
-func WithFallbackPolling(first, maxWait time.Duration) Option {
-	return func(c *config) error {
+// WaiterOption configures a Waiter when passed to NewWaiter. It is a type
+// of its own, apart from Option, so that a Waiter's setting passed to a
+// call, or a call's passed to NewWaiter, does not compile.
+type WaiterOption func(*waiterConfig) error
+
+// waiterConfig is the resolved configuration of a Waiter.
+type waiterConfig struct {
+	fallbackFirst      time.Duration
+	fallbackMax        time.Duration
+	maxConcurrentPolls int
+	recentMax          int
+	recentTTL          time.Duration
+	pollOpts           []Option
+}
+
+// WithFallbackPolling returns a WaiterOption that sets when a pending wait
+// falls back to polling Get Run: about first after Wait is called (default
+// DefaultFallbackFirst, 30 s), then about twice as long each time, capped
+// at maxWait (default DefaultFallbackMax, 5 min), each wait with random
+// jitter. It applies to NewWaiter only.
+func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
+	return func(c *waiterConfig) error {
 		c.fallbackFirst, c.fallbackMax = first, maxWait
 		return checkRange("WithFallbackPolling", first, maxWait)
 	}
 }
 
-// WithMaxConcurrentPolls returns an Option for NewWaiter that bounds how
-// many fallback polls run at once (default DefaultMaxConcurrentPolls, 8).
-// Other methods ignore it.
-func WithMaxConcurrentPolls(n int) Option {
-	return func(c *config) error {
+// WithMaxConcurrentPolls returns a WaiterOption that bounds how many
+// fallback polls run at once (default DefaultMaxConcurrentPolls, 8). It
+// applies to NewWaiter only.
+func WithMaxConcurrentPolls(n int) WaiterOption {
+	return func(c *waiterConfig) error {
 		if n < 1 {
 			return fmt.Errorf("skyvern: WithMaxConcurrentPolls: %d is not positive", n)
 		}
@@ -218,13 +249,13 @@ func WithMaxConcurrentPolls(n int) Option {
 	}
 }
 
-// WithRecentResults returns an Option for NewWaiter that bounds the cache
-// of terminal runs delivered before (or after) their Wait: at most n runs
+// WithRecentResults returns a WaiterOption that bounds the cache of
+// terminal runs delivered before (or after) their Wait: at most n runs
 // (default DefaultRecentResults, 10,000), each kept for ttl (default
 // DefaultRecentTTL, 1 h), and in any case at most about 64 MiB of them,
-// outputs included; the oldest go first. Other methods ignore it.
-func WithRecentResults(n int, ttl time.Duration) Option {
-	return func(c *config) error {
+// outputs included; the oldest go first. It applies to NewWaiter only.
+func WithRecentResults(n int, ttl time.Duration) WaiterOption {
+	return func(c *waiterConfig) error {
 		if n < 1 || ttl <= 0 {
 			return fmt.Errorf("skyvern: WithRecentResults: want a positive size and time, got %d and %v", n, ttl)
 		}
@@ -233,22 +264,49 @@ func WithRecentResults(n int, ttl time.Duration) Option {
 	}
 }
 
-// NewWaiter returns a Waiter that polls through client. opts set the
-// Waiter's own behaviour (WithFallbackPolling, WithMaxConcurrentPolls,
-// WithRecentResults) and apply to each fallback Get Run (WithTimeout, for
-// example). If an option is invalid, every Wait returns its error.
-func NewWaiter(client *Client, opts ...Option) *Waiter {
-	cfg := client.cfg.clone()
-	err := cfg.apply(opts)
+// WithPollOptions returns a WaiterOption that passes opts to each fallback
+// Get Run of the Waiter, as to any call: WithTimeout or WithHeader, for
+// example. They are checked by NewWaiter; WithIdempotencyKey is refused,
+// since Get Run takes none.
+func WithPollOptions(opts ...Option) WaiterOption {
+	return func(c *waiterConfig) error {
+		c.pollOpts = append(c.pollOpts, opts...)
+		return nil
+	}
+}
+
+// NewWaiter returns a Waiter that polls through client, configured by
+// opts. NewWaiter keeps its simple signature: if an option is invalid,
+// every Wait returns that option's error, without waiting.
+func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
+	wc := waiterConfig{
+		fallbackFirst:      DefaultFallbackFirst,
+		fallbackMax:        DefaultFallbackMax,
+		maxConcurrentPolls: DefaultMaxConcurrentPolls,
+		recentMax:          DefaultRecentResults,
+		recentTTL:          DefaultRecentTTL,
+	}
+	var err error
+	for _, opt := range opts {
+		if opt != nil && err == nil {
+			err = opt(&wc)
+		}
+	}
+	if err == nil && len(wc.pollOpts) > 0 {
+		cc := client.cfg.clone()
+		if err = cc.apply(wc.pollOpts); err == nil && cc.idempotencyKey != "" {
+			err = errors.New("skyvern: WithPollOptions: WithIdempotencyKey does not apply to Get Run")
+		}
+	}
 	return &Waiter{
 		client:    client,
-		opts:      opts,
+		opts:      wc.pollOpts,
 		err:       err,
-		first:     cfg.fallbackFirst,
-		maxWait:   cfg.fallbackMax,
-		inFlight:  make(chan struct{}, max(cfg.maxConcurrentPolls, 1)),
-		recentMax: cfg.recentMax,
-		recentTTL: cfg.recentTTL,
+		first:     wc.fallbackFirst,
+		maxWait:   wc.fallbackMax,
+		inFlight:  make(chan struct{}, max(wc.maxConcurrentPolls, 1)),
+		recentMax: wc.recentMax,
+		recentTTL: wc.recentTTL,
 		now:       time.Now,
 		pending:   make(map[string]*pendingWait),
 		recent:    make(map[string]recentRun),
@@ -276,8 +334,10 @@ func (w *Waiter) Deliver(run *RunResponse) {
 // fallback polling finds it terminal, or ctx ends. Like WaitForRun, a
 // failed run is a result, an answer that cannot change (such as 404 for an
 // unknown run) ends the wait with that error, and passing errors only
-// postpone the next poll. Several Wait calls for the same run share one
-// pending wait.
+// postpone the next poll; when ctx ends first, the error wraps ctx.Err()
+// and, as WaitForRun's does, gives the number of fallback polls and the
+// last status or poll error they saw. Several Wait calls for the same run
+// share one pending wait.
 func (w *Waiter) Wait(ctx context.Context, runID string) (*RunResponse, error) {
 	if w.err != nil {
 		return nil, w.err
@@ -314,7 +374,7 @@ func (w *Waiter) Wait(ctx context.Context, runID string) (*RunResponse, error) {
 	if p.waiters--; p.waiters == 0 {
 		w.drop(p)
 	}
-	return nil, fmt.Errorf("skyvern: waiting for run %s: %w", runID, ctx.Err())
+	return nil, p.polled.ended(ctx, runID)
 }
 
 // Pending returns the number of runs being waited for.
@@ -422,6 +482,7 @@ func (w *Waiter) poll(ctx context.Context, p *pendingWait) {
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	p.polled.record(ctx, run, err) // before cancel, which would hide err
 	p.cancel()
 	p.cancel = nil
 	if w.pending[p.runID] != p { // delivered or abandoned meanwhile

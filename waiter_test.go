@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,7 +230,7 @@ func TestWaiterPollsWithItsOptions(t *testing.T) {
 	f := setup(t)
 	runStates(f, "completed")
 	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, time.Millisecond),
-		skyvern.WithHeader("X-Poller", "waiter"))
+		skyvern.WithPollOptions(skyvern.WithHeader("X-Poller", "waiter")))
 	_, err := w.Wait(context.Background(), "tsk_1")
 	require.NoError(t, err)
 	assert.Equal(t, "waiter", f.only().Header.Get("X-Poller"))
@@ -261,5 +264,66 @@ func TestWaiterBoundsItsRecentResults(t *testing.T) {
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "the oldest result was dropped to stay within the memory bound")
 		_, err = w.Wait(context.Background(), "tsk_big_2")
 		assert.NoError(t, err)
+	})
+}
+
+func TestWaiterOptionsAreNotCallOptions(t *testing.T) {
+	// GetRun(ctx, id, skyvern.WithFallbackPolling(...)) must not compile:
+	// a Waiter's options are of a type a call does not take.
+	callOption := reflect.TypeFor[skyvern.Option]()
+	for name, fn := range map[string]any{
+		"WithFallbackPolling":    skyvern.WithFallbackPolling,
+		"WithMaxConcurrentPolls": skyvern.WithMaxConcurrentPolls,
+		"WithRecentResults":      skyvern.WithRecentResults,
+		"WithPollOptions":        skyvern.WithPollOptions,
+	} {
+		out := reflect.TypeOf(fn).Out(0)
+		assert.False(t, out.AssignableTo(callOption), "%s returns %v, which a call would accept", name, out)
+	}
+}
+
+func TestWaiterRejectsAnIdempotencyKeyForItsPolls(t *testing.T) {
+	f := setup(t)
+	w := skyvern.NewWaiter(f.client, skyvern.WithPollOptions(skyvern.WithIdempotencyKey("k")))
+	_, err := w.Wait(context.Background(), "tsk_1")
+	assert.ErrorContains(t, err, "WithIdempotencyKey")
+	assert.Empty(t, f.requests())
+}
+
+func TestWaiterTimeoutSaysWhatThePollsSaw(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var polls atomic.Int32
+	f.handle("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
+		// The second poll is scheduled only after the first one's answer
+		// was recorded: end the wait then.
+		if polls.Add(1) == 2 {
+			cancel()
+		}
+		status(200, strings.Replace(runJSON, `"queued"`, `"running"`, 1))(w, r)
+	})
+	w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, time.Millisecond))
+	_, err := w.Wait(ctx, "tsk_123")
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Contains(t, err.Error(), `last status "running"`)
+	assert.Regexp(t, `after \d+ polls`, err.Error())
+
+	t.Run("and the last poll's error when it failed", func(t *testing.T) {
+		f := setup(t, skyvern.WithMaxRetries(0))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var polls atomic.Int32
+		f.handle("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
+			if polls.Add(1) == 2 {
+				cancel()
+			}
+			status(503, `{"detail":"busy"}`)(w, r)
+		})
+		w := skyvern.NewWaiter(f.client, skyvern.WithFallbackPolling(time.Millisecond, time.Millisecond))
+		_, err := w.Wait(ctx, "tsk_123")
+		require.ErrorIs(t, err, context.Canceled)
+		assert.ErrorIs(t, err, skyvern.ErrServer, "the last poll's error is kept")
+		assert.Contains(t, err.Error(), "last poll: ")
 	})
 }
