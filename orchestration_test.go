@@ -211,7 +211,7 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 			"POST", "/v1/workflows", "", wantDef, nil},
 		{"CreateWorkflow posts YAML as it is, with an idempotency key", "POST /v1/workflows", workflowJSON,
 			func(c *skyvern.Client) error {
-				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"}, skyvern.WithIdempotencyKey("create-invoices-1"))
+				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"}, skyvern.WithIdempotencyKey("create-invoices-1"))
 				return err
 			},
 			"POST", "/v1/workflows", "", `{"yaml_definition":"title: Invoices\n"}`, map[string]string{"Idempotency-Key": "create-invoices-1"}},
