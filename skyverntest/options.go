@@ -34,8 +34,8 @@ type config struct {
 	webhookBackoff time.Duration
 	webhookTimeout time.Duration
 	outcome        Outcome
-	maxRecords     int // < 0: no limit
-	maxRuns        int // < 0: no limit
+	maxRecords     int  // < 0: no limit
+	maxRuns        int  // < 0: no limit
 	admin          bool // serve the admin API (WithAdminAPI)
 	err            error
 }

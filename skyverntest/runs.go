@@ -200,18 +200,14 @@ func (s *Server) Finish(runID string, o Outcome) error {
 // Run returns what the server knows about the run runID, and false if it
 // never issued that id or has forgotten it (see WithMaxRuns).
 func (s *Server) Run(runID string) (RunState, bool) {
-	s.st.mu.RLock()
-	r, ok := s.st.runs[runID]
-	var st RunState
-	var body []byte
-	if ok {
-		st = RunState{WebhookURL: r.hookURL, WebhookFailureReason: r.webhookFail, Held: r.held}
-		body = r.rendered
-	}
-	s.st.mu.RUnlock()
-	if !ok {
+	r := s.st.run(runID)
+	if r == nil {
 		return RunState{}, false
 	}
+	body := s.st.rendered(r)
+	s.st.mu.RLock()
+	st := RunState{WebhookURL: r.hookURL, WebhookFailureReason: r.webhookFail, Held: r.held}
+	s.st.mu.RUnlock()
 	st.Run = new(skyvern.RunResponse)
 	if err := json.Unmarshal(body, st.Run); err != nil {
 		panic("skyverntest: cannot decode its own run: " + err.Error())

@@ -72,7 +72,10 @@ type run struct {
 	outcome Outcome // chosen when the run was created
 	held    bool
 
-	rendered []byte // Get Run's body for the current state, rendered once per change
+	// rendered is Get Run's body for the current state, rendered when first
+	// asked for after a change (nil until then), so that a change nobody
+	// reads costs nothing.
+	rendered []byte
 }
 
 // addRun stores a new run, and forgets the oldest finished runs beyond
@@ -80,7 +83,6 @@ type run struct {
 func (st *store) addRun(r *run) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	r.rendered = r.render()
 	st.runs[r.id] = r
 	st.order = append(st.order, r)
 	for st.maxRuns >= 0 && len(st.order) > st.maxRuns && st.evictOne() {
@@ -111,10 +113,20 @@ func (st *store) run(id string) *run {
 	return st.runs[id]
 }
 
-// rendered returns the run's current Get Run body.
+// rendered returns the run's current Get Run body, rendering it if it
+// changed since it was last asked for.
 func (st *store) rendered(r *run) []byte {
 	st.mu.RLock()
-	defer st.mu.RUnlock()
+	b := r.rendered
+	st.mu.RUnlock()
+	if b != nil {
+		return b
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if r.rendered == nil {
+		r.rendered = r.render()
+	}
 	return r.rendered
 }
 
@@ -178,7 +190,7 @@ func (st *store) advance(r *run, to skyvern.RunStatus, now time.Time) {
 		r.started = now
 		r.held = r.outcome.Hold
 	}
-	r.rendered = r.render()
+	r.rendered = nil
 }
 
 // finish stores a run's final status; it reports false when the run had
@@ -191,7 +203,7 @@ func (st *store) finish(r *run, status skyvern.RunStatus, output json.RawMessage
 	}
 	r.status, r.output, r.failureReason = status, output, reason
 	r.modified, r.finished, r.held = now, now, false
-	r.rendered = r.render()
+	r.rendered = nil
 	return true
 }
 
@@ -238,16 +250,6 @@ type workflowVersion struct {
 type idempotent struct {
 	request []byte // the query and the compacted body
 	answer  []byte
-}
-
-// workflow returns the saved workflow id if it exists and is not deleted.
-func (st *store) workflow(id string) *savedWorkflow {
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	if sw := st.saved[id]; sw != nil && sw.deleted.IsZero() {
-		return sw
-	}
-	return nil
 }
 
 // workflowState reports whether id was saved and whether it was deleted,
