@@ -438,7 +438,7 @@ func ExampleClient_UpdateWorkflow() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 
 	// A YAML definition as Skyvern's editor exports it.
 	updated, err := client.UpdateWorkflow(ctx, wf.WorkflowPermanentID, skyvern.WorkflowRequest{
@@ -460,7 +460,7 @@ func ExampleClient_ListWorkflows() {
 	client := srv.Client()
 	ctx := context.Background()
 	for _, title := range []string{"Invoices", "Refunds", "Invoice disputes"} {
-		client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: " + title + "\n"})
+		client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: " + title + "\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	}
 
 	for wf, err := range client.ListWorkflows(ctx, skyvern.ListWorkflowsParams{SearchKey: "invoice"}) {
@@ -479,7 +479,7 @@ func ExampleClient_DeleteWorkflow() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Old\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Old\nworkflow_definition: {parameters: [], blocks: []}\n"})
 
 	if err := client.DeleteWorkflow(ctx, wf.WorkflowPermanentID); err != nil {
 		panic(err)

@@ -104,12 +104,12 @@ func ExampleServer_Fault() {
 		panic(err)
 	}
 
-	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, RetryAfter: "0"})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, RetryAfter: "0"})
 	if _, err := client.GetRun(ctx, run.RunID); err != nil {
 		panic(err)
 	}
 
-	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Status: 500})
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{StatusCode: 500})
 	_, err = client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 	fmt.Println("run may exist:", errors.Is(err, skyvern.ErrRunMayExist))
 

@@ -10,16 +10,16 @@ import (
 )
 
 // Fault is a failure the server shows on calls to one route, set with
-// Server.Fault. Status and DropConnection replace the answer: the request
+// Server.Fault. StatusCode and DropConnection replace the answer: the request
 // is not acted on (no run is created, cancelled or replayed, no workflow
 // saved or deleted). Truncate and
 // Malformed spoil the answer of a request that was acted on. Delay comes
 // first and combines with any of them; alone, it only slows the answer.
 type Fault struct {
-	// Status answers with this status code, and with Body, or
+	// StatusCode answers with this status code, and with Body, or
 	// {"detail": "<status text>"} when Body is empty.
-	Status int
-	// Body is the body sent with Status, as it is, with Content-Type
+	StatusCode int
+	// Body is the body sent with StatusCode, as it is, with Content-Type
 	// application/json.
 	Body string
 	// RetryAfter is sent as the Retry-After header (seconds or an HTTP
@@ -58,15 +58,15 @@ type faultRule struct {
 // constants, such as RouteGetRun ("GET /v1/runs/{run_id}"). Faults set on
 // one route apply in the order they were set; each call gets at most one.
 //
-//	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, RetryAfter: "0", Times: 2})
+//	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, RetryAfter: "0", Times: 2})
 //
 // It panics for an unknown route or an invalid status code.
 func (s *Server) Fault(route string, f Fault) {
 	if !slices.Contains(routes, route) {
 		panic(fmt.Sprintf("skyverntest: Fault: unknown route %q; use one of %q", route, routes))
 	}
-	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {
-		panic(fmt.Sprintf("skyverntest: Fault: invalid status %d", f.Status))
+	if f.StatusCode != 0 && (f.StatusCode < 100 || f.StatusCode > 599) {
+		panic(fmt.Sprintf("skyverntest: Fault: invalid status %d", f.StatusCode))
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
@@ -103,8 +103,9 @@ func (s *Server) takeFault(route string) *Fault {
 	return got
 }
 
-// serveFault answers r as f says.
-func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
+// serveFault answers the call as f says.
+func (s *Server) serveFault(c *call, f *Fault) {
+	w, r := c.w, c.r
 	if f.Delay > 0 {
 		t := time.NewTimer(f.Delay)
 		select {
@@ -123,15 +124,17 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	switch {
 	case f.DropConnection:
 		hijack(w, nil)
-	case f.Status != 0:
+	case f.StatusCode != 0:
 		if f.Body == "" {
-			writeDetail(w, f.Status, http.StatusText(f.Status))
+			writeDetail(w, f.StatusCode, http.StatusText(f.StatusCode))
 		} else {
-			writeBody(w, f.Status, []byte(f.Body))
+			writeBody(w, f.StatusCode, []byte(f.Body))
 		}
 	case f.Truncate || f.Malformed:
 		rec := httptest.NewRecorder()
-		s.mux.ServeHTTP(rec, r)
+		inner := *c
+		inner.w = rec
+		s.serve(&inner)
 		body := rec.Body.Bytes()
 		for k, v := range rec.Header() {
 			w.Header()[k] = v
@@ -149,7 +152,7 @@ func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 		w.WriteHeader(rec.Code)
 		w.Write(body)
 	default:
-		s.mux.ServeHTTP(w, r)
+		s.serve(c)
 	}
 }
 

@@ -28,7 +28,7 @@ func startedRun(t *testing.T) (*skyverntest.Server, *skyvern.Client, string) {
 
 func TestFaultStatusWithRetryAfterIsRetriedByTheClient(t *testing.T) {
 	srv, client, id := startedRun(t)
-	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, RetryAfter: "0", Times: 2})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, RetryAfter: "0", Times: 2})
 	run, err := client.GetRun(ctxT(t), id)
 	require.NoError(t, err)
 	assert.Equal(t, id, run.RunID)
@@ -44,7 +44,7 @@ func TestFaultStatusWithRetryAfterIsRetriedByTheClient(t *testing.T) {
 
 func TestFaultTooManyRequestsOnRunTaskCreatesNoRun(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
-	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Status: 429, RetryAfter: "0", Body: `{"detail":"Rate limit exceeded"}`, Times: 3})
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{StatusCode: 429, RetryAfter: "0", Body: `{"detail":"Rate limit exceeded"}`, Times: 3})
 	client := srv.Client(skyvern.WithMaxRetries(2))
 	_, err := client.RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
 	var apiErr *skyvern.APIError
@@ -64,7 +64,7 @@ func TestFaultTooManyRequestsOnRunTaskCreatesNoRun(t *testing.T) {
 
 func TestFaultServerErrorOnRunTaskIsNotRetried(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
-	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Status: 500})
+	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{StatusCode: 500})
 	_, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
 	var apiErr *skyvern.APIError
 	require.ErrorAs(t, err, &apiErr)
@@ -76,8 +76,8 @@ func TestFaultServerErrorOnRunTaskIsNotRetried(t *testing.T) {
 
 func TestFaultAfterAndTimesPickTheCalls(t *testing.T) {
 	srv, _, id := startedRun(t)
-	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 502, After: 1, Times: 2})
-	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 504, After: 4})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 502, After: 1, Times: 2})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 504, After: 4})
 	var got []int
 	for range 7 {
 		status, _, _ := do(t, "GET", srv.URL+"/v1/runs/"+id, srv.APIKey, "")
@@ -85,7 +85,7 @@ func TestFaultAfterAndTimesPickTheCalls(t *testing.T) {
 	}
 	assert.Equal(t, []int{200, 502, 502, 200, 504, 200, 200}, got)
 
-	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 503, Times: -1})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, Times: -1})
 	for range 3 {
 		status, _, _ := do(t, "GET", srv.URL+"/v1/runs/"+id, srv.APIKey, "")
 		assert.Equal(t, 503, status)
@@ -144,7 +144,7 @@ func TestFaultMalformedAnswer(t *testing.T) {
 
 func TestFaultsApplyBeforeAuthentication(t *testing.T) {
 	srv := skyverntest.NewServer(t)
-	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 502, Body: "<html>bad gateway</html>"})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 502, Body: "<html>bad gateway</html>"})
 	status, body, header := do(t, "GET", srv.URL+"/v1/runs/x", "", "")
 	assert.Equal(t, 502, status)
 	assert.Equal(t, "<html>bad gateway</html>", string(body))
@@ -155,14 +155,14 @@ func TestFaultOnAnUnknownRoutePanics(t *testing.T) {
 	srv := skyverntest.NewServer(t)
 	msg := func() (msg any) {
 		defer func() { msg = recover() }()
-		srv.Fault("GET /v1/runs/{id}", skyverntest.Fault{Status: 500})
+		srv.Fault("GET /v1/runs/{id}", skyverntest.Fault{StatusCode: 500})
 		return nil
 	}()
 	require.IsType(t, "", msg)
 	assert.True(t, strings.HasPrefix(msg.(string),
 		`skyverntest: Fault: unknown route "GET /v1/runs/{id}"; use one of ["POST /v1/run/tasks" "POST /v1/run/workflows" `), msg)
-	assert.True(t, strings.HasSuffix(msg.(string), ` "GET /v1/agents/{workflow_permanent_id}/versions"]`), msg)
-	assert.Panics(t, func() { srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Status: 1000}) })
+	assert.True(t, strings.HasSuffix(msg.(string), ` "GET /v1/agents/{workflow_id}/runs"]`), msg)
+	assert.Panics(t, func() { srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 1000}) })
 }
 
 func TestFaultsOnEveryRoute(t *testing.T) {
@@ -225,7 +225,7 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 			return err
 		},
 	} {
-		srv.Fault(route, skyverntest.Fault{Status: http.StatusTeapot})
+		srv.Fault(route, skyverntest.Fault{StatusCode: http.StatusTeapot})
 		err := call()
 		var apiErr *skyvern.APIError
 		require.True(t, errors.As(err, &apiErr), route)
@@ -248,7 +248,7 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 		}
 		status, _, _ := do(t, method, srv.URL+path, srv.APIKey, body)
 		assert.NotEqual(t, http.StatusTeapot, status, route)
-		srv.Fault(route, skyverntest.Fault{Status: http.StatusTeapot})
+		srv.Fault(route, skyverntest.Fault{StatusCode: http.StatusTeapot})
 		status, _, _ = do(t, method, srv.URL+path, srv.APIKey, body)
 		assert.Equal(t, http.StatusTeapot, status, route)
 	}

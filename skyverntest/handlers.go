@@ -2,42 +2,59 @@ package skyverntest
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
-// handleRunTask serves Run Task: POST /v1/run/tasks.
-func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
+// Request and query types the SDK does not export (yet): the fake's schema
+// for these routes.
+type (
+	// bulkCancelRequest is the body of Cancel Runs.
+	bulkCancelRequest struct {
+		RunIDs []string `json:"run_ids"`
 	}
-	body, _ := io.ReadAll(r.Body)
-	m, errs := members(body, false)
-	if errs == nil {
-		errs = validate(m, taskFields, body)
+	// artifactsQuery is the query of Get Run Artifacts.
+	artifactsQuery struct {
+		Types []skyvern.ArtifactType `url:"artifact_type"`
 	}
-	if errs != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, errs)
-		return
+	// workflowRunsByIDQuery is the query of Get Workflow Runs By ID.
+	workflowRunsByIDQuery struct {
+		skyvern.ListWorkflowRunsParams
+		CreatedAtStart   string   `url:"created_at_start"`
+		CreatedAtEnd     string   `url:"created_at_end"`
+		Tags             []string `url:"tags"`
+		IncludeChildRuns bool     `url:"include_child_runs"`
 	}
-	var req skyvern.TaskRunRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, []validationError{
-			invalid("value_error", []any{"body"}, err.Error(), json.RawMessage(body), nil)})
-		return
+	// listWorkflowsQuery is the query of Get Workflows, with the older
+	// name of search_key.
+	listWorkflowsQuery struct {
+		skyvern.ListWorkflowsParams
+		Title string `url:"title"`
 	}
-	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
-		writeDetail(w, http.StatusBadRequest, msg)
-		return
-	}
+)
 
-	typ := runTypeOf(stringMember(m, "engine"))
-	ru := &run{typ: typ, body: m, request: renderRequest(m, taskFields), hookURL: req.WebhookURL}
+// handleRunTask serves Run Task: POST /v1/run/tasks.
+func (s *Server) handleRunTask(c *call) {
+	req := bodyOf[skyvern.TaskRunRequest](c)
+	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
+	}
+	typ := runTypeOf(req.Engine)
+	ru := &run{typ: typ, task: req, hookURL: req.WebhookURL}
+	shown := *req // run_request: every field, the server's defaults for those not sent
+	if shown.Engine == "" {
+		shown.Engine = skyvern.RunEngineSkyvernV1
+	}
+	if !c.has("proxy_location") {
+		shown.ProxyLocation = skyvern.ProxyLocationResidential
+	}
+	ru.request = mustMarshal(render(&shown))
 	if typ == skyvern.RunTypeTaskV2 {
 		ru.id = s.newID("tsk_v2_")
 		ru.v2WorkflowRunID = s.newID("wr_")
@@ -46,9 +63,9 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 	} else {
 		ru.id = s.newID("tsk_")
 	}
-	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: typ, Task: &req})
+	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: typ, Task: req})
 	s.addRun(ru)
-	s.writeRun(w, ru)
+	c.replyRaw(s.st.rendered(ru))
 }
 
 // handleRunWorkflow serves Run Workflow: POST /v1/run/workflows, which
@@ -58,101 +75,61 @@ func (s *Server) handleRunTask(w http.ResponseWriter, r *http.Request) {
 // them once deleted), those registered with OnWorkflow, and with
 // WithAnyWorkflow any other. A run without a webhook_url of a workflow
 // with a webhook_callback_url sends its webhook there.
-func (s *Server) handleRunWorkflow(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	m, errs := members(body, false)
-	if errs == nil {
-		idName, other := "workflow_id", "agent_id"
-		if r.Pattern == RouteRunAgent {
-			idName, other = other, idName
-		}
-		if _, ok := m[idName]; !ok {
-			if raw, ok := m[other]; ok {
-				m[idName] = raw
-			}
-		}
-		fields := append([]field{{name: idName, kind: kindString, required: true}}, workflowFields[1:]...)
-		errs = validate(m, fields, body)
-		m["workflow_id"] = m[idName]
-		delete(m, "agent_id")
-	}
-	if errs != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, errs)
-		return
-	}
-	var req skyvern.WorkflowRunRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, []validationError{
-			invalid("value_error", []any{"body"}, err.Error(), json.RawMessage(body), nil)})
-		return
-	}
+func (s *Server) handleRunWorkflow(c *call) {
+	req := bodyOf[skyvern.WorkflowRunRequest](c)
 	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
-		writeDetail(w, http.StatusBadRequest, msg)
+		c.fail(http.StatusBadRequest, msg)
 		return
 	}
-	s.mu.RLock()
+	s.rulesMu.RLock()
 	_, known := s.workflows[req.WorkflowID]
-	sw := s.saved[req.WorkflowID]
-	var v *workflowVersion
-	if sw != nil && sw.deleted.IsZero() {
-		v = sw.latest()
-	}
-	s.mu.RUnlock()
-	deleted := sw != nil && v == nil
-	if deleted || v == nil && !known && !s.cfg.anyWorkflow {
-		writeDetail(w, http.StatusNotFound, workflowNotFound(req.WorkflowID, 0))
+	s.rulesMu.RUnlock()
+	_, deleted, wf := s.st.workflowState(req.WorkflowID)
+	if deleted || wf == nil && !known && !s.cfg.anyWorkflow {
+		c.fail(http.StatusNotFound, workflowNotFound(req.WorkflowID, 0))
 		return
 	}
 
 	ru := &run{
 		id:            s.newID("wr_"),
 		typ:           skyvern.RunTypeWorkflowRun,
-		body:          m,
-		request:       renderRequest(m, workflowFields),
+		workflow:      req,
 		hookURL:       req.WebhookURL,
 		workflowID:    req.WorkflowID,
 		workflowTitle: req.Title,
 	}
-	if v != nil {
+	shown := *req
+	if !c.has("proxy_location") {
+		shown.ProxyLocation = skyvern.ProxyLocationResidential
+	}
+	ru.request = mustMarshal(render(&shown))
+	if wf != nil {
 		// A saved workflow lends the run its version, title, callback and
 		// first block.
-		ru.versionID = v.id
+		ru.versionID = wf.WorkflowID
 		if ru.workflowTitle == "" {
-			ru.workflowTitle = stringMember(v.def, "title")
+			ru.workflowTitle = wf.Title
 		}
 		if ru.hookURL == "" {
-			ru.hookURL = stringMember(v.def, "webhook_callback_url")
+			ru.hookURL = wf.DefaultWebhookURL
 		}
-		ru.blockLabel, ru.blockType = firstBlock(v.def)
+		ru.blockLabel, ru.blockType = firstBlock(wf.Definition)
 	} else {
 		ru.versionID = s.newID("w_")
 		ru.blockLabel, ru.blockType = firstBlock(nil)
 	}
-	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: &req})
+	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: req})
 	s.addRun(ru)
-	s.writeRun(w, ru)
+	c.replyRaw(s.st.rendered(ru))
 }
 
-// writeRun answers with the run's current Run Response.
-func (s *Server) writeRun(w http.ResponseWriter, ru *run) {
-	s.mu.RLock()
-	b := ru.rendered
-	s.mu.RUnlock()
-	writeBody(w, http.StatusOK, b)
-}
-
-// lookup finds the run of the request's path, or answers 404 with the
-// given message prefix.
-func (s *Server) lookup(w http.ResponseWriter, r *http.Request, notFound func(id string) string) *run {
-	id := r.PathValue("run_id")
-	s.mu.RLock()
-	ru := s.runs[id]
-	s.mu.RUnlock()
+// lookup finds the run of the call's path, or answers 404 with the
+// message notFound gives.
+func (s *Server) lookup(c *call, notFound func(id string) string) *run {
+	id := c.param("run_id")
+	ru := s.st.run(id)
 	if ru == nil {
-		writeDetail(w, http.StatusNotFound, notFound(id))
+		c.fail(http.StatusNotFound, notFound(id))
 	}
 	return ru
 }
@@ -160,12 +137,9 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request, notFound func(id
 func runNotFound(id string) string { return "Run not found " + id }
 
 // handleGetRun serves Get Run: GET /v1/runs/{run_id}.
-func (s *Server) handleGetRun(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	if ru := s.lookup(w, r, runNotFound); ru != nil {
-		s.writeRun(w, ru)
+func (s *Server) handleGetRun(c *call) {
+	if ru := s.lookup(c, runNotFound); ru != nil {
+		c.replyRaw(s.st.rendered(ru))
 	}
 }
 
@@ -174,108 +148,72 @@ func (s *Server) handleGetRun(w http.ResponseWriter, r *http.Request) {
 // and its webhook sent. Cancelling a finished task run is refused with 400,
 // as Skyvern refuses the status change; for a finished task v2 or workflow
 // run it changes nothing.
-func (s *Server) handleCancelRun(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	ru := s.lookup(w, r, runNotFound)
+func (s *Server) handleCancelRun(c *call) {
+	ru := s.lookup(c, runNotFound)
 	if ru == nil {
 		return
 	}
-	s.mu.RLock()
-	status := ru.status
-	s.mu.RUnlock()
-	if status.IsTerminal() {
+	if status := s.st.status(ru); status.IsTerminal() {
 		if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
 			msg := "Invalid task status transition from " + string(status) + " to canceled for " + ru.id
 			if status == skyvern.RunStatusCanceled {
 				msg = "Invalid task status transition to canceled for " + ru.id + " because task is already canceled"
 			}
-			writeDetail(w, http.StatusBadRequest, msg)
+			c.fail(http.StatusBadRequest, msg)
 			return
 		}
 	} else {
 		s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled})
 	}
-	writeBody(w, http.StatusOK, []byte("null"))
+	c.replyRaw([]byte("null"))
 }
 
 // handleBulkCancelRuns serves Cancel Runs: POST /v1/runs/cancel with
 // {"run_ids": [...]}. Each run not finished yet is canceled as Cancel Run
 // cancels it, webhook included; an unknown or finished run is listed as
 // failed.
-func (s *Server) handleBulkCancelRuns(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	m, errs := members(body, false)
-	if errs == nil {
-		errs = validate(m, bulkCancelFields, body)
-	}
-	if errs != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, errs)
-		return
-	}
-	var ids []string
-	_ = json.Unmarshal(m["run_ids"], &ids) // validated: a list of strings
-	cancelled, failed := []string{}, []string{}
-	for _, id := range ids {
-		s.mu.RLock()
-		ru := s.runs[id]
-		s.mu.RUnlock()
-		if ru != nil && s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled}) {
-			cancelled = append(cancelled, id)
+func (s *Server) handleBulkCancelRuns(c *call) {
+	res := skyvern.BulkCancelResult{Cancelled: []string{}, Failed: []string{}}
+	for _, id := range bodyOf[bulkCancelRequest](c).RunIDs {
+		if ru := s.st.run(id); ru != nil && s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled}) {
+			res.Cancelled = append(res.Cancelled, id)
 		} else {
-			failed = append(failed, id)
+			res.Failed = append(res.Failed, id)
 		}
 	}
-	writeJSON(w, http.StatusOK, webhooks.Object{{Key: "cancelled", Value: cancelled}, {Key: "failed", Value: failed}})
+	c.reply(res)
 }
 
 // handleRetryRunWebhook serves Retry Run Webhook: POST
 // /v1/runs/{run_id}/retry_webhook, with an optional body
 // {"webhook_url": ...}. It delivers the webhook once, while the request
 // waits, and answers with Skyvern's replay report.
-func (s *Server) handleRetryRunWebhook(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	m, errs := members(body, true)
-	if errs == nil {
-		errs = validate(m, retryWebhookFields, body)
-	}
-	if errs != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, errs)
-		return
-	}
-	ru := s.lookup(w, r, func(id string) string { return "Run " + id + " not found" })
+func (s *Server) handleRetryRunWebhook(c *call) {
+	ru := s.lookup(c, func(id string) string { return "Run " + id + " not found" })
 	if ru == nil {
 		return
 	}
-	s.mu.RLock()
-	status := ru.status
-	s.mu.RUnlock()
-	if !status.IsTerminal() {
-		writeDetail(w, http.StatusBadRequest,
-			"Run "+ru.id+" has not reached a terminal state (status="+string(status)+").")
+	if ru.typ == skyvern.RunTypeYutoriNavigator {
+		c.fail(http.StatusBadRequest, "Run type "+string(ru.typ)+" is not supported for webhook replay.")
 		return
 	}
-	target := stringMember(m, "webhook_url")
-	if target == "" {
-		target = ru.hookURL
+	if status := s.st.status(ru); !status.IsTerminal() {
+		c.fail(http.StatusBadRequest, "Run "+ru.id+" has not reached a terminal state (status="+string(status)+").")
+		return
+	}
+	target := ru.hookURL
+	if req := bodyOf[skyvern.RetryRunWebhookRequest](c); req != nil && req.WebhookURL != "" {
+		target = req.WebhookURL
 	}
 	if target == "" {
-		writeDetail(w, http.StatusBadRequest, "No webhook URL to send to: run "+ru.id+
-			" has no webhook_url; pass one in the request body.")
+		c.fail(http.StatusBadRequest, "No webhook URL configured for the run.")
 		return
 	}
 	if msg := checkWebhookURL(target); msg != "" {
-		writeDetail(w, http.StatusBadRequest, msg)
+		c.fail(http.StatusBadRequest, msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.replay(ru, target))
+	c.reply(s.replay(ru, target))
 }
 
 // checkWebhookURL returns why a webhook URL cannot be used, or "" (also
@@ -298,70 +236,59 @@ func checkWebhookURL(raw string) string {
 // search_key matches a substring, ignoring case, of the run's id, its title
 // or the JSON text of its run_request. Runs in the fake have no tags, so a
 // tags filter matches none.
-func (s *Server) handleListRuns(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	q := queryReader{q: r.URL.Query()}
-	pg := q.int("page", 1, 1, 100)
-	size := q.int("page_size", 10, 1, 100)
-	search := q.string("search_key", 3, 0)
-	statuses, types, workflows := q.q["status"], q.q["run_type"], q.q["workflow_permanent_id"]
-	tagged := len(q.q["tags"]) > 0
-	if q.errs != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, q.errs)
-		return
-	}
-	s.writeRunPage(w, pg, size, s.runListItem, func(ru *run) bool {
-		return !tagged &&
-			(len(statuses) == 0 || slices.Contains(statuses, string(ru.status))) &&
-			(len(types) == 0 || slices.Contains(types, string(ru.typ))) &&
-			(len(workflows) == 0 || ru.workflowID != "" && slices.Contains(workflows, ru.workflowID)) &&
-			ru.matches(search)
-	})
+func (s *Server) handleListRuns(c *call) {
+	q := queryOf[skyvern.ListRunsParams](c)
+	pg, size := orDefault(q.Page, 1), orDefault(q.PageSize, 10)
+	c.reply(pageOfRuns(s.st, pg, size, func(ru *run) bool {
+		return len(q.Tags) == 0 &&
+			(len(q.Status) == 0 || slices.Contains(q.Status, ru.status)) &&
+			(len(q.RunType) == 0 || slices.Contains(q.RunType, ru.typ)) &&
+			(len(q.WorkflowIDs) == 0 || ru.workflowID != "" && slices.Contains(q.WorkflowIDs, ru.workflowID)) &&
+			ru.matches(q.SearchKey)
+	}, s.listItem))
 }
 
-// writeRunPage answers with page pg (of size runs) of the runs that keep
-// selects, newest first, each rendered by render.
-func (s *Server) writeRunPage(w http.ResponseWriter, pg, size int, render func(*run) webhooks.Object, keep func(*run) bool) {
-	var found []*run
-	s.mu.RLock()
-	for _, ru := range slices.Backward(s.order) {
-		if keep(ru) {
-			found = append(found, ru)
-		}
+func orDefault(n, def int) int {
+	if n == 0 {
+		return def
 	}
-	out := []webhooks.Object{}
-	for _, ru := range page(found, pg, size) {
-		out = append(out, render(ru))
-	}
-	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, out)
+	return n
 }
 
 // handleListWorkflowRuns serves Get Workflow Runs: GET /v1/workflows/runs
-// and GET /v1/agents/runs, newest first. search_key matches as for Get
-// Runs; the fake's runs report no error codes, so an error_code filter
-// matches none.
-func (s *Server) handleListWorkflowRuns(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
+// and GET /v1/agents/runs, newest first, and Get Workflow Runs By ID: GET
+// /v1/workflows/{workflow_id}/runs and GET /v1/agents/{workflow_id}/runs,
+// the runs of one workflow. search_key matches as for Get Runs; the fake's
+// runs report no error codes, tags or child runs, so an error_code or tags
+// filter matches none.
+func (s *Server) handleListWorkflowRuns(c *call) {
+	var q workflowRunsByIDQuery
+	switch c.q.(type) {
+	case *workflowRunsByIDQuery:
+		q = *queryOf[workflowRunsByIDQuery](c)
+	default:
+		q.ListWorkflowRunsParams = *queryOf[skyvern.ListWorkflowRunsParams](c)
 	}
-	q := queryReader{q: r.URL.Query()}
-	pg := q.int("page", 1, 1, 0)
-	size := q.int("page_size", 10, 1, 0)
-	search := q.string("search_key", 0, 500)
-	errorCode := q.string("error_code", 0, 500)
-	statuses := q.q["status"]
-	if q.errs != nil {
-		writeDetail(w, http.StatusUnprocessableEntity, q.errs)
-		return
+	var start, end skyvern.Time
+	for _, t := range []struct {
+		name, v string
+		dst     *skyvern.Time
+	}{{"created_at_start", q.CreatedAtStart, &start}, {"created_at_end", q.CreatedAtEnd, &end}} {
+		if t.v != "" && json.Unmarshal([]byte(`"`+t.v+`"`), t.dst) != nil {
+			c.fail(http.StatusUnprocessableEntity, []validationError{invalid("datetime_from_date_parsing",
+				[]any{"query", t.name}, "Input should be a valid datetime or date, invalid character in year", t.v, nil)})
+			return
+		}
 	}
-	s.writeRunPage(w, pg, size, s.workflowRun, func(ru *run) bool {
-		return ru.typ == skyvern.RunTypeWorkflowRun && errorCode == "" &&
-			(len(statuses) == 0 || slices.Contains(statuses, string(ru.status))) &&
-			ru.matches(search)
-	})
+	wpid := c.param("workflow_id")
+	c.reply(pageOfRuns(s.st, orDefault(q.Page, 1), orDefault(q.PageSize, 10), func(ru *run) bool {
+		return ru.typ == skyvern.RunTypeWorkflowRun && q.ErrorCode == "" && len(q.Tags) == 0 &&
+			(wpid == "" || ru.workflowID == wpid) &&
+			(start.IsZero() || !ru.created.Before(start.Time)) &&
+			(end.IsZero() || ru.created.Before(end.Time)) &&
+			(len(q.Status) == 0 || slices.Contains(q.Status, ru.status)) &&
+			ru.matches(q.SearchKey)
+	}, s.workflowRun))
 }
 
 // handleGetRunTimeline serves Get Run Timeline: GET
@@ -369,38 +296,78 @@ func (s *Server) handleListWorkflowRuns(w http.ResponseWriter, r *http.Request) 
 // task runs get 400, as on Skyvern. The timeline is made up from the run's
 // state: empty until the run starts, then one block (workflow run) or one
 // thought (task v2) that follows the run's status.
-func (s *Server) handleGetRunTimeline(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
-	}
-	ru := s.lookup(w, r, runNotFound)
+func (s *Server) handleGetRunTimeline(c *call) {
+	ru := s.lookup(c, runNotFound)
 	if ru == nil {
 		return
 	}
 	if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
-		writeDetail(w, http.StatusBadRequest, "Timeline not available for this run type")
+		c.fail(http.StatusBadRequest, "Timeline not available for run type "+string(ru.typ))
 		return
 	}
-	s.mu.RLock()
+	s.st.mu.RLock()
 	out := s.timeline(ru)
-	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, out)
+	s.st.mu.RUnlock()
+	c.reply(out)
 }
 
 // handleGetRunArtifacts serves Get Run Artifacts: GET
 // /v1/runs/{run_id}/artifacts, with repeated artifact_type filters. A
 // finished run has a made-up recording and final screenshot; a run not
-// finished yet has none.
-func (s *Server) handleGetRunArtifacts(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(w, r) {
-		return
+// finished yet, or unknown, has none, as on Skyvern, which answers an
+// empty list for an id it does not know.
+func (s *Server) handleGetRunArtifacts(c *call) {
+	out := []skyvern.Artifact{}
+	if ru := s.st.run(c.param("run_id")); ru != nil {
+		s.st.mu.RLock()
+		out = s.artifacts(ru, queryOf[artifactsQuery](c).Types)
+		s.st.mu.RUnlock()
 	}
-	ru := s.lookup(w, r, runNotFound)
-	if ru == nil {
-		return
+	c.reply(out)
+}
+
+// writeJSON writes v with the server's JSON encoding.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeBody(w, status, mustMarshal(v))
+}
+
+// mustMarshal encodes v with the server's JSON encoding.
+func mustMarshal(v any) []byte {
+	b, err := webhooks.Marshal(v)
+	if err != nil {
+		panic("skyverntest: cannot encode a response: " + err.Error())
 	}
-	s.mu.RLock()
-	out := s.artifacts(ru, r.URL.Query()["artifact_type"])
-	s.mu.RUnlock()
-	writeJSON(w, http.StatusOK, out)
+	return b
+}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// writeDetail writes FastAPI's error body, {"detail": detail}.
+func writeDetail(w http.ResponseWriter, status int, detail any) {
+	writeJSON(w, status, webhooks.Object{{Key: "detail", Value: detail}})
+}
+
+// runTypeOf maps a task's engine to the run type Skyvern gives it.
+func runTypeOf(engine skyvern.RunEngine) skyvern.RunType {
+	switch engine {
+	case skyvern.RunEngineSkyvernV2:
+		return skyvern.RunTypeTaskV2
+	case skyvern.RunEngineSkyvernV3:
+		return skyvern.RunTypeTaskV3
+	case skyvern.RunEngineOpenAICUA:
+		return skyvern.RunTypeOpenAICUA
+	case skyvern.RunEngineAnthropicCUA:
+		return skyvern.RunTypeAnthropicCUA
+	case skyvern.RunEngineUITARS:
+		return skyvern.RunTypeUITARS
+	case skyvern.RunEngineYutoriNavigator:
+		return skyvern.RunTypeYutoriNavigator
+	}
+	return skyvern.RunTypeTaskV1
 }

@@ -17,6 +17,8 @@ const (
 	// DefaultWebhookTimeout bounds each webhook delivery attempt, as on
 	// Skyvern's server (see WithWebhookTimeout).
 	DefaultWebhookTimeout = 30 * time.Second
+	// DefaultMaxRuns is how many runs a server keeps (see WithMaxRuns).
+	DefaultMaxRuns = 10000
 )
 
 // Option configures a Server; pass options to NewServer or Start.
@@ -32,7 +34,9 @@ type config struct {
 	webhookBackoff time.Duration
 	webhookTimeout time.Duration
 	outcome        Outcome
-	maxRecords     int // < 0: no limit
+	maxRecords     int  // < 0: no limit
+	maxRuns        int  // < 0: no limit
+	admin          bool // serve the admin API (WithAdminAPI)
 	err            error
 }
 
@@ -42,6 +46,7 @@ func defaultConfig() config {
 		webhookBackoff: DefaultWebhookBackoff,
 		webhookTimeout: DefaultWebhookTimeout,
 		maxRecords:     -1,
+		maxRuns:        DefaultMaxRuns,
 	}
 }
 
@@ -105,10 +110,12 @@ func WithAnyWorkflow() Option {
 	return func(c *config) { c.anyWorkflow = true }
 }
 
-// WithLogger returns an Option that logs every request the server answers
-// and every webhook delivery attempt to l, at info level. The logs hold
-// methods, paths, statuses, URLs and run ids, never keys or bodies. By
-// default nothing is logged.
+// WithLogger returns an Option that logs to l, at info level, every
+// request the server answers, the id of every run it creates, why a
+// request was refused (403: no key or a wrong one; 422: the validation
+// detail) and every webhook delivery attempt. The logs hold methods,
+// paths, statuses, URLs, run ids and validation details, never keys or
+// request bodies. By default nothing is logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }
@@ -165,4 +172,14 @@ func WithMaxRecords(n int) Option {
 		}
 		c.maxRecords = n
 	}
+}
+
+// WithMaxRuns returns an Option that bounds the runs the server keeps to
+// n (DefaultMaxRuns, 10,000, by default), so that a server left running
+// under load does not grow without bound. Beyond n, the oldest finished
+// runs are forgotten first: Get Run answers 404 for them, as for an id
+// never issued, and the lists no longer show them. Runs not finished yet
+// are always kept. A negative n keeps every run.
+func WithMaxRuns(n int) Option {
+	return func(c *config) { c.maxRuns = n }
 }

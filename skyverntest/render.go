@@ -10,10 +10,11 @@ import (
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
-// This file renders a run's state as the JSON Skyvern's server writes: the
-// Run Response of Get Run, the webhook payloads, and the run as the lists,
-// the timeline and the artifacts show it, members in the server's order,
-// null members included.
+// This file renders a run's state: the Run Response of Get Run and the
+// other views of a run (lists, timeline, artifacts) as SDK values, which
+// render() writes with every member; and the webhook payloads, whose legacy
+// members the SDK does not model and whose bytes are signed, in the
+// server's member order.
 
 // set updates the member key of o, or appends it: a Python dict's update,
 // which is how the server lays its Run Response over a payload's legacy
@@ -50,13 +51,7 @@ func stringValue(s string) any {
 	return s
 }
 
-// rawValue returns a request member as it was sent, or null.
-func rawValue(raw json.RawMessage) any {
-	if len(raw) == 0 {
-		return nil
-	}
-	return raw
-}
+func sdkTime(t time.Time) skyvern.Time { return skyvern.Time{Time: t} }
 
 func (r *run) appURL() string {
 	if r.typ == skyvern.RunTypeTaskV1 {
@@ -65,85 +60,95 @@ func (r *run) appURL() string {
 	return "https://app.skyvern.com/runs/" + r.id
 }
 
-// runResponse is the Run Response: Get Run's body and the common part of
-// every webhook payload.
-func (r *run) runResponse(withRequest bool) webhooks.Object {
-	o := webhooks.Object{
-		{Key: "run_id", Value: r.id},
-		{Key: "status", Value: string(r.status)},
-		{Key: "output", Value: rawValue(r.output)},
-		{Key: "downloaded_files", Value: nil},
-		{Key: "recording_url", Value: nil},
-		{Key: "recording_archived", Value: false},
-		{Key: "screenshot_urls", Value: nil},
-		{Key: "failure_reason", Value: stringValue(r.failureReason)},
-		{Key: "created_at", Value: timeValue(r.created)},
-		{Key: "modified_at", Value: timeValue(r.modified)},
-		{Key: "queued_at", Value: timeValue(r.queued)},
-		{Key: "started_at", Value: timeValue(r.started)},
-		{Key: "finished_at", Value: timeValue(r.finished)},
-		{Key: "app_url", Value: r.appURL()},
-		{Key: "browser_session_id", Value: rawValue(r.body["browser_session_id"])},
-		{Key: "browser_profile_id", Value: rawValue(r.body["browser_profile_id"])},
-		{Key: "max_screenshot_scrolls", Value: rawValue(r.body["max_screenshot_scrolls"])},
-		{Key: "script_run", Value: nil},
-		{Key: "errors", Value: []any{}},
-		{Key: "step_count", Value: nil},
-		{Key: "run_type", Value: string(r.typ)},
+// workflowOnly are the Run Response members of workflow runs only: the
+// server's task Run Response does not have them.
+var workflowOnly = []string{"run_with", "ai_fallback", "script_id", "browser_seed_source"}
+
+// response is the run's Run Response: Get Run's body and the common part
+// of every webhook payload.
+func (r *run) response() skyvern.RunResponse {
+	resp := skyvern.RunResponse{
+		RunID:         r.id,
+		Status:        r.status,
+		Output:        r.output,
+		FailureReason: r.failureReason,
+		CreatedAt:     sdkTime(r.created),
+		ModifiedAt:    sdkTime(r.modified),
+		QueuedAt:      sdkTime(r.queued),
+		StartedAt:     sdkTime(r.started),
+		FinishedAt:    sdkTime(r.finished),
+		AppURL:        r.appURL(),
+		Errors:        []skyvern.JSONObject{},
+		RunType:       r.typ,
+		RunRequest:    r.request,
 	}
-	if r.typ == skyvern.RunTypeWorkflowRun {
-		runWith := rawValue(r.body["run_with"])
-		if runWith == nil {
-			runWith = "agent"
+	if t := r.task; t != nil {
+		resp.BrowserSessionID, resp.BrowserProfileID, resp.MaxScreenshotScrolls = t.BrowserSessionID, t.BrowserProfileID, t.MaxScreenshotScrolls
+	}
+	if w := r.workflow; w != nil {
+		resp.BrowserSessionID, resp.BrowserProfileID, resp.MaxScreenshotScrolls = w.BrowserSessionID, w.BrowserProfileID, w.MaxScreenshotScrolls
+		resp.RunWith, resp.AIFallback = w.RunWith, w.AIFallback
+		if resp.RunWith == "" {
+			resp.RunWith = "agent"
 		}
-		o = append(o,
-			webhooks.Member{Key: "run_with", Value: runWith},
-			webhooks.Member{Key: "ai_fallback", Value: rawValue(r.body["ai_fallback"])},
-			webhooks.Member{Key: "script_id", Value: nil},
-			webhooks.Member{Key: "browser_seed_source", Value: nil},
-		)
 	}
-	if withRequest {
-		o = append(o, webhooks.Member{Key: "run_request", Value: r.request})
-	}
-	return o
+	return resp
 }
 
-// render refreshes Get Run's body for r. s.mu must be held.
-func (s *Server) render(r *run) {
-	b, err := webhooks.Marshal(r.runResponse(true))
-	if err != nil {
-		panic("skyverntest: cannot encode a run: " + err.Error())
+// responseObject renders the Run Response with the members of the run's
+// kind; drop leaves out more.
+func (r *run) responseObject(drop ...string) webhooks.Object {
+	if r.typ != skyvern.RunTypeWorkflowRun {
+		drop = append(drop, workflowOnly...)
 	}
-	r.rendered = b
+	resp := r.response()
+	return render(&resp, drop...)
 }
+
+// render renders Get Run's body for the run's current state. The store's
+// lock is held.
+func (r *run) render() []byte { return mustMarshal(r.responseObject()) }
 
 // webhookPayload is the body of r's webhook: the legacy members of its run
 // type, then the Run Response. A replay (Retry Run Webhook) is shaped as
 // Skyvern shapes one, which for task v2 and workflow runs differs from the
-// first delivery. s.mu must be held.
+// first delivery. The store's lock is held.
 func (s *Server) webhookPayload(r *run, replay bool) webhooks.Object {
 	var o webhooks.Object
 	switch r.typ {
 	case skyvern.RunTypeWorkflowRun:
 		o = r.workflowLegacy(replay)
-		update(&o, r.runResponse(!replay))
+		if replay {
+			update(&o, r.responseObject("run_request"))
+		} else {
+			update(&o, r.responseObject())
+		}
 	case skyvern.RunTypeTaskV2:
 		if replay {
-			return r.runResponse(false)
+			return r.responseObject("run_request")
 		}
 		o = s.taskV2Legacy(r)
-		update(&o, r.runResponse(false))
+		update(&o, r.responseObject("run_request"))
 	default:
 		o = r.taskLegacy()
-		update(&o, r.runResponse(false))
+		update(&o, r.responseObject("run_request"))
 	}
 	return o
+}
+
+// nullable returns nil for a nil pointer, map or interface, so that the
+// legacy members below write null rather than a typed nil's encoding.
+func nullable[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // taskLegacy is the task v1 response that task webhooks (v1, v3, CUA,
 // UI-TARS, navigator) start with.
 func (r *run) taskLegacy() webhooks.Object {
+	t := r.task
 	return webhooks.Object{
 		{Key: "task_id", Value: r.id},
 		{Key: "status", Value: string(r.status)},
@@ -160,17 +165,18 @@ func (r *run) taskLegacy() webhooks.Object {
 		{Key: "failure_category", Value: nil},
 		{Key: "webhook_failure_reason", Value: stringValue(r.webhookFail)},
 		{Key: "errors", Value: []any{}},
-		{Key: "max_steps_per_run", Value: rawValue(r.body["max_steps"])},
+		{Key: "max_steps_per_run", Value: nullable(t.MaxSteps)},
 		{Key: "workflow_run_id", Value: nil},
 		{Key: "queued_at", Value: timeValue(r.queued)},
 		{Key: "started_at", Value: timeValue(r.started)},
 		{Key: "finished_at", Value: timeValue(r.finished)},
-		{Key: "max_screenshot_scrolls", Value: rawValue(r.body["max_screenshot_scrolls"])},
+		{Key: "max_screenshot_scrolls", Value: nullable(t.MaxScreenshotScrolls)},
 	}
 }
 
 // taskV2Legacy is the task v2 record that task v2 webhooks start with.
 func (s *Server) taskV2Legacy(r *run) webhooks.Object {
+	t := r.task
 	return webhooks.Object{
 		{Key: "task_id", Value: r.id},
 		{Key: "status", Value: string(r.status)},
@@ -178,16 +184,16 @@ func (s *Server) taskV2Legacy(r *run) webhooks.Object {
 		{Key: "workflow_run_id", Value: r.v2WorkflowRunID},
 		{Key: "workflow_id", Value: r.versionID},
 		{Key: "workflow_permanent_id", Value: r.workflowID},
-		{Key: "prompt", Value: rawValue(r.body["prompt"])},
-		{Key: "url", Value: rawValue(r.body["url"])},
+		{Key: "prompt", Value: t.Prompt},
+		{Key: "url", Value: stringValue(t.URL)},
 		{Key: "summary", Value: nil},
 		{Key: "output", Value: rawValue(r.output)},
-		{Key: "totp_verification_url", Value: rawValue(r.body["totp_url"])},
-		{Key: "totp_identifier", Value: rawValue(r.body["totp_identifier"])},
-		{Key: "proxy_location", Value: rawValue(r.body["proxy_location"])},
-		{Key: "webhook_callback_url", Value: rawValue(r.body["webhook_url"])},
-		{Key: "extracted_information_schema", Value: rawValue(r.body["data_extraction_schema"])},
-		{Key: "error_code_mapping", Value: rawValue(r.body["error_code_mapping"])},
+		{Key: "totp_verification_url", Value: stringValue(t.TOTPURL)},
+		{Key: "totp_identifier", Value: stringValue(t.TOTPIdentifier)},
+		{Key: "proxy_location", Value: t.ProxyLocation},
+		{Key: "webhook_callback_url", Value: stringValue(t.WebhookURL)},
+		{Key: "extracted_information_schema", Value: t.DataExtractionSchema},
+		{Key: "error_code_mapping", Value: nilMap(t.ErrorCodeMapping)},
 		{Key: "created_at", Value: timeValue(r.created)},
 		{Key: "modified_at", Value: timeValue(r.modified)},
 		{Key: "queued_at", Value: timeValue(r.queued)},
@@ -196,12 +202,20 @@ func (s *Server) taskV2Legacy(r *run) webhooks.Object {
 	}
 }
 
+func nilMap[V any](m map[string]V) any {
+	if m == nil {
+		return nil
+	}
+	return m
+}
+
 // workflowLegacy is the workflow run status response that workflow
 // webhooks start with; a replay leaves out the callback, TOTP and header
 // members.
 func (r *run) workflowLegacy(replay bool) webhooks.Object {
-	params := rawValue(r.body["parameters"])
-	if params == nil {
+	w := r.workflow
+	var params any = w.Parameters
+	if w.Parameters == nil {
 		params = map[string]any{}
 	}
 	o := webhooks.Object{
@@ -210,7 +224,7 @@ func (r *run) workflowLegacy(replay bool) webhooks.Object {
 		{Key: "status", Value: string(r.status)},
 		{Key: "failure_reason", Value: stringValue(r.failureReason)},
 		{Key: "failure_category", Value: nil},
-		{Key: "proxy_location", Value: rawValue(r.body["proxy_location"])},
+		{Key: "proxy_location", Value: w.ProxyLocation},
 	}
 	if !replay {
 		o = append(o, webhooks.Member{Key: "webhook_callback_url", Value: stringValue(r.hookURL)})
@@ -218,9 +232,9 @@ func (r *run) workflowLegacy(replay bool) webhooks.Object {
 	o = append(o, webhooks.Member{Key: "webhook_failure_reason", Value: stringValue(r.webhookFail)})
 	if !replay {
 		o = append(o,
-			webhooks.Member{Key: "totp_verification_url", Value: rawValue(r.body["totp_url"])},
-			webhooks.Member{Key: "totp_identifier", Value: rawValue(r.body["totp_identifier"])},
-			webhooks.Member{Key: "extra_http_headers", Value: rawValue(r.body["extra_http_headers"])},
+			webhooks.Member{Key: "totp_verification_url", Value: stringValue(w.TOTPURL)},
+			webhooks.Member{Key: "totp_identifier", Value: stringValue(w.TOTPIdentifier)},
+			webhooks.Member{Key: "extra_http_headers", Value: nilMap(w.ExtraHTTPHeaders)},
 		)
 	}
 	return append(o, webhooks.Object{
@@ -243,11 +257,11 @@ func (r *run) workflowLegacy(replay bool) webhooks.Object {
 		{Key: "cached_credits_used", Value: 0},
 		{Key: "task_v2", Value: nil},
 		{Key: "workflow_title", Value: stringValue(r.workflowTitle)},
-		{Key: "browser_session_id", Value: rawValue(r.body["browser_session_id"])},
-		{Key: "browser_profile_id", Value: rawValue(r.body["browser_profile_id"])},
+		{Key: "browser_session_id", Value: stringValue(w.BrowserSessionID)},
+		{Key: "browser_profile_id", Value: stringValue(w.BrowserProfileID)},
 		{Key: "browser_seed_source", Value: nil},
-		{Key: "max_screenshot_scrolls", Value: rawValue(r.body["max_screenshot_scrolls"])},
-		{Key: "browser_address", Value: rawValue(r.body["browser_address"])},
+		{Key: "max_screenshot_scrolls", Value: nullable(w.MaxScreenshotScrolls)},
+		{Key: "browser_address", Value: stringValue(w.BrowserAddress)},
 		{Key: "run_with", Value: "agent"},
 		{Key: "script_run", Value: nil},
 		{Key: "script_id", Value: nil},
@@ -263,246 +277,173 @@ func (r *run) title() string {
 	if r.typ == skyvern.RunTypeWorkflowRun {
 		return r.workflowTitle
 	}
-	return stringMember(r.body, "title")
+	return r.task.Title
 }
 
 // matches reports whether search is a substring of the run's id, its
 // title or the JSON text of its run_request, ignoring case; "" matches
 // every run.
 func (r *run) matches(search string) bool {
-	text := strings.ToLower(r.id + "\n" + r.title() + "\n" + string(r.request))
-	return strings.Contains(text, strings.ToLower(search))
+	return search == "" || strings.Contains(r.search, strings.ToLower(search))
 }
 
-// runListItem renders r as Get Runs lists it (TaskRunListItem). s.mu must
-// be held.
-func (s *Server) runListItem(r *run) webhooks.Object {
-	var wpid, trigger any
+// listItem is r as Get Runs lists it. The store's lock is held.
+func (s *Server) listItem(r *run) skyvern.RunListItem {
+	item := skyvern.RunListItem{
+		TaskRunID:       r.taskRunID,
+		RunID:           r.id,
+		TaskRunType:     r.typ,
+		Status:          r.status,
+		Title:           r.title(),
+		StartedAt:       sdkTime(r.started),
+		FinishedAt:      sdkTime(r.finished),
+		CreatedAt:       sdkTime(r.created),
+		WorkflowDeleted: s.st.workflowDeleted(r.workflowID),
+	}
 	switch r.typ {
 	case skyvern.RunTypeWorkflowRun:
-		wpid, trigger = r.workflowID, "api"
+		item.WorkflowPermanentID, item.TriggerType = r.workflowID, skyvern.TriggerTypeAPI
 	case skyvern.RunTypeTaskV2:
-		wpid = r.workflowID
+		item.WorkflowPermanentID = r.workflowID
 	}
-	sw := s.saved[r.workflowID]
-	return webhooks.Object{
-		{Key: "task_run_id", Value: r.taskRunID},
-		{Key: "run_id", Value: r.id},
-		{Key: "task_run_type", Value: string(r.typ)},
-		{Key: "status", Value: string(r.status)},
-		{Key: "title", Value: stringValue(r.title())},
-		{Key: "started_at", Value: timeValue(r.started)},
-		{Key: "finished_at", Value: timeValue(r.finished)},
-		{Key: "created_at", Value: timeValue(r.created)},
-		{Key: "workflow_permanent_id", Value: wpid},
-		{Key: "workflow_deleted", Value: sw != nil && !sw.deleted.IsZero()},
-		{Key: "script_run", Value: false},
-		{Key: "trigger_type", Value: trigger},
+	return item
+}
+
+// workflowRun is the workflow run r as Get Workflow Runs lists it. The
+// store's lock is held.
+func (s *Server) workflowRun(r *run) skyvern.WorkflowRun {
+	w := r.workflow
+	return skyvern.WorkflowRun{
+		WorkflowRunID:         r.id,
+		WorkflowID:            r.versionID,
+		WorkflowPermanentID:   r.workflowID,
+		OrganizationID:        s.orgID,
+		BrowserSessionID:      w.BrowserSessionID,
+		BrowserProfileID:      w.BrowserProfileID,
+		StartFreshBrowser:     &w.StartFreshBrowser,
+		ReuseBrowserSession:   w.ReuseBrowserSession,
+		Status:                r.status,
+		ExtraHTTPHeaders:      w.ExtraHTTPHeaders,
+		CDPConnectHeaders:     w.CDPConnectHeaders,
+		ProxyLocation:         w.ProxyLocation,
+		WebhookURL:            r.hookURL,
+		WebhookFailureReason:  r.webhookFail,
+		TOTPVerificationURL:   w.TOTPURL,
+		TOTPIdentifier:        w.TOTPIdentifier,
+		FailureReason:         r.failureReason,
+		WorkflowTitle:         r.workflowTitle,
+		MaxScreenshotScrolls:  w.MaxScreenshotScrolls,
+		MaxElapsedTimeMinutes: w.MaxElapsedTimeMinutes,
+		BrowserAddress:        w.BrowserAddress,
+		RunWith:               w.RunWith,
+		AIFallback:            w.AIFallback,
+		TriggerType:           skyvern.TriggerTypeAPI,
+		QueuedAt:              sdkTime(r.queued),
+		StartedAt:             sdkTime(r.started),
+		FinishedAt:            sdkTime(r.finished),
+		CreatedAt:             sdkTime(r.created),
+		ModifiedAt:            sdkTime(r.modified),
 	}
 }
 
-// workflowRun renders the workflow run r as Get Workflow Runs lists it
-// (WorkflowRun). s.mu must be held.
-func (s *Server) workflowRun(r *run) webhooks.Object {
-	req := func(name string) any { return rawValue(r.body[name]) }
-	return webhooks.Object{
-		{Key: "workflow_run_id", Value: r.id},
-		{Key: "workflow_id", Value: r.versionID},
-		{Key: "workflow_permanent_id", Value: r.workflowID},
-		{Key: "organization_id", Value: s.orgID},
-		{Key: "browser_session_id", Value: req("browser_session_id")},
-		{Key: "browser_profile_id", Value: req("browser_profile_id")},
-		{Key: "browser_seed_source", Value: nil},
-		{Key: "browser_sink_profile_id", Value: nil},
-		{Key: "start_fresh_browser", Value: req("start_fresh_browser")},
-		{Key: "reuse_browser_session", Value: req("reuse_browser_session")},
-		{Key: "debug_session_id", Value: nil},
-		{Key: "status", Value: string(r.status)},
-		{Key: "extra_http_headers", Value: req("extra_http_headers")},
-		{Key: "cdp_connect_headers", Value: req("cdp_connect_headers")},
-		{Key: "proxy_location", Value: req("proxy_location")},
-		{Key: "webhook_callback_url", Value: stringValue(r.hookURL)},
-		{Key: "webhook_failure_reason", Value: stringValue(r.webhookFail)},
-		{Key: "totp_verification_url", Value: req("totp_url")},
-		{Key: "totp_identifier", Value: req("totp_identifier")},
-		{Key: "failure_reason", Value: stringValue(r.failureReason)},
-		{Key: "failure_category", Value: nil},
-		{Key: "retried_from_workflow_run_id", Value: nil},
-		{Key: "fallback_attempt", Value: nil},
-		{Key: "parent_workflow_run_id", Value: nil},
-		{Key: "workflow_title", Value: stringValue(r.workflowTitle)},
-		{Key: "max_screenshot_scrolls", Value: req("max_screenshot_scrolls")},
-		{Key: "max_elapsed_time_minutes", Value: req("max_elapsed_time_minutes")},
-		{Key: "browser_address", Value: req("browser_address")},
-		{Key: "run_with", Value: req("run_with")},
-		{Key: "script_run", Value: nil},
-		{Key: "job_id", Value: nil},
-		{Key: "depends_on_workflow_run_id", Value: nil},
-		{Key: "sequential_key", Value: nil},
-		{Key: "sequential_credential_id", Value: nil},
-		{Key: "ai_fallback", Value: req("ai_fallback")},
-		{Key: "code_gen", Value: nil},
-		{Key: "trigger_type", Value: "api"},
-		{Key: "workflow_schedule_id", Value: nil},
-		{Key: "ignore_inherited_workflow_system_prompt", Value: false},
-		{Key: "copilot_session_id", Value: nil},
-		{Key: "credits_used", Value: 0},
-		{Key: "cached_credits_used", Value: 0},
-		{Key: "queued_at", Value: timeValue(r.queued)},
-		{Key: "started_at", Value: timeValue(r.started)},
-		{Key: "finished_at", Value: timeValue(r.finished)},
-		{Key: "created_at", Value: timeValue(r.created)},
-		{Key: "modified_at", Value: timeValue(r.modified)},
-	}
-}
-
-// timeline renders the timeline of a workflow or task v2 run
-// (WorkflowRunTimeline entries): nothing before the run starts, then one
-// entry that follows the run's status, a block for a workflow run and a
-// thought for a task v2 run. s.mu must be held.
-func (s *Server) timeline(r *run) []webhooks.Object {
+// timeline is the timeline of a workflow or task v2 run: nothing before
+// the run starts, then one entry that follows the run's status, a block
+// for a workflow run and a thought for a task v2 run. The store's lock is
+// held.
+func (s *Server) timeline(r *run) []skyvern.RunTimelineEntry {
 	if r.started.IsZero() {
-		return []webhooks.Object{}
+		return []skyvern.RunTimelineEntry{}
 	}
-	entry := webhooks.Object{
-		{Key: "type", Value: "block"},
-		{Key: "block", Value: s.block(r)},
-		{Key: "thought", Value: nil},
-		{Key: "children", Value: []any{}},
-		{Key: "created_at", Value: timeValue(r.started)},
-		{Key: "modified_at", Value: timeValue(r.modified)},
+	entry := skyvern.RunTimelineEntry{
+		Type:       "block",
+		Children:   []skyvern.RunTimelineEntry{},
+		CreatedAt:  sdkTime(r.started),
+		ModifiedAt: sdkTime(r.modified),
 	}
 	if r.typ == skyvern.RunTypeTaskV2 {
-		set(&entry, "type", "thought")
-		set(&entry, "block", nil)
-		set(&entry, "thought", s.thought(r))
+		entry.Type, entry.Thought = "thought", s.thought(r)
+	} else {
+		entry.Block = s.block(r)
 	}
-	return []webhooks.Object{entry}
+	return []skyvern.RunTimelineEntry{entry}
 }
 
-// block renders the one block of a workflow run's timeline
-// (WorkflowRunBlock), labelled as the workflow's first block.
-func (s *Server) block(r *run) webhooks.Object {
-	var duration any
+// block is the one block of a workflow run's timeline, labelled as the
+// workflow's first block.
+func (s *Server) block(r *run) *skyvern.WorkflowRunBlock {
+	b := &skyvern.WorkflowRunBlock{
+		WorkflowRunBlockID:                 r.stepID,
+		WorkflowRunID:                      r.id,
+		OrganizationID:                     s.orgID,
+		BlockType:                          r.blockType,
+		Label:                              r.blockLabel,
+		Status:                             string(r.status),
+		Output:                             r.output,
+		FailureReason:                      r.failureReason,
+		ErrorCodes:                         []string{},
+		Actions:                            []json.RawMessage{},
+		CreatedAt:                          sdkTime(r.started),
+		ModifiedAt:                         sdkTime(r.modified),
+		IncludeActionHistoryInVerification: skyvern.Ptr(false),
+		IncludeExtractedText:               skyvern.Ptr(true),
+	}
 	if !r.finished.IsZero() {
-		duration = r.finished.Sub(r.started).Seconds()
+		b.Duration = skyvern.Ptr(r.finished.Sub(r.started).Seconds())
 	}
-	o := webhooks.Object{
-		{Key: "workflow_run_block_id", Value: r.stepID},
-		{Key: "block_workflow_run_id", Value: nil},
-		{Key: "workflow_run_id", Value: r.id},
-		{Key: "organization_id", Value: s.orgID},
-		{Key: "description", Value: nil},
-		{Key: "parent_workflow_run_block_id", Value: nil},
-		{Key: "block_type", Value: r.blockType},
-		{Key: "label", Value: r.blockLabel},
-		{Key: "status", Value: string(r.status)},
-		{Key: "output", Value: rawValue(r.output)},
-		{Key: "continue_on_failure", Value: false},
-		{Key: "failure_reason", Value: stringValue(r.failureReason)},
-		{Key: "error_codes", Value: []any{}},
-		{Key: "engine", Value: nil},
-		{Key: "task_id", Value: nil},
-		{Key: "url", Value: nil},
-		{Key: "final_url", Value: nil},
-		{Key: "navigation_goal", Value: nil},
-		{Key: "navigation_payload", Value: nil},
-		{Key: "data_extraction_goal", Value: nil},
-		{Key: "data_schema", Value: nil},
-		{Key: "terminate_criterion", Value: nil},
-		{Key: "complete_criterion", Value: nil},
-		{Key: "actions", Value: []any{}},
-		{Key: "created_at", Value: timeValue(r.started)},
-		{Key: "modified_at", Value: timeValue(r.modified)},
-		{Key: "include_action_history_in_verification", Value: false},
-		{Key: "include_extracted_text", Value: true},
-		{Key: "duration", Value: duration},
-	}
-	for _, key := range []string{"loop_values", "current_value", "current_index", "recipients", "attachments",
-		"subject", "body", "prompt", "instructions", "positive_descriptor", "negative_descriptor",
-		"executed_branch_id", "executed_branch_expression", "executed_branch_result",
-		"executed_branch_next_block", "script_run", "downloaded_file_count"} {
-		o = append(o, webhooks.Member{Key: key, Value: nil})
-	}
-	return o
+	return b
 }
 
-// thought renders the one thought of a task v2 run's timeline (Thought):
-// the agent's plan for the prompt.
-func (s *Server) thought(r *run) webhooks.Object {
-	return webhooks.Object{
-		{Key: "thought_id", Value: r.stepID},
-		{Key: "task_id", Value: r.id},
-		{Key: "organization_id", Value: s.orgID},
-		{Key: "workflow_run_id", Value: r.v2WorkflowRunID},
-		{Key: "workflow_run_block_id", Value: nil},
-		{Key: "workflow_id", Value: r.versionID},
-		{Key: "workflow_permanent_id", Value: r.workflowID},
-		{Key: "user_input", Value: rawValue(r.body["prompt"])},
-		{Key: "observation", Value: nil},
-		{Key: "thought", Value: "skyverntest: a made-up plan for the prompt"},
-		{Key: "answer", Value: nil},
-		{Key: "thought_type", Value: "plan"},
-		{Key: "thought_scenario", Value: "generate_plan"},
-		{Key: "output", Value: nil},
-		{Key: "input_token_count", Value: nil},
-		{Key: "output_token_count", Value: nil},
-		{Key: "reasoning_token_count", Value: nil},
-		{Key: "cached_token_count", Value: nil},
-		{Key: "thought_cost", Value: nil},
-		{Key: "last_llm_model", Value: nil},
-		{Key: "created_at", Value: timeValue(r.started)},
-		{Key: "modified_at", Value: timeValue(r.modified)},
+// thought is the one thought of a task v2 run's timeline: the agent's
+// plan for the prompt.
+func (s *Server) thought(r *run) *skyvern.Thought {
+	return &skyvern.Thought{
+		ThoughtID:           r.stepID,
+		TaskID:              r.id,
+		OrganizationID:      s.orgID,
+		WorkflowRunID:       r.v2WorkflowRunID,
+		WorkflowID:          r.versionID,
+		WorkflowPermanentID: r.workflowID,
+		UserInput:           r.task.Prompt,
+		Thought:             "skyverntest: a made-up plan for the prompt",
+		ThoughtType:         "plan",
+		ThoughtScenario:     "generate_plan",
+		CreatedAt:           sdkTime(r.started),
+		ModifiedAt:          sdkTime(r.modified),
 	}
 }
 
-// artifacts renders the artifacts of r of the given types (all when none
-// is given): a recording and a final screenshot once the run has
-// finished, with URLs that lead nowhere. s.mu must be held.
-func (s *Server) artifacts(r *run, types []string) []webhooks.Object {
-	out := []webhooks.Object{}
+// artifacts are the artifacts of r of the given types (all when none is
+// given): a recording and a final screenshot once the run has finished,
+// with URLs that lead nowhere. The store's lock is held.
+func (s *Server) artifacts(r *run, types []skyvern.ArtifactType) []skyvern.Artifact {
+	out := []skyvern.Artifact{}
 	if !r.status.IsTerminal() {
 		return out
 	}
-	var taskID, workflowRunID, cruiseID any
+	a := skyvern.Artifact{RunID: r.id, OrganizationID: s.orgID, CreatedAt: sdkTime(r.finished), ModifiedAt: sdkTime(r.finished)}
 	switch r.typ {
 	case skyvern.RunTypeWorkflowRun:
-		workflowRunID = r.id
+		a.WorkflowRunID, a.BrowserSessionID = r.id, r.workflow.BrowserSessionID
 	case skyvern.RunTypeTaskV2:
-		workflowRunID, cruiseID = r.v2WorkflowRunID, r.id
+		a.WorkflowRunID, a.ObserverCruiseID, a.BrowserSessionID = r.v2WorkflowRunID, r.id, r.task.BrowserSessionID
 	default:
-		taskID = r.id
+		a.TaskID, a.BrowserSessionID = r.id, r.task.BrowserSessionID
 	}
-	for i, a := range [2]struct{ typ, file string }{
-		{string(skyvern.ArtifactTypeRecording), "recording.webm"},
-		{string(skyvern.ArtifactTypeScreenshotFinal), "screenshot_final.png"},
+	for i, kind := range [2]struct {
+		typ  skyvern.ArtifactType
+		file string
+	}{
+		{skyvern.ArtifactTypeRecording, "recording.webm"},
+		{skyvern.ArtifactTypeScreenshotFinal, "screenshot_final.png"},
 	} {
-		if len(types) > 0 && !slices.Contains(types, a.typ) {
+		if len(types) > 0 && !slices.Contains(types, kind.typ) {
 			continue
 		}
-		path := s.orgID + "/" + r.id + "/" + a.file
-		out = append(out, webhooks.Object{
-			{Key: "created_at", Value: timeValue(r.finished)},
-			{Key: "modified_at", Value: timeValue(r.finished)},
-			{Key: "artifact_id", Value: r.artifactIDs[i]},
-			{Key: "artifact_type", Value: a.typ},
-			{Key: "uri", Value: "s3://skyvern-artifacts/v1/production/" + path},
-			{Key: "bundle_key", Value: nil},
-			{Key: "checksum", Value: nil},
-			{Key: "file_size", Value: nil},
-			{Key: "task_id", Value: taskID},
-			{Key: "step_id", Value: nil},
-			{Key: "workflow_run_id", Value: workflowRunID},
-			{Key: "workflow_run_block_id", Value: nil},
-			{Key: "run_id", Value: r.id},
-			{Key: "browser_session_id", Value: rawValue(r.body["browser_session_id"])},
-			{Key: "observer_cruise_id", Value: cruiseID},
-			{Key: "observer_thought_id", Value: nil},
-			{Key: "ai_suggestion_id", Value: nil},
-			{Key: "signed_url", Value: "https://artifacts.skyverntest.invalid/" + path},
-			{Key: "archived", Value: false},
-			{Key: "organization_id", Value: s.orgID},
-		})
+		path := s.orgID + "/" + r.id + "/" + kind.file
+		a.ArtifactID, a.ArtifactType = r.artifactIDs[i], kind.typ
+		a.URI = "s3://skyvern-artifacts/v1/production/" + path
+		a.SignedURL = "https://artifacts.skyverntest.invalid/" + path
+		out = append(out, a)
 	}
 	return out
 }

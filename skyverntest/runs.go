@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -103,57 +104,6 @@ type RunState struct {
 	Held bool
 }
 
-// run is the server's state of one run. Its fields are guarded by
-// Server.mu; once created, a run is never removed.
-type run struct {
-	id        string
-	taskRunID string // the run's "tr_..." record, as ListRuns shows it
-	typ       skyvern.RunType
-	body      map[string]json.RawMessage // the request body's members
-	request   json.RawMessage            // run_request, as rendered once
-	hookURL   string                     // where the webhook goes: webhook_url, or the workflow's default
-	// For workflow runs: the workflow's permanent id, its title, and the
-	// "w_..." id of the version that ran. For task v2 runs: the ids of the
-	// workflow run Skyvern makes behind them.
-	workflowID, workflowTitle string
-	versionID                 string
-	v2WorkflowRunID           string
-	// The ids and names of what Get Run Timeline and Get Run Artifacts show:
-	// a block ("wrb_...") of a workflow run or a thought ("ot_...") of a
-	// task v2 run, and the recording and final screenshot.
-	stepID                string
-	blockLabel, blockType string
-	artifactIDs           [2]string
-
-	status        skyvern.RunStatus
-	output        json.RawMessage
-	failureReason string
-	webhookFail   string
-	created       time.Time
-	modified      time.Time
-	queued        time.Time
-	started       time.Time
-	finished      time.Time
-
-	outcome Outcome // chosen when the run was created
-	held    bool
-
-	rendered []byte // Get Run's body for the current state
-}
-
-// rank orders the statuses a run goes through.
-func rank(s skyvern.RunStatus) int {
-	switch s {
-	case skyvern.RunStatusCreated:
-		return 0
-	case skyvern.RunStatusQueued:
-		return 1
-	case skyvern.RunStatusRunning:
-		return 2
-	}
-	return 3
-}
-
 // ErrUnknownRun is returned by Server.Finish for a run id the server never
 // issued.
 var ErrUnknownRun = errors.New("skyverntest: unknown run")
@@ -167,8 +117,8 @@ var ErrRunFinished = errors.New("skyverntest: the run has already finished")
 // output encoding/json cannot encode).
 func (s *Server) OnPrompt(prompt string, o Outcome) {
 	mustCheck("OnPrompt", o)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
 	s.prompts[prompt] = o
 }
 
@@ -178,8 +128,8 @@ func (s *Server) OnPrompt(prompt string, o Outcome) {
 // outcome this way too. It panics if o is invalid, as OnPrompt does.
 func (s *Server) OnWorkflow(workflowID string, o Outcome) {
 	mustCheck("OnWorkflow", o)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
 	s.workflows[workflowID] = o
 }
 
@@ -189,8 +139,8 @@ func (s *Server) OnWorkflow(workflowID string, o Outcome) {
 // at once. An invalid outcome from fn fails the run with a failure_reason
 // that says why.
 func (s *Server) OnRun(fn func(RunRequest) Outcome) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
 	s.onRun = fn
 }
 
@@ -200,9 +150,9 @@ func mustCheck(method string, o Outcome) {
 	}
 }
 
-// outcomeFor chooses the outcome of a new run. s.mu is not held.
+// outcomeFor chooses the outcome of a new run.
 func (s *Server) outcomeFor(req RunRequest) Outcome {
-	s.mu.RLock()
+	s.rulesMu.RLock()
 	var (
 		o     Outcome
 		found bool
@@ -214,7 +164,7 @@ func (s *Server) outcomeFor(req RunRequest) Outcome {
 	case req.Workflow != nil:
 		o, found = s.workflows[req.Workflow.WorkflowID]
 	}
-	s.mu.RUnlock()
+	s.rulesMu.RUnlock()
 	switch {
 	case found:
 		return o
@@ -237,10 +187,8 @@ func (s *Server) Finish(runID string, o Outcome) error {
 	if err := o.check(); err != nil {
 		return fmt.Errorf("skyverntest: Finish: %w", err)
 	}
-	s.mu.RLock()
-	r, ok := s.runs[runID]
-	s.mu.RUnlock()
-	if !ok {
+	r := s.st.run(runID)
+	if r == nil {
 		return fmt.Errorf("%w: %q", ErrUnknownRun, runID)
 	}
 	if !s.finish(r, o) {
@@ -250,20 +198,16 @@ func (s *Server) Finish(runID string, o Outcome) error {
 }
 
 // Run returns what the server knows about the run runID, and false if it
-// never issued that id.
+// never issued that id or has forgotten it (see WithMaxRuns).
 func (s *Server) Run(runID string) (RunState, bool) {
-	s.mu.RLock()
-	r, ok := s.runs[runID]
-	var st RunState
-	var body []byte
-	if ok {
-		st = RunState{WebhookURL: r.hookURL, WebhookFailureReason: r.webhookFail, Held: r.held}
-		body = r.rendered
-	}
-	s.mu.RUnlock()
-	if !ok {
+	r := s.st.run(runID)
+	if r == nil {
 		return RunState{}, false
 	}
+	body := s.st.rendered(r)
+	s.st.mu.RLock()
+	st := RunState{WebhookURL: r.hookURL, WebhookFailureReason: r.webhookFail, Held: r.held}
+	s.st.mu.RUnlock()
 	st.Run = new(skyvern.RunResponse)
 	if err := json.Unmarshal(body, st.Run); err != nil {
 		panic("skyverntest: cannot decode its own run: " + err.Error())
@@ -271,18 +215,15 @@ func (s *Server) Run(runID string) (RunState, bool) {
 	return st, true
 }
 
-// Runs returns what the server knows about every run, oldest first.
+// Runs returns what the server knows about every run it keeps, oldest
+// first.
 func (s *Server) Runs() []RunState {
-	s.mu.RLock()
-	ids := make([]string, len(s.order))
-	for i, r := range s.order {
-		ids[i] = r.id
-	}
-	s.mu.RUnlock()
+	ids := s.st.runIDs()
 	out := make([]RunState, 0, len(ids))
 	for _, id := range ids {
-		st, _ := s.Run(id)
-		out = append(out, st)
+		if st, ok := s.Run(id); ok {
+			out = append(out, st)
+		}
 	}
 	return out
 }
@@ -296,14 +237,12 @@ func (s *Server) addRun(r *run) {
 	}
 	r.stepID = s.newID(stepPrefix)
 	r.artifactIDs = [2]string{s.newID("a_"), s.newID("a_")}
-	now := s.clock.Now()
+	now := s.now()
 	r.status = skyvern.RunStatusCreated
 	r.created, r.modified = now, now
-	s.mu.Lock()
-	s.runs[r.id] = r
-	s.order = append(s.order, r)
-	s.render(r)
-	s.mu.Unlock()
+	r.search = strings.ToLower(r.id + "\n" + r.title() + "\n" + string(r.request))
+	s.st.addRun(r)
+	s.log("run created", "run_id", r.id, "run_type", string(r.typ))
 
 	d := s.cfg.runDuration
 	if r.outcome.Duration > 0 {
@@ -311,9 +250,9 @@ func (s *Server) addRun(r *run) {
 	}
 	step := d / 10
 	s.clock.after(step, func() {
-		s.advanceStatus(r, skyvern.RunStatusQueued)
+		s.st.advance(r, skyvern.RunStatusQueued, s.now())
 		s.clock.after(step, func() {
-			s.advanceStatus(r, skyvern.RunStatusRunning)
+			s.st.advance(r, skyvern.RunStatusRunning, s.now())
 			if r.outcome.Hold {
 				return
 			}
@@ -322,26 +261,9 @@ func (s *Server) addRun(r *run) {
 	})
 }
 
-// advanceStatus moves a run forward to queued or running, unless it has
-// already gone further.
-func (s *Server) advanceStatus(r *run, to skyvern.RunStatus) {
-	now := s.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if rank(r.status) >= rank(to) {
-		return
-	}
-	r.status = to
-	r.modified = now
-	switch to {
-	case skyvern.RunStatusQueued:
-		r.queued = now
-	case skyvern.RunStatusRunning:
-		r.started = now
-		r.held = r.outcome.Hold
-	}
-	s.render(r)
-}
+// now returns the server's clock time as Skyvern's database keeps it: UTC,
+// to the microsecond.
+func (s *Server) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // finish stores the final status of r and then sends its webhook. It
 // reports false when r had already finished.
@@ -363,18 +285,10 @@ func (s *Server) finish(r *run, o Outcome) bool {
 			reason = "skyverntest: the run was terminated as the test asked"
 		}
 	}
-	now := s.clock.Now()
-	s.mu.Lock()
-	if r.status.IsTerminal() {
-		s.mu.Unlock()
+	if !s.st.finish(r, status, output, reason, s.now()) {
 		return false
 	}
-	r.status, r.output, r.failureReason = status, output, reason
-	r.modified, r.finished, r.held = now, now, false
-	s.render(r)
-	s.mu.Unlock()
 	s.log("run finished", "run_id", r.id, "status", string(status))
-
 	s.scheduleWebhook(r, o)
 	return true
 }

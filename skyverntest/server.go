@@ -1,13 +1,10 @@
 package skyverntest
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,13 +15,14 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
 )
 
 // The routes the server serves, as keys for Server.Fault and values of
 // RecordedRequest.Route. They are the patterns of Go's http.ServeMux. Each
 // workflow route has a twin under Skyvern's newer name, /v1/agents, which
-// serves the same and takes faults of its own.
+// serves the same and takes faults of its own. Each also answers with a
+// trailing slash ("GET /v1/runs/{run_id}/"), as Skyvern's aliases do; such
+// a request is recorded and faulted under the same route.
 const (
 	RouteRunTask         = "POST /v1/run/tasks"
 	RouteRunWorkflow     = "POST /v1/run/workflows"
@@ -52,6 +50,8 @@ const (
 	RouteDeleteAgent          = "POST /v1/agents/{workflow_id}/delete"
 	RouteListWorkflowVersions = "GET /v1/workflows/{workflow_permanent_id}/versions"
 	RouteListAgentVersions    = "GET /v1/agents/{workflow_permanent_id}/versions"
+	RouteListWorkflowRunsByID = "GET /v1/workflows/{workflow_id}/runs"
+	RouteListAgentRunsByID    = "GET /v1/agents/{workflow_id}/runs"
 )
 
 // routes lists every Route constant, in the order above.
@@ -61,7 +61,7 @@ var routes = []string{
 	RouteListWorkflowRuns, RouteListAgentRuns, RouteCreateWorkflow, RouteCreateAgent,
 	RouteListWorkflows, RouteListAgents, RouteGetWorkflow, RouteGetAgent,
 	RouteUpdateWorkflow, RouteUpdateAgent, RouteDeleteWorkflow, RouteDeleteAgent,
-	RouteListWorkflowVersions, RouteListAgentVersions,
+	RouteListWorkflowVersions, RouteListAgentVersions, RouteListWorkflowRunsByID, RouteListAgentRunsByID,
 }
 
 // Server is a fake Skyvern API server on 127.0.0.1. Create one with
@@ -76,7 +76,7 @@ type Server struct {
 	cfg    config
 	tb     testing.TB // nil when made by Start
 	ts     *httptest.Server
-	mux    *http.ServeMux
+	router *router
 	clock  *clock
 	hc     *http.Client // sends webhooks
 	ctx    context.Context
@@ -85,15 +85,15 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	mu         sync.RWMutex // guards runs, saved workflows and the rules below
-	runs       map[string]*run
-	order      []*run
-	saved      map[string]*savedWorkflow // created through the API, by permanent id
-	savedOrder []*savedWorkflow          // least recently saved first
-	idem       map[string]idempotent     // Create Workflow answers, by Idempotency-Key
-	prompts    map[string]Outcome
-	workflows  map[string]Outcome
-	onRun      func(RunRequest) Outcome
+	st *store // runs and workflows
+
+	rulesMu   sync.RWMutex // guards the rules below
+	prompts   map[string]Outcome
+	workflows map[string]Outcome
+	onRun     func(RunRequest) Outcome
+
+	adminOnce sync.Once
+	admin     http.Handler
 
 	faultMu sync.Mutex
 	faults  map[string][]*faultRule
@@ -141,14 +141,12 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		APIKey:    cfg.apiKey,
 		cfg:       cfg,
-		mux:       http.NewServeMux(),
+		router:    newRouter(),
+		st:        newStore(cfg.maxRuns),
 		clock:     newClock(cfg.manualClock),
 		ctx:       ctx,
 		cancel:    cancel,
 		orgID:     "o_" + strconv.FormatInt(time.Now().UnixMilli()<<10, 10),
-		runs:      make(map[string]*run),
-		saved:     make(map[string]*savedWorkflow),
-		idem:      make(map[string]idempotent),
 		prompts:   make(map[string]Outcome),
 		workflows: make(map[string]Outcome),
 		faults:    make(map[string][]*faultRule),
@@ -166,43 +164,12 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	// Run ids grow from a value built from the time, like Skyvern's.
 	s.ids.Store(time.Now().UnixMilli() << 20)
-	s.routes()
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
 	s.ts.Listener.Close()
 	s.ts.Listener = ln
 	s.ts.Start()
 	s.URL = s.ts.URL
 	return s, nil
-}
-
-func (s *Server) routes() {
-	s.mux.HandleFunc(RouteRunTask, s.handleRunTask)
-	s.mux.HandleFunc(RouteRunWorkflow, s.handleRunWorkflow)
-	s.mux.HandleFunc(RouteRunAgent, s.handleRunWorkflow)
-	s.mux.HandleFunc(RouteGetRun, s.handleGetRun)
-	s.mux.HandleFunc(RouteCancelRun, s.handleCancelRun)
-	s.mux.HandleFunc(RouteRetryRunWebhook, s.handleRetryRunWebhook)
-	s.mux.HandleFunc(RouteListRuns, s.handleListRuns)
-	s.mux.HandleFunc(RouteBulkCancelRuns, s.handleBulkCancelRuns)
-	s.mux.HandleFunc(RouteGetRunTimeline, s.handleGetRunTimeline)
-	s.mux.HandleFunc(RouteGetRunArtifacts, s.handleGetRunArtifacts)
-	s.mux.HandleFunc(RouteListWorkflowRuns, s.handleListWorkflowRuns)
-	s.mux.HandleFunc(RouteListAgentRuns, s.handleListWorkflowRuns)
-	s.mux.HandleFunc(RouteCreateWorkflow, s.handleCreateWorkflow)
-	s.mux.HandleFunc(RouteCreateAgent, s.handleCreateWorkflow)
-	s.mux.HandleFunc(RouteListWorkflows, s.handleListWorkflows)
-	s.mux.HandleFunc(RouteListAgents, s.handleListWorkflows)
-	s.mux.HandleFunc(RouteGetWorkflow, s.handleGetWorkflow)
-	s.mux.HandleFunc(RouteGetAgent, s.handleGetWorkflow)
-	s.mux.HandleFunc(RouteUpdateWorkflow, s.handleUpdateWorkflow)
-	s.mux.HandleFunc(RouteUpdateAgent, s.handleUpdateWorkflow)
-	s.mux.HandleFunc(RouteDeleteWorkflow, s.handleDeleteWorkflow)
-	s.mux.HandleFunc(RouteDeleteAgent, s.handleDeleteWorkflow)
-	s.mux.HandleFunc(RouteListWorkflowVersions, s.handleListWorkflowVersions)
-	s.mux.HandleFunc(RouteListAgentVersions, s.handleListWorkflowVersions)
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
-		writeDetail(w, http.StatusNotFound, "Not Found")
-	})
 }
 
 // Close stops the server: it stops accepting requests, cancels webhook
@@ -250,91 +217,6 @@ func (s *Server) Advance(d time.Duration) {
 
 // Now returns the time on the server's clock.
 func (s *Server) Now() time.Time { return s.clock.Now() }
-
-// serveHTTP records the request, applies the faults set for its route and
-// serves it.
-func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return // the connection is gone
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	_, route := s.mux.Handler(r)
-	s.recordRequest(r, route, body)
-
-	sw := &statusWriter{ResponseWriter: w}
-	faulted := false
-	if f := s.takeFault(route); f != nil {
-		faulted = true
-		s.serveFault(sw, r, f)
-	} else {
-		s.mux.ServeHTTP(sw, r)
-	}
-	if l := s.cfg.logger; l != nil {
-		l.Info("skyverntest request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"fault", faulted, "duration", time.Since(start))
-	}
-}
-
-// statusWriter remembers the status written, for the log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// authorized answers 403 as Skyvern does unless the request carries the
-// server's API key.
-func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get("X-Api-Key")), []byte(s.APIKey)) == 1 {
-		return true
-	}
-	writeDetail(w, http.StatusForbidden, "Invalid credentials")
-	return false
-}
-
-// writeJSON writes v with the server's JSON encoding.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	writeBody(w, status, mustMarshal(v))
-}
-
-// mustMarshal encodes v with the server's JSON encoding.
-func mustMarshal(v any) []byte {
-	b, err := webhooks.Marshal(v)
-	if err != nil {
-		panic("skyverntest: cannot encode a response: " + err.Error())
-	}
-	return b
-}
-
-func writeBody(w http.ResponseWriter, status int, b []byte) {
-	h := w.Header()
-	h["Content-Type"] = []string{"application/json"}
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(status)
-	w.Write(b)
-}
-
-// writeDetail writes FastAPI's error body, {"detail": detail}.
-func writeDetail(w http.ResponseWriter, status int, detail any) {
-	writeJSON(w, status, webhooks.Object{{Key: "detail", Value: detail}})
-}
 
 func (s *Server) log(msg string, args ...any) {
 	if l := s.cfg.logger; l != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
@@ -68,9 +69,9 @@ func (s *Server) scheduleWebhook(r *run, o Outcome) {
 		return
 	}
 	s.clock.after(o.WebhookDelay, func() {
-		s.mu.RLock()
+		s.st.mu.RLock()
 		payload := s.webhookPayload(r, false)
-		s.mu.RUnlock()
+		s.st.mu.RUnlock()
 		d, err := s.sign(r.id, url, payload, false)
 		if err != nil {
 			s.log("cannot encode webhook", "run_id", r.id, "error", err.Error())
@@ -126,7 +127,7 @@ func (s *Server) attempt(d *delivery, n int) {
 	}
 	s.recordWebhook(d, n, a)
 	if a.err == nil && a.status/100 == 2 {
-		s.setWebhookFailure(d.runID, "")
+		s.st.setWebhookFailure(d.runID, "")
 		return
 	}
 	if n < maxAttempts && retryable(a) {
@@ -134,18 +135,10 @@ func (s *Server) attempt(d *delivery, n int) {
 		return
 	}
 	if a.err != nil {
-		s.setWebhookFailure(d.runID, "Webhook delivery failed before receiving a response: "+describe(a.err))
+		s.st.setWebhookFailure(d.runID, "Webhook delivery failed before receiving a response: "+describe(a.err))
 		return
 	}
-	s.setWebhookFailure(d.runID, fmt.Sprintf("Webhook failed with status code %d, error message: %s", a.status, a.body))
-}
-
-func (s *Server) setWebhookFailure(runID, reason string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if r := s.runs[runID]; r != nil {
-		r.webhookFail = reason
-	}
+	s.st.setWebhookFailure(d.runID, fmt.Sprintf("Webhook failed with status code %d, error message: %s", a.status, a.body))
 }
 
 // retryable reports the failures Skyvern retries: no answer (a network
@@ -215,10 +208,10 @@ func isDialError(err error) bool {
 
 // replay delivers r's webhook once to target, as Retry Run Webhook does,
 // and returns Skyvern's replay report.
-func (s *Server) replay(r *run, target string) webhooks.Object {
-	s.mu.RLock()
+func (s *Server) replay(r *run, target string) skyvern.RunWebhookReplayResponse {
+	s.st.mu.RLock()
 	payload := s.webhookPayload(r, true)
-	s.mu.RUnlock()
+	s.st.mu.RUnlock()
 	d, err := s.sign(r.id, target, payload, true)
 	if err != nil {
 		panic("skyverntest: cannot encode a webhook: " + err.Error())
@@ -228,33 +221,31 @@ func (s *Server) replay(r *run, target string) webhooks.Object {
 		s.recordWebhook(d, 1, a)
 	}
 
-	var status, respBody, errText any
-	if a.err == nil {
-		status = a.status
+	rep := skyvern.RunWebhookReplayResponse{
+		RunID:             r.id,
+		RunType:           r.typ,
+		DefaultWebhookURL: r.hookURL,
+		TargetWebhookURL:  target,
+		Payload:           string(d.body),
+		Headers: map[string]string{
+			"x-skyvern-timestamp": d.ts,
+			"x-skyvern-signature": d.sig,
+			"Content-Type":        "application/json",
+		},
+		LatencyMS: skyvern.Ptr(a.latency.Milliseconds()),
+	}
+	switch {
+	case a.err == nil:
+		rep.StatusCode = a.status
 		if len([]rune(string(a.body))) > replayBodyLimit {
-			respBody = string([]rune(string(a.body))[:replayBodyLimit]) + "\n... (truncated)"
-		} else if len(a.body) > 0 {
-			respBody = string(a.body)
+			rep.ResponseBody = string([]rune(string(a.body))[:replayBodyLimit]) + "\n... (truncated)"
+		} else {
+			rep.ResponseBody = string(a.body)
 		}
-	} else if describe(a.err) == "ReadTimeout" {
-		errText = fmt.Sprintf("Request timed out after %d seconds.", int(s.cfg.webhookTimeout.Seconds()))
-	} else {
-		errText = "Could not reach URL: " + a.err.Error()
+	case describe(a.err) == "ReadTimeout":
+		rep.Error = fmt.Sprintf("Request timed out after %d seconds.", int(s.cfg.webhookTimeout.Seconds()))
+	default:
+		rep.Error = "Could not reach URL: " + a.err.Error()
 	}
-	return webhooks.Object{
-		{Key: "run_id", Value: r.id},
-		{Key: "run_type", Value: string(r.typ)},
-		{Key: "default_webhook_url", Value: stringValue(r.hookURL)},
-		{Key: "target_webhook_url", Value: target},
-		{Key: "payload", Value: string(d.body)},
-		{Key: "headers", Value: webhooks.Object{
-			{Key: "x-skyvern-timestamp", Value: d.ts},
-			{Key: "x-skyvern-signature", Value: d.sig},
-			{Key: "Content-Type", Value: "application/json"},
-		}},
-		{Key: "status_code", Value: status},
-		{Key: "latency_ms", Value: a.latency.Milliseconds()},
-		{Key: "response_body", Value: respBody},
-		{Key: "error", Value: errText},
-	}
+	return rep
 }

@@ -16,6 +16,10 @@ import (
 )
 
 // definition is a workflow definition with one task block.
+// emptyBody ends a YAML definition with a workflow_definition of no
+// parameters and no blocks.
+const emptyBody = "workflow_definition: {parameters: [], blocks: []}\n"
+
 func definition(title string) *skyvern.WorkflowDefinition {
 	return &skyvern.WorkflowDefinition{
 		Title: title,
@@ -61,13 +65,35 @@ func TestCreateWorkflowFromJSON(t *testing.T) {
 	assert.False(t, wf.IsSavedTask)
 	assert.True(t, wf.CreatedAt.Equal(srv.Now()))
 	assert.True(t, wf.DeletedAt.IsZero())
-	assert.JSONEq(t, `{"parameters":[{"key":"month","parameter_type":"workflow","workflow_parameter_type":"string"}],`+
-		`"blocks":[{"block_type":"navigation","label":"login","url":"https://example.com"}]}`, string(wf.Definition))
+	// Skyvern completes the definition it saves: each parameter gets its
+	// id, the version's workflow_id and times; each block its output
+	// parameter.
+	var saved struct {
+		Parameters []map[string]any `json:"parameters"`
+		Blocks     []map[string]any `json:"blocks"`
+	}
+	require.NoError(t, json.Unmarshal(wf.Definition, &saved))
+	require.Len(t, saved.Parameters, 1)
+	p := saved.Parameters[0]
+	assert.Equal(t, "month", p["key"])
+	assert.Equal(t, "string", p["workflow_parameter_type"])
+	assert.Regexp(t, `^wp_\d+$`, p["workflow_parameter_id"])
+	assert.Equal(t, wf.WorkflowID, p["workflow_id"])
+	assert.Equal(t, wf.CreatedAt.String(), p["created_at"])
+	assert.Equal(t, wf.CreatedAt.String(), p["modified_at"])
+	require.Len(t, saved.Blocks, 1)
+	assert.Equal(t, "https://example.com", saved.Blocks[0]["url"])
+	op, _ := saved.Blocks[0]["output_parameter"].(map[string]any)
+	require.NotNil(t, op, "the block's output_parameter")
+	assert.Equal(t, "login_output", op["key"])
+	assert.Equal(t, "output", op["parameter_type"])
+	assert.Regexp(t, `^op_\d+$`, op["output_parameter_id"])
+	assert.Equal(t, wf.WorkflowID, op["workflow_id"])
 	assert.Empty(t, wf.Extra)
 
 	status, body, _ := do(t, "GET", srv.URL+"/v1/workflows/"+wf.WorkflowPermanentID, srv.APIKey, "")
 	require.Equal(t, http.StatusOK, status)
-	assert.Equal(t, []string{"workflow_id", "organization_id", "title", "workflow_permanent_id", "version",
+	assert.ElementsMatch(t, []string{"workflow_id", "organization_id", "title", "workflow_permanent_id", "version",
 		"is_saved_task", "is_template", "description", "workflow_definition", "proxy_location",
 		"webhook_callback_url", "totp_verification_url", "totp_identifier", "persist_browser_session",
 		"reuse_browser_session", "mask_secrets", "pin_saved_session_ip", "browser_profile_id",
@@ -90,6 +116,7 @@ func TestCreateWorkflowFromYAML(t *testing.T) {
 		"  parameters: []\n" +
 		"  blocks:\n" +
 		"    - block_type: task\n" +
+		"      label: fetch\n" +
 		"      title: not the workflow's title\n"
 	wf, err := srv.Client().CreateWorkflow(ctxT(t), skyvern.WorkflowRequest{YAMLDefinition: yaml})
 	require.NoError(t, err)
@@ -99,7 +126,18 @@ func TestCreateWorkflowFromYAML(t *testing.T) {
 	require.NotNil(t, wf.MaxScreenshotScrolls)
 	assert.Equal(t, 3, *wf.MaxScreenshotScrolls)
 	assert.Equal(t, "It's monthly", wf.Description)
-	assert.JSONEq(t, `{"parameters":[],"blocks":[]}`, string(wf.Definition), "the fake does not read YAML blocks")
+	var saved struct {
+		Parameters []map[string]any `json:"parameters"`
+		Blocks     []map[string]any `json:"blocks"`
+	}
+	require.NoError(t, json.Unmarshal(wf.Definition, &saved))
+	assert.Empty(t, saved.Parameters)
+	require.Len(t, saved.Blocks, 1, "the YAML's blocks are kept")
+	assert.Equal(t, "task", saved.Blocks[0]["block_type"])
+	assert.Equal(t, "not the workflow's title", saved.Blocks[0]["title"])
+	op, _ := saved.Blocks[0]["output_parameter"].(map[string]any)
+	require.NotNil(t, op)
+	assert.Equal(t, "fetch_output", op["key"])
 	assert.Equal(t, 1, wf.Version)
 }
 
@@ -111,15 +149,22 @@ func TestCreateWorkflowRefusesInvalidDefinitions(t *testing.T) {
 		req  skyvern.WorkflowRequest
 		want string
 	}{
-		"neither definition": {skyvern.WorkflowRequest{}, "Provide json_definition or yaml_definition."},
+		"neither definition": {skyvern.WorkflowRequest{},
+			"Invalid workflow definition. Workflow should be provided in either yaml or json format."},
+		// As on Skyvern, the YAML definition wins over the JSON one.
 		"both definitions": {skyvern.WorkflowRequest{JSONDefinition: definition("a"), YAMLDefinition: "title: a\n"},
-			"Provide either json_definition or yaml_definition, not both."},
+			"workflow_definition: Field required"},
 		"JSON without a title": {skyvern.WorkflowRequest{JSONDefinition: map[string]any{"workflow_definition": map[string]any{"parameters": []any{}, "blocks": []any{}}}},
 			"body.json_definition.title: Field required"},
 		"JSON without blocks": {skyvern.WorkflowRequest{JSONDefinition: map[string]any{"title": "a", "workflow_definition": map[string]any{"parameters": []any{}}}},
 			"body.json_definition.workflow_definition.blocks: Field required"},
-		"YAML without a title":    {skyvern.WorkflowRequest{YAMLDefinition: "description: x\n"}, "body.yaml_definition.title: Field required"},
-		"a title that is no text": {skyvern.WorkflowRequest{YAMLDefinition: "title: 12\n"}, "body.yaml_definition.title: Input should be a valid string"},
+		// Skyvern validates a YAML definition itself and answers one line.
+		"YAML without a title": {skyvern.WorkflowRequest{YAMLDefinition: "description: x\n"},
+			"title: Field required; workflow_definition: Field required"},
+		"a title that is no text": {skyvern.WorkflowRequest{YAMLDefinition: "title: 12\nworkflow_definition: {parameters: [], blocks: []}\n"},
+			"title: Input should be a valid string"},
+		"YAML without workflow_definition": {skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"},
+			"workflow_definition: Field required"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := client.CreateWorkflow(ctx, tt.req)
@@ -204,7 +249,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	v1, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("Invoices")})
 	require.NoError(t, err)
 	srv.Advance(time.Minute)
-	v2, err := client.UpdateWorkflow(ctx, v1.WorkflowPermanentID, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices v2\n"})
+	v2, err := client.UpdateWorkflow(ctx, v1.WorkflowPermanentID, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices v2\n" + emptyBody})
 	require.NoError(t, err)
 	assert.Equal(t, 2, v2.Version)
 	assert.Equal(t, v1.WorkflowPermanentID, v2.WorkflowPermanentID)
@@ -238,7 +283,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	assert.Equal(t, []int{2, 1}, []int{versions[0].Version, versions[1].Version}, "newest first")
 	assert.Equal(t, v1.WorkflowID, versions[1].WorkflowID)
 
-	_, err = client.UpdateWorkflow(ctx, "wpid_404", skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"})
+	_, err = client.UpdateWorkflow(ctx, "wpid_404", skyvern.WorkflowRequest{YAMLDefinition: "title: x\n" + emptyBody})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	assert.Equal(t, "Workflow not found. workflow_permanent_id=wpid_404", apiError(t, err).Detail)
 	versions, err = client.ListWorkflowVersions(ctx, "wpid_404")
@@ -267,7 +312,7 @@ func TestDeleteWorkflow(t *testing.T) {
 	all, err := client.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{})
 	require.NoError(t, err)
 	assert.Empty(t, all)
-	_, err = client.UpdateWorkflow(ctx, wf.WorkflowPermanentID, skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"})
+	_, err = client.UpdateWorkflow(ctx, wf.WorkflowPermanentID, skyvern.WorkflowRequest{YAMLDefinition: "title: x\n" + emptyBody})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 
 	// Its runs stay, marked; a new run is refused even WithAnyWorkflow.
@@ -372,7 +417,7 @@ func TestWorkflowRoutesAnswerUnderAgentsToo(t *testing.T) {
 	status, got, _ := call("GET", "/v1/agents/"+wpid, "")
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, string(created["workflow_id"]), string(got["workflow_id"]))
-	status, updated, _ := call("POST", "/v1/agents/"+wpid, `{"yaml_definition":"title: Agent 2\n"}`)
+	status, updated, _ := call("POST", "/v1/agents/"+wpid, `{"yaml_definition":"title: Agent 2\nworkflow_definition: {parameters: [], blocks: []}\n"}`)
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "2", string(updated["version"]))
 	status, _, versions := call("GET", "/v1/agents/"+wpid+"/versions", "")

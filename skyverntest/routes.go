@@ -1,0 +1,419 @@
+package skyverntest
+
+// The route table. Every route the fake serves is one entry of routeTable:
+// its Route constant ("METHOD /path/{param}"), the SDK type its JSON body
+// decodes into, the SDK params type its query decodes into, and its
+// handler. Around every handler, once for all routes, the router:
+//
+//   - serves the admin API (WithAdminAPI) under /_skyverntest/;
+//   - matches the path, with or without a trailing slash as Skyvern's
+//     aliases allow, answering 404 {"detail":"Not Found"} for an unknown
+//     path and 405 with Allow for a known path with another method;
+//   - records the request (Server.Requests) and applies the faults set for
+//     the route (Server.Fault);
+//   - checks x-api-key (403, logged with the reason, never the key);
+//   - decodes the query into the params type and the body into the request
+//     type, checking each member against the Go type of its field (enums by
+//     their IsKnown method or enums.go), and answers FastAPI's 422
+//     validation list, logged, when one is wrong;
+//   - and then calls the handler with a *call holding the decoded values.
+//
+// To add a route:
+//
+//  1. Add its Route constant in server.go (and to the routes list there).
+//  2. Add an entry below: body[skyvern.FooRequest]("required_member") when
+//     it takes a JSON body (optionalBody when the body may be left out),
+//     query[skyvern.FooParams](map[string]limit{"page": between(1, 0)})
+//     when it takes query parameters.
+//  3. Write the handler, func (s *Server) handleFoo(c *call): read the
+//     request with bodyOf[skyvern.FooRequest](c) and queryOf[...](c), path
+//     parameters with c.param("id"); keep state in the store (store.go),
+//     not in the handler; answer with c.reply(v) for an SDK value (rendered
+//     with every member, null where unset, as the server writes its model),
+//     c.replyRaw for bytes rendered once and cached, c.fail(status, detail)
+//     for the server's {"detail": ...} errors, in the server's wording.
+//  4. Test it through the public client against the fake.
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/skyvern-go/skyvern"
+)
+
+// routeTable is every route of the fake API. Order does not matter: a
+// literal path segment takes precedence over a parameter.
+var routeTable = []route{
+	{name: RouteRunTask, body: body[skyvern.TaskRunRequest]("prompt"), handle: (*Server).handleRunTask},
+	{name: RouteRunWorkflow, body: body[skyvern.WorkflowRunRequest]("workflow_id|agent_id"), handle: (*Server).handleRunWorkflow},
+	{name: RouteRunAgent, body: body[skyvern.WorkflowRunRequest]("agent_id|workflow_id"), handle: (*Server).handleRunWorkflow},
+	{name: RouteGetRun, handle: (*Server).handleGetRun},
+	{name: RouteCancelRun, handle: (*Server).handleCancelRun},
+	{name: RouteRetryRunWebhook, body: optionalBody[skyvern.RetryRunWebhookRequest](), handle: (*Server).handleRetryRunWebhook},
+	{name: RouteListRuns, query: query[skyvern.ListRunsParams](map[string]limit{
+		"page": between(1, 100), "page_size": between(1, 100), "search_key": length(3, 0)}), handle: (*Server).handleListRuns},
+	{name: RouteBulkCancelRuns, body: body[bulkCancelRequest](), handle: (*Server).handleBulkCancelRuns},
+	{name: RouteGetRunTimeline, handle: (*Server).handleGetRunTimeline},
+	{name: RouteGetRunArtifacts, query: query[artifactsQuery](nil), handle: (*Server).handleGetRunArtifacts},
+
+	{name: RouteListWorkflowRuns, query: query[skyvern.ListWorkflowRunsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
+	{name: RouteListAgentRuns, query: query[skyvern.ListWorkflowRunsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
+	{name: RouteListWorkflowRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
+	{name: RouteListAgentRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
+	{name: RouteCreateWorkflow, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleCreateWorkflow},
+	{name: RouteCreateAgent, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleCreateWorkflow},
+	{name: RouteListWorkflows, query: query[listWorkflowsQuery](map[string]limit{
+		"page": between(1, 0), "page_size": between(1, 0)}), handle: (*Server).handleListWorkflows},
+	{name: RouteListAgents, query: query[listWorkflowsQuery](map[string]limit{
+		"page": between(1, 0), "page_size": between(1, 0)}), handle: (*Server).handleListWorkflows},
+	{name: RouteGetWorkflow, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleGetWorkflow},
+	{name: RouteGetAgent, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleGetWorkflow},
+	{name: RouteUpdateWorkflow, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleUpdateWorkflow},
+	{name: RouteUpdateAgent, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleUpdateWorkflow},
+	{name: RouteDeleteWorkflow, handle: (*Server).handleDeleteWorkflow},
+	{name: RouteDeleteAgent, handle: (*Server).handleDeleteWorkflow},
+	{name: RouteListWorkflowVersions, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleListWorkflowVersions},
+	{name: RouteListAgentVersions, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleListWorkflowVersions},
+}
+
+var workflowRunLimits = map[string]limit{
+	"page": between(1, 0), "page_size": between(1, 0), "search_key": length(0, 500), "error_code": length(0, 500)}
+
+// adminPrefix starts the paths of the admin API, which the real API never
+// uses.
+const adminPrefix = "/_skyverntest/"
+
+// adminHandlerFor returns the admin API's handler for a server; admin.go
+// sets it. It is a variable so that the router builds without the admin
+// API.
+var adminHandlerFor func(*Server) http.Handler
+
+// route is one entry of the route table.
+type route struct {
+	name   string // the Route constant: "METHOD /path"
+	body   *bodySpec
+	query  *querySpec
+	handle func(*Server, *call)
+
+	method string
+	segs   []string // the path's segments; "{x}" is a parameter
+}
+
+// bodySpec says what a route's JSON body decodes into.
+type bodySpec struct {
+	typ      reflect.Type
+	required []string // members required beyond the type's non-omitempty fields
+	optional bool     // the body may be absent or null
+}
+
+// body declares a JSON body decoded into T (an SDK request type). required
+// names members that must be present although T's fields are omitempty;
+// "a|b" requires a or b, and reports a when both are missing.
+func body[T any](required ...string) *bodySpec {
+	return &bodySpec{typ: reflect.TypeFor[T](), required: required}
+}
+
+// optionalBody declares a JSON body decoded into T that may be left out.
+func optionalBody[T any]() *bodySpec {
+	return &bodySpec{typ: reflect.TypeFor[T](), optional: true}
+}
+
+// querySpec says what a route's query parameters decode into.
+type querySpec struct {
+	typ    reflect.Type
+	limits map[string]limit
+}
+
+// query declares query parameters decoded into T, a struct whose fields
+// carry url tags (the SDK's params types), with limits by parameter name.
+func query[T any](limits map[string]limit) *querySpec {
+	return &querySpec{typ: reflect.TypeFor[T](), limits: limits}
+}
+
+// call is one request to a route, as its handler sees it.
+type call struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	route   *route
+	params  []string // path parameter values, in path order
+	raw     []byte   // the request body as received
+	members map[string]json.RawMessage
+	req     any // *T of the route's body, or nil
+	q       any // *T of the route's query, or nil
+}
+
+// bodyOf returns the request decoded into the route's body type T; nil
+// when an optional body was left out.
+func bodyOf[T any](c *call) *T {
+	v, _ := c.req.(*T)
+	return v
+}
+
+// queryOf returns the query decoded into the route's query type T.
+func queryOf[T any](c *call) *T {
+	v, _ := c.q.(*T)
+	if v == nil {
+		v = new(T)
+	}
+	return v
+}
+
+// param returns the path parameter name, such as "run_id".
+func (c *call) param(name string) string {
+	i := 0
+	for _, seg := range c.route.segs {
+		if seg[0] == '{' {
+			if seg[1:len(seg)-1] == name {
+				return c.params[i]
+			}
+			i++
+		}
+	}
+	return ""
+}
+
+// has reports whether the body has the member name, null or not.
+func (c *call) has(name string) bool {
+	_, ok := c.members[name]
+	return ok
+}
+
+// reply answers 200 with v, an SDK value (or a list of them, or a
+// webhooks.Object), rendered with every member.
+func (c *call) reply(v any) {
+	writeJSON(c.w, http.StatusOK, renderAny(v))
+}
+
+// replyRaw answers 200 with JSON already rendered.
+func (c *call) replyRaw(b []byte) { writeBody(c.w, http.StatusOK, b) }
+
+// fail answers FastAPI's error body, {"detail": detail}.
+func (c *call) fail(status int, detail any) { writeDetail(c.w, status, detail) }
+
+// renderAny renders an SDK struct with render, a slice of them as a list,
+// and anything else as it is.
+func renderAny(v any) any {
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Struct && rv.Type() != reflect.TypeFor[[]byte]():
+		list := make([]any, rv.Len())
+		for i := range list {
+			list[i] = renderAny(rv.Index(i).Interface())
+		}
+		return list
+	case rv.Kind() == reflect.Struct && rv.Type() != reflect.TypeFor[time.Time](),
+		rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct:
+		return render(v)
+	}
+	return v
+}
+
+// router matches requests to the route table.
+type router struct {
+	bySegs map[int][]*route
+}
+
+func newRouter() *router {
+	rt := &router{bySegs: make(map[int][]*route)}
+	for i := range routeTable {
+		r := &routeTable[i]
+		method, path, _ := strings.Cut(r.name, " ")
+		r.method = method
+		r.segs = strings.Split(strings.Trim(path, "/"), "/")
+		rt.bySegs[len(r.segs)] = append(rt.bySegs[len(r.segs)], r)
+	}
+	return rt
+}
+
+// match finds the route for method and path. It returns nil and the
+// methods the path allows (none for an unknown path) when there is no
+// route for method.
+func (rt *router) match(method, path string) (*route, []string, []string) {
+	path = strings.TrimPrefix(path, "/")
+	if len(path) > 1 && strings.HasSuffix(path, "/") {
+		path = path[:len(path)-1] // Skyvern's trailing-slash aliases
+	}
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if u, err := url.PathUnescape(s); err == nil {
+			segs[i] = u
+		}
+	}
+	var best *route
+	bestScore := -1
+	var allow []string
+	for _, r := range rt.bySegs[len(segs)] {
+		score, ok := matchSegs(r.segs, segs)
+		if !ok {
+			continue
+		}
+		if r.method != method {
+			if !slices.Contains(allow, r.method) {
+				allow = append(allow, r.method)
+			}
+			continue
+		}
+		if score > bestScore {
+			best, bestScore = r, score
+		}
+	}
+	if best == nil {
+		slices.Sort(allow)
+		return nil, nil, allow
+	}
+	var params []string
+	for i, s := range best.segs {
+		if s[0] == '{' {
+			params = append(params, segs[i])
+		}
+	}
+	return best, params, nil
+}
+
+// matchSegs reports whether path matches pattern, and scores the match:
+// literal segments earlier in the path count more, so /v1/runs/cancel
+// beats /v1/runs/{run_id}.
+func matchSegs(pattern, path []string) (int, bool) {
+	score := 0
+	for i, p := range pattern {
+		if p[0] == '{' {
+			if path[i] == "" {
+				return 0, false
+			}
+			continue
+		}
+		if p != path[i] {
+			return 0, false
+		}
+		score |= 1 << (len(pattern) - i)
+	}
+	return score, true
+}
+
+// serveHTTP is the server's handler: the prologue of every route.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.admin && adminHandlerFor != nil && strings.HasPrefix(r.URL.Path, adminPrefix) {
+		s.adminOnce.Do(func() { s.admin = adminHandlerFor(s) })
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	start := time.Now()
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return // the connection is gone
+	}
+	rt, params, allow := s.router.match(r.Method, r.URL.EscapedPath())
+	name := "/"
+	if rt != nil {
+		name = rt.name
+	}
+	s.recordRequest(r, name, raw)
+	sw := &statusWriter{ResponseWriter: w}
+	faulted := false
+	switch {
+	case rt == nil && len(allow) > 0:
+		sw.Header().Set("Allow", strings.Join(allow, ", "))
+		writeDetail(sw, http.StatusMethodNotAllowed, "Method Not Allowed")
+	case rt == nil:
+		writeDetail(sw, http.StatusNotFound, "Not Found")
+	default:
+		c := &call{w: sw, r: r, route: rt, params: params, raw: raw}
+		if f := s.takeFault(rt.name); f != nil {
+			faulted = true
+			s.serveFault(c, f)
+		} else {
+			s.serve(c)
+		}
+	}
+	if l := s.cfg.logger; l != nil {
+		l.Info("skyverntest request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"fault", faulted, "duration", time.Since(start))
+	}
+}
+
+// serve authenticates, decodes and validates the call, then runs its
+// handler.
+func (s *Server) serve(c *call) {
+	if reason := s.authenticate(c.r); reason != "" {
+		s.log("refused with 403", "path", c.r.URL.Path, "reason", reason)
+		c.fail(http.StatusForbidden, "Invalid credentials")
+		return
+	}
+	if errs := c.decode(); errs != nil {
+		s.log("refused with 422", "path", c.r.URL.Path, "detail", string(mustMarshal(errs)))
+		c.fail(http.StatusUnprocessableEntity, errs)
+		return
+	}
+	c.route.handle(s, c)
+}
+
+// authenticate returns why the request is refused, or "". The reason never
+// holds the key.
+func (s *Server) authenticate(r *http.Request) string {
+	keys := r.Header.Values("X-Api-Key")
+	switch {
+	case len(keys) == 0:
+		return "no x-api-key header"
+	case subtle.ConstantTimeCompare([]byte(keys[0]), []byte(s.APIKey)) != 1:
+		return "wrong x-api-key"
+	}
+	return ""
+}
+
+// decode fills c.q and c.req, or returns the validation errors.
+func (c *call) decode() []validationError {
+	var errs []validationError
+	if qs := c.route.query; qs != nil {
+		v := reflect.New(qs.typ)
+		errs = decodeQuery(c.r.URL.Query(), v.Elem(), qs.limits)
+		c.q = v.Interface()
+	}
+	bs := c.route.body
+	if bs == nil {
+		return errs
+	}
+	m, berrs := members(c.raw, bs.optional)
+	if berrs == nil && m != nil {
+		c.members = m
+		berrs = checkObject([]any{"body"}, m, c.raw, bs.typ, bs.required)
+		if berrs == nil {
+			v := reflect.New(bs.typ)
+			if err := json.Unmarshal(bytes.TrimSpace(c.raw), v.Interface()); err != nil {
+				berrs = []validationError{invalid("value_error", []any{"body"}, err.Error(), json.RawMessage(bytes.TrimSpace(c.raw)), nil)}
+			} else if berrs = checkEnums([]any{"body"}, v.Elem(), nil); berrs == nil {
+				c.req = v.Interface()
+			}
+		}
+	}
+	return append(errs, berrs...)
+}
+
+// statusWriter remembers the status written, for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,351 @@
+package skyverntest
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/skyvern-go/skyvern"
+)
+
+// store keeps the fake's state: runs and saved workflows (and, as the fake
+// grows, sessions, credentials...). It knows nothing of HTTP; handlers
+// and the run lifecycle call its methods. Its fields, and those of the
+// runs and workflows it holds, are guarded by mu.
+type store struct {
+	mu sync.RWMutex
+
+	maxRuns int // < 0: no bound
+	runs    map[string]*run
+	order   []*run // oldest first
+
+	saved      map[string]*savedWorkflow // by permanent id
+	savedOrder []*savedWorkflow          // least recently saved first
+	idem       map[string]idempotent     // Create Workflow answers, by Idempotency-Key
+}
+
+func newStore(maxRuns int) *store {
+	return &store{
+		maxRuns: maxRuns,
+		runs:    make(map[string]*run),
+		saved:   make(map[string]*savedWorkflow),
+		idem:    make(map[string]idempotent),
+	}
+}
+
+// run is the state of one run.
+type run struct {
+	id        string
+	taskRunID string // the run's "tr_..." record, as ListRuns shows it
+	typ       skyvern.RunType
+	// The request that started the run: task for task runs, workflow for
+	// workflow runs; request is its run_request, rendered once.
+	task     *skyvern.TaskRunRequest
+	workflow *skyvern.WorkflowRunRequest
+	request  json.RawMessage
+	hookURL  string // where the webhook goes: webhook_url, or the workflow's default
+	search   string // lower-case id, title and run_request, for search_key
+	// For workflow runs: the workflow's permanent id, its title, and the
+	// "w_..." id of the version that ran. For task v2 runs: the ids of the
+	// workflow run Skyvern makes behind them.
+	workflowID, workflowTitle string
+	versionID                 string
+	v2WorkflowRunID           string
+	// The ids and names of what Get Run Timeline and Get Run Artifacts show:
+	// a block ("wrb_...") of a workflow run or a thought ("ot_...") of a
+	// task v2 run, and the recording and final screenshot.
+	stepID                string
+	blockLabel, blockType string
+	artifactIDs           [2]string
+
+	status        skyvern.RunStatus
+	output        json.RawMessage
+	failureReason string
+	webhookFail   string
+	created       time.Time
+	modified      time.Time
+	queued        time.Time
+	started       time.Time
+	finished      time.Time
+
+	outcome Outcome // chosen when the run was created
+	held    bool
+
+	// rendered is Get Run's body for the current state, rendered when first
+	// asked for after a change (nil until then), so that a change nobody
+	// reads costs nothing.
+	rendered []byte
+}
+
+// addRun stores a new run, and forgets the oldest finished runs beyond
+// maxRuns.
+func (st *store) addRun(r *run) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.runs[r.id] = r
+	st.order = append(st.order, r)
+	for st.maxRuns >= 0 && len(st.order) > st.maxRuns && st.evictOne() {
+	}
+}
+
+// evictOne forgets the oldest finished run, and reports whether there was
+// one. Runs not finished yet are kept.
+func (st *store) evictOne() bool {
+	i := slices.IndexFunc(st.order, func(r *run) bool { return r.status.IsTerminal() })
+	if i < 0 {
+		return false
+	}
+	delete(st.runs, st.order[i].id)
+	if i == 0 {
+		st.order[0] = nil
+		st.order = st.order[1:] // append reallocates, dropping the head, once the capacity is used
+	} else {
+		st.order = slices.Delete(st.order, i, i+1)
+	}
+	return true
+}
+
+// run returns the run id, or nil.
+func (st *store) run(id string) *run {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.runs[id]
+}
+
+// rendered returns the run's current Get Run body, rendering it if it
+// changed since it was last asked for.
+func (st *store) rendered(r *run) []byte {
+	st.mu.RLock()
+	b := r.rendered
+	st.mu.RUnlock()
+	if b != nil {
+		return b
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if r.rendered == nil {
+		r.rendered = r.render()
+	}
+	return r.rendered
+}
+
+// status returns the run's current status.
+func (st *store) status(r *run) skyvern.RunStatus {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return r.status
+}
+
+// runIDs returns the ids of the runs kept, oldest first.
+func (st *store) runIDs() []string {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	ids := make([]string, len(st.order))
+	for i, r := range st.order {
+		ids[i] = r.id
+	}
+	return ids
+}
+
+// pageOfRuns returns page pg (from 1) of size runs that keep selects,
+// newest first, each converted by conv while the store is locked. It
+// walks the runs from the newest and stops once the page is full.
+func pageOfRuns[T any](st *store, pg, size int, keep func(*run) bool, conv func(*run) T) []T {
+	out := []T{}
+	skip := (pg - 1) * size
+	if pg > 1 && skip/(pg-1) != size { // overflow
+		return out
+	}
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	for i := len(st.order) - 1; i >= 0 && len(out) < size; i-- {
+		r := st.order[i]
+		if !keep(r) {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		out = append(out, conv(r))
+	}
+	return out
+}
+
+// advance moves a run forward to queued or running, unless it has already
+// gone further.
+func (st *store) advance(r *run, to skyvern.RunStatus, now time.Time) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if rank(r.status) >= rank(to) {
+		return
+	}
+	r.status = to
+	r.modified = now
+	switch to {
+	case skyvern.RunStatusQueued:
+		r.queued = now
+	case skyvern.RunStatusRunning:
+		r.started = now
+		r.held = r.outcome.Hold
+	}
+	r.rendered = nil
+}
+
+// finish stores a run's final status; it reports false when the run had
+// already finished.
+func (st *store) finish(r *run, status skyvern.RunStatus, output json.RawMessage, reason string, now time.Time) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if r.status.IsTerminal() {
+		return false
+	}
+	r.status, r.output, r.failureReason = status, output, reason
+	r.modified, r.finished, r.held = now, now, false
+	r.rendered = nil
+	return true
+}
+
+// setWebhookFailure stores the outcome of a run's last webhook delivery.
+func (st *store) setWebhookFailure(runID, reason string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if r := st.runs[runID]; r != nil {
+		r.webhookFail = reason
+	}
+}
+
+// rank orders the statuses a run goes through.
+func rank(s skyvern.RunStatus) int {
+	switch s {
+	case skyvern.RunStatusCreated:
+		return 0
+	case skyvern.RunStatusQueued:
+		return 1
+	case skyvern.RunStatusRunning:
+		return 2
+	}
+	return 3
+}
+
+// savedWorkflow is a workflow created through the API. Once created, it
+// is never removed, only marked deleted.
+type savedWorkflow struct {
+	id       string             // "wpid_..."
+	versions []*workflowVersion // versions[i] is version i+1
+	deleted  time.Time          // zero until deleted
+}
+
+func (sw *savedWorkflow) latest() *workflowVersion { return sw.versions[len(sw.versions)-1] }
+
+// workflowVersion is one saved version of a workflow: its Workflow as the
+// server answers it, with the definition completed.
+type workflowVersion struct {
+	wf skyvern.Workflow
+}
+
+// idempotent is what a Create Workflow call with an Idempotency-Key
+// answered, for its repeats.
+type idempotent struct {
+	request []byte // the query and the compacted body
+	answer  []byte
+}
+
+// workflowState reports whether id was saved and whether it was deleted,
+// and returns its latest version when it is live.
+func (st *store) workflowState(id string) (saved, deleted bool, latest *skyvern.Workflow) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	sw := st.saved[id]
+	if sw == nil {
+		return false, false, nil
+	}
+	if !sw.deleted.IsZero() {
+		return true, true, nil
+	}
+	wf := sw.latest().wf
+	return true, false, &wf
+}
+
+// createWorkflow saves a new workflow with its first version. With an
+// idempotency key already used, it returns the first answer instead (and
+// ok false when the request differs); answer renders the saved version.
+func (st *store) createWorkflow(sw *savedWorkflow, key string, request []byte, answer func(*skyvern.Workflow) []byte) (b []byte, ok bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if key != "" {
+		if prev, found := st.idem[key]; found {
+			return prev.answer, slices.Equal(prev.request, request)
+		}
+	}
+	st.saved[sw.id] = sw
+	st.savedOrder = append(st.savedOrder, sw)
+	b = answer(&sw.versions[0].wf)
+	if key != "" {
+		st.idem[key] = idempotent{request: request, answer: b}
+	}
+	return b, true
+}
+
+// updateWorkflow saves wf as the next version of workflow id, and returns
+// it, or nil when id is unknown or deleted. fill completes wf with its
+// version number and the previous version's settings.
+func (st *store) updateWorkflow(id string, fill func(prev *skyvern.Workflow, wf *skyvern.Workflow), wf skyvern.Workflow) *skyvern.Workflow {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	sw := st.saved[id]
+	if sw == nil || !sw.deleted.IsZero() {
+		return nil
+	}
+	fill(&sw.latest().wf, &wf)
+	sw.versions = append(sw.versions, &workflowVersion{wf: wf})
+	st.savedOrder = append(slices.DeleteFunc(st.savedOrder, func(o *savedWorkflow) bool { return o == sw }), sw)
+	return &sw.latest().wf
+}
+
+// deleteWorkflow marks workflow id deleted at now.
+func (st *store) deleteWorkflow(id string, now time.Time) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if sw := st.saved[id]; sw != nil && sw.deleted.IsZero() {
+		sw.deleted = now
+		for _, v := range sw.versions {
+			v.wf.DeletedAt = skyvern.Time{Time: now}
+		}
+	}
+}
+
+// workflowVersions returns copies of the versions of workflow id, newest
+// first; none when it is unknown or deleted.
+func (st *store) workflowVersions(id string) []skyvern.Workflow {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	out := []skyvern.Workflow{}
+	if sw := st.saved[id]; sw != nil && sw.deleted.IsZero() {
+		for _, v := range slices.Backward(sw.versions) {
+			out = append(out, v.wf)
+		}
+	}
+	return out
+}
+
+// workflows returns copies of the latest versions of the live workflows
+// that keep selects, most recently saved first.
+func (st *store) workflows(keep func(*skyvern.Workflow) bool) []skyvern.Workflow {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	var out []skyvern.Workflow
+	for _, sw := range slices.Backward(st.savedOrder) {
+		if wf := &sw.latest().wf; sw.deleted.IsZero() && keep(wf) {
+			out = append(out, *wf)
+		}
+	}
+	return out
+}
+
+// workflowDeleted reports whether id names a deleted workflow.
+func (st *store) workflowDeleted(id string) bool {
+	sw := st.saved[id] // st.mu is held by the caller
+	return sw != nil && !sw.deleted.IsZero()
+}
