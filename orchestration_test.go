@@ -394,7 +394,7 @@ func TestAVersionIDWhereAPermanentIDBelongsGetsAHint(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := context.Background()
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"})
+	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(wf.WorkflowID, "w_"), wf.WorkflowID)
 	require.True(t, strings.HasPrefix(wf.WorkflowPermanentID, "wpid_"), wf.WorkflowPermanentID)
@@ -410,7 +410,7 @@ func TestAVersionIDWhereAPermanentIDBelongsGetsAHint(t *testing.T) {
 			return err
 		},
 		"UpdateWorkflow": func(id string) error {
-			_, err := client.UpdateWorkflow(ctx, id, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices v2\n"})
+			_, err := client.UpdateWorkflow(ctx, id, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices v2\nworkflow_definition: {parameters: [], blocks: []}\n"})
 			return err
 		},
 	}

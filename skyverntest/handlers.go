@@ -173,10 +173,10 @@ func (s *Server) handleCancelRun(c *call) {
 // cancels it, webhook included; an unknown or finished run is listed as
 // failed.
 func (s *Server) handleBulkCancelRuns(c *call) {
-	res := skyvern.BulkCancelResult{Cancelled: []string{}, Failed: []string{}}
+	res := skyvern.BulkCancelResult{Canceled: []string{}, Failed: []string{}}
 	for _, id := range bodyOf[bulkCancelRequest](c).RunIDs {
 		if ru := s.st.run(id); ru != nil && s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled}) {
-			res.Cancelled = append(res.Cancelled, id)
+			res.Canceled = append(res.Canceled, id)
 		} else {
 			res.Failed = append(res.Failed, id)
 		}

@@ -292,7 +292,7 @@ func (s *Server) listItem(r *run) skyvern.RunListItem {
 	item := skyvern.RunListItem{
 		TaskRunID:       r.taskRunID,
 		RunID:           r.id,
-		TaskRunType:     r.typ,
+		RunType:         r.typ,
 		Status:          r.status,
 		Title:           r.title(),
 		StartedAt:       sdkTime(r.started),
