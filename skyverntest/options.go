@@ -33,6 +33,7 @@ type config struct {
 	webhookTimeout time.Duration
 	outcome        Outcome
 	maxRecords     int // < 0: no limit
+	admin          bool
 	err            error
 }
 

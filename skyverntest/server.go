@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -251,9 +252,18 @@ func (s *Server) Advance(d time.Duration) {
 // Now returns the time on the server's clock.
 func (s *Server) Now() time.Time { return s.clock.Now() }
 
+// adminHandlerFor returns the handler of a server's admin API (admin.go
+// sets it); serveHTTP hands it the requests under AdminPrefix of a server
+// started WithAdminAPI, before recording or faults.
+var adminHandlerFor func(*Server) http.Handler
+
 // serveHTTP records the request, applies the faults set for its route and
 // serves it.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.admin && adminHandlerFor != nil && strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		adminHandlerFor(s).ServeHTTP(w, r)
+		return
+	}
 	start := time.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
