@@ -53,20 +53,20 @@ func adminDetail(t *testing.T, b []byte) string {
 	return e.Detail
 }
 
-// receiver records the webhook bodies it gets.
-type receiver struct {
+// hookRecorder records the webhook bodies it gets.
+type hookRecorder struct {
 	mu     sync.Mutex
 	bodies [][]byte
 }
 
-func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (rc *hookRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	rc.mu.Lock()
 	rc.bodies = append(rc.bodies, b)
 	rc.mu.Unlock()
 }
 
-func (rc *receiver) got() [][]byte {
+func (rc *hookRecorder) got() [][]byte {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	return append([][]byte(nil), rc.bodies...)
@@ -94,7 +94,7 @@ type adminRun struct {
 	Held       bool   `json:"held"`
 }
 
-func startRun(t *testing.T, srv *skyverntest.Server, body string) string {
+func adminStartRun(t *testing.T, srv *skyverntest.Server, body string) string {
 	t.Helper()
 	status, b := adminCall(t, "POST", srv.URL+"/v1/run/tasks", srv.APIKey, body)
 	require.Equal(t, http.StatusOK, status, "%s", b)
@@ -106,13 +106,13 @@ func startRun(t *testing.T, srv *skyverntest.Server, body string) string {
 }
 
 func TestAdminAdvancesARunToItsWebhook(t *testing.T) {
-	rc := &receiver{}
+	rc := &hookRecorder{}
 	hook := httptest.NewServer(rc)
 	defer hook.Close()
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAdminAPI())
 	admin := srv.URL + skyverntest.AdminPrefix
 
-	id := startRun(t, srv, `{"prompt":"Find the price","webhook_url":"`+hook.URL+`"}`)
+	id := adminStartRun(t, srv, `{"prompt":"Find the price","webhook_url":"`+hook.URL+`"}`)
 
 	status, b := adminCall(t, "GET", admin+"clock", srv.APIKey, "")
 	require.Equal(t, http.StatusOK, status, "%s", b)
@@ -156,7 +156,7 @@ func TestAdminFinishesAHeldRun(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAdminAPI(),
 		skyverntest.WithDefaultOutcome(skyverntest.Outcome{Hold: true}))
 	admin := srv.URL + skyverntest.AdminPrefix
-	id := startRun(t, srv, `{"prompt":"p"}`)
+	id := adminStartRun(t, srv, `{"prompt":"p"}`)
 	status, _ := adminCall(t, "POST", admin+"clock/advance", srv.APIKey, `{"duration":"1h"}`)
 	require.Equal(t, http.StatusOK, status)
 
@@ -232,7 +232,7 @@ func TestAdminSetsFaults(t *testing.T) {
 func TestAdminListsRequestsWithoutTheKey(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithAdminAPI())
 	admin := srv.URL + skyverntest.AdminPrefix
-	startRun(t, srv, `{"prompt":"p"}`)
+	adminStartRun(t, srv, `{"prompt":"p"}`)
 	adminCall(t, "GET", srv.URL+"/v1/runs?page=2", srv.APIKey, "")
 
 	status, b := adminCall(t, "GET", admin+"requests", srv.APIKey, "")
