@@ -5,9 +5,9 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -133,10 +133,13 @@ func (s *Server) adminAdvance(w http.ResponseWriter, r *http.Request) {
 }
 
 // advance calls s.Advance, turning its panic on the real clock into an
-// error.
+// error; any other panic goes on.
 func advance(s *Server, d time.Duration) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			if msg, ok := p.(string); !ok || !strings.Contains(msg, "WithManualClock") {
+				panic(p)
+			}
 			err = errors.New("the server's clock is real: only a server started with a manual clock can be advanced")
 		}
 	}()
@@ -242,11 +245,15 @@ func (s *Server) adminFault(w http.ResponseWriter, r *http.Request) {
 }
 
 // setFault calls s.Fault, turning its panic on an unknown route or an
-// invalid status into an error.
+// invalid status into an error; any other panic goes on.
 func setFault(s *Server, route string, f Fault) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("%v", p)
+			msg, ok := p.(string)
+			if !ok || !strings.HasPrefix(msg, "skyverntest: Fault: ") {
+				panic(p)
+			}
+			err = errors.New(msg)
 		}
 	}()
 	s.Fault(route, f)
