@@ -87,15 +87,6 @@ var routeTable = []route{
 var workflowRunLimits = map[string]limit{
 	"page": between(1, 0), "page_size": between(1, 0), "search_key": length(0, 500), "error_code": length(0, 500)}
 
-// adminPrefix starts the paths of the admin API, which the real API never
-// uses.
-const adminPrefix = "/_skyverntest/"
-
-// adminHandlerFor returns the admin API's handler for a server; admin.go
-// sets it. It is a variable so that the router builds without the admin
-// API.
-var adminHandlerFor func(*Server) http.Handler
-
 // route is one entry of the route table.
 type route struct {
 	name   string // the Route constant: "METHOD /path"
@@ -300,8 +291,8 @@ func matchSegs(pattern, path []string) (int, bool) {
 
 // serveHTTP is the server's handler: the prologue of every route.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.admin && adminHandlerFor != nil && strings.HasPrefix(r.URL.Path, adminPrefix) {
-		s.adminOnce.Do(func() { s.admin = adminHandlerFor(s) })
+	if s.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		s.adminOnce.Do(func() { s.admin = s.adminHandler() })
 		s.admin.ServeHTTP(w, r)
 		return
 	}

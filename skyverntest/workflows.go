@@ -132,6 +132,9 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 	if body.Parameters == nil {
 		body.Parameters = []map[string]any{}
 	}
+	if body.Version == nil {
+		body.Version = skyvern.Ptr(1) // pydantic's default, which the server writes out
+	}
 	for _, p := range body.Parameters {
 		typ, _ := p["parameter_type"].(string)
 		switch typ {

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,7 +48,7 @@ func (b *lockedBuffer) waitFor(t *testing.T, text string) {
 		select {
 		case <-b.written:
 		case <-timeout:
-			t.Fatalf("%q was not logged", text)
+			t.Fatalf("%q was not logged; the log:\n%s", text, b.String())
 		}
 	}
 }
@@ -55,6 +57,85 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// fake is the command running in the test.
+type fake struct {
+	env    map[string]string // the NAME=value lines of its standard output
+	logs   *lockedBuffer     // its standard error
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// start runs the command with args until stop or the end of the test.
+func start(t *testing.T, args ...string) *fake {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	f := &fake{env: map[string]string{}, logs: newLockedBuffer(), cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		f.done <- run(ctx, args, outW, f.logs)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	for f.env["SKYVERN_API_KEY"] == "" {
+		require.True(t, lines.Scan(), "the command ended early; its log:\n%s", f.logs.String())
+		if k, v, ok := strings.Cut(lines.Text(), "="); ok {
+			f.env[k] = v
+		}
+	}
+	// The admin URL, when there is one, comes last and at once.
+	if !slices.Contains(args, "-admin=false") && lines.Scan() {
+		if k, v, ok := strings.Cut(lines.Text(), "="); ok {
+			f.env[k] = v
+		}
+	}
+	go io.Copy(io.Discard, outR)
+	t.Cleanup(func() { f.stop(t) })
+	return f
+}
+
+// stop interrupts the command and returns once it has ended.
+func (f *fake) stop(t *testing.T) {
+	t.Helper()
+	f.cancel()
+	select {
+	case err, ok := <-f.done:
+		if ok {
+			require.NoError(t, err)
+			close(f.done)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the command did not stop")
+	}
+}
+
+func (f *fake) client(t *testing.T) *skyvern.Client {
+	t.Helper()
+	c, err := skyvern.NewClient(skyvern.WithAPIKey(f.env["SKYVERN_API_KEY"]), skyvern.WithBaseURL(f.env["SKYVERN_BASE_URL"]))
+	require.NoError(t, err)
+	return c
+}
+
+// call sends a request with the command's key, or with key when given
+// ("-" for none).
+func (f *fake) call(t *testing.T, method, url, body string, key ...string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	k := f.env["SKYVERN_API_KEY"]
+	if len(key) > 0 {
+		k = key[0]
+	}
+	if k != "-" {
+		req.Header.Set("X-Api-Key", k)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, b
 }
 
 func TestServesRunsAndSignedWebhooksUntilStopped(t *testing.T) {
@@ -66,35 +147,14 @@ func TestServesRunsAndSignedWebhooksUntilStopped(t *testing.T) {
 	}, webhooks.WithLogger(nil)))
 	defer hook.Close()
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	logs := newLockedBuffer()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-api-key", key, "-run-duration", "10ms", "-output", `{"ok":true}`}, outW, logs)
-		outW.Close()
-	}()
+	f := start(t, "-api-key", key, "-run-duration", "10ms", "-output", `{"ok":true}`)
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, f.env["SKYVERN_BASE_URL"])
+	assert.Equal(t, key, f.env["SKYVERN_API_KEY"])
+	assert.Equal(t, f.env["SKYVERN_BASE_URL"]+"/_skyverntest/", f.env["SKYVERN_FAKE_ADMIN_URL"], "the admin API is on by default")
 
-	lines := bufio.NewScanner(outR)
-	env := map[string]string{}
-	for range 3 {
-		require.True(t, lines.Scan())
-		if k, v, ok := strings.Cut(lines.Text(), "="); ok {
-			env[k] = v
-		}
-	}
-	go io.Copy(io.Discard, outR)
-	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, env["SKYVERN_BASE_URL"])
-	assert.Equal(t, key, env["SKYVERN_API_KEY"])
-
-	client, err := skyvern.NewClient(skyvern.WithAPIKey(env["SKYVERN_API_KEY"]), skyvern.WithBaseURL(env["SKYVERN_BASE_URL"]))
+	ctx := context.Background()
+	started, err := f.client(t).RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: hook.URL})
 	require.NoError(t, err)
-	started, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: hook.URL})
-	require.NoError(t, err)
-	_, err = client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_any"})
-	require.NoError(t, err, "any workflow is accepted by default")
-
 	select {
 	case r := <-got:
 		assert.Equal(t, started.RunID, r.RunID)
@@ -104,45 +164,38 @@ func TestServesRunsAndSignedWebhooksUntilStopped(t *testing.T) {
 		t.Fatal("no webhook")
 	}
 
-	logs.waitFor(t, "skyverntest: webhook")
-	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("the server did not stop")
+	f.logs.waitFor(t, "webhook")
+	f.stop(t)
+	logs := f.logs.String()
+	assert.Contains(t, logs, "path=/v1/run/tasks")
+	assert.NotContains(t, logs, key, "the key is never logged")
+	lines := strings.Split(strings.TrimSuffix(logs, "\n"), "\n")
+	for _, line := range lines {
+		assert.True(t, strings.HasPrefix(line, "skyvern-fake: "), "every line has the prefix: %q", line)
 	}
-	assert.Contains(t, logs.String(), "skyverntest request")
-	assert.Contains(t, logs.String(), "path=/v1/run/tasks")
-	assert.NotContains(t, logs.String(), key, "the key is never logged")
+	assert.Equal(t, "skyvern-fake: stopped: the server is closed; goodbye", lines[len(lines)-1])
 
-	_, err = http.Get(env["SKYVERN_BASE_URL"] + "/v1/runs/x")
+	_, err = http.Get(f.env["SKYVERN_BASE_URL"] + "/v1/runs/x")
 	assert.Error(t, err, "the port is closed")
 }
 
-func TestOutcomeAndWorkflowFlags(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"-outcome", "failed", "-failure-reason", "nope", "-run-duration", "1ms",
-			"-workflows", "wpid_a, wpid_b"}, outW, io.Discard)
-		outW.Close()
-	}()
-	lines := bufio.NewScanner(outR)
-	env := map[string]string{}
-	for range 3 {
-		require.True(t, lines.Scan())
-		if k, v, ok := strings.Cut(lines.Text(), "="); ok {
-			env[k] = v
-		}
-	}
-	go io.Copy(io.Discard, outR)
-	client, err := skyvern.NewClient(skyvern.WithAPIKey(env["SKYVERN_API_KEY"]), skyvern.WithBaseURL(env["SKYVERN_BASE_URL"]))
-	require.NoError(t, err)
+// Issue 9, item 7: an unknown workflow id gets the real server's 404
+// unless -any-workflow says otherwise.
+func TestUnknownWorkflowsAreNotFoundUnlessAnyWorkflow(t *testing.T) {
+	ctx := context.Background()
+	_, err := start(t).client(t).RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_any"})
+	assert.ErrorIs(t, err, skyvern.ErrNotFound, "by default, as on the server")
 
-	_, err = client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_c"})
+	_, err = start(t, "-any-workflow").client(t).RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_any"})
+	assert.NoError(t, err)
+}
+
+func TestOutcomeAndWorkflowFlags(t *testing.T) {
+	ctx := context.Background()
+	client := start(t, "-outcome", "failed", "-failure-reason", "nope", "-run-duration", "1ms",
+		"-workflows", "wpid_a, wpid_b").client(t)
+
+	_, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_c"})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	created, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Created\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
@@ -159,8 +212,103 @@ func TestOutcomeAndWorkflowFlags(t *testing.T) {
 			break
 		}
 	}
-	cancel()
-	require.NoError(t, <-done)
+}
+
+// The admin API drives a held run on a stopped clock to its webhook, over
+// HTTP alone.
+func TestAdminAPIDrivesARunToItsWebhook(t *testing.T) {
+	bodies := make(chan []byte, 4)
+	hook := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies <- b
+	}))
+	defer hook.Close()
+	f := start(t, "-manual-clock", "-outcome", "hold")
+	base, admin := f.env["SKYVERN_BASE_URL"], f.env["SKYVERN_FAKE_ADMIN_URL"]
+
+	status, b := f.call(t, "POST", base+"/v1/run/tasks", `{"prompt":"p","webhook_url":"`+hook.URL+`"}`)
+	require.Equal(t, http.StatusOK, status, "%s", b)
+	var run struct {
+		RunID string `json:"run_id"`
+	}
+	require.NoError(t, json.Unmarshal(b, &run))
+
+	status, b = f.call(t, "POST", admin+"clock/advance", `{"duration":"1h"}`)
+	require.Equal(t, http.StatusOK, status, "%s", b)
+	status, b = f.call(t, "POST", admin+"runs/"+run.RunID+"/finish", `{"status":"terminated","failure_reason":"stop"}`)
+	require.Equal(t, http.StatusOK, status, "%s", b)
+	assert.Len(t, bodies, 0, "the webhook waits for the clock")
+	status, b = f.call(t, "POST", admin+"clock/advance", `{}`)
+	require.Equal(t, http.StatusOK, status, "%s", b)
+	require.Len(t, bodies, 1, "advance answers once the webhook is delivered")
+	sent := <-bodies
+
+	status, b = f.call(t, "GET", admin+"webhooks?run_id="+run.RunID, "")
+	require.Equal(t, http.StatusOK, status, "%s", b)
+	var deliveries []struct {
+		Body       string      `json:"body"`
+		Header     http.Header `json:"header"`
+		StatusCode int         `json:"status_code"`
+	}
+	require.NoError(t, json.Unmarshal(b, &deliveries))
+	require.Len(t, deliveries, 1)
+	assert.Equal(t, string(sent), deliveries[0].Body)
+	assert.Equal(t, http.StatusOK, deliveries[0].StatusCode)
+	assert.NoError(t, webhooks.Verify(sent, deliveries[0].Header.Get("X-Skyvern-Signature"), f.env["SKYVERN_API_KEY"]))
+	assert.Contains(t, string(sent), `"status":"terminated"`)
+
+	status, _ = f.call(t, "GET", admin+"clock", "", "wrong")
+	assert.Equal(t, http.StatusForbidden, status, "the admin API needs the key")
+}
+
+func TestAdminFlagTurnsTheAdminAPIOff(t *testing.T) {
+	f := start(t, "-admin=false")
+	assert.NotContains(t, f.env, "SKYVERN_FAKE_ADMIN_URL")
+	status, _ := f.call(t, "GET", f.env["SKYVERN_BASE_URL"]+"/_skyverntest/clock", "")
+	assert.Equal(t, http.StatusNotFound, status)
+}
+
+// The log names each run created and says why a request was refused: 403
+// without or with a wrong key (never the key), 422 with its detail.
+func TestLogsSayWhy(t *testing.T) {
+	f := start(t, "-outcome", "hold")
+	base := f.env["SKYVERN_BASE_URL"]
+	status, b := f.call(t, "POST", base+"/v1/run/tasks", `{"prompt":"p"}`)
+	require.Equal(t, http.StatusOK, status)
+	var run struct {
+		RunID string `json:"run_id"`
+	}
+	require.NoError(t, json.Unmarshal(b, &run))
+	f.logs.waitFor(t, run.RunID)
+
+	status, _ = f.call(t, "GET", base+"/v1/runs/"+run.RunID, "", "-")
+	require.Equal(t, http.StatusForbidden, status)
+	f.logs.waitFor(t, "no x-api-key")
+	status, _ = f.call(t, "GET", base+"/v1/runs/"+run.RunID, "", "sk-not-this-one")
+	require.Equal(t, http.StatusForbidden, status)
+	f.logs.waitFor(t, "wrong x-api-key")
+	status, _ = f.call(t, "POST", base+"/v1/run/tasks", `{}`)
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	f.logs.waitFor(t, "Field required")
+
+	f.stop(t)
+	logs := f.logs.String()
+	assert.NotContains(t, logs, "sk-not-this-one", "not even a wrong key is logged")
+	assert.NotContains(t, logs, f.env["SKYVERN_API_KEY"])
+	for _, line := range strings.Split(strings.TrimSuffix(logs, "\n"), "\n") {
+		assert.True(t, strings.HasPrefix(line, "skyvern-fake: "), "every line has the prefix: %q", line)
+	}
+}
+
+func TestPrefixWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w := &prefixWriter{w: &buf, prefix: "p: "}
+	for _, s := range []string{"one\n", "two\nthree", " still three\n", "\n"} {
+		n, err := w.Write([]byte(s))
+		require.NoError(t, err)
+		assert.Equal(t, len(s), n)
+	}
+	assert.Equal(t, "p: one\np: two\np: three still three\np: \n", buf.String())
 }
 
 func TestBadFlags(t *testing.T) {
@@ -168,6 +316,7 @@ func TestBadFlags(t *testing.T) {
 		{"-outcome", "paused"},
 		{"-output", "{"},
 		{"-port", "-1"},
+		{"-max-records", "-1"},
 		{"extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)

@@ -1,0 +1,436 @@
+package schemacheck
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/skyvern-go/skyvern/skyverntest"
+)
+
+// step is one call of the walk, or a move of the server's clock.
+type step struct {
+	// route is the route the call must be served by, as
+	// RecordedRequest.Route names it.
+	route string
+	// path is the request's path and query; body its JSON body. ${name}
+	// in either is replaced by a value saved by an earlier step, and
+	// ${hook} by the URL of the test's webhook receiver.
+	path, body string
+	// key is the x-api-key sent: "" sends the server's, "-" none.
+	key string
+	// want is the status the real server answers.
+	want int
+	// save keeps top-level string members of the answer for later steps:
+	// variable name → member name.
+	save map[string]string
+	// why says what the call shows, for a failure's message.
+	why string
+
+	// advance, when set, makes the step a move of the manual clock instead
+	// of a call.
+	advance bool
+}
+
+// unknownRun and unknownWorkflow are ids the server never issued.
+const (
+	unknownRun      = "tsk_404404404"
+	unknownWorkflow = "wpid_404404404"
+)
+
+// jsonWorkflow is a workflow definition with one workflow parameter and one
+// task block, the shape the real server completes (issue 9, item 1).
+const jsonWorkflow = `{"json_definition":{"title":"Invoices","workflow_definition":{` +
+	`"parameters":[{"parameter_type":"workflow","key":"q","workflow_parameter_type":"string"}],` +
+	`"blocks":[{"block_type":"task","label":"find","url":"https://example.com","navigation_goal":"Find {{q}}"}]}}}`
+
+// yamlWorkflow is the same in YAML.
+const yamlWorkflow = `{"yaml_definition":"title: Receipts\nworkflow_definition:\n  parameters:\n` +
+	`    - parameter_type: workflow\n      key: q\n      workflow_parameter_type: string\n  blocks:\n` +
+	`    - block_type: task\n      label: find\n      url: https://example.com\n"}`
+
+// walkSteps is the walk: every route of the fake, with answers of success
+// and the errors the real server gives, in an order where each call finds
+// what it needs made by an earlier one.
+var walkSteps = []step{
+	// Runs, started.
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 200,
+		body: `{"prompt":"Find the price","url":"https://example.com","webhook_url":"${hook}"}`, save: map[string]string{"task": "run_id"}},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 200,
+		body: `{"prompt":"Summarise","engine":"skyvern-2.0","webhook_url":"${hook}"}`, save: map[string]string{"taskv2": "run_id"}},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 200,
+		body: `{"prompt":"Cancel me","webhook_url":"${hook}"}`, save: map[string]string{"cancel": "run_id"}},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 200,
+		body: `{"prompt":"Cancel me in bulk","webhook_url":"${hook}"}`, save: map[string]string{"bulk": "run_id"}},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 422, body: `{}`, why: "prompt is required"},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 422, body: `{`, why: "the body is not JSON"},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 422,
+		body: `{"prompt":"p","proxy_location":"NOWHERE"}`, why: "proxy_location is an enum (issue 9, item 5)"},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 403, key: "-", body: `{"prompt":"p"}`, why: "no x-api-key"},
+	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 403, key: "wrong", body: `{"prompt":"p"}`, why: "a wrong x-api-key"},
+
+	// Workflows.
+	{route: skyverntest.RouteCreateWorkflow, path: "/v1/workflows", want: 200, body: jsonWorkflow,
+		save: map[string]string{"wpid": "workflow_permanent_id"}},
+	{route: skyverntest.RouteCreateAgent, path: "/v1/agents", want: 200, body: yamlWorkflow,
+		save: map[string]string{"wpid2": "workflow_permanent_id"}},
+	{route: skyverntest.RouteCreateWorkflow, path: "/v1/workflows", want: 422, body: `{}`, why: "no definition"},
+	{route: skyverntest.RouteCreateAgent, path: "/v1/agents", want: 422, body: `{"yaml_definition":"title: No body\n"}`,
+		why: "a YAML definition without workflow_definition (issue 9, item 2)"},
+	{route: skyverntest.RouteGetWorkflow, path: "/v1/workflows/${wpid}", want: 200},
+	{route: skyverntest.RouteGetAgent, path: "/v1/agents/${wpid2}", want: 200},
+	{route: skyverntest.RouteGetWorkflow, path: "/v1/workflows/" + unknownWorkflow, want: 404},
+	{route: skyverntest.RouteUpdateWorkflow, path: "/v1/workflows/${wpid}", want: 200, body: jsonWorkflow},
+	{route: skyverntest.RouteUpdateAgent, path: "/v1/agents/${wpid2}", want: 200, body: yamlWorkflow},
+	{route: skyverntest.RouteUpdateWorkflow, path: "/v1/workflows/" + unknownWorkflow, want: 404, body: jsonWorkflow},
+	{route: skyverntest.RouteUpdateAgent, path: "/v1/agents/${wpid2}", want: 422, body: `{"json_definition":{}}`,
+		why: "the definition has no title"},
+	{route: skyverntest.RouteListWorkflows, path: "/v1/workflows", want: 200},
+	{route: skyverntest.RouteListAgents, path: "/v1/agents?page_size=1", want: 200},
+	{route: skyverntest.RouteListWorkflows, path: "/v1/workflows?page=0", want: 422, why: "page starts at 1"},
+	{route: skyverntest.RouteListWorkflowVersions, path: "/v1/workflows/${wpid}/versions", want: 200},
+	{route: skyverntest.RouteListAgentVersions, path: "/v1/agents/${wpid2}/versions", want: 200},
+
+	// Workflow runs.
+	{route: skyverntest.RouteRunWorkflow, path: "/v1/run/workflows", want: 200,
+		body: `{"workflow_id":"${wpid}","parameters":{"q":"invoices"},"webhook_url":"${hook}"}`, save: map[string]string{"wr": "run_id"}},
+	{route: skyverntest.RouteRunAgent, path: "/v1/run/agents", want: 200,
+		body: `{"agent_id":"${wpid2}","webhook_url":"${hook}"}`, save: map[string]string{"wr2": "run_id"}},
+	{route: skyverntest.RouteRunWorkflow, path: "/v1/run/workflows", want: 404, body: `{"workflow_id":"` + unknownWorkflow + `"}`,
+		why: "an unknown workflow"},
+	{route: skyverntest.RouteRunAgent, path: "/v1/run/agents", want: 422, body: `{}`, why: "agent_id is required"},
+
+	// Cancels, before the runs finish.
+	{route: skyverntest.RouteCancelRun, path: "/v1/runs/${cancel}/cancel", want: 200},
+	{route: skyverntest.RouteCancelRun, path: "/v1/runs/" + unknownRun + "/cancel", want: 404},
+	{route: skyverntest.RouteBulkCancelRuns, path: "/v1/runs/cancel", want: 200, body: `{"run_ids":["${bulk}","` + unknownRun + `"]}`},
+	{route: skyverntest.RouteBulkCancelRuns, path: "/v1/runs/cancel", want: 422, body: `{}`, why: "run_ids is required"},
+
+	// Every run finishes and its webhook is sent.
+	{advance: true},
+
+	// Runs, read.
+	{route: skyverntest.RouteGetRun, path: "/v1/runs/${task}", want: 200},
+	{route: skyverntest.RouteGetRun, path: "/v1/runs/${taskv2}", want: 200},
+	{route: skyverntest.RouteGetRun, path: "/v1/runs/${wr}", want: 200},
+	{route: skyverntest.RouteGetRun, path: "/v1/runs/${cancel}", want: 200},
+	{route: skyverntest.RouteGetRun, path: "/v1/runs/" + unknownRun, want: 404},
+	{route: skyverntest.RouteListRuns, path: "/v1/runs", want: 200},
+	{route: skyverntest.RouteListRuns, path: "/v1/runs?run_type=workflow_run&page_size=1", want: 200},
+	{route: skyverntest.RouteListRuns, path: "/v1/runs?page=0", want: 422, why: "page starts at 1"},
+	{route: skyverntest.RouteListRuns, path: "/v1/runs?status=bogus", want: 422, why: "status is an enum (issue 9, item 5)"},
+	{route: skyverntest.RouteListWorkflowRuns, path: "/v1/workflows/runs", want: 200},
+	{route: skyverntest.RouteListAgentRuns, path: "/v1/agents/runs?page_size=1", want: 200},
+	{route: skyverntest.RouteListWorkflowRuns, path: "/v1/workflows/runs?page=0", want: 422, why: "page starts at 1"},
+	{route: skyverntest.RouteGetRunTimeline, path: "/v1/runs/${wr}/timeline", want: 200},
+	{route: skyverntest.RouteGetRunTimeline, path: "/v1/runs/${taskv2}/timeline", want: 200},
+	{route: skyverntest.RouteGetRunTimeline, path: "/v1/runs/${task}/timeline", want: 400, why: "a task_v1 run has no timeline"},
+	{route: skyverntest.RouteGetRunTimeline, path: "/v1/runs/" + unknownRun + "/timeline", want: 404},
+	{route: skyverntest.RouteGetRunArtifacts, path: "/v1/runs/${task}/artifacts", want: 200},
+	{route: skyverntest.RouteGetRunArtifacts, path: "/v1/runs/${wr}/artifacts?artifact_type=recording", want: 200},
+	{route: skyverntest.RouteGetRunArtifacts, path: "/v1/runs/${task}/artifacts?artifact_type=bogus", want: 422,
+		why: "artifact_type is an enum (issue 9, item 5)"},
+	{route: skyverntest.RouteGetRunArtifacts, path: "/v1/runs/" + unknownRun + "/artifacts", want: 200,
+		why: "the server lists no artifacts of an unknown run (issue 9, item 3)"},
+	{route: skyverntest.RouteRetryRunWebhook, path: "/v1/runs/${task}/retry_webhook", want: 200, body: `{}`},
+	{route: skyverntest.RouteRetryRunWebhook, path: "/v1/runs/${wr}/retry_webhook", want: 200, body: `{"webhook_url":"${hook}"}`},
+	{route: skyverntest.RouteRetryRunWebhook, path: "/v1/runs/" + unknownRun + "/retry_webhook", want: 404, body: `{}`},
+	{route: skyverntest.RouteRetryRunWebhook, path: "/v1/runs/${task}/retry_webhook", want: 422, body: `{"webhook_url":5}`,
+		why: "webhook_url is a string"},
+
+	{route: skyverntest.RouteListWorkflowRunsByID, path: "/v1/workflows/${wpid}/runs", want: 200},
+	{route: skyverntest.RouteListAgentRunsByID, path: "/v1/agents/${wpid2}/runs?page_size=1", want: 200},
+	{route: skyverntest.RouteListWorkflowRunsByID, path: "/v1/workflows/${wpid}/runs?page=0", want: 422, why: "page starts at 1"},
+
+	// Workflows, deleted.
+	{route: skyverntest.RouteDeleteWorkflow, path: "/v1/workflows/${wpid}/delete", want: 200},
+	{route: skyverntest.RouteDeleteAgent, path: "/v1/agents/${wpid2}/delete", want: 200},
+	{route: skyverntest.RouteGetAgent, path: "/v1/agents/${wpid}", want: 404, why: "a deleted workflow"},
+	{advance: true},
+}
+
+// errorBody is the body of an error answer whose schema the spec does not
+// give (a 403 or 404, which it documents without a body, or does not list):
+// FastAPI's {"detail": ...}, a message or a validation list of the spec's
+// ValidationError.
+const errorBody = `{
+	"type": "object",
+	"required": ["detail"],
+	"properties": {"detail": {"anyOf": [
+		{"type": "string", "minLength": 1},
+		{"type": "array", "minItems": 1, "items": {"$ref": "spec#/components/schemas/ValidationError"}}
+	]}}
+}`
+
+// specPath returns the spec's path of a route of the fake. The spec
+// documents the workflow routes under their newer name only: /v1/agents
+// for /v1/workflows, /v1/run/agents for /v1/run/workflows. The fake serves
+// both with the same answers.
+func specPath(route string) (method, path string) {
+	method, path, _ = strings.Cut(route, " ")
+	switch {
+	case path == "/v1/run/workflows":
+		path = "/v1/run/agents"
+	case strings.HasPrefix(path, "/v1/workflows"):
+		path = "/v1/agents" + strings.TrimPrefix(path, "/v1/workflows")
+	}
+	return method, path
+}
+
+// walker runs the steps against one server.
+type walker struct {
+	spec *spec
+	srv  *skyverntest.Server
+	vars map[string]string
+}
+
+func (w *walker) expand(t *testing.T, s string) string {
+	t.Helper()
+	return os.Expand(s, func(name string) string {
+		v, ok := w.vars[name]
+		if !ok {
+			t.Fatalf("${%s} was not saved by an earlier step", name)
+		}
+		return v
+	})
+}
+
+func (w *walker) run(t *testing.T, st step) {
+	method, _, _ := strings.Cut(st.route, " ")
+	target := w.expand(t, st.path)
+	var body io.Reader
+	if st.body != "" {
+		body = strings.NewReader(w.expand(t, st.body))
+	}
+	req, err := http.NewRequest(method, w.srv.URL+target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	switch st.key {
+	case "":
+		req.Header.Set("X-Api-Key", w.srv.APIKey)
+	case "-":
+	default:
+		req.Header.Set("X-Api-Key", st.key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	why := ""
+	if st.why != "" {
+		why = " (" + st.why + ")"
+	}
+	if resp.StatusCode != st.want {
+		t.Errorf("%s %s: status %d, the server answers %d%s; body %.300s", method, target, resp.StatusCode, st.want, why, answer)
+	}
+	if reqs := w.srv.Requests(); len(reqs) == 0 || reqs[len(reqs)-1].Route != st.route {
+		t.Errorf("%s %s was not served by route %q", method, target, st.route)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("%s %s: Content-Type %q, want application/json", method, target, ct)
+	}
+	w.validate(t, st.route, resp.StatusCode, answer)
+
+	if len(st.save) > 0 && resp.StatusCode < 300 {
+		var m map[string]any
+		if err := json.Unmarshal(answer, &m); err != nil {
+			t.Fatalf("%s %s: the answer is not an object: %v", method, target, err)
+		}
+		for name, member := range st.save {
+			v, ok := m[member].(string)
+			if !ok || v == "" {
+				t.Fatalf("%s %s: the answer has no %s to save", method, target, member)
+			}
+			w.vars[name] = v
+		}
+	}
+}
+
+// validate checks an answer of route with status against the spec: its
+// operation's schema of that status, or FastAPI's error body for an error
+// the spec gives no schema of.
+func (w *walker) validate(t *testing.T, route string, status int, body []byte) {
+	t.Helper()
+	method, path := specPath(route)
+	if w.spec.operation(method, path) == nil {
+		t.Errorf("the spec has no operation %s %s (for the route %q)", method, path, route)
+		return
+	}
+	ptr, ok := w.spec.responseSchema(method, path, status)
+	var (
+		sch  *jsonschema.Schema
+		err  error
+		name string
+	)
+	switch {
+	case ok:
+		name = "#" + ptr
+		sch, err = w.spec.schema(ptr)
+	case status >= 400:
+		name = "FastAPI's error body (the spec gives no schema of this status)"
+		sch, err = w.spec.extra("error-body", errorBody)
+	default:
+		t.Errorf("%s: the spec documents no JSON answer with status %d for %s %s", route, status, method, path)
+		return
+	}
+	if err != nil {
+		t.Fatalf("cannot compile %s: %v", name, err)
+	}
+	violations, err := w.spec.check(sch, body)
+	if err != nil {
+		t.Errorf("%s answered %d: %v", route, status, err)
+		return
+	}
+	for _, v := range violations {
+		t.Errorf("%s answered %d, against %s: at %q: %s [schema %s]", route, status, name, v.at, v.msg, v.keyword)
+	}
+}
+
+// TestAnswersMatchTheSpec walks every route of the fake (walkSteps) and
+// checks each answer against the spec, then checks every webhook the walk
+// made the server send. The steps share one server and depend on each
+// other, so they are not subtests (which -run could pick apart); each
+// failure names its call.
+func TestAnswersMatchTheSpec(t *testing.T) {
+	sp := openSpec(t)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+	}))
+	defer hook.Close()
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	w := &walker{spec: sp, srv: srv, vars: map[string]string{"hook": hook.URL}}
+
+	for _, st := range walkSteps {
+		if st.advance {
+			// Long enough for every run to finish and its webhook to be
+			// delivered, retries included.
+			srv.Advance(time.Hour)
+			continue
+		}
+		w.run(t, st)
+	}
+
+	// Each webhook is the run's Run Response with legacy members beside it,
+	// which the schemas allow: none of them forbids other members.
+	seen := map[string]int{}
+	for _, d := range srv.Webhooks() {
+		var head struct {
+			RunType string `json:"run_type"`
+		}
+		if err := json.Unmarshal(d.Body, &head); err != nil {
+			t.Errorf("the webhook of %s is not JSON: %v", d.RunID, err)
+			continue
+		}
+		name := "TaskRunResponse"
+		if head.RunType == "workflow_run" {
+			name = "WorkflowRunResponse"
+		}
+		seen[name]++
+		sch, err := sp.schema("/components/schemas/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		violations, err := sp.check(sch, d.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range violations {
+			t.Errorf("the webhook of %s (run_type %s, replay %t), against %s: at %q: %s [schema %s]",
+				d.RunID, head.RunType, d.Replay, name, v.at, v.msg, v.keyword)
+		}
+	}
+	if seen["TaskRunResponse"] == 0 || seen["WorkflowRunResponse"] == 0 {
+		t.Errorf("the walk made webhooks of %v; want task and workflow runs", seen)
+	}
+}
+
+// TestEveryRouteIsWalked fails when a route of the fake, a Route constant
+// of package skyverntest, has no step in walkSteps that answers it with
+// success: a new route needs a case in the walk.
+func TestEveryRouteIsWalked(t *testing.T) {
+	walked := map[string]bool{}
+	for _, st := range walkSteps {
+		if !st.advance && st.want < 300 {
+			walked[st.route] = true
+		}
+	}
+	routes := routeConstants(t)
+	if len(routes) == 0 {
+		t.Fatal("found no Route constants in package skyverntest")
+	}
+	for name, route := range routes {
+		if !walked[route] {
+			t.Errorf("skyverntest.%s (%q) has no successful call in walkSteps: add one", name, route)
+		}
+	}
+}
+
+// routeConstants returns the exported constants of package skyverntest
+// whose names start with Route, by name, read from the source the test was
+// built with.
+func routeConstants(t *testing.T) map[string]string {
+	t.Helper()
+	pc := reflect.ValueOf(skyverntest.NewServer).Pointer()
+	file, _ := runtime.FuncForPC(pc).FileLine(pc)
+	dir := filepath.Dir(file)
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("cannot find the source of package skyverntest in %s: %v", dir, err)
+	}
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, id := range vs.Names {
+					if !id.IsExported() || !strings.HasPrefix(id.Name, "Route") || i >= len(vs.Values) {
+						continue
+					}
+					lit, ok := vs.Values[i].(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING {
+						continue
+					}
+					if v, err := strconv.Unquote(lit.Value); err == nil {
+						out[id.Name] = v
+					}
+				}
+			}
+		}
+	}
+	return out
+}
