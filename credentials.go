@@ -1,0 +1,755 @@
+package skyvern
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"net/http"
+
+	"github.com/skyvern-go/skyvern/internal/jsonobj"
+)
+
+// CredentialType says what a stored credential holds. Values this SDK does
+// not know yet decode as they are; IsKnown tells them apart.
+type CredentialType string
+
+// The credential types Skyvern stores.
+const (
+	CredentialTypePassword   CredentialType = "password"
+	CredentialTypeCreditCard CredentialType = "credit_card"
+	CredentialTypeSecret     CredentialType = "secret"
+)
+
+// IsKnown reports whether t is one of the credential types defined above.
+func (t CredentialType) IsKnown() bool {
+	switch t {
+	case CredentialTypePassword, CredentialTypeCreditCard, CredentialTypeSecret:
+		return true
+	}
+	return false
+}
+
+// CredentialVaultType names the vault a credential is kept in. Values this
+// SDK does not know yet are sent and decoded as they are; IsKnown tells
+// them apart.
+type CredentialVaultType string
+
+// The vaults Skyvern can keep credentials in.
+const (
+	CredentialVaultTypeSkyvern    CredentialVaultType = "skyvern"
+	CredentialVaultTypeBitwarden  CredentialVaultType = "bitwarden"
+	CredentialVaultTypeAzureVault CredentialVaultType = "azure_vault"
+	CredentialVaultTypeGCP        CredentialVaultType = "gcp"
+	CredentialVaultTypeCustom     CredentialVaultType = "custom"
+)
+
+// IsKnown reports whether v is one of the vault types defined above.
+func (v CredentialVaultType) IsKnown() bool {
+	switch v {
+	case CredentialVaultTypeSkyvern, CredentialVaultTypeBitwarden, CredentialVaultTypeAzureVault,
+		CredentialVaultTypeGCP, CredentialVaultTypeCustom:
+		return true
+	}
+	return false
+}
+
+// TOTPType says how a site asks for the second factor of a password
+// credential. Values this SDK does not know yet are sent and decoded as they
+// are; IsKnown tells them apart.
+type TOTPType string
+
+// The second-factor methods Skyvern knows.
+const (
+	// TOTPTypeAuthenticator: codes from an authenticator app, which Skyvern
+	// generates itself from PasswordCredential.TOTP.
+	TOTPTypeAuthenticator TOTPType = "authenticator"
+	// TOTPTypeEmail and TOTPTypeText: codes sent by email or text message,
+	// which you hand to Skyvern with SendTOTPCode.
+	TOTPTypeEmail   TOTPType = "email"
+	TOTPTypeText    TOTPType = "text"
+	TOTPTypePasskey TOTPType = "passkey"
+	// TOTPTypeNone, the server's default: no second factor.
+	TOTPTypeNone TOTPType = "none"
+)
+
+// IsKnown reports whether t is one of the methods defined above.
+func (t TOTPType) IsKnown() bool {
+	switch t {
+	case TOTPTypeAuthenticator, TOTPTypeEmail, TOTPTypeText, TOTPTypePasskey, TOTPTypeNone:
+		return true
+	}
+	return false
+}
+
+// CredentialData is the secret part of a credential to store: a
+// PasswordCredential, a CreditCardCredential or a SecretCredential. Its
+// type sets the request's credential_type. The interface is sealed: only
+// this package's types implement it.
+type CredentialData interface {
+	// CredentialType reports the type Skyvern stores the credential as.
+	CredentialType() CredentialType
+
+	// revealJSON encodes the credential with its secrets as they are, for
+	// the body sent to Skyvern.
+	revealJSON() ([]byte, error)
+	// secretValues returns the values of the secrets that are set.
+	secretValues() []string
+}
+
+// PasswordCredential is a login: a username and a password, and optionally
+// what Skyvern needs to pass the site's second factor.
+//
+// Extra holds members this type does not model; they are sent, printed and
+// encoded as they are, so never put a secret in it.
+type PasswordCredential struct {
+	Username string `json:"username,omitempty"`
+	Password Secret `json:"password,omitzero"`
+	// TOTP is the authenticator app's shared secret (the base32 seed, or an
+	// otpauth:// URI), from which Skyvern generates the codes itself.
+	TOTP Secret `json:"totp,omitzero"`
+	// TOTPType says how the site asks for the second factor; empty leaves
+	// the server's default, TOTPTypeNone.
+	TOTPType TOTPType `json:"totp_type,omitempty"`
+	// TOTPIdentifier is the email address or phone number the codes are
+	// sent to, under which SendTOTPCode hands them over.
+	TOTPIdentifier string            `json:"totp_identifier,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainPasswordCredential PasswordCredential
+
+// CredentialType returns CredentialTypePassword.
+func (PasswordCredential) CredentialType() CredentialType { return CredentialTypePassword }
+
+// UnmarshalJSON decodes a password credential, keeping unmodelled members
+// in Extra.
+func (p *PasswordCredential) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainPasswordCredential)(p))
+	p.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the credential with its secrets redacted, Extra
+// included.
+func (p PasswordCredential) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainPasswordCredential(p), p.Extra)
+}
+
+func (p PasswordCredential) revealJSON() ([]byte, error) {
+	return jsonobj.Encode(struct {
+		plainPasswordCredential
+		Password string `json:"password,omitempty"`
+		TOTP     string `json:"totp,omitempty"`
+	}{plainPasswordCredential(p), p.Password.Reveal(), p.TOTP.Reveal()}, p.Extra)
+}
+
+func (p PasswordCredential) secretValues() []string { return values(p.Password, p.TOTP) }
+
+// CreditCardCredential is a payment card. Skyvern requires every field but
+// the billing ones and Metadata.
+//
+// Extra holds members this type does not model; they are sent, printed and
+// encoded as they are, so never put a secret in it.
+type CreditCardCredential struct {
+	CardNumber Secret `json:"card_number,omitzero"`
+	CardCVV    Secret `json:"card_cvv,omitzero"`
+	// CardExpMonth and CardExpYear are sent as written, such as "12" and
+	// "2028".
+	CardExpMonth   string                    `json:"card_exp_month,omitempty"`
+	CardExpYear    string                    `json:"card_exp_year,omitempty"`
+	CardBrand      string                    `json:"card_brand,omitempty"`
+	CardHolderName string                    `json:"card_holder_name,omitempty"`
+	BillingAddress *CreditCardBillingAddress `json:"billing_address,omitempty"`
+	BillingEmail   string                    `json:"billing_email,omitempty"`
+	BillingPhone   string                    `json:"billing_phone,omitempty"`
+	Metadata       map[string]string         `json:"metadata,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainCreditCardCredential CreditCardCredential
+
+// CredentialType returns CredentialTypeCreditCard.
+func (CreditCardCredential) CredentialType() CredentialType { return CredentialTypeCreditCard }
+
+// UnmarshalJSON decodes a card, keeping unmodelled members in Extra.
+func (c *CreditCardCredential) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainCreditCardCredential)(c))
+	c.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the card with its number and CVV redacted, Extra
+// included.
+func (c CreditCardCredential) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainCreditCardCredential(c), c.Extra)
+}
+
+func (c CreditCardCredential) revealJSON() ([]byte, error) {
+	return jsonobj.Encode(struct {
+		plainCreditCardCredential
+		CardNumber string `json:"card_number,omitempty"`
+		CardCVV    string `json:"card_cvv,omitempty"`
+	}{plainCreditCardCredential(c), c.CardNumber.Reveal(), c.CardCVV.Reveal()}, c.Extra)
+}
+
+func (c CreditCardCredential) secretValues() []string { return values(c.CardNumber, c.CardCVV) }
+
+// CreditCardBillingAddress is the billing address of a card. Every field is
+// optional.
+type CreditCardBillingAddress struct {
+	Line1      string `json:"line1,omitempty"`
+	Line2      string `json:"line2,omitempty"`
+	City       string `json:"city,omitempty"`
+	State      string `json:"state,omitempty"`
+	StateCode  string `json:"state_code,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+	// CountryCode is an ISO 3166-1 alpha-2 code, such as "US".
+	CountryCode string `json:"country_code,omitempty"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainCreditCardBillingAddress CreditCardBillingAddress
+
+// UnmarshalJSON decodes an address, keeping unmodelled members in Extra.
+func (a *CreditCardBillingAddress) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainCreditCardBillingAddress)(a))
+	a.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the address, Extra included.
+func (a CreditCardBillingAddress) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainCreditCardBillingAddress(a), a.Extra)
+}
+
+// SecretCredential is any other secret, such as an API token, with an
+// optional label to recognise it by.
+//
+// Extra holds members this type does not model; they are sent, printed and
+// encoded as they are, so never put a secret in it.
+type SecretCredential struct {
+	SecretValue Secret `json:"secret_value,omitzero"`
+	SecretLabel string `json:"secret_label,omitempty"`
+
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainSecretCredential SecretCredential
+
+// CredentialType returns CredentialTypeSecret.
+func (SecretCredential) CredentialType() CredentialType { return CredentialTypeSecret }
+
+// UnmarshalJSON decodes a secret credential, keeping unmodelled members in
+// Extra.
+func (s *SecretCredential) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainSecretCredential)(s))
+	s.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the credential with its value redacted, Extra
+// included.
+func (s SecretCredential) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainSecretCredential(s), s.Extra)
+}
+
+func (s SecretCredential) revealJSON() ([]byte, error) {
+	return jsonobj.Encode(struct {
+		plainSecretCredential
+		SecretValue string `json:"secret_value,omitempty"`
+	}{plainSecretCredential(s), s.SecretValue.Reveal()}, s.Extra)
+}
+
+func (s SecretCredential) secretValues() []string { return values(s.SecretValue) }
+
+// values returns the values of the secrets that are set.
+func values(secrets ...Secret) []string {
+	var out []string
+	for _, s := range secrets {
+		if !s.IsZero() {
+			out = append(out, s.Reveal())
+		}
+	}
+	return out
+}
+
+// CredentialRequest creates a credential (CreateCredential) or replaces one
+// (UpdateCredential). Name and Credential are required. Fields left at their
+// zero value are not sent, so the server's defaults apply; the pointer
+// fields distinguish "not set" from an explicit false (use Ptr).
+//
+// Printing or logging a CredentialRequest, or encoding it with json.Marshal,
+// shows its secrets as "[redacted]"; see Secret.
+type CredentialRequest struct {
+	// Name is how the credential is shown and found.
+	Name string `json:"name,omitempty"`
+	// Credential is what to store. Its Go type sets credential_type.
+	Credential CredentialData `json:"credential,omitempty"`
+	// VaultType chooses the vault; empty leaves the server's default.
+	VaultType CredentialVaultType `json:"vault_type,omitempty"`
+	// ProxyLocation pins the proxy this credential's logins go through: a
+	// ProxyLocation, a GeoTarget or a CustomProxy.
+	ProxyLocation  Proxy  `json:"proxy_location,omitempty"`
+	ProxySessionID string `json:"proxy_session_id,omitempty"`
+	// RotateProxySessionID asks for a new proxy sticky session (updates).
+	RotateProxySessionID bool `json:"rotate_proxy_session_id,omitempty"`
+	// BrowserProfileID links a plain browser profile as the credential's
+	// saved profile.
+	BrowserProfileID string `json:"browser_profile_id,omitempty"`
+	// AutoProfileDisabled and PinSavedSessionIP change the stored setting
+	// only when set; nil leaves it as it is.
+	AutoProfileDisabled *bool `json:"auto_profile_disabled,omitempty"`
+	PinSavedSessionIP   *bool `json:"pin_saved_session_ip,omitempty"`
+	// TestedURL is the login page a credential test uses.
+	TestedURL string `json:"tested_url,omitempty"`
+
+	// Extra holds body members this type does not model, sent after the
+	// modelled ones; a member named like a field is sent only when that
+	// field is unset. Never put a secret in it.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainCredentialRequest CredentialRequest
+
+// credentialRequestWire is the body of a credential request, with the
+// credential already encoded.
+type credentialRequestWire struct {
+	plainCredentialRequest
+	CredentialType CredentialType  `json:"credential_type,omitempty"`
+	Credential     json.RawMessage `json:"credential,omitempty"`
+}
+
+// MarshalJSON encodes the request with its secrets redacted, Extra
+// included.
+func (r CredentialRequest) MarshalJSON() ([]byte, error) { return r.encode(false) }
+
+// encode encodes the request, revealing its secrets when reveal is set.
+func (r CredentialRequest) encode(reveal bool) ([]byte, error) {
+	w := credentialRequestWire{plainCredentialRequest: plainCredentialRequest(r)}
+	if r.Credential != nil {
+		var err error
+		if reveal {
+			w.Credential, err = r.Credential.revealJSON()
+		} else {
+			w.Credential, err = json.Marshal(r.Credential)
+		}
+		if err != nil {
+			return nil, err
+		}
+		w.CredentialType = r.Credential.CredentialType()
+	}
+	return jsonobj.Encode(w, r.Extra)
+}
+
+// UnmarshalJSON decodes a request body, the credential by its
+// credential_type. When the type is absent or unknown, Credential is nil
+// and both members are kept in Extra.
+func (r *CredentialRequest) UnmarshalJSON(data []byte) error {
+	var aux struct {
+		*plainCredentialRequest
+		CredentialType CredentialType  `json:"credential_type,omitempty"`
+		Credential     json.RawMessage `json:"credential,omitempty"`
+		ProxyLocation  json.RawMessage `json:"proxy_location,omitempty"`
+	}
+	aux.plainCredentialRequest = (*plainCredentialRequest)(r)
+	extra, err := decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
+	if err != nil {
+		return err
+	}
+	r.Extra = extra
+	var cred CredentialData
+	switch aux.CredentialType {
+	case CredentialTypePassword:
+		cred, err = decodeAs[PasswordCredential](aux.Credential)
+	case CredentialTypeCreditCard:
+		cred, err = decodeAs[CreditCardCredential](aux.Credential)
+	case CredentialTypeSecret:
+		cred, err = decodeAs[SecretCredential](aux.Credential)
+	}
+	if err != nil {
+		return err
+	}
+	r.Credential = cred
+	if cred == nil {
+		keepRaw(&r.Extra, "credential", aux.Credential)
+		if aux.CredentialType != "" {
+			t, _ := json.Marshal(aux.CredentialType)
+			keepRaw(&r.Extra, "credential_type", t)
+		}
+	}
+	return nil
+}
+
+// decodeAs decodes raw as a T, or returns nil for null or absent.
+func decodeAs[T CredentialData, PT interface {
+	*T
+	json.Unmarshaler
+}](raw json.RawMessage) (CredentialData, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	var v T
+	if err := PT(&v).UnmarshalJSON(raw); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func keepRaw(extra *map[string]json.RawMessage, key string, raw json.RawMessage) {
+	if raw == nil {
+		return
+	}
+	if *extra == nil {
+		*extra = map[string]json.RawMessage{}
+	}
+	(*extra)[key] = raw
+}
+
+// CredentialResponse is a stored credential as Skyvern returns it: its
+// name, settings and the non-secret part of what it holds (Credential),
+// never the password, card number, CVV or secret value themselves.
+type CredentialResponse struct {
+	// CredentialID identifies the credential: "cred_...".
+	CredentialID string `json:"credential_id,omitempty"`
+	// Credential is a PasswordCredentialResponse, a
+	// CreditCardCredentialResponse or a SecretCredentialResponse, by
+	// CredentialType; a RawCredentialResponseData for a type this SDK does
+	// not know; nil when absent.
+	Credential     CredentialResponseData `json:"credential,omitempty"`
+	CredentialType CredentialType         `json:"credential_type,omitempty"`
+	Name           string                 `json:"name,omitempty"`
+	VaultType      CredentialVaultType    `json:"vault_type,omitempty"`
+	// BrowserProfileID is the browser profile linked to the credential.
+	BrowserProfileID    string `json:"browser_profile_id,omitempty"`
+	AutoProfileDisabled *bool  `json:"auto_profile_disabled,omitempty"`
+	PinSavedSessionIP   bool   `json:"pin_saved_session_ip"`
+	TestedURL           string `json:"tested_url,omitempty"`
+	// UserContext describes the login sequence, as the user wrote it.
+	UserContext              string `json:"user_context,omitempty"`
+	SaveBrowserSessionIntent *bool  `json:"save_browser_session_intent,omitempty"`
+	RunSequentially          bool   `json:"run_sequentially"`
+	FolderID                 string `json:"folder_id,omitempty"`
+	ProxyLocation            Proxy  `json:"proxy_location,omitempty"`
+	ProxySessionID           string `json:"proxy_session_id,omitempty"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainCredentialResponse CredentialResponse
+
+// UnmarshalJSON decodes a credential, keeping unmodelled members in Extra.
+func (r *CredentialResponse) UnmarshalJSON(data []byte) error {
+	var aux struct {
+		*plainCredentialResponse
+		Credential    json.RawMessage `json:"credential,omitempty"`
+		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
+	}
+	aux.plainCredentialResponse = (*plainCredentialResponse)(r)
+	extra, err := decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
+	if err != nil {
+		return err
+	}
+	r.Extra = extra
+	r.Credential, err = decodeCredentialResponseData(r.CredentialType, aux.Credential)
+	return err
+}
+
+// MarshalJSON encodes the credential, Extra included.
+func (r CredentialResponse) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainCredentialResponse(r), r.Extra)
+}
+
+func decodeCredentialResponseData(t CredentialType, raw json.RawMessage) (CredentialResponseData, error) {
+	if isNull(raw) {
+		return nil, nil
+	}
+	var (
+		d   CredentialResponseData
+		err error
+	)
+	switch t {
+	case CredentialTypePassword:
+		var v PasswordCredentialResponse
+		err = v.UnmarshalJSON(raw)
+		d = v
+	case CredentialTypeCreditCard:
+		var v CreditCardCredentialResponse
+		err = v.UnmarshalJSON(raw)
+		d = v
+	case CredentialTypeSecret:
+		var v SecretCredentialResponse
+		err = v.UnmarshalJSON(raw)
+		d = v
+	default:
+		d = RawCredentialResponseData(raw)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// CredentialResponseData is the non-secret part of a stored credential: a
+// PasswordCredentialResponse, a CreditCardCredentialResponse, a
+// SecretCredentialResponse, or a RawCredentialResponseData. Tell them apart
+// with a type switch. The interface is sealed: only this package's types
+// implement it.
+type CredentialResponseData interface {
+	isCredentialResponseData()
+}
+
+// PasswordCredentialResponse is what Skyvern shows of a stored password
+// credential.
+type PasswordCredentialResponse struct {
+	Username       string   `json:"username,omitempty"`
+	TOTPType       TOTPType `json:"totp_type,omitempty"`
+	TOTPIdentifier string   `json:"totp_identifier,omitempty"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// CreditCardCredentialResponse is what Skyvern shows of a stored card.
+type CreditCardCredentialResponse struct {
+	// LastFour is the card number's last four digits.
+	LastFour string `json:"last_four,omitempty"`
+	Brand    string `json:"brand,omitempty"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// SecretCredentialResponse is what Skyvern shows of a stored secret.
+type SecretCredentialResponse struct {
+	SecretLabel string `json:"secret_label,omitempty"`
+
+	// Extra holds members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// RawCredentialResponseData is the credential member of a credential whose
+// type this SDK does not know, as raw JSON.
+type RawCredentialResponseData json.RawMessage
+
+// MarshalJSON writes the JSON as it came.
+func (d RawCredentialResponseData) MarshalJSON() ([]byte, error) {
+	if len(d) == 0 {
+		return []byte("null"), nil
+	}
+	return d, nil
+}
+
+func (PasswordCredentialResponse) isCredentialResponseData()   {}
+func (CreditCardCredentialResponse) isCredentialResponseData() {}
+func (SecretCredentialResponse) isCredentialResponseData()     {}
+func (RawCredentialResponseData) isCredentialResponseData()    {}
+
+type (
+	plainPasswordCredentialResponse   PasswordCredentialResponse
+	plainCreditCardCredentialResponse CreditCardCredentialResponse
+	plainSecretCredentialResponse     SecretCredentialResponse
+)
+
+// UnmarshalJSON decodes the credential's summary, keeping unmodelled
+// members in Extra.
+func (p *PasswordCredentialResponse) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainPasswordCredentialResponse)(p))
+	p.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the summary, Extra included.
+func (p PasswordCredentialResponse) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainPasswordCredentialResponse(p), p.Extra)
+}
+
+// UnmarshalJSON decodes the card's summary, keeping unmodelled members in
+// Extra.
+func (c *CreditCardCredentialResponse) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainCreditCardCredentialResponse)(c))
+	c.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the summary, Extra included.
+func (c CreditCardCredentialResponse) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainCreditCardCredentialResponse(c), c.Extra)
+}
+
+// UnmarshalJSON decodes the secret's summary, keeping unmodelled members
+// in Extra.
+func (s *SecretCredentialResponse) UnmarshalJSON(data []byte) error {
+	extra, err := jsonobj.Decode(data, (*plainSecretCredentialResponse)(s))
+	s.Extra = extra
+	return err
+}
+
+// MarshalJSON encodes the summary, Extra included.
+func (s SecretCredentialResponse) MarshalJSON() ([]byte, error) {
+	return jsonobj.Encode(plainSecretCredentialResponse(s), s.Extra)
+}
+
+// credentialPath returns "/v1/credentials/{id}" plus suffix, with id
+// escaped as one path segment.
+func credentialPath(id, suffix string) (string, error) {
+	seg, err := pathSegment(id)
+	if err != nil {
+		return "", err
+	}
+	return "/v1/credentials/" + seg + suffix, nil
+}
+
+// sendCredential posts req, secrets revealed, to path and decodes the
+// answer.
+func (c *Client) sendCredential(ctx context.Context, path string, creates bool, req CredentialRequest, opts []Option) (*CredentialResponse, error) {
+	body, err := req.encode(true)
+	if err != nil {
+		return nil, &RequestError{Method: http.MethodPost, Path: path, Err: errors.New("encoding request body: " + err.Error())}
+	}
+	var secrets []string
+	if req.Credential != nil {
+		secrets = req.Credential.secretValues()
+	}
+	var out CredentialResponse
+	e := endpoint{method: http.MethodPost, path: path, body: json.RawMessage(body), creates: creates}
+	if err := c.do(ctx, e, &out, append(opts, keepBodyOnOrigin())); err != nil {
+		return nil, redactSecrets(err, secrets)
+	}
+	return &out, nil
+}
+
+// CreateCredential stores a new credential (a password, a card or another
+// secret) in Skyvern's vault, or the one VaultType names, and returns it
+// without its secrets. Runs and login runs then use it by its id.
+//
+//	cred, err := client.CreateCredential(ctx, skyvern.CredentialRequest{
+//		Name: "Billing portal",
+//		Credential: skyvern.PasswordCredential{
+//			Username: "ops@example.com",
+//			Password: skyvern.NewSecret(os.Getenv("PORTAL_PASSWORD")),
+//		},
+//	})
+//
+// It calls POST /v1/credentials with the secrets in the body, and sends them
+// nowhere else: a redirect to another origin is not followed (the call
+// returns it as an *APIError), and any trace of them in an error answer
+// (FastAPI's 422 repeats the input it refused) is replaced by "[redacted]"
+// before the error is returned. Errors: an *APIError (ErrValidation for a
+// missing or bad field, ErrBadRequest for a browser profile that cannot be
+// linked, ErrUnauthorized) or a *RequestError.
+//
+// A repeated create stores a second credential, so CreateCredential is
+// retried only when the request provably never reached Skyvern or Skyvern
+// refused it with 429, or 503 and Retry-After. Any other failure after the
+// request may have arrived matches ErrRunMayExist: the credential may have
+// been created, so look for it (ListCredentials with Search set to its
+// name) before creating it again.
+func (c *Client) CreateCredential(ctx context.Context, req CredentialRequest, opts ...Option) (*CredentialResponse, error) {
+	return c.sendCredential(ctx, "/v1/credentials", true, req, opts)
+}
+
+// UpdateCredential replaces what the credential credentialID holds (and its
+// name and settings) with req, keeping its id, and returns it without its
+// secrets. req must be complete, as for CreateCredential: Skyvern
+// overwrites the stored credential with it.
+//
+// It calls POST /v1/credentials/{credential_id}/update, with the same care
+// for the secrets as CreateCredential. Writing the same values twice leaves
+// the credential as once, so it is retried like a read (with
+// RotateProxySessionID set, a repeat rotates the sticky session again,
+// which only matters if you read the intermediate id). Errors: ErrEmptyID;
+// an *APIError (ErrNotFound for an unknown id, ErrValidation, ErrConflict
+// when another write to the credential got there first, ErrUnauthorized) or
+// a *RequestError.
+func (c *Client) UpdateCredential(ctx context.Context, credentialID string, req CredentialRequest, opts ...Option) (*CredentialResponse, error) {
+	path, err := credentialPath(credentialID, "/update")
+	if err != nil {
+		return nil, err
+	}
+	return c.sendCredential(ctx, path, false, req, opts)
+}
+
+// GetCredential returns the credential credentialID without its secrets: a
+// password credential's username, a card's brand and last four digits, a
+// secret's label.
+//
+// It calls GET /v1/credentials/{credential_id} and is retried on connection
+// errors, 408, 429 and 5xx. Errors: ErrEmptyID; an *APIError (ErrNotFound
+// for an unknown id, ErrUnauthorized) or a *RequestError.
+func (c *Client) GetCredential(ctx context.Context, credentialID string, opts ...Option) (*CredentialResponse, error) {
+	path, err := credentialPath(credentialID, "")
+	if err != nil {
+		return nil, err
+	}
+	var out CredentialResponse
+	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteCredential deletes the credential credentialID from its vault.
+//
+// It calls POST /v1/credentials/{credential_id}/delete, which answers 204.
+// Deleting is harmless to repeat, so it is retried like a read; a retry
+// after an answer was lost may report ErrNotFound for the credential the
+// first attempt deleted. Errors: ErrEmptyID; an *APIError (ErrNotFound for
+// an unknown id, ErrConflict, ErrUnauthorized) or a *RequestError.
+func (c *Client) DeleteCredential(ctx context.Context, credentialID string, opts ...Option) error {
+	path, err := credentialPath(credentialID, "/delete")
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
+}
+
+// ListCredentialsParams filters ListCredentials and ListCredentialsPage.
+// The zero value lists every credential, newest first.
+type ListCredentialsParams struct {
+	// Page is the page ListCredentialsPage returns, or the one
+	// ListCredentials starts from; 1 when 0.
+	Page int `url:"page,omitempty"`
+	// PageSize is the number of credentials per page; when 0,
+	// ListCredentialsPage leaves the server's default (10) and
+	// ListCredentials asks for 100.
+	PageSize       int                 `url:"page_size,omitempty"`
+	VaultType      CredentialVaultType `url:"vault_type,omitempty"`
+	CredentialType CredentialType      `url:"credential_type,omitempty"`
+	// Search matches, ignoring case, part of a credential's name, username,
+	// secret label, card brand or last four digits (at most 200
+	// characters).
+	Search string `url:"search,omitempty"`
+}
+
+// ListCredentialsPage returns one page of credentials, newest first,
+// without their secrets.
+//
+// It calls GET /v1/credentials with p as query parameters and is retried
+// like a read. Errors: an *APIError (ErrValidation for a bad filter,
+// ErrUnauthorized) or a *RequestError.
+func (c *Client) ListCredentialsPage(ctx context.Context, p ListCredentialsParams, opts ...Option) ([]CredentialResponse, error) {
+	var out []CredentialResponse
+	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/credentials", query: p}, &out, opts); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ListCredentials returns an iterator over all credentials matching p,
+// newest first, fetching page after page as the loop consumes them; an
+// error ends the sequence as its last element (see ListRuns).
+func (c *Client) ListCredentials(ctx context.Context, p ListCredentialsParams, opts ...Option) iter.Seq2[*CredentialResponse, error] {
+	return pages(ctx, p.Page, p.PageSize, 0, func(ctx context.Context, page, size int) ([]CredentialResponse, error) {
+		q := p
+		q.Page, q.PageSize = page, size
+		return c.ListCredentialsPage(ctx, q, opts...)
+	})
+}
