@@ -141,6 +141,12 @@ func newHTTPClient(c *engineSettings) *http.Client {
 	userCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(req.URL, via[0].URL) {
+			if req.ContentLength != 0 {
+				// A 307 or 308 would resend the body (a credential's
+				// password, say) to another origin: answer with the
+				// redirect instead.
+				return http.ErrUseLastResponse
+			}
 			req.Header.Del("X-Api-Key")
 		}
 		if userCheck != nil {

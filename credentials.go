@@ -620,7 +620,7 @@ func (c *Client) sendCredential(ctx context.Context, path string, creates bool, 
 	}
 	var out CredentialResponse
 	e := endpoint{method: http.MethodPost, path: path, body: json.RawMessage(body), creates: creates}
-	if err := c.do(ctx, e, &out, append(opts, keepBodyOnOrigin())); err != nil {
+	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, redactSecrets(err, secrets)
 	}
 	return &out, nil

@@ -6,11 +6,9 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -120,35 +118,6 @@ func (s *Secret) UnmarshalJSON(data []byte) error {
 	}
 	*s = NewSecret(*v)
 	return nil
-}
-
-// keepBodyOnOrigin returns an Option for one call whose body carries
-// secrets: a redirect to another origin that would resend the body (307,
-// 308) is not followed, and the call returns the redirect as an *APIError.
-// The client's own redirect rule only drops the API key, and Go's client
-// resends a body on such redirects.
-func keepBodyOnOrigin() Option {
-	return func(c *config) error {
-		hc := http.Client{Transport: defaultTransport}
-		if c.httpClient != nil {
-			hc = *c.httpClient
-		}
-		next := hc.CheckRedirect
-		hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-			if req.GetBody != nil && !sameOrigin(req.URL, via[0].URL) {
-				return http.ErrUseLastResponse
-			}
-			if next != nil {
-				return next(req, via)
-			}
-			if len(via) >= 10 {
-				return errors.New("stopped after 10 redirects")
-			}
-			return nil
-		}
-		c.httpClient = &hc
-		return nil
-	}
 }
 
 const redacted = "[redacted]"

@@ -129,7 +129,7 @@ func (t TOTPCode) MarshalJSON() ([]byte, error) {
 func (c *Client) SendTOTPCode(ctx context.Context, req TOTPCodeRequest, opts ...Option) (*TOTPCode, error) {
 	var out TOTPCode
 	e := endpoint{method: http.MethodPost, path: "/v1/credentials/totp", body: req}
-	if err := c.do(ctx, e, &out, append(opts, keepBodyOnOrigin())); err != nil {
+	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
