@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"time"
 )
@@ -62,8 +61,8 @@ type faultRule struct {
 //
 // It panics for an unknown route or an invalid status code.
 func (s *Server) Fault(route string, f Fault) {
-	if !slices.Contains(routes, route) {
-		panic(fmt.Sprintf("skyverntest: Fault: unknown route %q; use one of %q", route, routes))
+	if !knownRoute(route) {
+		panic(fmt.Sprintf("skyverntest: Fault: unknown route %q; use a Route constant (skyverntest.Routes lists them all)", route))
 	}
 	if f.StatusCode != 0 && (f.StatusCode < 100 || f.StatusCode > 599) {
 		panic(fmt.Sprintf("skyverntest: Fault: invalid status %d", f.StatusCode))

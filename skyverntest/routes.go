@@ -20,8 +20,10 @@ package skyverntest
 //
 // To add a route:
 //
-//  1. Add its Route constant in server.go (and to the routes list there).
-//  2. Add an entry below: body[skyvern.FooRequest]("required_member") when
+//  1. Add its exported Route constant, documented, in the area's file
+//     (server.go for runs and workflows).
+//  2. Add an entry to the area's route list (a []route variable in the
+//     area's file, listed once in routeTable below): body[skyvern.FooRequest]("required_member") when
 //     it takes a JSON body (optionalBody when the body may be left out),
 //     query[skyvern.FooParams](map[string]limit{"page": between(1, 0)})
 //     when it takes query parameters.
@@ -49,9 +51,14 @@ import (
 	"github.com/skyvern-go/skyvern"
 )
 
-// routeTable is every route of the fake API. Order does not matter: a
-// literal path segment takes precedence over a parameter.
-var routeTable = []route{
+// routeTable is every route of the fake API: the routes of each API area,
+// each list kept in its area's file. Order does not matter: a literal path
+// segment takes precedence over a parameter.
+var routeTable = slices.Concat(runRoutes, workflowRoutes)
+
+// runRoutes are the routes of runs: starting, reading, cancelling and
+// replaying them, and their lists, timelines and artifacts.
+var runRoutes = []route{
 	{name: RouteRunTask, body: body[skyvern.TaskRunRequest]("prompt"), handle: (*Server).handleRunTask},
 	{name: RouteRunWorkflow, body: body[skyvern.WorkflowRunRequest]("workflow_id|agent_id"), handle: (*Server).handleRunWorkflow},
 	{name: RouteRunAgent, body: body[skyvern.WorkflowRunRequest]("agent_id|workflow_id"), handle: (*Server).handleRunWorkflow},
@@ -63,7 +70,10 @@ var routeTable = []route{
 	{name: RouteBulkCancelRuns, body: body[bulkCancelRequest](), handle: (*Server).handleBulkCancelRuns},
 	{name: RouteGetRunTimeline, handle: (*Server).handleGetRunTimeline},
 	{name: RouteGetRunArtifacts, query: query[artifactsQuery](nil), handle: (*Server).handleGetRunArtifacts},
+}
 
+// workflowRoutes are the routes of saved workflows and their runs.
+var workflowRoutes = []route{
 	{name: RouteListWorkflowRuns, query: query[skyvern.ListWorkflowRunsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
 	{name: RouteListAgentRuns, query: query[skyvern.ListWorkflowRunsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
 	{name: RouteListWorkflowRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},

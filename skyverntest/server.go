@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -54,14 +55,19 @@ const (
 	RouteListAgentRunsByID    = "GET /v1/agents/{workflow_id}/runs"
 )
 
-// routes lists every Route constant, in the order above.
-var routes = []string{
-	RouteRunTask, RouteRunWorkflow, RouteRunAgent, RouteGetRun, RouteCancelRun, RouteRetryRunWebhook,
-	RouteListRuns, RouteBulkCancelRuns, RouteGetRunTimeline, RouteGetRunArtifacts,
-	RouteListWorkflowRuns, RouteListAgentRuns, RouteCreateWorkflow, RouteCreateAgent,
-	RouteListWorkflows, RouteListAgents, RouteGetWorkflow, RouteGetAgent,
-	RouteUpdateWorkflow, RouteUpdateAgent, RouteDeleteWorkflow, RouteDeleteAgent,
-	RouteListWorkflowVersions, RouteListAgentVersions, RouteListWorkflowRunsByID, RouteListAgentRunsByID,
+// Routes returns every route the server serves, sorted: the keys
+// Server.Fault takes and the values of RecordedRequest.Route.
+func Routes() []string {
+	names := make([]string, len(routeTable))
+	for i, r := range routeTable {
+		names[i] = r.name
+	}
+	slices.Sort(names)
+	return names
+}
+
+func knownRoute(name string) bool {
+	return slices.ContainsFunc(routeTable, func(r route) bool { return r.name == name })
 }
 
 // Server is a fake Skyvern API server on 127.0.0.1. Create one with

@@ -2,17 +2,10 @@ package schemacheck
 
 import (
 	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
-	"reflect"
-	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -367,9 +360,9 @@ func TestAnswersMatchTheSpec(t *testing.T) {
 	}
 }
 
-// TestEveryRouteIsWalked fails when a route of the fake, a Route constant
-// of package skyverntest, has no step in walkSteps that answers it with
-// success: a new route needs a case in the walk.
+// TestEveryRouteIsWalked fails when a route of the fake (skyverntest.Routes)
+// has no step in walkSteps that answers it with success: a new route needs
+// a case in the walk.
 func TestEveryRouteIsWalked(t *testing.T) {
 	walked := map[string]bool{}
 	for _, st := range walkSteps {
@@ -377,60 +370,9 @@ func TestEveryRouteIsWalked(t *testing.T) {
 			walked[st.route] = true
 		}
 	}
-	routes := routeConstants(t)
-	if len(routes) == 0 {
-		t.Fatal("found no Route constants in package skyverntest")
-	}
-	for name, route := range routes {
+	for _, route := range skyverntest.Routes() {
 		if !walked[route] {
-			t.Errorf("skyverntest.%s (%q) has no successful call in walkSteps: add one", name, route)
+			t.Errorf("route %q has no successful call in walkSteps: add one", route)
 		}
 	}
-}
-
-// routeConstants returns the exported constants of package skyverntest
-// whose names start with Route, by name, read from the source the test was
-// built with.
-func routeConstants(t *testing.T) map[string]string {
-	t.Helper()
-	pc := reflect.ValueOf(skyverntest.NewServer).Pointer()
-	file, _ := runtime.FuncForPC(pc).FileLine(pc)
-	dir := filepath.Dir(file)
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("cannot find the source of package skyverntest in %s: %v", dir, err)
-	}
-	out := map[string]string{}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, decl := range f.Decls {
-			gd, ok := decl.(*ast.GenDecl)
-			if !ok || gd.Tok != token.CONST {
-				continue
-			}
-			for _, spec := range gd.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for i, id := range vs.Names {
-					if !id.IsExported() || !strings.HasPrefix(id.Name, "Route") || i >= len(vs.Values) {
-						continue
-					}
-					lit, ok := vs.Values[i].(*ast.BasicLit)
-					if !ok || lit.Kind != token.STRING {
-						continue
-					}
-					if v, err := strconv.Unquote(lit.Value); err == nil {
-						out[id.Name] = v
-					}
-				}
-			}
-		}
-	}
-	return out
 }
