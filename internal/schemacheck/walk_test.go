@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,8 +59,13 @@ const yamlWorkflow = `{"yaml_definition":"title: Receipts\nworkflow_definition:\
 
 // walkSteps is the walk: every route of the fake, with answers of success
 // and the errors the real server gives, in an order where each call finds
-// what it needs made by an earlier one.
-var walkSteps = []step{
+// what it needs made by an earlier one. Each API area keeps its steps in
+// its own file (walk_<area>_test.go) and lists them here once; an area's
+// steps may use what the runs and workflows steps saved.
+var walkSteps = slices.Concat(coreWalk)
+
+// coreWalk walks the routes of runs and workflows.
+var coreWalk = []step{
 	// Runs, started.
 	{route: skyverntest.RouteRunTask, path: "/v1/run/tasks", want: 200,
 		body: `{"prompt":"Find the price","url":"https://example.com","webhook_url":"${hook}"}`, save: map[string]string{"task": "run_id"}},
