@@ -289,3 +289,62 @@ func TestRunRequestAccessors(t *testing.T) {
 		assert.Nil(t, req)
 	})
 }
+
+func TestTimeEncodesToWhatItDecodes(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{`"9999-12-31T23:30:00-05:00"`, `"9999-12-31T23:30:00-05:00"`},
+		{`"9999-12-31T23:59:59.999999999-23:59"`, `"9999-12-31T23:59:59.999999-23:59"`},
+		{`"0000-01-01T00:00:00+23:59"`, `"0000-01-01T00:00:00+23:59"`},
+		{`"0000-01-01T00:30:00+01:00"`, `"0000-01-01T00:30:00+01:00"`},
+		{`"2026-01-31T15:20:42.1607251234"`, `"2026-01-31T15:20:42.160725"`},
+		{`"2026-01-31T15:20:42.0000009"`, `"2026-01-31T15:20:42"`},
+	} {
+		var tm skyvern.Time
+		require.NoError(t, json.Unmarshal([]byte(tc.in), &tm), tc.in)
+		b, err := json.Marshal(tm)
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.out, string(b))
+		checkTimeRoundTrip(t, tc.in)
+	}
+	_, err := json.Marshal(skyvern.Time{Time: time.Date(10001, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorContains(t, err, "years 0001 to 9999", "an instant no input decodes to is refused, not written unreadable")
+}
+
+func TestRunResponseWithAnOutOfRangeTimeDecodesAgain(t *testing.T) {
+	var run skyvern.RunResponse
+	require.NoError(t, json.Unmarshal([]byte(`{"run_id":"tsk_1","created_at":"9999-12-31T23:30:00-05:00"}`), &run))
+	b, err := json.Marshal(run)
+	require.NoError(t, err)
+	var again skyvern.RunResponse
+	require.NoError(t, json.Unmarshal(b, &again), string(b))
+	assert.True(t, run.CreatedAt.Equal(again.CreatedAt.Time))
+}
+
+// checkTimeRoundTrip checks that a datetime Time decodes encodes to a form
+// it decodes again, to the same instant to the microsecond.
+func checkTimeRoundTrip(t *testing.T, in string) {
+	t.Helper()
+	var tm skyvern.Time
+	if json.Unmarshal([]byte(in), &tm) != nil {
+		return
+	}
+	b, err := json.Marshal(tm)
+	require.NoError(t, err, "%s decodes, so it must encode", in)
+	var again skyvern.Time
+	require.NoError(t, json.Unmarshal(b, &again), "%s encoded as %s, which must decode", in, b)
+	want := tm.Add(-time.Duration(tm.Nanosecond() % 1000))
+	assert.True(t, want.Equal(again.Time), "%s: %v became %v", in, want, again.Time)
+}
+
+// FuzzTimeRoundTrip checks that every datetime Time decodes re-decodes
+// after encoding.
+func FuzzTimeRoundTrip(f *testing.F) {
+	for _, s := range []string{"2026-01-31T15:20:42.160725", "9999-12-31T23:30:00-05:00", "0000-01-01T00:00:00+23:59",
+		"2026-01-31 15:20:42", "2026-01-31T15:20:42Z", "9999-12-31T23:59:59.999999999-23:59", "0001-01-01T00:00:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, _ := json.Marshal(s)
+		checkTimeRoundTrip(t, string(b))
+	})
+}
