@@ -50,7 +50,9 @@ type RunWebhookReplayResponse struct {
 }
 
 // UnmarshalJSON decodes a replay report, keeping unmodelled members in Extra.
-func (r *RunWebhookReplayResponse) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
+func (r *RunWebhookReplayResponse) UnmarshalJSON(data []byte) error {
+	return jsonobj.Unmarshal(data, r)
+}
 
 // MarshalJSON encodes the replay report, Extra included.
 func (r RunWebhookReplayResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }

@@ -38,8 +38,8 @@ type fz struct {
 }
 
 type fzInner struct {
-	X     int      `json:"x"`
-	Y     []string `json:"y"`
+	X     int                        `json:"x"`
+	Y     []string                   `json:"y"`
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
