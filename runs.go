@@ -155,19 +155,11 @@ type RunResponse struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainRunResponse RunResponse
-
 // UnmarshalJSON decodes a run, keeping unmodelled members in Extra.
-func (r *RunResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainRunResponse)(r))
-	r.Extra = extra
-	return err
-}
+func (r *RunResponse) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the run under Skyvern's field names, Extra included.
-func (r RunResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainRunResponse(r), r.Extra)
-}
+func (r RunResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // ErrNoOutput is returned by RunResponse.DecodeOutput when the run has no
 // output (it is absent or null), as for a run that failed or is not finished.
@@ -249,19 +241,11 @@ type FileInfo struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainFileInfo FileInfo
-
 // UnmarshalJSON decodes a file, keeping unmodelled members in Extra.
-func (f *FileInfo) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainFileInfo)(f))
-	f.Extra = extra
-	return err
-}
+func (f *FileInfo) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, f) }
 
 // MarshalJSON encodes the file, Extra included.
-func (f FileInfo) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainFileInfo(f), f.Extra)
-}
+func (f FileInfo) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(f) }
 
 // ScriptRun describes the generated script a run executed, if any.
 type ScriptRun struct {
@@ -272,19 +256,11 @@ type ScriptRun struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainScriptRun ScriptRun
-
 // UnmarshalJSON decodes a script run, keeping unmodelled members in Extra.
-func (s *ScriptRun) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainScriptRun)(s))
-	s.Extra = extra
-	return err
-}
+func (s *ScriptRun) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }
 
 // MarshalJSON encodes the script run, Extra included.
-func (s ScriptRun) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainScriptRun(s), s.Extra)
-}
+func (s ScriptRun) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // runPath returns "/v1/runs/{id}" plus suffix, with id escaped as one path
 // segment.
