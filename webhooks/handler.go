@@ -169,6 +169,7 @@ func (c *config) begin(ctx context.Context, key string) (state DeliveryState, fl
 		done := c.flights.done(key)
 		if done == nil {
 			t := time.NewTimer(poll)
+			defer t.Stop()
 			again = t.C
 			poll = min(2*poll, time.Second)
 		}
@@ -464,8 +465,10 @@ func (c *config) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 // body is read into pooled chunks until half of what it announced has
 // arrived, and then into one buffer of the announced size; a body of
 // unknown length is read into chunks to its end and then copied into one
-// buffer of its size. Memory held stays under twice the bytes received plus
-// a chunk, and each body costs one allocation of its own size.
+// buffer of its size. So a body never holds more than about twice the
+// bytes it has received, plus a chunk (three times, briefly, while its
+// chunks are copied), and once the pool is warm a body costs one
+// allocation of its own size.
 const (
 	eagerBytes = 16 << 10
 	chunkBytes = 16 << 10
@@ -481,9 +484,6 @@ func readAll(r io.Reader, announced int64) ([]byte, error) {
 		return readInto(r, make([]byte, 0, announced+1))
 	}
 	var chunks []*[chunkBytes]byte
-	if announced > 0 {
-		chunks = make([]*[chunkBytes]byte, 0, announced/2/chunkBytes+1)
-	}
 	defer func() {
 		for _, c := range chunks {
 			chunkPool.Put(c)
