@@ -545,12 +545,6 @@ func (CreditCardCredentialResponse) isCredentialResponseData() {}
 func (SecretCredentialResponse) isCredentialResponseData()     {}
 func (RawCredentialResponseData) isCredentialResponseData()    {}
 
-type (
-	plainPasswordCredentialResponse   PasswordCredentialResponse
-	plainCreditCardCredentialResponse CreditCardCredentialResponse
-	plainSecretCredentialResponse     SecretCredentialResponse
-)
-
 // UnmarshalJSON decodes the credential's summary, keeping unmodelled
 // members in Extra.
 func (p *PasswordCredentialResponse) UnmarshalJSON(data []byte) error {
