@@ -2,77 +2,28 @@ package skyvern_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
 )
-
-// sessionExampleServer is a small stand-in for Skyvern's browser session,
-// login and download routes, so that the examples below run offline. It
-// prints each session it closes.
-func sessionExampleServer() *httptest.Server {
-	var mu sync.Mutex
-	runs := map[string]string{} // run id -> session id
-	answer := func(w http.ResponseWriter, v string) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, v)
-	}
-	startRun := func(id string) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			var body struct {
-				BrowserSessionID string `json:"browser_session_id"`
-			}
-			json.NewDecoder(r.Body).Decode(&body)
-			mu.Lock()
-			runs[id] = body.BrowserSessionID
-			mu.Unlock()
-			answer(w, `{"run_id":"`+id+`","status":"queued","run_type":"workflow_run","browser_session_id":"`+body.BrowserSessionID+`"}`)
-		}
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/browser_sessions", func(w http.ResponseWriter, r *http.Request) {
-		answer(w, `{"browser_session_id":"pbs_1","organization_id":"o_1","status":"created","timeout":30,`+
-			`"created_at":"2026-01-31T15:20:42","modified_at":"2026-01-31T15:20:42"}`)
-	})
-	mux.HandleFunc("POST /v1/browser_sessions/{id}/close", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Println("closed", r.PathValue("id"))
-		answer(w, `{"message":"Browser session closed"}`)
-	})
-	mux.HandleFunc("POST /v1/run/tasks/login", startRun("wr_login"))
-	mux.HandleFunc("POST /v1/run/tasks/download_files", startRun("wr_download"))
-	mux.HandleFunc("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		files := `[]`
-		if strings.Contains(id, "download") {
-			files = `[{"url":"https://files.example.com/invoice-may.pdf","filename":"invoice-may.pdf"}]`
-		}
-		mu.Lock()
-		session := runs[id]
-		mu.Unlock()
-		answer(w, `{"run_id":"`+id+`","status":"completed","run_type":"workflow_run","browser_session_id":"`+session+`","downloaded_files":`+files+`}`)
-	})
-	return httptest.NewServer(mux)
-}
 
 // Log in once and download a file in the same browser session, which
 // UseBrowserSession closes afterwards on every path: success, error or
 // panic, and even when ctx has been cancelled.
 func ExampleClient_UseBrowserSession() {
-	srv := sessionExampleServer() // with the real API, leave out WithBaseURL
+	srv, _ := skyverntest.Start(skyverntest.WithRunDuration(50 * time.Millisecond))
 	defer srv.Close()
-	client, err := skyvern.NewClient(skyvern.WithAPIKey("sk-your-key"), skyvern.WithBaseURL(srv.URL))
-	if err != nil {
-		panic(err)
-	}
+	client := srv.Client() // with the real API: skyvern.NewClient(skyvern.WithAPIKey(key))
 	ctx := context.Background()
+	poll := skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond) // the default suits real runs
 
-	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
+	var sessionID string
+	err := client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
 		func(ctx context.Context, s *skyvern.BrowserSession) error {
+			sessionID = s.BrowserSessionID
 			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
 				URL:              "https://billing.example.com/login",
 				CredentialType:   skyvern.CredentialSourceSkyvern,
@@ -82,19 +33,20 @@ func ExampleClient_UseBrowserSession() {
 			if err != nil {
 				return err
 			}
-			if login, err = client.WaitForRun(ctx, login.RunID); err != nil {
+			if login, err = client.WaitForRun(ctx, login.RunID, poll); err != nil {
 				return err
 			}
-			fmt.Println("login", login.Status, "in", login.BrowserSessionID)
+			fmt.Println("login", login.Status, "in the session:", login.BrowserSessionID == s.BrowserSessionID)
 
 			dl, err := client.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{
 				NavigationGoal:   "Download the invoice for May",
+				DownloadSuffix:   "invoice-may.pdf",
 				BrowserSessionID: s.BrowserSessionID, // already signed in
 			})
 			if err != nil {
 				return err
 			}
-			if dl, err = client.WaitForRun(ctx, dl.RunID); err != nil {
+			if dl, err = client.WaitForRun(ctx, dl.RunID, poll); err != nil {
 				return err
 			}
 			for _, f := range dl.DownloadedFiles {
@@ -105,21 +57,23 @@ func ExampleClient_UseBrowserSession() {
 	if err != nil {
 		fmt.Println("error:", err)
 	}
+	s, err := client.GetBrowserSession(ctx, sessionID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("session", s.Status)
 	// Output:
-	// login completed in pbs_1
+	// login completed in the session: true
 	// downloaded invoice-may.pdf
-	// closed pbs_1
+	// session completed
 }
 
 // Without UseBrowserSession, close the session with a deferred call that
 // outlives ctx's cancellation. Closing an ended session is harmless.
 func ExampleClient_CloseBrowserSession() {
-	srv := sessionExampleServer()
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
-	client, err := skyvern.NewClient(skyvern.WithAPIKey("sk-your-key"), skyvern.WithBaseURL(srv.URL))
-	if err != nil {
-		panic(err)
-	}
+	client := srv.Client()
 	ctx := context.Background()
 
 	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
@@ -136,8 +90,47 @@ func ExampleClient_CloseBrowserSession() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(run.RunID, run.Status)
+	fmt.Println(strings.HasPrefix(run.RunID, "wr_"), run.Status)
 	// Output:
-	// wr_download queued
-	// closed pbs_1
+	// true created
+}
+
+// Save a signed-in browser as a profile: a session started with
+// GenerateBrowserProfile keeps its state when it is closed, and a profile
+// made from it seeds later sessions and runs.
+func ExampleClient_CreateBrowserProfile() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{GenerateBrowserProfile: true})
+	if err != nil {
+		panic(err)
+	}
+	// ... sign in within the session, then close it to save its state.
+	if err := client.CloseBrowserSession(ctx, s.BrowserSessionID); err != nil {
+		panic(err)
+	}
+	profile, err := client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{
+		Name:             "billing portal",
+		BrowserSessionID: s.BrowserSessionID,
+	})
+	if err != nil {
+		panic(err)
+	}
+	next, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{BrowserProfileID: profile.BrowserProfileID})
+	if err != nil {
+		panic(err)
+	}
+	defer client.CloseBrowserSession(context.WithoutCancel(ctx), next.BrowserSessionID)
+
+	for p, err := range client.ListBrowserProfiles(ctx, skyvern.ListBrowserProfilesParams{SearchKey: "billing"}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(p.Name, p.BrowserProfileID == next.BrowserProfileID)
+	}
+	// Output:
+	// billing portal true
 }
