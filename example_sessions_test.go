@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"strings"
 	"time"
 
@@ -14,16 +15,17 @@ import (
 // UseBrowserSession closes afterwards on every path: success, error or
 // panic, and even when ctx has been cancelled.
 func ExampleClient_UseBrowserSession() {
-	srv, _ := skyverntest.Start(skyverntest.WithRunDuration(50 * time.Millisecond))
+	srv, err := skyverntest.Start(skyverntest.WithRunDuration(50 * time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
 	defer srv.Close()
-	client := srv.Client() // with the real API: skyvern.NewClient(skyvern.WithAPIKey(key))
+	// With the real API: skyvern.NewClient(), and the default poll interval.
+	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
 	ctx := context.Background()
-	poll := skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond) // the default suits real runs
 
-	var sessionID string
-	err := client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
+	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
 		func(ctx context.Context, s *skyvern.BrowserSession) error {
-			sessionID = s.BrowserSessionID
 			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
 				URL:              "https://billing.example.com/login",
 				CredentialType:   skyvern.CredentialSourceSkyvern,
@@ -33,10 +35,10 @@ func ExampleClient_UseBrowserSession() {
 			if err != nil {
 				return err
 			}
-			if login, err = client.WaitForRun(ctx, login.RunID, poll); err != nil {
+			if login, err = client.WaitForRun(ctx, login.RunID); err != nil {
 				return err
 			}
-			fmt.Println("login", login.Status, "in the session:", login.BrowserSessionID == s.BrowserSessionID)
+			fmt.Println("login", login.Status)
 
 			dl, err := client.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{
 				NavigationGoal:   "Download the invoice for May",
@@ -46,7 +48,7 @@ func ExampleClient_UseBrowserSession() {
 			if err != nil {
 				return err
 			}
-			if dl, err = client.WaitForRun(ctx, dl.RunID, poll); err != nil {
+			if dl, err = client.WaitForRun(ctx, dl.RunID); err != nil {
 				return err
 			}
 			for _, f := range dl.DownloadedFiles {
@@ -55,17 +57,19 @@ func ExampleClient_UseBrowserSession() {
 			return nil
 		})
 	if err != nil {
-		fmt.Println("error:", err)
+		log.Fatal(err)
 	}
-	s, err := client.GetBrowserSession(ctx, sessionID)
+
+	// UseBrowserSession closed the session on the way out.
+	active, err := client.ListBrowserSessions(ctx)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("session", s.Status)
+	fmt.Println("active sessions:", len(active))
 	// Output:
-	// login completed in the session: true
+	// login completed
 	// downloaded invoice-may.pdf
-	// session completed
+	// active sessions: 0
 }
 
 // Without UseBrowserSession, close the session with a deferred call that

@@ -16,7 +16,7 @@ var sessionsWalk = []step{
 		save: map[string]string{"pbs": "browser_session_id"}},
 	{route: skyverntest.RouteCreateBrowserSession, path: "/v1/browser_sessions", want: 200,
 		body: `{"timeout":500,"browser_type":"chrome","extensions":["ad-blocker"],"generate_browser_profile":true}`,
-		why: "a timeout above the maximum is capped, with a warning", save: map[string]string{"pbs2": "browser_session_id"}},
+		why:  "a timeout above the maximum is capped, with a warning", save: map[string]string{"pbs2": "browser_session_id"}},
 	{route: skyverntest.RouteCreateBrowserSession, path: "/v1/browser_sessions", want: 422, body: `{"timeout":1}`,
 		why: "the timeout is at least 5 minutes"},
 	{route: skyverntest.RouteCreateBrowserSession, path: "/v1/browser_sessions", want: 422, body: `{"browser_type":"netscape"}`,
