@@ -91,7 +91,9 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	st *store // runs and workflows
+	st       *store        // runs and workflows
+	sessions *sessionStore // browser sessions (sessions.go)
+	profiles *profileStore // browser profiles (sessions.go)
 
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
@@ -168,6 +170,8 @@ func Start(opts ...Option) (*Server, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
+	s.profiles = newProfileStore(s.now, s.newID, s.orgID)
+	s.sessions = newSessionStore(s.now, s.newID, s.orgID, s.profiles)
 	// Run ids grow from a value built from the time, like Skyvern's.
 	s.ids.Store(time.Now().UnixMilli() << 20)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
