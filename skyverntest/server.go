@@ -91,7 +91,9 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	st *store // runs and workflows
+	st    *store // runs and workflows
+	creds *credentialStore
+	totp  *totpStore
 
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
@@ -149,6 +151,8 @@ func Start(opts ...Option) (*Server, error) {
 		cfg:       cfg,
 		router:    newRouter(),
 		st:        newStore(cfg.maxRuns),
+		creds:     newCredentialStore(),
+		totp:      &totpStore{},
 		clock:     newClock(cfg.manualClock),
 		ctx:       ctx,
 		cancel:    cancel,
