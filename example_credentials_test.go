@@ -3,36 +3,15 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
 )
 
-// credentialServer stands in for Skyvern until skyverntest serves
-// credentials: it answers as the server does, without the secrets.
-func credentialServer() *httptest.Server {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/credentials", func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, `{"credential_id":"cred_1","credential_type":"password","name":"Billing portal",`+
-			`"credential":{"username":"ops@example.com","totp_type":"email","totp_identifier":"ops@example.com"}}`)
-	})
-	mux.HandleFunc("POST /v1/credentials/totp", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"totp_code_id":"totp_1","totp_identifier":"ops@example.com","code":"123456","content":"Your code is 123456"}`)
-	})
-	mux.HandleFunc("POST /v1/credentials/{id}/delete", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	})
-	return httptest.NewServer(mux)
-}
-
 func ExampleClient_CreateCredential() {
-	srv := credentialServer()
+	srv, _ := skyverntest.Start()
 	defer srv.Close()
-	client, _ := skyvern.NewClient(skyvern.WithAPIKey("sk-your-key"), skyvern.WithBaseURL(srv.URL))
+	client := srv.Client() // with the real API: skyvern.NewClient()
 	ctx := context.Background()
 
 	req := skyvern.CredentialRequest{
@@ -50,6 +29,7 @@ func ExampleClient_CreateCredential() {
 	if err != nil {
 		panic(err)
 	}
+	// Skyvern answers with what it shows of a credential, never its secrets.
 	switch c := cred.Credential.(type) {
 	case skyvern.PasswordCredentialResponse:
 		fmt.Println(cred.CredentialID, c.Username)
@@ -69,6 +49,6 @@ func ExampleClient_CreateCredential() {
 	}
 	// Output:
 	// {Username:ops@example.com Password:[redacted] TOTP:[empty] TOTPType:email TOTPIdentifier:ops@example.com Metadata:map[] Extra:map[]}
-	// cred_1 ops@example.com
+	// cred_1000000001 ops@example.com
 	// 123456
 }

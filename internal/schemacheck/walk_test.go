@@ -62,7 +62,7 @@ const yamlWorkflow = `{"yaml_definition":"title: Receipts\nworkflow_definition:\
 // what it needs made by an earlier one. Each API area keeps its steps in
 // its own file (walk_<area>_test.go) and lists them here once; an area's
 // steps may use what the runs and workflows steps saved.
-var walkSteps = slices.Concat(coreWalk)
+var walkSteps = slices.Concat(coreWalk, credentialWalk)
 
 // coreWalk walks the routes of runs and workflows.
 var coreWalk = []step{
@@ -247,6 +247,12 @@ func (w *walker) run(t *testing.T, st step) {
 	}
 	if reqs := w.srv.Requests(); len(reqs) == 0 || reqs[len(reqs)-1].Route != st.route {
 		t.Errorf("%s %s was not served by route %q", method, target, st.route)
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		if len(answer) > 0 {
+			t.Errorf("%s %s: a 204 answer with a body: %.300s", method, target, answer)
+		}
+		return // no body, as the spec documents a 204
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
 		t.Errorf("%s %s: Content-Type %q, want application/json", method, target, ct)
