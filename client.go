@@ -61,7 +61,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("%w (from SKYVERN_BASE_URL)", err)
 	}
 	cfg.baseURL = base
-	if cfg.key == nil {
+	if cfg.key.IsZero() {
 		return nil, ErrNoAPIKey
 	}
 	if cfg.idempotencyKey != "" {
@@ -326,7 +326,7 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 		h["Idempotency-Key"] = []string{cfg.idempotencyKey}
 	}
 	h["User-Agent"] = s.ua
-	h["X-Api-Key"] = cfg.key()
+	h["X-Api-Key"] = cfg.key.header()
 	return req, nil
 }
 

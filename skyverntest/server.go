@@ -91,9 +91,11 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	st       *store        // runs and workflows
-	sessions *sessionStore // browser sessions (sessions.go)
-	profiles *profileStore // browser profiles (sessions.go)
+	st       *store           // runs and workflows
+	sessions *sessionStore    // browser sessions (sessions.go)
+	profiles *profileStore    // browser profiles (sessions.go)
+	creds    *credentialStore // credentials (credentials.go)
+	totp     *totpStore       // 2FA codes received (credentials.go)
 
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
@@ -151,6 +153,8 @@ func Start(opts ...Option) (*Server, error) {
 		cfg:       cfg,
 		router:    newRouter(),
 		st:        newStore(cfg.maxRuns),
+		creds:     newCredentialStore(),
+		totp:      &totpStore{},
 		clock:     newClock(cfg.manualClock),
 		ctx:       ctx,
 		cancel:    cancel,
