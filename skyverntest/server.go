@@ -93,6 +93,10 @@ type Server struct {
 
 	st *store // runs and workflows
 
+	scripts    scriptStore
+	customLLMs customLLMStore
+	actions    actionStore
+
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
 	workflows map[string]Outcome
