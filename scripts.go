@@ -252,9 +252,10 @@ func scriptPath(id, suffix string) (string, error) {
 // that version with its file tree.
 //
 // It calls POST /v1/scripts. Errors: an *APIError (ErrNotFound for an
-// unknown RunID, ErrValidation for a file without a path or content, or
-// one whose content is not in its encoding, ErrUnauthorized) or a
-// *RequestError. A repeated create makes a second script, so CreateScript
+// unknown RunID, ErrValidation for a file without a path or content,
+// ErrBadRequest for a path Skyvern refuses, such as one with "..", a
+// duplicate path, or content that is not valid base64; ErrUnauthorized) or
+// a *RequestError. A repeated create makes a second script, so CreateScript
 // is retried only when the request provably never reached Skyvern or
 // Skyvern refused it with 429, or 503 and Retry-After; any other failure
 // after the request may have arrived matches ErrRunMayExist: look for the
@@ -315,8 +316,8 @@ func (c *Client) ListScripts(ctx context.Context, p ListScriptsParams, opts ...O
 // it.
 //
 // It calls POST /v1/scripts/{script_id}/deploy. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound for an unknown script, ErrValidation for a bad
-// file, ErrUnauthorized) or a *RequestError. Each deploy makes another
+// *APIError (ErrNotFound for an unknown script, ErrValidation or
+// ErrBadRequest for a bad file, as for CreateScript; ErrUnauthorized) or a *RequestError. Each deploy makes another
 // version, so it is retried only as CreateScript is; any other failure
 // after the request may have arrived matches ErrRunMayExist: GetScript
 // shows whether the version count moved.
