@@ -162,7 +162,9 @@ func (r *RunResponse) UnmarshalJSON(data []byte) error { return jsonobj.Unmarsha
 func (r RunResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // ErrNoOutput is returned by RunResponse.DecodeOutput when the run has no
-// output (it is absent or null), as for a run that failed or is not finished.
+// output (it is absent or null), as for a run that failed or is not
+// finished, and by SDKActionResult.DecodeResult when the action has no
+// result.
 var ErrNoOutput = errors.New("skyvern: the run has no output")
 
 // DecodeOutput decodes the run's output into v, which should be a pointer to
@@ -173,12 +175,17 @@ func (r *RunResponse) DecodeOutput(v any) error {
 	if isNull(r.Output) {
 		return ErrNoOutput
 	}
-	dec := json.NewDecoder(bytes.NewReader(r.Output))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	if err := decodeNumbers(r.Output, v); err != nil {
 		return fmt.Errorf("skyvern: decoding output of run %s: %w", r.RunID, err)
 	}
 	return nil
+}
+
+// decodeNumbers decodes raw into v, numbers in an interface as json.Number.
+func decodeNumbers(raw json.RawMessage, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	return dec.Decode(v)
 }
 
 // TaskRequest decodes RunRequest as the request of a task run. It returns

@@ -97,6 +97,10 @@ type Server struct {
 	creds    *credentialStore // credentials (credentials.go)
 	totp     *totpStore       // 2FA codes received (credentials.go)
 
+	scripts    scriptStore
+	customLLMs customLLMStore
+	actions    actionStore
+
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
 	workflows map[string]Outcome
