@@ -27,6 +27,9 @@ var enumValues = map[reflect.Type][]string{
 	reflect.TypeFor[skyvern.RunStatus]():            {"created", "queued", "running", "paused", "timed_out", "failed", "terminated", "completed", "canceled"},
 	reflect.TypeFor[skyvern.RunType]():              {"task_v1", "task_v2", "task_v3", "workflow_run", "openai_cua", "anthropic_cua", "ui_tars", "yutori_navigator"},
 	reflect.TypeFor[skyvern.TOTPType]():             {"authenticator", "email", "text", "passkey", "none"},
+	reflect.TypeFor[skyvern.TagColor]():             {"gray", "red", "orange", "amber", "yellow", "green", "teal", "blue", "cyan", "indigo", "purple", "pink"},
+	reflect.TypeFor[skyvern.TagEventType]():         {"set", "delete"},
+	reflect.TypeFor[skyvern.TagSource]():            {"manual", "bulk_apply", "backfill", "inherited", "import", "system"},
 	reflect.TypeFor[skyvern.TriggerType]():          {"manual", "mcp", "api", "scheduled", "webhook"},
 	reflect.TypeFor[skyvern.WorkflowStatus]():       {"published", "draft", "auto_generated", "importing", "import_failed"},
 }

@@ -91,7 +91,8 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	st *store // runs and workflows
+	st   *store   // runs and workflows
+	tags tagStore // tags of runs and workflows, and their registry
 
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
