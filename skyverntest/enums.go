@@ -30,6 +30,9 @@ var enumValues = map[reflect.Type][]string{
 	reflect.TypeFor[skyvern.SDKActionType]():        {"ai_click", "ai_input_text", "ai_select_option", "ai_upload_file", "ai_act", "extract", "locate_element", "validate", "prompt"},
 	reflect.TypeFor[skyvern.ScriptFileEncoding]():   {"base64", "utf-8"},
 	reflect.TypeFor[skyvern.TOTPType]():             {"authenticator", "email", "text", "passkey", "none"},
+	reflect.TypeFor[skyvern.TagColor]():             {"gray", "red", "orange", "amber", "yellow", "green", "teal", "blue", "cyan", "indigo", "purple", "pink"},
+	reflect.TypeFor[skyvern.TagEventType]():         {"set", "delete"},
+	reflect.TypeFor[skyvern.TagSource]():            {"manual", "bulk_apply", "backfill", "inherited", "import", "system"},
 	reflect.TypeFor[skyvern.TriggerType]():          {"manual", "mcp", "api", "scheduled", "webhook"},
 	reflect.TypeFor[skyvern.WorkflowStatus]():       {"published", "draft", "auto_generated", "importing", "import_failed"},
 }

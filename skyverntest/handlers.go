@@ -240,13 +240,17 @@ func checkWebhookURL(raw string) string {
 // alike, newest first. Each list filter (status, run_type,
 // workflow_permanent_id) keeps the runs matching any of its values;
 // search_key matches a substring, ignoring case, of the run's id, its title
-// or the JSON text of its run_request. Runs in the fake have no tags, so a
-// tags filter matches none.
+// or the JSON text of its run_request; tags keeps the runs whose tags
+// pass the filter (ApplyRunTags).
 func (s *Server) handleListRuns(c *call) {
 	q := queryOf[skyvern.ListRunsParams](c)
+	tagged, ok := s.tagFilter(c, q.Tags)
+	if !ok {
+		return
+	}
 	pg, size := orDefault(q.Page, 1), orDefault(q.PageSize, 10)
 	c.reply(pageOfRuns(s.st, pg, size, func(ru *run) bool {
-		return len(q.Tags) == 0 &&
+		return (tagged == nil || tagged[ru.id]) &&
 			(len(q.Status) == 0 || slices.Contains(q.Status, ru.status)) &&
 			(len(q.RunType) == 0 || slices.Contains(q.RunType, ru.typ)) &&
 			(len(q.WorkflowIDs) == 0 || ru.workflowID != "" && slices.Contains(q.WorkflowIDs, ru.workflowID)) &&
@@ -264,9 +268,9 @@ func orDefault(n, def int) int {
 // handleListWorkflowRuns serves Get Workflow Runs: GET /v1/workflows/runs
 // and GET /v1/agents/runs, newest first, and Get Workflow Runs By ID: GET
 // /v1/workflows/{workflow_id}/runs and GET /v1/agents/{workflow_id}/runs,
-// the runs of one workflow. search_key matches as for Get Runs; the fake's
-// runs report no error codes, tags or child runs, so an error_code or tags
-// filter matches none.
+// the runs of one workflow. search_key and tags match as for Get Runs; the
+// fake's runs report no error codes or child runs, so an error_code filter
+// matches none.
 func (s *Server) handleListWorkflowRuns(c *call) {
 	var q workflowRunsByIDQuery
 	switch c.q.(type) {
@@ -286,9 +290,13 @@ func (s *Server) handleListWorkflowRuns(c *call) {
 			return
 		}
 	}
+	tagged, ok := s.tagFilter(c, q.Tags)
+	if !ok {
+		return
+	}
 	wpid := c.param("workflow_id")
 	c.reply(pageOfRuns(s.st, orDefault(q.Page, 1), orDefault(q.PageSize, 10), func(ru *run) bool {
-		return ru.typ == skyvern.RunTypeWorkflowRun && q.ErrorCode == "" && len(q.Tags) == 0 &&
+		return ru.typ == skyvern.RunTypeWorkflowRun && q.ErrorCode == "" && (tagged == nil || tagged[ru.id]) &&
 			(wpid == "" || ru.workflowID == wpid) &&
 			(start.IsZero() || !ru.created.Before(start.Time)) &&
 			(end.IsZero() || ru.created.Before(end.Time)) &&

@@ -97,9 +97,10 @@ type Server struct {
 	creds    *credentialStore // credentials (credentials.go)
 	totp     *totpStore       // 2FA codes received (credentials.go)
 
-	scripts    scriptStore
-	customLLMs customLLMStore
-	actions    actionStore
+	scripts    scriptStore    // scripts and their versions (scripts.go)
+	customLLMs customLLMStore // custom LLM configurations (custom_llms.go)
+	actions    actionStore    // SDK action runs (sdk_actions.go)
+	tags       tagStore       // tags of runs and workflows, and their registry (tags.go)
 
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome

@@ -316,8 +316,9 @@ func (s *Server) handleListWorkflowVersions(c *call) {
 // handleListWorkflows serves Get Workflows: GET /v1/workflows and GET
 // /v1/agents, the latest version of each workflow not deleted, most
 // recently saved first. search_key (or the older title) matches a
-// substring of the title, ignoring case. The fake has no templates and no
-// tags, so only_templates, template and tags match nothing.
+// substring of the title, ignoring case; tags keeps the workflows whose
+// tags pass the filter, as for Get Runs. The fake has no templates, so
+// only_templates and template match nothing.
 func (s *Server) handleListWorkflows(c *call) {
 	q := queryOf[listWorkflowsQuery](c)
 	if q.OnlySavedTasks && q.OnlyWorkflows {
@@ -329,9 +330,15 @@ func (s *Server) handleListWorkflows(c *call) {
 		search = q.Title
 	}
 	search = strings.ToLower(search)
-	none := q.OnlyTemplates || q.Template || len(q.Tags) > 0
+	terms, detail := parseTagFilter(q.Tags)
+	if detail != "" {
+		c.fail(http.StatusBadRequest, detail)
+		return
+	}
+	tagged := s.tags.matching(workflowTags, terms)
+	none := q.OnlyTemplates || q.Template
 	found := s.st.workflows(func(wf *skyvern.Workflow) bool {
-		return !none &&
+		return !none && (tagged == nil || tagged[wf.WorkflowPermanentID]) &&
 			!(q.OnlySavedTasks && !wf.IsSavedTask) && !(q.OnlyWorkflows && wf.IsSavedTask) &&
 			strings.Contains(strings.ToLower(wf.Title), search) &&
 			(q.FolderID == "" || wf.FolderID == q.FolderID) &&

@@ -1,0 +1,90 @@
+package schemacheck
+
+import "github.com/skyvern-go/skyvern/skyverntest"
+
+// tagsWalk walks the routes of tags. The core walk deleted its workflows,
+// so it saves one of its own; ${wr} is the core walk's workflow run.
+var tagsWalk = []step{
+	{route: skyverntest.RouteCreateWorkflow, path: "/v1/workflows", want: 200, body: jsonWorkflow,
+		save: map[string]string{"tagged": "workflow_permanent_id"}},
+
+	// A run's tags.
+	{route: skyverntest.RouteApplyRunTags, path: "/v1/runs/${wr}/tags", want: 200,
+		body: `{"tags":[{"key":"env","value":"prod"},{"value":"nightly"},{"key":"tier","value":"gold"}],"colors":{"env":"green"}}`},
+	{route: skyverntest.RouteApplyRunTags, path: "/v1/runs/${wr}/tags", want: 200,
+		body: `{"tags":[{"key":"env","value":"staging"}],"tags_to_delete":[{"value":"nightly"}]}`},
+	{route: skyverntest.RouteApplyRunTags, path: "/v1/runs/" + unknownRun + "/tags", want: 404, body: `{}`},
+	{route: skyverntest.RouteApplyRunTags, path: "/v1/runs/${wr}/tags", want: 422,
+		body: `{"tags":[{"key":"skyvern.x","value":"v"}]}`, why: "a reserved key"},
+	{route: skyverntest.RouteApplyRunTags, path: "/v1/runs/${wr}/tags", want: 422,
+		body: `{"tags":[{"key":"env"}]}`, why: "a tag without its value"},
+	{route: skyverntest.RouteApplyRunTags, path: "/v1/runs/${wr}/tags", want: 422,
+		body: `{"tags_to_delete":[{}]}`, why: "a delete target naming nothing"},
+	{route: skyverntest.RouteGetRunTags, path: "/v1/runs/${wr}/tags", want: 200},
+	{route: skyverntest.RouteGetRunTags, path: "/v1/runs/" + unknownRun + "/tags", want: 404},
+	{route: skyverntest.RouteGetRunTagHistory, path: "/v1/runs/${wr}/tags/history", want: 200},
+	{route: skyverntest.RouteGetRunTagHistory, path: "/v1/runs/${wr}/tags/history?key=env&limit=1&since=2020-01-01T00:00:00Z", want: 200},
+	{route: skyverntest.RouteGetRunTagHistory, path: "/v1/runs/${wr}/tags/history?limit=0", want: 422, why: "limit starts at 1"},
+	{route: skyverntest.RouteGetRunTagHistory, path: "/v1/runs/" + unknownRun + "/tags/history", want: 404},
+	{route: skyverntest.RouteListRuns, path: "/v1/runs?tags=env:staging", want: 200},
+	{route: skyverntest.RouteListRuns, path: "/v1/runs?tags=env:", want: 400, why: "a malformed tags filter"},
+	{route: skyverntest.RouteListRunTagSuggestions, path: "/v1/run-tag-suggestions", want: 200},
+
+	// A workflow's tags, under both names.
+	{route: skyverntest.RouteApplyWorkflowTags, path: "/v1/workflows/${tagged}/tags", want: 200,
+		body: `{"tags":[{"key":"env","value":"prod"},{"value":"beta"}]}`},
+	{route: skyverntest.RouteApplyAgentTags, path: "/v1/agents/${tagged}/tags", want: 200,
+		body: `{"tags":[{"key":"team","value":"ops"}]}`},
+	{route: skyverntest.RouteApplyAgentTags, path: "/v1/agents/" + unknownWorkflow + "/tags", want: 404, body: `{}`},
+	{route: skyverntest.RouteApplyWorkflowTags, path: "/v1/workflows/${tagged}/tags", want: 422,
+		body: `{"colors":{"env":"mauve"}}`, why: "a color outside the palette"},
+	{route: skyverntest.RouteGetWorkflowTags, path: "/v1/workflows/${tagged}/tags", want: 200},
+	{route: skyverntest.RouteGetAgentTags, path: "/v1/agents/${tagged}/tags", want: 200},
+	{route: skyverntest.RouteGetAgentTags, path: "/v1/agents/" + unknownWorkflow + "/tags", want: 404},
+	{route: skyverntest.RouteGetWorkflowTagHistory, path: "/v1/workflows/${tagged}/tags/history", want: 200},
+	{route: skyverntest.RouteGetAgentTagHistory, path: "/v1/agents/${tagged}/tags/history?limit=2", want: 200},
+	{route: skyverntest.RouteGetAgentTagHistory, path: "/v1/agents/" + unknownWorkflow + "/tags/history", want: 404},
+	{route: skyverntest.RouteListAgents, path: "/v1/agents?tags=env:prod", want: 200},
+
+	// The batch look-ups, in both forms.
+	{route: skyverntest.RouteBatchGetWorkflowTags, path: "/v1/workflow-tags?workflow_permanent_ids=${tagged}," + unknownWorkflow, want: 200},
+	{route: skyverntest.RouteBatchGetWorkflowTagsPost, path: "/v1/workflow-tags", want: 200,
+		body: `{"workflow_permanent_ids":["${tagged}"]}`},
+	{route: skyverntest.RouteBatchGetWorkflowTagsPost, path: "/v1/workflow-tags", want: 422,
+		body: `{"workflow_permanent_ids":"${tagged}"}`, why: "the ids are a list"},
+	{route: skyverntest.RouteBatchGetRunTags, path: "/v1/run-tags?workflow_run_ids=${wr}," + unknownRun, want: 200},
+	{route: skyverntest.RouteBatchGetRunTagsPost, path: "/v1/run-tags", want: 200, body: `{"workflow_run_ids":["${wr}"]}`},
+	{route: skyverntest.RouteBatchGetRunTagsPost, path: "/v1/run-tags", want: 422, body: `[]`, why: "the body is an object"},
+
+	// The registry.
+	{route: skyverntest.RouteListTagKeys, path: "/v1/tag-keys", want: 200},
+	{route: skyverntest.RouteUpdateTagKey, path: "/v1/tag-keys/env", want: 200, body: `{"description":"Deployment stage"}`},
+	{route: skyverntest.RouteUpdateTagKey, path: "/v1/tag-keys/nothing", want: 404, body: `{}`},
+	{route: skyverntest.RouteUpdateTagKey, path: "/v1/tag-keys/skyvern.x", want: 400, body: `{}`, why: "a reserved key in the path"},
+	{route: skyverntest.RouteListTagValues, path: "/v1/tag-values", want: 200},
+	{route: skyverntest.RouteListTagValues, path: "/v1/tag-values?key=env", want: 200},
+	{route: skyverntest.RouteCreateTagValue, path: "/v1/tag-values", want: 200, body: `{"key":"env","value":"dev","color":"blue"}`},
+	{route: skyverntest.RouteCreateTagValue, path: "/v1/tag-values", want: 409, body: `{"key":"env","value":"dev"}`},
+	{route: skyverntest.RouteCreateTagValue, path: "/v1/tag-values", want: 422, body: `{"key":"env"}`, why: "value is required"},
+	{route: skyverntest.RouteUpdateTagValue, path: "/v1/tag-values/env", want: 200, body: `{"value":"dev","color":"pink"}`},
+	{route: skyverntest.RouteUpdateTagValue, path: "/v1/tag-values/env", want: 404, body: `{"value":"qa","color":"pink"}`},
+	{route: skyverntest.RouteRenameTagValue, path: "/v1/tag-values/env/rename", want: 200, body: `{"value":"prod","new_value":"production"}`},
+	{route: skyverntest.RouteRenameTagValue, path: "/v1/tag-values/env/rename", want: 409, body: `{"value":"production","new_value":"dev"}`},
+	{route: skyverntest.RouteRenameTagValue, path: "/v1/tag-values/env/rename", want: 404, body: `{"value":"prod","new_value":"p"}`},
+	{route: skyverntest.RouteRenameTagValue, path: "/v1/tag-values/env/rename", want: 422, body: `{"value":"dev","new_value":"dev"}`,
+		why: "the new name is the old one"},
+	{route: skyverntest.RouteDeleteTagValue, path: "/v1/tag-values/env", want: 200, body: `{"value":"production"}`},
+	{route: skyverntest.RouteDeleteTagValue, path: "/v1/tag-values/env", want: 404, body: `{"value":"production"}`},
+	{route: skyverntest.RouteDeleteTagValue, path: "/v1/tag-values/env", want: 422, body: `{}`, why: "value is required"},
+
+	// Single tags removed, then a whole key.
+	{route: skyverntest.RouteDeleteRunTag, path: "/v1/runs/${wr}/tags/env", want: 200},
+	{route: skyverntest.RouteDeleteRunTag, path: "/v1/runs/" + unknownRun + "/tags/env", want: 404},
+	{route: skyverntest.RouteDeleteRunTag, path: "/v1/runs/${wr}/tags/-env", want: 400, why: "a malformed key in the path"},
+	{route: skyverntest.RouteDeleteWorkflowTag, path: "/v1/workflows/${tagged}/tags/team", want: 200},
+	{route: skyverntest.RouteDeleteAgentTag, path: "/v1/agents/${tagged}/tags/absent", want: 200, why: "a key not carried"},
+	{route: skyverntest.RouteDeleteAgentTag, path: "/v1/agents/" + unknownWorkflow + "/tags/env", want: 404},
+	{route: skyverntest.RouteDeleteTagKey, path: "/v1/tag-keys/tier", want: 200},
+	{route: skyverntest.RouteDeleteTagKey, path: "/v1/tag-keys/tier", want: 404},
+	{route: skyverntest.RouteGetRunTagHistory, path: "/v1/runs/${wr}/tags/history", want: 200},
+}
