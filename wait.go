@@ -149,17 +149,19 @@ func jitter(d time.Duration) time.Duration {
 //
 // Fallback polls of many runs are made together, so that their cost grows
 // with the number of pages of runs, not with the number of runs. Each
-// pending wait comes due between half and all of its current interval (see
-// WithFallbackPolling) after its previous poll; when the first comes due,
-// the Waiter polls every run that is at least half way through its
-// interval. With three or more runs due, it reads the runs Skyvern lists
-// as not finished yet (ListRunsPage, 100 a page, newest first, with
-// status created, queued, running or paused) from the first page on, until
-// it has seen every run due, or the list ends, or it has read one page per
-// ten runs due, or 100 pages (as far as Skyvern lists). A run seen there
-// is still going, and counts as polled. A run due that the pages did not
-// show gets a Get Run of its own, which gives the full result of a run
-// that finished. A run may be missed because it is older than the list
+// pending wait comes due between seven eighths and all of its current
+// interval (see WithFallbackPolling) after its previous poll, and may be
+// polled from half of it on. When the first wait comes due, the Waiter
+// takes the runs due within an eighth of their interval. With three or
+// more, it reads the runs Skyvern lists as not finished yet (ListRunsPage,
+// 100 a page, newest first, with status created, queued, running or
+// paused) from the first page on, until it has seen every run due, or the
+// list ends, or it has read about one page per ten runs due, or 100 pages
+// (as far as Skyvern lists). A run seen there is still going, and counts
+// as polled, whether it was due or only half way through its interval. A
+// run due that the pages did not show gets a Get Run of its own, which
+// gives the full result of a run that finished; one that was not due
+// waits for its turn. A run may be missed because it is older than the list
 // reaches, because another run finished while the pages were read and
 // moved it to an earlier page, or because it has a status the filter does
 // not know: that costs one Get Run, never a wrong result, since a run is
@@ -172,7 +174,8 @@ func jitter(d time.Duration) time.Duration {
 // answer for, as a failed Get Run does, and makes no Get Run calls in its
 // place. Any other failure of the list (such as 404 from a proxy that does
 // not serve it) makes the Waiter poll each run with Get Run from then on.
-// With fewer than three runs due, each gets a Get Run.
+// With fewer than three runs due, each gets a Get Run, as a list page would
+// save nothing.
 //
 // A Waiter is safe for concurrent use. Its zero value is not usable; create
 // one with NewWaiter.

@@ -161,7 +161,7 @@ func TestWaiterPollsInBatches(t *testing.T) {
 			b.sweep() // the first poll
 			start := b.clk.Now()
 			var reqs []string
-			for range 10 {
+			for range max(2, 10000/n) { // enough intervals for the figure, few pages under -race
 				reqs = append(reqs, b.sweep()...)
 				assert.Equal(t, 1, waiterGoroutines(), "one scheduler between sweeps, no poll goroutines")
 				assert.LessOrEqual(t, runtime.NumGoroutine()-baseG-n, 10, "goroutines do not grow with the runs")
@@ -185,6 +185,18 @@ func TestWaiterPollsInBatches(t *testing.T) {
 				assert.Equal(t, id, r.run.RunID)
 			}
 			assert.Equal(t, n-10, b.w.Pending())
+
+			// What the pending waits hold, polled and all: the heap they
+			// free when they end.
+			var with, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&with)
+			b.stop()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			perWait := (float64(with.HeapAlloc) - float64(after.HeapAlloc)) / float64(n-10)
+			t.Logf("heap per pending wait: %.0f B", perWait)
+			assert.Less(t, perWait, 1024.0, "a pending wait holds under 1 KiB")
 		})
 	}
 }
