@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -67,8 +68,8 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...Option) (
 // waiting for, so that a wait cut short by its context says how far it got.
 type pollState struct {
 	polls   int
-	last    *RunResponse // the latest status seen
-	lastErr error        // the latest poll's error, when it failed
+	status  RunStatus // the latest status seen
+	lastErr error     // the latest poll's error, when it failed
 }
 
 // record notes one poll's outcome. A poll cut short by the end of ctx is
@@ -77,7 +78,7 @@ func (ps *pollState) record(ctx context.Context, run *RunResponse, err error) {
 	ps.polls++
 	switch {
 	case err == nil:
-		ps.last, ps.lastErr = run, nil
+		ps.status, ps.lastErr = run.Status, nil
 	case ctx.Err() == nil:
 		ps.lastErr = err
 	}
@@ -89,10 +90,16 @@ func (ps *pollState) ended(ctx context.Context, runID string) error {
 	switch {
 	case ps.lastErr != nil:
 		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last poll: %w", runID, ctx.Err(), ps.polls, ps.lastErr)
-	case ps.last != nil:
-		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last status %q", runID, ctx.Err(), ps.polls, ps.last.Status)
+	case ps.status != "":
+		return fmt.Errorf("skyvern: waiting for run %s: %w after %d polls; last status %q", runID, ctx.Err(), ps.polls, ps.status)
 	}
 	return fmt.Errorf("skyvern: waiting for run %s: %w", runID, ctx.Err())
+}
+
+// saw notes a status seen in a list of runs, which counts as a poll.
+func (ps *pollState) saw(status RunStatus) {
+	ps.polls++
+	ps.status, ps.lastErr = status, nil
 }
 
 // canPass reports whether a poll's error may go away by itself.
@@ -120,7 +127,7 @@ func jitter(d time.Duration) time.Duration {
 }
 
 // Waiter waits for many runs at once, taking each run's result from its
-// webhook when it arrives and polling Get Run only as a fallback when it
+// webhook when it arrives and polling Skyvern only as a fallback when it
 // does not. Wire Deliver to your webhook receiver and call Wait where you
 // need a run's result:
 //
@@ -131,47 +138,85 @@ func jitter(d time.Duration) time.Duration {
 //	}))
 //	run, err := w.Wait(ctx, runID)
 //
-// A pending wait costs a map entry and a schedule entry, not a goroutine:
-// one goroutine, running only while waits are pending, schedules the
-// fallback polls, and at most a few polls run at once. A result delivered
-// before Wait is called is kept (in a bounded, expiring cache of recent
-// results), and a duplicate delivery does not wake anything twice.
+// A pending wait costs a map entry and a schedule entry (a few hundred
+// bytes), not a goroutine: one goroutine, running only while waits are
+// pending, makes the fallback polls, and at most a few Get Run calls run
+// at once. A result delivered before Wait is called is kept (in a bounded,
+// expiring cache of recent results), and a duplicate delivery does not
+// wake anything twice.
+//
+// # Batched fallback polling
+//
+// Fallback polls of many runs are made together, so that their cost grows
+// with the number of pages of runs, not with the number of runs. Each
+// pending wait comes due between seven eighths and all of its current
+// interval (see WithFallbackPolling) after its previous poll, and may be
+// polled from half of it on. When the first wait comes due, the Waiter
+// takes the runs due within an eighth of their interval. With three or
+// more, it reads the runs Skyvern lists as not finished yet (ListRunsPage,
+// 100 a page, newest first, with status created, queued, running or
+// paused) from the first page on, until it has seen every run due, or the
+// list ends, or it has read about one page per ten runs due, or 100 pages
+// (as far as Skyvern lists). A run seen there is still going, and counts
+// as polled, whether it was due or only half way through its interval. A
+// run due that the pages did not show gets a Get Run of its own, which
+// gives the full result of a run that finished; one that was not due
+// waits for its turn. A run may be missed because it is older than the list
+// reaches, because another run finished while the pages were read and
+// moved it to an earlier page, or because it has a status the filter does
+// not know: that costs one Get Run, never a wrong result, since a run is
+// only ever taken as finished from its Get Run. In steady state, with
+// every pending run in the list, polling n runs costs about n/100
+// requests per interval, plus a Get Run for each run that finished.
+//
+// A list page that fails for a reason that can pass (a 429 or 5xx after
+// the client's retries, a connection error) postpones the runs it was to
+// answer for, as a failed Get Run does, and makes no Get Run calls in its
+// place. Any other failure of the list (such as 404 from a proxy that does
+// not serve it) makes the Waiter poll each run with Get Run from then on.
+// With fewer than three runs due, each gets a Get Run, as a list page would
+// save nothing.
 //
 // A Waiter is safe for concurrent use. Its zero value is not usable; create
 // one with NewWaiter.
 type Waiter struct {
 	client    *Client
-	opts      []Option // for each fallback Get Run
+	opts      []Option // for each fallback Get Run and list page
 	err       error    // an invalid option given to NewWaiter
 	first     time.Duration
 	maxWait   time.Duration
-	inFlight  chan struct{} // a slot per concurrent fallback poll
+	maxPolls  int // Get Run calls at once
 	recentMax int
 	recentTTL time.Duration
-	now       func() time.Time
+	clk       waiterClock
+	pageSize  int // runs per list page
+	maxPages  int // pages Skyvern lists at most
 
-	mu      sync.Mutex
-	pending map[string]*pendingWait
-	queue   pollQueue // pending waits by time of their next fallback poll
-	recent  map[string]recentRun
-	order   []string // recent's keys, oldest first, for eviction
-	size    int      // the approximate bytes held by recent
-	running bool     // the scheduler goroutine is running
-	wake    chan struct{}
+	mu          sync.Mutex
+	pending     map[string]*pendingWait
+	queue       pollQueue // pending waits by time of their next fallback poll
+	recent      map[string]recentRun
+	order       []string // recent's keys, oldest first, for eviction
+	size        int      // the approximate bytes held by recent
+	running     bool     // the scheduler goroutine is running
+	noList      bool     // the list failed for good: poll with Get Run only
+	sweepCancel context.CancelFunc
+	wake        chan struct{}
 }
 
 // pendingWait is the shared state of all Wait calls for one run.
 type pendingWait struct {
-	runID   string
-	done    chan struct{} // closed when run or err is set
-	run     *RunResponse
-	err     error
-	waiters int
-	next    time.Time     // time of the next fallback poll
-	delay   time.Duration // the current backoff
-	index   int           // in the queue; -1 when not queued
-	cancel  context.CancelFunc
-	polled  pollState // what the fallback polls found so far
+	runID    string
+	done     chan struct{} // closed when run or err is set
+	run      *RunResponse
+	err      error
+	waiters  int
+	next     time.Time     // when the next fallback poll is due at the latest
+	eligible time.Time     // from when it may be polled along with others
+	delay    time.Duration // the current backoff
+	index    int           // in the queue; -1 when not queued
+	cancel   context.CancelFunc
+	polled   pollState // what the fallback polls found so far
 }
 
 type recentRun struct {
@@ -209,6 +254,17 @@ const (
 	DefaultRecentTTL     = time.Hour
 )
 
+// Batched polling: the list pages a Waiter reads.
+const (
+	listPageSize = 100 // the most Skyvern serves a page
+	listMaxPages = 100 // the most pages Skyvern serves
+	listMinDue   = 3   // fewer runs due are polled with Get Run
+	listRunsPer  = 10  // runs due per page read, at least
+)
+
+// activeStatuses are the statuses of runs not finished yet.
+var activeStatuses = []RunStatus{RunStatusCreated, RunStatusQueued, RunStatusRunning, RunStatusPaused}
+
 // WaiterOption configures a Waiter when passed to NewWaiter. It is a type
 // of its own, apart from Option, so that a Waiter's setting passed to a
 // call, or a call's passed to NewWaiter, does not compile.
@@ -225,10 +281,12 @@ type waiterConfig struct {
 }
 
 // WithFallbackPolling returns a WaiterOption that sets when a pending wait
-// falls back to polling Get Run: about first after Wait is called (default
+// falls back to polling: about first after Wait is called (default
 // DefaultFallbackFirst, 30 s), then about twice as long each time, capped
-// at maxWait (default DefaultFallbackMax, 5 min), each wait with random
-// jitter. It applies to NewWaiter only.
+// at maxWait (default DefaultFallbackMax, 5 min). Each poll comes between
+// half and all of the current interval after the previous one, so that
+// the polls of many runs can be made together (see Waiter). It applies to
+// NewWaiter only.
 func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.fallbackFirst, c.fallbackMax = first, maxWait
@@ -237,8 +295,8 @@ func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
 }
 
 // WithMaxConcurrentPolls returns a WaiterOption that bounds how many
-// fallback polls run at once (default DefaultMaxConcurrentPolls, 8). It
-// applies to NewWaiter only.
+// fallback Get Run calls run at once (default DefaultMaxConcurrentPolls,
+// 8). It applies to NewWaiter only.
 func WithMaxConcurrentPolls(n int) WaiterOption {
 	return func(c *waiterConfig) error {
 		if n < 1 {
@@ -265,9 +323,9 @@ func WithRecentResults(n int, ttl time.Duration) WaiterOption {
 }
 
 // WithPollOptions returns a WaiterOption that passes opts to each fallback
-// Get Run of the Waiter, as to any call: WithTimeout or WithHeader, for
-// example. They are checked by NewWaiter; WithIdempotencyKey is refused,
-// since Get Run takes none.
+// request of the Waiter (Get Run and list pages), as to any call:
+// WithTimeout or WithHeader, for example. They are checked by NewWaiter;
+// WithIdempotencyKey is refused, since reads take none.
 func WithPollOptions(opts ...Option) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.pollOpts = append(c.pollOpts, opts...)
@@ -304,10 +362,12 @@ func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
 		err:       err,
 		first:     wc.fallbackFirst,
 		maxWait:   wc.fallbackMax,
-		inFlight:  make(chan struct{}, max(wc.maxConcurrentPolls, 1)),
+		maxPolls:  max(wc.maxConcurrentPolls, 1),
 		recentMax: wc.recentMax,
 		recentTTL: wc.recentTTL,
-		now:       time.Now,
+		clk:       realClock{},
+		pageSize:  listPageSize,
+		maxPages:  listMaxPages,
 		pending:   make(map[string]*pendingWait),
 		recent:    make(map[string]recentRun),
 		wake:      make(chan struct{}, 1),
@@ -346,7 +406,7 @@ func (w *Waiter) Wait(ctx context.Context, runID string) (*RunResponse, error) {
 		return nil, ErrEmptyID
 	}
 	w.mu.Lock()
-	if r, ok := w.recent[runID]; ok && w.now().Sub(r.at) < w.recentTTL {
+	if r, ok := w.recent[runID]; ok && w.clk.now().Sub(r.at) < w.recentTTL {
 		w.mu.Unlock()
 		return r.run, nil
 	}
@@ -384,10 +444,15 @@ func (w *Waiter) Pending() int {
 	return len(w.pending)
 }
 
-// schedule queues p's next fallback poll and makes sure the scheduler
-// runs. w.mu is held.
+// schedule queues p's next fallback poll, due between half and all of
+// p.delay from now, and makes sure the scheduler runs. The latest time
+// varies by up to an eighth of p.delay, so that runs are not all due at
+// the same instant, yet runs polled together stay together: when the first
+// of them is due, all are past half their interval. w.mu is held.
 func (w *Waiter) schedule(p *pendingWait) {
-	p.next = w.now().Add(jitter(p.delay))
+	now := w.clk.now()
+	p.eligible = now.Add(p.delay / 2)
+	p.next = now.Add(p.delay - rand.N(p.delay/8+1))
 	heap.Push(&w.queue, p)
 	if !w.running {
 		w.running = true
@@ -411,8 +476,8 @@ func (w *Waiter) finish(p *pendingWait, run *RunResponse, err error) {
 	w.drop(p)
 }
 
-// drop forgets p: no more polls, and an in-flight one is cancelled. w.mu
-// is held.
+// drop forgets p: no more polls, and an in-flight one is cancelled; the
+// sweep in progress stops once nothing is pending. w.mu is held.
 func (w *Waiter) drop(p *pendingWait) {
 	delete(w.pending, p.runID)
 	if p.index >= 0 {
@@ -421,6 +486,9 @@ func (w *Waiter) drop(p *pendingWait) {
 	}
 	if p.cancel != nil {
 		p.cancel()
+	}
+	if len(w.pending) == 0 && w.sweepCancel != nil {
+		w.sweepCancel()
 	}
 }
 
@@ -432,71 +500,222 @@ func (w *Waiter) remember(run *RunResponse) {
 	} else {
 		w.order = append(w.order, run.RunID)
 	}
-	r := recentRun{run: run, at: w.now(), size: approxSize(run)}
+	now := w.clk.now()
+	r := recentRun{run: run, at: now, size: approxSize(run)}
 	w.recent[run.RunID] = r
 	w.size += r.size
 	for len(w.order) > 0 && (len(w.recent) > w.recentMax || w.size > recentBytes ||
-		w.now().Sub(w.recent[w.order[0]].at) >= w.recentTTL) {
+		now.Sub(w.recent[w.order[0]].at) >= w.recentTTL) {
 		w.size -= w.recent[w.order[0]].size
 		delete(w.recent, w.order[0])
 		w.order = w.order[1:]
 	}
 }
 
-// scheduler runs the fallback polls as they come due and exits when no
-// wait is pending.
+// scheduler makes the fallback polls as they come due, one sweep at a
+// time, and exits when no wait is pending.
 func (w *Waiter) scheduler() {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
 	for {
 		w.mu.Lock()
 		if len(w.queue) == 0 {
 			w.running = false
 			w.mu.Unlock()
+			w.clk.stopped()
 			return
 		}
-		p := w.queue[0]
-		if d := p.next.Sub(w.now()); d > 0 {
+		now := w.clk.now()
+		if next := w.queue[0].next; next.After(now) {
 			w.mu.Unlock()
-			timer.Reset(d)
-			select {
-			case <-timer.C:
-			case <-w.wake:
-			}
+			w.clk.sleepUntil(next, w.wake)
 			continue
 		}
-		heap.Pop(&w.queue)
-		ctx, cancel := context.WithCancel(context.Background())
-		p.cancel = cancel
+		s := w.takeSweep(now)
 		w.mu.Unlock()
-
-		w.inFlight <- struct{}{}
-		go w.poll(ctx, p)
+		s.run(w)
 	}
 }
 
-// poll runs one fallback Get Run for p.
-func (w *Waiter) poll(ctx context.Context, p *pendingWait) {
-	defer func() { <-w.inFlight }()
-	run, err := w.client.GetRun(ctx, p.runID, w.opts...)
+// sweep is one round of fallback polls: the runs due (must) and those that
+// may be polled along with them, and what the round found.
+type sweep struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	list   bool           // read the list, not only Get Run
+	runs   []*pendingWait // the runs due first, then the others
+	must   int            // runs[:must] are due
+	seen   []RunStatus    // per run: the status the list showed, or ""
+	res    []pollResult   // per run due and not seen: its Get Run
+}
+
+type pollResult struct {
+	run *RunResponse
+	err error
+}
+
+// takeSweep takes out of the queue the runs to poll now. w.mu is held.
+func (w *Waiter) takeSweep(now time.Time) *sweep {
+	var must, may []*pendingWait
+	for _, p := range w.queue {
+		switch {
+		case !p.next.After(now.Add(p.delay / 8)):
+			must = append(must, p)
+		case !p.eligible.After(now):
+			may = append(may, p)
+		}
+	}
+	s := &sweep{list: !w.noList && len(must) >= listMinDue, must: len(must)}
+	s.runs = must
+	if s.list {
+		s.runs = append(must, may...)
+	}
+	for _, p := range s.runs {
+		p.index = -2 // marks the runs taken
+	}
+	kept := w.queue[:0]
+	for _, p := range w.queue {
+		if p.index != -2 {
+			p.index = len(kept)
+			kept = append(kept, p)
+		}
+	}
+	clear(w.queue[len(kept):])
+	w.queue = kept
+	heap.Init(&w.queue)
+	for _, p := range s.runs {
+		p.index = -1
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	w.sweepCancel = s.cancel
+	return s
+}
+
+// run makes the sweep's requests and then files what they found.
+func (s *sweep) run(w *Waiter) {
+	defer s.cancel()
+	s.seen = make([]RunStatus, len(s.runs))
+	var listErr error
+	if s.list {
+		listErr = s.readList(w)
+	}
+	w.mu.Lock()
+	if listErr != nil && !canPass(listErr) && s.ctx.Err() == nil {
+		w.noList = true
+	}
+	backOff := listErr != nil && canPass(listErr)
+	var polls []pollJob
+	if !backOff {
+		for i, p := range s.runs[:s.must] {
+			if s.seen[i] == "" && w.pending[p.runID] == p {
+				job := pollJob{i: i, id: p.runID}
+				job.ctx, p.cancel = context.WithCancel(s.ctx)
+				polls = append(polls, job)
+			}
+		}
+	}
+	w.mu.Unlock()
+	s.res = make([]pollResult, s.must)
+	s.getRuns(w, polls)
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	p.polled.record(ctx, run, err) // before cancel, which would hide err
-	p.cancel()
-	p.cancel = nil
-	if w.pending[p.runID] != p { // delivered or abandoned meanwhile
-		return
-	}
-	switch {
-	case err == nil && run.Status.IsTerminal():
-		w.remember(run)
-		w.finish(p, run, nil)
-	case err != nil && !canPass(err):
-		w.finish(p, nil, err)
-	default:
+	w.sweepCancel = nil
+	for i, p := range s.runs {
+		if p.cancel != nil {
+			p.cancel()
+			p.cancel = nil
+		}
+		if w.pending[p.runID] != p { // delivered or abandoned meanwhile
+			continue
+		}
+		switch {
+		case s.seen[i] != "":
+			p.polled.saw(s.seen[i])
+		case i >= s.must: // not due, and not seen: as it was
+			heap.Push(&w.queue, p)
+			continue
+		case backOff:
+			p.polled.record(s.ctx, nil, listErr)
+		default:
+			run, err := s.res[i].run, s.res[i].err
+			p.polled.record(s.ctx, run, err)
+			switch {
+			case err == nil && run.Status.IsTerminal():
+				w.remember(run)
+				w.finish(p, run, nil)
+				continue
+			case err != nil && !canPass(err):
+				w.finish(p, nil, err)
+				continue
+			}
+		}
 		p.delay = min(2*p.delay, w.maxWait)
 		w.schedule(p)
+	}
+}
+
+// readList reads list pages until every run due was seen, the list ends,
+// or the page budget is spent, and notes in s.seen the runs it showed.
+func (s *sweep) readList(w *Waiter) error {
+	at := make(map[string]int, len(s.runs))
+	for i, p := range s.runs {
+		at[p.runID] = i
+	}
+	unseen := s.must
+	pages := min(w.maxPages, 1+s.must/listRunsPer)
+	for page := 1; page <= pages && unseen > 0; page++ {
+		items, err := w.client.ListRunsPage(s.ctx, ListRunsParams{Page: page, PageSize: w.pageSize, Status: activeStatuses}, w.opts...)
+		if err != nil {
+			return err
+		}
+		for _, item := range items {
+			if i, ok := at[item.RunID]; ok && s.seen[i] == "" && item.Status != "" && !item.Status.IsTerminal() {
+				s.seen[i] = item.Status
+				if i < s.must {
+					unseen--
+				}
+			}
+		}
+		if len(items) < w.pageSize {
+			break // the end of the list
+		}
+	}
+	return nil
+}
+
+// pollJob is a Get Run a sweep makes: for s.runs[i], under its own
+// context, which a delivery or an abandoned wait cancels.
+type pollJob struct {
+	i   int
+	id  string
+	ctx context.Context
+}
+
+// getRuns makes the sweep's Get Run calls, a few at a time, and returns
+// when all are done.
+func (s *sweep) getRuns(w *Waiter, jobs []pollJob) {
+	if len(jobs) == 0 {
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(w.maxPolls, len(jobs)) {
+		wg.Add(1)
+		go w.poll(s, jobs, &next, &wg)
+	}
+	wg.Wait()
+}
+
+// poll makes Get Run calls from jobs until none is left.
+func (w *Waiter) poll(s *sweep, jobs []pollJob, next *atomic.Int64, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for {
+		n := int(next.Add(1)) - 1
+		if n >= len(jobs) {
+			return
+		}
+		j := jobs[n]
+		run, err := w.client.GetRun(j.ctx, j.id, w.opts...)
+		s.res[j.i] = pollResult{run, err}
 	}
 }
 
@@ -521,4 +740,26 @@ func (q *pollQueue) Pop() any {
 	p.index = -1
 	*q = old[:len(old)-1]
 	return p
+}
+
+// waiterClock is a Waiter's time: the real clock, or a test's.
+type waiterClock interface {
+	now() time.Time
+	// sleepUntil returns at t, or earlier when wake receives.
+	sleepUntil(t time.Time, wake <-chan struct{})
+	// stopped is called when the scheduler exits.
+	stopped()
+}
+
+type realClock struct{}
+
+func (realClock) now() time.Time { return time.Now() }
+func (realClock) stopped()       {}
+func (realClock) sleepUntil(t time.Time, wake <-chan struct{}) {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-wake:
+	}
 }
