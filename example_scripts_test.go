@@ -10,10 +10,8 @@ import (
 
 // ExampleClient_RunSDKAction drives a page of a browser session with AI
 // actions: it checks a condition, then extracts data, the second action
-// recorded in the workflow run of the first. The fake's session routes
-// land separately; until then the session id is one the fake's run_action
-// accepts, where a program would take it from CreateBrowserSession (or
-// UseBrowserSession, which also closes it).
+// recorded in the workflow run of the first, in a browser session it
+// creates and closes.
 func ExampleClient_RunSDKAction() {
 	srv, err := skyverntest.Start()
 	if err != nil {
@@ -26,7 +24,12 @@ func ExampleClient_RunSDKAction() {
 	client := srv.Client()
 	ctx := context.Background()
 
-	sessionID := "pbs_example" // sess.BrowserSessionID
+	sess, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
+	if err != nil {
+		panic(err)
+	}
+	defer client.CloseBrowserSession(context.WithoutCancel(ctx), sess.BrowserSessionID)
+	sessionID := sess.BrowserSessionID
 	page := "https://news.ycombinator.com"
 
 	check, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{

@@ -64,9 +64,16 @@ func TestSDKActionsAgainstTheFake(t *testing.T) {
 	ctx := context.Background()
 	srv := skyverntest.NewServer(t)
 	client := srv.Client()
+	sess, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
+	require.NoError(t, err)
 	run := func(a skyvern.SDKAction, wr string) (*skyvern.SDKActionResult, error) {
-		return client.RunSDKAction(ctx, skyvern.SDKActionRequest{URL: "https://example.com", BrowserSessionID: "pbs_1", WorkflowRunID: wr, Action: a})
+		return client.RunSDKAction(ctx, skyvern.SDKActionRequest{URL: "https://example.com", BrowserSessionID: sess.BrowserSessionID, WorkflowRunID: wr, Action: a})
 	}
+
+	t.Run("a session that is not live is refused", func(t *testing.T) {
+		_, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{BrowserSessionID: "pbs_404", Action: skyvern.ValidateAction{Prompt: "p"}})
+		assert.ErrorIs(t, err, skyvern.ErrNotFound)
+	})
 
 	t.Run("each action answers plausibly by default", func(t *testing.T) {
 		res, err := run(skyvern.ValidateAction{Prompt: "the page shows a price"}, "")

@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
 )
 
 // routeTable is every route of the fake API: the routes of each API area,
@@ -204,8 +205,11 @@ func (c *call) replyRaw(b []byte) { writeBody(c.w, http.StatusOK, b) }
 func (c *call) fail(status int, detail any) { writeDetail(c.w, status, detail) }
 
 // renderAny renders an SDK struct with render, a slice of them as a list,
-// and anything else as it is.
+// and anything else (an ordered webhooks.Object included) as it is.
 func renderAny(v any) any {
+	if _, ok := v.(webhooks.Object); ok {
+		return v
+	}
 	rv := reflect.ValueOf(v)
 	switch {
 	case rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Struct && rv.Type() != reflect.TypeFor[[]byte]():

@@ -176,6 +176,12 @@ func (s *Server) handleRunSDKAction(c *call) {
 		c.fail(http.StatusUnprocessableEntity, errs)
 		return
 	}
+	if req.BrowserSessionID != "" {
+		if err := s.sessions.live(req.BrowserSessionID); err != nil {
+			c.refuse(err) // the session must be live, as for a run
+			return
+		}
+	}
 	wrID := req.WorkflowRunID
 	if wrID != "" {
 		s.actions.mu.Lock()

@@ -261,16 +261,33 @@ func (st *sessionStore) close(id string) error {
 func (st *sessionStore) use(id, runnableType, runID string) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	e, err := st.liveEntry(id)
+	if err != nil {
+		return err
+	}
+	e.view.RunnableType, e.view.RunnableID = runnableType, runID
+	e.view.ModifiedAt = sessionTime(st.now)
+	return nil
+}
+
+// live refuses, with the server's 404, a session id that is unknown or
+// has ended.
+func (st *sessionStore) live(id string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	_, err := st.liveEntry(id)
+	return err
+}
+
+func (st *sessionStore) liveEntry(id string) (*sessionEntry, error) {
 	e, ok := st.byID[id]
 	if ok {
 		st.refresh(e)
 	}
 	if !ok || e.view.Status.IsTerminal() {
-		return sessionRefuse(http.StatusNotFound, "Browser session %s does not exist or is not live.", id)
+		return nil, sessionRefuse(http.StatusNotFound, "Browser session %s does not exist or is not live.", id)
 	}
-	e.view.RunnableType, e.view.RunnableID = runnableType, runID
-	e.view.ModifiedAt = sessionTime(st.now)
-	return nil
+	return e, nil
 }
 
 // release records that the run runID no longer uses the session id, and

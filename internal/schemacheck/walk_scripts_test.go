@@ -45,9 +45,13 @@ var scriptsWalk = []step{
 	{route: skyverntest.RouteDeleteCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 200},
 	{route: skyverntest.RouteDeleteCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 404, why: "already deleted"},
 
-	// SDK actions.
+	// SDK actions, in a live browser session.
+	{route: skyverntest.RouteCreateBrowserSession, path: "/v1/browser_sessions", want: 200, body: `{}`,
+		save: map[string]string{"actionpbs": "browser_session_id"}},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 404, why: "the session is not live",
+		body: `{"url":"https://example.com","browser_session_id":"pbs_404","action":{"type":"validate","prompt":"p"}}`},
 	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 200,
-		body: `{"url":"https://example.com","browser_session_id":"pbs_1","action":{"type":"validate","prompt":"a price is shown"}}`,
+		body: `{"url":"https://example.com","browser_session_id":"${actionpbs}","action":{"type":"validate","prompt":"a price is shown"}}`,
 		save: map[string]string{"actionrun": "workflow_run_id"}},
 	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 200,
 		body: `{"url":"https://example.com","workflow_run_id":"${actionrun}","action":{"type":"ai_click","selector":"#buy","timeout":5000}}`},
