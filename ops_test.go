@@ -41,6 +41,9 @@ var operationMethods = map[string][]string{
 	"POST /v1/credentials/{credential_id}/update":     {"UpdateCredential"},
 	"POST /v1/credentials/{credential_id}/delete":     {"DeleteCredential"},
 	"POST /v1/credentials/totp":                       {"SendTOTPCode"},
+	"POST /v1/upload_file":                            {"UploadFile"},
+	"DELETE /v1/files/{file_id}":                      {"DeleteFile"},
+	"GET /v1/artifacts/{artifact_id}/content":         {"GetArtifactContent"},
 }
 
 // notYetImplemented lists the operations still without a method, each with
@@ -68,9 +71,6 @@ var notYetImplemented = map[string]int{
 	"GET /v1/run-tags":                                                                 11,
 	"POST /v1/run-tags":                                                                11,
 	"GET /v1/run-tag-suggestions":                                                      11,
-	"GET /v1/artifacts/{artifact_id}/content":                                          10,
-	"POST /v1/upload_file":                                                             10,
-	"DELETE /v1/files/{file_id}":                                                       10,
 	"POST /v1/browser_profiles":                                                        10,
 	"GET /v1/browser_profiles":                                                         10,
 	"GET /v1/browser_profiles/{profile_id}":                                            10,

@@ -93,6 +93,8 @@ type Server struct {
 
 	st *store // runs and workflows
 
+	files fileStore // uploaded files and artifacts' content (files.go)
+
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
 	workflows map[string]Outcome
