@@ -391,6 +391,10 @@ func (c *call) decodeForm() []validationError {
 			part.Close()
 		}
 	}
+	if broken {
+		return nil // c.files stays nil: the handler answers 400
+	}
+	c.files = files
 	var errs []validationError
 	for i := 0; i < t.NumField(); i++ {
 		field := t.Field(i)
@@ -416,9 +420,6 @@ func (c *call) decodeForm() []validationError {
 		if e := setFormValue(v.Elem().Field(i), text, loc); e != nil {
 			errs = append(errs, e)
 		}
-	}
-	if !broken {
-		c.files = files
 	}
 	return errs
 }

@@ -28,8 +28,9 @@ type fileStore struct {
 	artifacts map[string]*io.SectionReader
 }
 
-// add stores f, dropping the content of the oldest files (then f's own)
-// until at most keep bytes of content are held (keep < 0: no bound), and
+// add stores f, keeping its content when it fits in keep bytes by
+// dropping the content of the oldest files, so that at most keep bytes of
+// content are held (keep < 0: no bound), and
 // forgetting the oldest files beyond maxStoredFiles.
 func (fs *fileStore) add(f *StoredFile, keep int64) {
 	fs.mu.Lock()
@@ -37,16 +38,15 @@ func (fs *fileStore) add(f *StoredFile, keep int64) {
 	if fs.files == nil {
 		fs.files = make(map[string]*StoredFile)
 	}
-	if n := int64(len(f.Content)); keep >= 0 && n > 0 {
+	if n := int64(len(f.Content)); keep >= 0 && n > keep {
+		f.Content = nil
+	} else if keep >= 0 {
 		for _, old := range fs.order {
 			if fs.kept+n <= keep {
 				break
 			}
 			fs.kept -= int64(len(old.Content))
 			old.Content = nil
-		}
-		if fs.kept+n > keep {
-			f.Content = nil
 		}
 	}
 	fs.kept += int64(len(f.Content))
