@@ -20,7 +20,8 @@ import (
 const (
 	// RouteUploadFile stores a file from a multipart form. Its requests
 	// are recorded without their body, which the server streams; see
-	// Server.UploadedFile for what arrived.
+	// Server.UploadedFile for what arrived. A Fault on it answers before
+	// the body is read.
 	RouteUploadFile = "POST /v1/upload_file"
 	// RouteDeleteFile deletes an uploaded file.
 	RouteDeleteFile = "DELETE /v1/files/{file_id}"
