@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -175,8 +176,33 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if t.timeout <= 0 {
 		return t.base.RoundTrip(req)
 	}
+	if c, _ := req.Context().Value(callKey{}).(*call); c != nil && c.e.stream {
+		return t.untilHeaders(req)
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// untilHeaders is RoundTrip for a streamed download: the timeout bounds
+// the attempt until the response headers arrive, and the body, which may
+// take far longer to read, is then bounded only by the call's context.
+func (t *attemptTransport) untilHeaders(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	timer := time.AfterFunc(t.timeout, cancel)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if !timer.Stop() { // it fired: ctx is cancelled, so no body could be read
+		if err == nil {
+			resp.Body.Close()
+		}
+		cancel()
+		return nil, fmt.Errorf("no response headers within %v: %w", t.timeout, context.DeadlineExceeded)
+	}
 	if err != nil {
 		cancel()
 		return nil, err
@@ -227,6 +253,121 @@ type endpoint struct {
 	// idempotencyKeyMakesSafe marks a creating call that Skyvern
 	// de-duplicates by Idempotency-Key: with a key it is retried like a read.
 	idempotencyKeyMakesSafe bool
+	// upload, when set, is the request body, streamed from its source
+	// (body is then nil): see streamBody for when it is sent again.
+	upload *streamBody
+	// stream marks a call whose 2xx answer is handed to the caller
+	// unread; do sets it when out is a *rawResponse.
+	stream bool
+}
+
+// rawResponse is the out of a streamed download. After a 2xx answer, resp
+// is that answer with its body unread: the caller reads and closes it.
+// After any other answer, resp is that answer, its body already read and
+// closed, for the headers that explain it. attempts counts the attempts.
+type rawResponse struct {
+	resp     *http.Response
+	attempts int
+}
+
+// streamBody is a request body streamed from its source on each attempt,
+// never held whole in memory. The engine asks for a body per attempt (and
+// net/http for a redirect); each is a lazyBody that opens the source only
+// when the transport first reads from it, which is after a connection was
+// made. An attempt may be repeated only when the source has not been read
+// yet (nothing of it can have been sent) or open can produce it again;
+// shouldRetry checks that beside its usual rules.
+type streamBody struct {
+	contentType string
+	length      int64 // bytes in all, or -1 when unknown (sent chunked)
+	// open returns the body for the n-th opening (from 1). Opening n > 1
+	// happens only when reopens is true.
+	open    func(n int) (io.ReadCloser, error)
+	reopens bool
+
+	mu     sync.Mutex
+	opened int   // openings so far
+	srcErr error // the first error reading the source (never io.EOF)
+}
+
+// resendable reports whether another attempt can send the body: the
+// source is untouched or can be opened again, and reading it never
+// failed (a failing source fails every attempt the same way).
+func (b *streamBody) resendable() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.srcErr == nil && (b.opened == 0 || b.reopens)
+}
+
+func (b *streamBody) next() (io.ReadCloser, error) {
+	b.mu.Lock()
+	if b.opened > 0 && !b.reopens {
+		b.mu.Unlock()
+		return nil, errors.New("the request body was read once already and cannot be sent again")
+	}
+	b.opened++
+	n := b.opened
+	b.mu.Unlock()
+	return b.open(n)
+}
+
+func (b *streamBody) failed(err error) {
+	b.mu.Lock()
+	if b.srcErr == nil {
+		b.srcErr = err
+	}
+	b.mu.Unlock()
+}
+
+// reader is the engine's ReaderFunc for the body: a fresh lazyBody per
+// attempt.
+func (b *streamBody) reader() (io.Reader, error) { return &lazyBody{src: b}, nil }
+
+// lazyBody is one attempt's body: it opens its source on the first Read,
+// so that an attempt that never sent a byte leaves the source untouched.
+type lazyBody struct {
+	src    *streamBody
+	mu     sync.Mutex
+	rc     io.ReadCloser
+	err    error
+	closed bool
+}
+
+var errBodyClosed = errors.New("request body read after it was closed")
+
+func (l *lazyBody) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	if l.rc == nil && l.err == nil {
+		if l.closed {
+			l.err = errBodyClosed
+		} else if l.rc, l.err = l.src.next(); l.err != nil {
+			l.src.failed(l.err)
+		}
+	}
+	rc, err := l.rc, l.err
+	l.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	n, err := rc.Read(p)
+	if err != nil && err != io.EOF {
+		l.src.failed(err)
+	}
+	return n, err
+}
+
+// Close closes what Read opened; the transport may call it from another
+// goroutine, and more than once.
+func (l *lazyBody) Close() error {
+	l.mu.Lock()
+	rc := l.rc
+	first := !l.closed
+	l.closed = true
+	l.mu.Unlock()
+	if rc != nil && first {
+		return rc.Close()
+	}
+	return nil
 }
 
 // do sends the request described by e, with retries, and decodes a 2xx
@@ -235,16 +376,19 @@ type endpoint struct {
 // outcome, decode the answer.
 //
 // The body of each answer is read inside the engine (see settle), into
-// the call's record of its latest attempt. A streamed upload would be
-// prepared with a one-shot body and the creates rule (never repeated once
-// it may have been sent); a streamed download would be an out that takes
-// the open body instead of a decoded value, which settle then leaves
-// unread for a 2xx answer.
+// the call's record of its latest attempt. Two kinds of call stream
+// instead. An upload sets e.upload, a streamBody that prepare sends in
+// place of a JSON body. A download passes a *rawResponse as out: settle
+// then leaves a 2xx answer's body unread, do hands the answer over
+// instead of decoding it, and the call's timeout (WithTimeout) bounds each
+// attempt only until the response headers arrive (see untilHeaders).
 func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
 	s, err := c.setupFor(opts)
 	if err != nil {
 		return err
 	}
+	raw, _ := out.(*rawResponse)
+	e.stream = raw != nil
 	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries}
 
 	req, err := st.prepare(ctx, s)
@@ -252,10 +396,17 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 		return st.fail(err, false) // nothing was sent
 	}
 	resp, err := s.rc.Do(req)
+	err = st.outcome(err)
+	if raw != nil {
+		raw.resp, raw.attempts = st.last.resp, st.n
+		if err == nil {
+			return nil // the caller reads and closes the body
+		}
+	}
 	if resp != nil {
 		resp.Body.Close() // already read by settle; closed again for safety
 	}
-	if err := st.outcome(err); err != nil {
+	if err != nil {
 		return err
 	}
 	if out == nil {
@@ -295,7 +446,9 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 		}
 	}
 	var body any // untyped nil: no body at all
-	if e.body != nil {
+	if e.upload != nil {
+		body = retryablehttp.ReaderFunc(e.upload.reader)
+	} else if e.body != nil {
 		b, err := json.Marshal(e.body)
 		if err != nil {
 			return nil, fmt.Errorf("encoding request body: %w", err)
@@ -313,7 +466,10 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	// Header slices are shared, read-only, between requests.
 	h := req.Header
 	h["Accept"] = hdrJSON
-	if body != nil {
+	if e.upload != nil {
+		req.ContentLength = e.upload.length
+		h["Content-Type"] = []string{e.upload.contentType}
+	} else if body != nil {
 		h["Content-Type"] = hdrJSON
 	}
 	for k, v := range cfg.headers {
@@ -444,7 +600,13 @@ func decodeBody(body []byte, contentType string, out any) error {
 // connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
 // create something are retried only when the request provably never reached
 // the server, or on 429, or on 503 with Retry-After.
+//
+// A streamed upload is also never repeated unless its body can be sent
+// again (see streamBody.resendable).
 func shouldRetry(c *call, resp *http.Response, err error) bool {
+	if c.e.upload != nil && !c.e.upload.resendable() {
+		return false
+	}
 	creates := c.e.creates
 	if err != nil {
 		if permanent(err) {

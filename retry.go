@@ -129,7 +129,9 @@ func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool
 	a := attempt{err: err}
 	if err == nil {
 		a.resp = resp
-		a.body, a.note, a.err = readBody(resp)
+		if !c.e.stream || resp.StatusCode/100 != 2 { // a streamed 2xx body is the caller's
+			a.body, a.note, a.err = readBody(resp)
+		}
 	}
 	answer := resp
 	if a.err != nil {

@@ -38,6 +38,8 @@ type config struct {
 	maxRuns        int  // < 0: no limit
 	admin          bool // serve the admin API (WithAdminAPI)
 	err            error
+
+	uploads uploadLimits // WithMaxUploadSize, WithKeptUploadBytes (files.go)
 }
 
 func defaultConfig() config {

@@ -55,7 +55,7 @@ import (
 // routeTable is every route of the fake API: the routes of each API area,
 // each list kept in its area's file. Order does not matter: a literal path
 // segment takes precedence over a parameter.
-var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes, tagRoutes)
+var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes, tagRoutes, fileRoutes)
 
 // runRoutes are the routes of runs: starting, reading, cancelling and
 // replaying them, and their lists, timelines and artifacts.
@@ -118,6 +118,7 @@ type bodySpec struct {
 	typ      reflect.Type
 	required []string // members required beyond the type's non-omitempty fields
 	optional bool     // the body may be absent or null
+	form     bool     // a multipart form, streamed to decodeForm, not JSON
 }
 
 // body declares a JSON body decoded into T (an SDK request type). required
@@ -154,6 +155,8 @@ type call struct {
 	members map[string]json.RawMessage
 	req     any // *T of the route's body, or nil
 	q       any // *T of the route's query, or nil
+	srv     *Server
+	files   map[string]*spooled // a form's files, by field name
 }
 
 // bodyOf returns the request decoded into the route's body type T; nil
@@ -315,11 +318,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
-	raw, err := io.ReadAll(r.Body)
-	if err != nil {
-		return // the connection is gone
-	}
 	rt, params, allow := s.router.match(r.Method, r.URL.EscapedPath())
+	var raw []byte // a form is streamed: neither read here nor recorded
+	if rt == nil || rt.body == nil || !rt.body.form {
+		var err error
+		if raw, err = io.ReadAll(r.Body); err != nil {
+			return // the connection is gone
+		}
+	}
 	name, kept := "/", raw
 	if rt != nil {
 		name = rt.name
@@ -337,7 +343,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case rt == nil:
 		writeDetail(sw, http.StatusNotFound, "Not Found")
 	default:
-		c := &call{w: sw, r: r, route: rt, params: params, raw: raw}
+		c := &call{w: sw, r: r, route: rt, params: params, raw: raw, srv: s}
 		if f := s.takeFault(rt.name); f != nil {
 			faulted = true
 			s.serveFault(c, f)
@@ -391,6 +397,8 @@ func (c *call) decode() []validationError {
 	bs := c.route.body
 	if bs == nil {
 		return errs
+	} else if bs.form {
+		return append(errs, c.decodeForm()...)
 	}
 	m, berrs := members(c.raw, bs.optional)
 	if berrs == nil && m != nil {

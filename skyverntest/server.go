@@ -102,6 +102,8 @@ type Server struct {
 	actions    actionStore    // SDK action runs (sdk_actions.go)
 	tags       tagStore       // tags of runs and workflows, and their registry (tags.go)
 
+	files fileStore // uploaded files and artifacts' content (files.go)
+
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
 	workflows map[string]Outcome

@@ -157,6 +157,25 @@ func (s *spec) responseSchema(method, path string, status int) (string, bool) {
 		"/content/application~1json/schema", true
 }
 
+// opaque reports whether the spec documents the operation's answer with
+// this status but gives no JSON schema that constrains it: no content at
+// all (a 204, a 206), or an empty schema (a file's raw bytes, which
+// FastAPI lists as application/json).
+func (s *spec) opaque(method, path string, status int) bool {
+	responses, _ := s.operation(method, path)["responses"].(map[string]any)
+	resp, ok := responses[fmt.Sprint(status)].(map[string]any)
+	if !ok {
+		return false
+	}
+	content, _ := resp["content"].(map[string]any)
+	if len(content) == 0 {
+		return true
+	}
+	media, _ := content["application/json"].(map[string]any)
+	sch, _ := media["schema"].(map[string]any)
+	return media != nil && len(sch) == 0
+}
+
 // schema compiles, once, the schema at ptr, a JSON pointer into the spec.
 func (s *spec) schema(ptr string) (*jsonschema.Schema, error) {
 	s.mu.Lock()
