@@ -26,6 +26,7 @@ var enumValues = map[reflect.Type][]string{
 	reflect.TypeFor[skyvern.RunEngine]():            {"skyvern-1.0", "skyvern-2.0", "skyvern-3.0", "openai-cua", "anthropic-cua", "ui-tars", "yutori-navigator"},
 	reflect.TypeFor[skyvern.RunStatus]():            {"created", "queued", "running", "paused", "timed_out", "failed", "terminated", "completed", "canceled"},
 	reflect.TypeFor[skyvern.RunType]():              {"task_v1", "task_v2", "task_v3", "workflow_run", "openai_cua", "anthropic_cua", "ui_tars", "yutori_navigator"},
+	reflect.TypeFor[skyvern.ScheduleStatus]():       {"active", "paused"},
 	reflect.TypeFor[skyvern.TOTPType]():             {"authenticator", "email", "text", "passkey", "none"},
 	reflect.TypeFor[skyvern.TriggerType]():          {"manual", "mcp", "api", "scheduled", "webhook"},
 	reflect.TypeFor[skyvern.WorkflowStatus]():       {"published", "draft", "auto_generated", "importing", "import_failed"},

@@ -54,7 +54,7 @@ import (
 // routeTable is every route of the fake API: the routes of each API area,
 // each list kept in its area's file. Order does not matter: a literal path
 // segment takes precedence over a parameter.
-var routeTable = slices.Concat(runRoutes, workflowRoutes)
+var routeTable = slices.Concat(runRoutes, workflowRoutes, scheduleRoutes, folderRoutes, workflowRunRoutes)
 
 // runRoutes are the routes of runs: starting, reading, cancelling and
 // replaying them, and their lists, timelines and artifacts.

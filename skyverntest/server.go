@@ -93,6 +93,9 @@ type Server struct {
 
 	st *store // runs and workflows
 
+	schedules scheduleStore // workflow schedules (store_schedules.go)
+	folders   folderStore   // folders of workflows (store_folders.go)
+
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
 	workflows map[string]Outcome
