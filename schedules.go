@@ -227,19 +227,19 @@ type ListSchedulesParams struct {
 	Search string `url:"search,omitempty"`
 }
 
-// schedulePath returns "/v1/workflows/{workflow_permanent_id}/schedules",
-// then "/{workflow_schedule_id}" unless scheduleID is "", then suffix,
-// each id escaped.
+// schedulePath returns
+// "/v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}"
+// plus suffix, each id escaped.
 func schedulePath(workflowID, scheduleID, suffix string) (string, error) {
-	path, err := workflowPath(workflowID, "/schedules")
-	if err != nil || scheduleID == "" {
-		return path, err
+	path, err := workflowPath(workflowID, "/schedules/")
+	if err != nil {
+		return "", err
 	}
 	seg, err := pathSegment(scheduleID)
 	if err != nil {
 		return "", err
 	}
-	return path + "/" + seg + suffix, nil
+	return path + seg + suffix, nil
 }
 
 // scheduleCall sends one call about a single schedule and decodes its
@@ -267,7 +267,7 @@ func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string
 // failure after the request may have arrived matches ErrRunMayExist: look
 // for the schedule with ListWorkflowSchedules before creating it again.
 func (c *Client) CreateSchedule(ctx context.Context, workflowID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, "", "")
+	path, err := workflowPath(workflowID, "/schedules")
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func (c *Client) GetSchedule(ctx context.Context, workflowID, scheduleID string,
 // ErrEmptyID; an *APIError matching ErrNotFound for an unknown workflow; a
 // *RequestError. It is retried like a read.
 func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowID string, opts ...Option) ([]Schedule, error) {
-	path, err := schedulePath(workflowID, "", "")
+	path, err := workflowPath(workflowID, "/schedules")
 	if err != nil {
 		return nil, err
 	}
