@@ -120,7 +120,7 @@ func (s *Server) handleDeleteFolder(c *call) {
 		folderNotFound(c)
 		return
 	}
-	c.reply(webhooks.Object{{Key: "status", Value: "deleted"}, {Key: "folder_id", Value: id}, {Key: "workflows_deleted", Value: del}})
+	c.replyRaw(mustMarshal(webhooks.Object{{Key: "status", Value: "deleted"}, {Key: "folder_id", Value: id}, {Key: "workflows_deleted", Value: del}}))
 }
 
 // handleUpdateWorkflowFolder serves Update Workflow Folder: PUT

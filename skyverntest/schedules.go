@@ -246,7 +246,7 @@ func (s *Server) handleDeleteSchedule(c *call) {
 		scheduleNotFound(c)
 		return
 	}
-	c.reply(webhooks.Object{{Key: "ok", Value: true}})
+	c.replyRaw(mustMarshal(webhooks.Object{{Key: "ok", Value: true}}))
 }
 
 // handleListSchedules serves List Schedules across workflows: GET

@@ -71,5 +71,6 @@ func (s *Server) handleResetWorkflowBrowserProfile(c *call) {
 		c.fail(http.StatusNotFound, workflowNotFound(id, 0))
 		return
 	}
+	c.w.Header()["Content-Type"] = []string{"application/json"} // as FastAPI sends it, with no body
 	c.w.WriteHeader(http.StatusNoContent)
 }

@@ -29,8 +29,8 @@ type step struct {
 	key string
 	// want is the status the real server answers.
 	want int
-	// save keeps top-level string members of the answer for later steps:
-	// variable name → member name.
+	// save keeps string members of the answer for later steps: variable
+	// name → member name, with dots for a member of an object member.
 	save map[string]string
 	// why says what the call shows, for a failure's message.
 	why string
@@ -62,7 +62,7 @@ const yamlWorkflow = `{"yaml_definition":"title: Receipts\nworkflow_definition:\
 // what it needs made by an earlier one. Each API area keeps its steps in
 // its own file (walk_<area>_test.go) and lists them here once; an area's
 // steps may use what the runs and workflows steps saved.
-var walkSteps = slices.Concat(coreWalk)
+var walkSteps = slices.Concat(coreWalk, schedulesWalk, schedulesByIDWalk)
 
 // coreWalk walks the routes of runs and workflows.
 var coreWalk = []step{
@@ -259,7 +259,16 @@ func (w *walker) run(t *testing.T, st step) {
 			t.Fatalf("%s %s: the answer is not an object: %v", method, target, err)
 		}
 		for name, member := range st.save {
-			v, ok := m[member].(string)
+			obj := m
+			for {
+				outer, inner, nested := strings.Cut(member, ".") // "schedule.workflow_schedule_id"
+				if !nested {
+					break
+				}
+				obj, _ = obj[outer].(map[string]any)
+				member = inner
+			}
+			v, ok := obj[member].(string)
 			if !ok || v == "" {
 				t.Fatalf("%s %s: the answer has no %s to save", method, target, member)
 			}
@@ -288,6 +297,11 @@ func (w *walker) validate(t *testing.T, route string, status int, body []byte) {
 	case ok:
 		name = "#" + ptr
 		sch, err = w.spec.schema(ptr)
+	case status == http.StatusNoContent:
+		if len(body) > 0 {
+			t.Errorf("%s: 204 with a body: %.300s", route, body)
+		}
+		return
 	case status >= 400:
 		name = "FastAPI's error body (the spec gives no schema of this status)"
 		sch, err = w.spec.extra("error-body", errorBody)
