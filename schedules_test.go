@@ -343,6 +343,38 @@ func TestSchedulesStartRunsOnTheFakeClock(t *testing.T) {
 	assert.Len(t, runsOf(), 2, "a deleted schedule starts nothing")
 }
 
+func TestOnRunSeesTheScheduleThatStartedARun(t *testing.T) {
+	ctx := context.Background()
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	wf := saveWorkflow(t, client, "W", "")
+	var mu sync.Mutex
+	var seen []skyverntest.RunRequest
+	srv.OnRun(func(r skyverntest.RunRequest) skyverntest.Outcome {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r)
+		if r.ScheduleID != "" {
+			return skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "scheduled runs fail in this test"}
+		}
+		return skyverntest.Outcome{}
+	})
+	resp, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "@hourly", Timezone: "UTC"})
+	require.NoError(t, err)
+	_, err = client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
+	require.NoError(t, err)
+	srv.Advance(resp.NextRuns[0].Sub(srv.Now()) + skyverntest.DefaultRunDuration)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, 2)
+	assert.Empty(t, seen[0].ScheduleID, "a run started by a request")
+	assert.Equal(t, resp.Schedule.WorkflowScheduleID, seen[1].ScheduleID)
+	st, ok := srv.Run(seen[1].RunID)
+	require.True(t, ok)
+	assert.Equal(t, skyvern.RunStatusFailed, st.Run.Status)
+}
+
 func TestScheduleOfADeletedWorkflowStartsNothing(t *testing.T) {
 	ctx := context.Background()
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())

@@ -87,6 +87,9 @@ type RunRequest struct {
 	Task *skyvern.TaskRunRequest
 	// Workflow is the request of a workflow run, nil for a task run.
 	Workflow *skyvern.WorkflowRunRequest
+	// ScheduleID is the workflow schedule ("wfs_...") that started the
+	// run when it fell due, or "" for a run started by a request.
+	ScheduleID string
 }
 
 // RunState is what the server knows about a run.

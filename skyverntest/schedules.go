@@ -328,7 +328,7 @@ func (s *Server) fireSchedule(id string, gen uint64, at time.Time) {
 	req := &skyvern.WorkflowRunRequest{WorkflowID: wpid, Parameters: ss.view.Parameters}
 	ru := s.newWorkflowRun(req, wf, false)
 	ru.trigger, ru.scheduleID = skyvern.TriggerTypeScheduled, id
-	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: req})
+	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: req, ScheduleID: id})
 	s.addRun(ru)
 	s.log("schedule fired", "workflow_schedule_id", id, "run_id", ru.id)
 }

@@ -55,7 +55,7 @@ func (s *Server) handleRetryWorkflowRun(c *call) {
 		req.Title = wf.Title
 	}
 	ru := s.newWorkflowRun(&req, wf, orig.workflow.ProxyLocation != nil)
-	ru.retriedFrom, ru.trigger = orig.id, orig.trigger
+	ru.retriedFrom = orig.id // started through the API, whatever started the original
 	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: &req})
 	s.addRun(ru)
 	c.replyRaw(s.st.rendered(ru))
