@@ -83,19 +83,11 @@ type Artifact struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainArtifact Artifact
-
 // UnmarshalJSON decodes an artifact, keeping unmodelled members in Extra.
-func (a *Artifact) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainArtifact)(a))
-	a.Extra = extra
-	return err
-}
+func (a *Artifact) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, a) }
 
 // MarshalJSON encodes the artifact, Extra included.
-func (a Artifact) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainArtifact(a), a.Extra)
-}
+func (a Artifact) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(a) }
 
 // GetRunArtifacts returns the artifacts a run recorded, optionally only
 // those of the given types.

@@ -144,3 +144,34 @@ func BenchmarkDecodeRun(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkEncodeRun measures json.Marshal of a decoded run (Extra members
+// written back) against the plain struct.
+func BenchmarkEncodeRun(b *testing.B) {
+	body := []byte(benchRun + ``)
+	var run skyvern.RunResponse
+	if err := json.Unmarshal(body, &run); err != nil {
+		b.Fatal(err)
+	}
+	run.Extra = map[string]json.RawMessage{"task_id": json.RawMessage(`"tsk_1"`), "extracted_information": json.RawMessage(`{"title":"x"}`)}
+	var plain plainRun
+	if err := json.Unmarshal(body, &plain); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(run); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(plain); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -50,24 +50,11 @@ type BrowserProfile struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainBrowserProfile BrowserProfile
-
 // UnmarshalJSON decodes a profile, keeping unmodelled members in Extra.
-func (p *BrowserProfile) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainBrowserProfile
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainBrowserProfile = (*plainBrowserProfile)(p)
-	var err error
-	p.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &p.ProxyLocation)
-	return err
-}
+func (p *BrowserProfile) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
 
 // MarshalJSON encodes the profile, Extra included.
-func (p BrowserProfile) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainBrowserProfile(p), p.Extra)
-}
+func (p BrowserProfile) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 // CreateBrowserProfileRequest describes a new browser profile. Name is
 // required and must be unique among the organization's profiles. Set
@@ -96,23 +83,12 @@ type CreateBrowserProfileRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCreateBrowserProfileRequest CreateBrowserProfileRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r CreateBrowserProfileRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCreateBrowserProfileRequest(r), r.Extra)
-}
+func (r CreateBrowserProfileRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
 func (r *CreateBrowserProfileRequest) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainCreateBrowserProfileRequest
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainCreateBrowserProfileRequest = (*plainCreateBrowserProfileRequest)(r)
-	var err error
-	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	return err
+	return jsonobj.Unmarshal(data, r)
 }
 
 // UpdateBrowserProfileRequest changes a browser profile. Only what it sets
@@ -137,23 +113,12 @@ type UpdateBrowserProfileRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainUpdateBrowserProfileRequest UpdateBrowserProfileRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r UpdateBrowserProfileRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainUpdateBrowserProfileRequest(r), r.Extra)
-}
+func (r UpdateBrowserProfileRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
 func (r *UpdateBrowserProfileRequest) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainUpdateBrowserProfileRequest
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainUpdateBrowserProfileRequest = (*plainUpdateBrowserProfileRequest)(r)
-	var err error
-	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	return err
+	return jsonobj.Unmarshal(data, r)
 }
 
 // BrowserProfileUsage lists what depends on a browser profile, as a check
@@ -170,19 +135,11 @@ type BrowserProfileUsage struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainBrowserProfileUsage BrowserProfileUsage
-
 // UnmarshalJSON decodes the usage, keeping unmodelled members in Extra.
-func (u *BrowserProfileUsage) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainBrowserProfileUsage)(u))
-	u.Extra = extra
-	return err
-}
+func (u *BrowserProfileUsage) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, u) }
 
 // MarshalJSON encodes the usage, Extra included.
-func (u BrowserProfileUsage) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainBrowserProfileUsage(u), u.Extra)
-}
+func (u BrowserProfileUsage) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(u) }
 
 // BrowserProfileUsageWorkflow is a workflow that uses a browser profile.
 type BrowserProfileUsageWorkflow struct {
@@ -195,19 +152,13 @@ type BrowserProfileUsageWorkflow struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainBrowserProfileUsageWorkflow BrowserProfileUsageWorkflow
-
 // UnmarshalJSON decodes the entry, keeping unmodelled members in Extra.
 func (w *BrowserProfileUsageWorkflow) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainBrowserProfileUsageWorkflow)(w))
-	w.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, w)
 }
 
 // MarshalJSON encodes the entry, Extra included.
-func (w BrowserProfileUsageWorkflow) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainBrowserProfileUsageWorkflow(w), w.Extra)
-}
+func (w BrowserProfileUsageWorkflow) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(w) }
 
 // BrowserProfileUsageCredential is a stored credential linked to a browser
 // profile.
@@ -219,19 +170,13 @@ type BrowserProfileUsageCredential struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainBrowserProfileUsageCredential BrowserProfileUsageCredential
-
 // UnmarshalJSON decodes the entry, keeping unmodelled members in Extra.
 func (c *BrowserProfileUsageCredential) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainBrowserProfileUsageCredential)(c))
-	c.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, c)
 }
 
 // MarshalJSON encodes the entry, Extra included.
-func (c BrowserProfileUsageCredential) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainBrowserProfileUsageCredential(c), c.Extra)
-}
+func (c BrowserProfileUsageCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(c) }
 
 // ListBrowserProfilesParams filters ListBrowserProfiles and
 // ListBrowserProfilesPage. The zero value lists every profile that is not

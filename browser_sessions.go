@@ -120,23 +120,12 @@ type CreateBrowserSessionRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCreateBrowserSessionRequest CreateBrowserSessionRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r CreateBrowserSessionRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCreateBrowserSessionRequest(r), r.Extra)
-}
+func (r CreateBrowserSessionRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
 func (r *CreateBrowserSessionRequest) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainCreateBrowserSessionRequest
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainCreateBrowserSessionRequest = (*plainCreateBrowserSessionRequest)(r)
-	var err error
-	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	return err
+	return jsonobj.Unmarshal(data, r)
 }
 
 // BrowserSession is a persistent browser session: a browser that Skyvern
@@ -192,19 +181,11 @@ type BrowserSession struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainBrowserSession BrowserSession
-
 // UnmarshalJSON decodes a session, keeping unmodelled members in Extra.
-func (s *BrowserSession) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainBrowserSession)(s))
-	s.Extra = extra
-	return err
-}
+func (s *BrowserSession) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }
 
 // MarshalJSON encodes the session, Extra included.
-func (s BrowserSession) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainBrowserSession(s), s.Extra)
-}
+func (s BrowserSession) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // UpdateBrowserSessionRequest changes a live browser session.
 type UpdateBrowserSessionRequest struct {
@@ -216,18 +197,12 @@ type UpdateBrowserSessionRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainUpdateBrowserSessionRequest UpdateBrowserSessionRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r UpdateBrowserSessionRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainUpdateBrowserSessionRequest(r), r.Extra)
-}
+func (r UpdateBrowserSessionRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
 func (r *UpdateBrowserSessionRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainUpdateBrowserSessionRequest)(r))
-	r.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, r)
 }
 
 // sessionPath returns "/v1/browser_sessions/{id}" plus suffix, with id

@@ -16,6 +16,8 @@ import (
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
 // Base URLs of the Skyvern API.
@@ -59,7 +61,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("%w (from SKYVERN_BASE_URL)", err)
 	}
 	cfg.baseURL = base
-	if cfg.key == nil {
+	if cfg.key.IsZero() {
 		return nil, ErrNoAPIKey
 	}
 	if cfg.idempotencyKey != "" {
@@ -324,7 +326,7 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 		h["Idempotency-Key"] = []string{cfg.idempotencyKey}
 	}
 	h["User-Agent"] = s.ua
-	h["X-Api-Key"] = cfg.key()
+	h["X-Api-Key"] = cfg.key.header()
 	return req, nil
 }
 
@@ -412,8 +414,9 @@ func (e *malformedError) Error() string        { return "malformed response: " +
 func (e *malformedError) Unwrap() error        { return e.cause }
 func (e *malformedError) Is(target error) bool { return target == ErrMalformedResponse }
 
-// decodeBody decodes a 2xx body into out, calling out's UnmarshalJSON
-// directly when it has one so that the body is validated only once.
+// decodeBody decodes a 2xx body into out in one pass. body is the call's
+// own buffer, so raw members of the result (a run's Output, Extra values)
+// share its bytes instead of being copied.
 func decodeBody(body []byte, contentType string, out any) error {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
@@ -422,12 +425,7 @@ func decodeBody(body []byte, contentType string, out any) error {
 	if trimmed[0] == 'n' && string(trimmed) == "null" {
 		return &malformedError{msg: "body is JSON null, want a value"}
 	}
-	var err error
-	if u, ok := out.(json.Unmarshaler); ok {
-		err = u.UnmarshalJSON(trimmed) // our types validate with json.Unmarshal
-	} else {
-		err = json.Unmarshal(trimmed, out)
-	}
+	err := jsonobj.UnmarshalOwned(trimmed, out)
 	if err == nil {
 		return nil
 	}

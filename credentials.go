@@ -126,17 +126,11 @@ func (PasswordCredential) CredentialType() CredentialType { return CredentialTyp
 
 // UnmarshalJSON decodes a password credential, keeping unmodelled members
 // in Extra.
-func (p *PasswordCredential) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainPasswordCredential)(p))
-	p.Extra = extra
-	return err
-}
+func (p *PasswordCredential) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
 
 // MarshalJSON encodes the credential with its secrets redacted, Extra
 // included.
-func (p PasswordCredential) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainPasswordCredential(p), p.Extra)
-}
+func (p PasswordCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 func (p PasswordCredential) revealJSON() ([]byte, error) {
 	return jsonobj.Encode(struct {
@@ -176,17 +170,11 @@ type plainCreditCardCredential CreditCardCredential
 func (CreditCardCredential) CredentialType() CredentialType { return CredentialTypeCreditCard }
 
 // UnmarshalJSON decodes a card, keeping unmodelled members in Extra.
-func (c *CreditCardCredential) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainCreditCardCredential)(c))
-	c.Extra = extra
-	return err
-}
+func (c *CreditCardCredential) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, c) }
 
 // MarshalJSON encodes the card with its number and CVV redacted, Extra
 // included.
-func (c CreditCardCredential) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCreditCardCredential(c), c.Extra)
-}
+func (c CreditCardCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(c) }
 
 func (c CreditCardCredential) revealJSON() ([]byte, error) {
 	return jsonobj.Encode(struct {
@@ -215,19 +203,13 @@ type CreditCardBillingAddress struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCreditCardBillingAddress CreditCardBillingAddress
-
 // UnmarshalJSON decodes an address, keeping unmodelled members in Extra.
 func (a *CreditCardBillingAddress) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainCreditCardBillingAddress)(a))
-	a.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, a)
 }
 
 // MarshalJSON encodes the address, Extra included.
-func (a CreditCardBillingAddress) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCreditCardBillingAddress(a), a.Extra)
-}
+func (a CreditCardBillingAddress) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(a) }
 
 // SecretCredential is any other secret, such as an API token, with an
 // optional label to recognise it by.
@@ -248,17 +230,11 @@ func (SecretCredential) CredentialType() CredentialType { return CredentialTypeS
 
 // UnmarshalJSON decodes a secret credential, keeping unmodelled members in
 // Extra.
-func (s *SecretCredential) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainSecretCredential)(s))
-	s.Extra = extra
-	return err
-}
+func (s *SecretCredential) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }
 
 // MarshalJSON encodes the credential with its value redacted, Extra
 // included.
-func (s SecretCredential) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainSecretCredential(s), s.Extra)
-}
+func (s SecretCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 func (s SecretCredential) revealJSON() ([]byte, error) {
 	return jsonobj.Encode(struct {
@@ -352,16 +328,29 @@ func (r CredentialRequest) encode(reveal bool) ([]byte, error) {
 // credential_type. When the type is absent or unknown, Credential is nil
 // and both members are kept in Extra.
 func (r *CredentialRequest) UnmarshalJSON(data []byte) error {
+	v, err := decodeCredentialRequest(data)
+	*r = v
+	return err
+}
+
+// The credential member's type depends on its sibling credential_type, so
+// these two types decode themselves, wherever they appear.
+func init() {
+	jsonobj.Register(decodeCredentialRequest)
+	jsonobj.Register(decodeCredentialResponse)
+}
+
+func decodeCredentialRequest(data []byte) (CredentialRequest, error) {
+	var r CredentialRequest
 	var aux struct {
 		*plainCredentialRequest
 		CredentialType CredentialType  `json:"credential_type,omitempty"`
 		Credential     json.RawMessage `json:"credential,omitempty"`
-		ProxyLocation  json.RawMessage `json:"proxy_location,omitempty"`
 	}
-	aux.plainCredentialRequest = (*plainCredentialRequest)(r)
-	extra, err := decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
+	aux.plainCredentialRequest = (*plainCredentialRequest)(&r)
+	extra, err := jsonobj.Decode(data, &aux)
 	if err != nil {
-		return err
+		return r, err
 	}
 	r.Extra = extra
 	var cred CredentialData
@@ -374,7 +363,7 @@ func (r *CredentialRequest) UnmarshalJSON(data []byte) error {
 		cred, err = decodeAs[SecretCredential](aux.Credential)
 	}
 	if err != nil {
-		return err
+		return r, err
 	}
 	r.Credential = cred
 	if cred == nil {
@@ -384,7 +373,7 @@ func (r *CredentialRequest) UnmarshalJSON(data []byte) error {
 			keepRaw(&r.Extra, "credential_type", t)
 		}
 	}
-	return nil
+	return r, nil
 }
 
 // decodeAs decodes raw as a T, or returns nil for null or absent.
@@ -447,25 +436,29 @@ type plainCredentialResponse CredentialResponse
 
 // UnmarshalJSON decodes a credential, keeping unmodelled members in Extra.
 func (r *CredentialResponse) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainCredentialResponse
-		Credential    json.RawMessage `json:"credential,omitempty"`
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainCredentialResponse = (*plainCredentialResponse)(r)
-	extra, err := decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	if err != nil {
-		return err
-	}
-	r.Extra = extra
-	r.Credential, err = decodeCredentialResponseData(r.CredentialType, aux.Credential)
+	v, err := decodeCredentialResponse(data)
+	*r = v
 	return err
 }
 
-// MarshalJSON encodes the credential, Extra included.
-func (r CredentialResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCredentialResponse(r), r.Extra)
+func decodeCredentialResponse(data []byte) (CredentialResponse, error) {
+	var r CredentialResponse
+	var aux struct {
+		*plainCredentialResponse
+		Credential json.RawMessage `json:"credential,omitempty"`
+	}
+	aux.plainCredentialResponse = (*plainCredentialResponse)(&r)
+	extra, err := jsonobj.Decode(data, &aux)
+	if err != nil {
+		return r, err
+	}
+	r.Extra = extra
+	r.Credential, err = decodeCredentialResponseData(r.CredentialType, aux.Credential)
+	return r, err
 }
+
+// MarshalJSON encodes the credential, Extra included.
+func (r CredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 func decodeCredentialResponseData(t CredentialType, raw json.RawMessage) (CredentialResponseData, error) {
 	if isNull(raw) {
@@ -552,50 +545,32 @@ func (CreditCardCredentialResponse) isCredentialResponseData() {}
 func (SecretCredentialResponse) isCredentialResponseData()     {}
 func (RawCredentialResponseData) isCredentialResponseData()    {}
 
-type (
-	plainPasswordCredentialResponse   PasswordCredentialResponse
-	plainCreditCardCredentialResponse CreditCardCredentialResponse
-	plainSecretCredentialResponse     SecretCredentialResponse
-)
-
 // UnmarshalJSON decodes the credential's summary, keeping unmodelled
 // members in Extra.
 func (p *PasswordCredentialResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainPasswordCredentialResponse)(p))
-	p.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, p)
 }
 
 // MarshalJSON encodes the summary, Extra included.
-func (p PasswordCredentialResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainPasswordCredentialResponse(p), p.Extra)
-}
+func (p PasswordCredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 // UnmarshalJSON decodes the card's summary, keeping unmodelled members in
 // Extra.
 func (c *CreditCardCredentialResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainCreditCardCredentialResponse)(c))
-	c.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, c)
 }
 
 // MarshalJSON encodes the summary, Extra included.
-func (c CreditCardCredentialResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCreditCardCredentialResponse(c), c.Extra)
-}
+func (c CreditCardCredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(c) }
 
 // UnmarshalJSON decodes the secret's summary, keeping unmodelled members
 // in Extra.
 func (s *SecretCredentialResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainSecretCredentialResponse)(s))
-	s.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, s)
 }
 
 // MarshalJSON encodes the summary, Extra included.
-func (s SecretCredentialResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainSecretCredentialResponse(s), s.Extra)
-}
+func (s SecretCredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // credentialPath returns "/v1/credentials/{id}" plus suffix, with id
 // escaped as one path segment.

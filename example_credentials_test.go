@@ -3,72 +3,50 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
+	"log"
+	"os"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
 )
 
-// credentialServer stands in for Skyvern until skyverntest serves
-// credentials: it answers as the server does, without the secrets.
-func credentialServer() *httptest.Server {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/credentials", func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusCreated)
-		io.WriteString(w, `{"credential_id":"cred_1","credential_type":"password","name":"Billing portal",`+
-			`"credential":{"username":"ops@example.com","totp_type":"email","totp_identifier":"ops@example.com"}}`)
-	})
-	mux.HandleFunc("POST /v1/credentials/totp", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"totp_code_id":"totp_1","totp_identifier":"ops@example.com","code":"123456","content":"Your code is 123456"}`)
-	})
-	mux.HandleFunc("POST /v1/credentials/{id}/delete", func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusNoContent)
-	})
-	return httptest.NewServer(mux)
-}
-
 func ExampleClient_CreateCredential() {
-	srv := credentialServer()
+	srv, _ := skyverntest.Start()
 	defer srv.Close()
-	client, _ := skyvern.NewClient(skyvern.WithAPIKey("sk-your-key"), skyvern.WithBaseURL(srv.URL))
+	client := srv.Client() // with the real API: skyvern.NewClient()
 	ctx := context.Background()
+	os.Setenv("PORTAL_PASSWORD", "correct horse battery staple") // for this example only
+	defer os.Unsetenv("PORTAL_PASSWORD")
 
-	req := skyvern.CredentialRequest{
+	cred, err := client.CreateCredential(ctx, skyvern.CredentialRequest{
 		Name: "Billing portal",
 		Credential: skyvern.PasswordCredential{
-			Username: "ops@example.com",
-			// Usually from the environment or a secret manager.
-			Password:       skyvern.NewSecret("correct horse battery staple"),
+			Username:       "ops@example.com",
+			Password:       skyvern.NewSecret(os.Getenv("PORTAL_PASSWORD")), // prints as [redacted]
 			TOTPType:       skyvern.TOTPTypeEmail,
 			TOTPIdentifier: "ops@example.com",
 		},
-	}
-	fmt.Printf("%+v\n", req.Credential) // secrets never print
-	cred, err := client.CreateCredential(ctx, req)
+	})
 	if err != nil {
-		panic(err)
+		log.Fatal(err)
 	}
-	switch c := cred.Credential.(type) {
-	case skyvern.PasswordCredentialResponse:
-		fmt.Println(cred.CredentialID, c.Username)
-	case skyvern.CreditCardCredentialResponse:
-		fmt.Println(cred.CredentialID, c.Brand, c.LastFour)
-	}
+	fmt.Println(cred.CredentialID, cred.Credential) // Skyvern answers without the password
 
 	// When the site emails a code during a login run, hand it over.
 	code, err := client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "ops@example.com", Content: "Your code is 123456"})
 	if err != nil {
-		panic(err)
+		log.Fatal(err)
 	}
 	fmt.Println(code.Code)
 
+	// Secrets never print, in any verb, nor in a struct that holds them.
+	fmt.Printf("%v %+v\n", skyvern.NewSecret(os.Getenv("PORTAL_PASSWORD")), skyvern.SecretCredential{SecretValue: skyvern.NewSecret("tok")})
+
 	if err := client.DeleteCredential(ctx, cred.CredentialID); err != nil {
-		panic(err)
+		log.Fatal(err)
 	}
 	// Output:
-	// {Username:ops@example.com Password:[redacted] TOTP:[empty] TOTPType:email TOTPIdentifier:ops@example.com Metadata:map[] Extra:map[]}
-	// cred_1 ops@example.com
+	// cred_1000000001 {ops@example.com email ops@example.com map[]}
 	// 123456
+	// [redacted] {SecretValue:[redacted] SecretLabel: Extra:map[]}
 }

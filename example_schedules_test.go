@@ -96,13 +96,13 @@ func ExampleClient_UpdateWorkflowFolder() {
 		panic(err)
 	}
 	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
-	if _, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: folder.FolderID}); err != nil {
+	if _, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr(folder.FolderID)}); err != nil {
 		panic(err)
 	}
 	folder, _ = client.GetFolder(ctx, folder.FolderID)
 	fmt.Println(folder.Title, "holds", folder.WorkflowCount, "workflow")
 
-	// An empty FolderID takes the workflow out of its folder.
+	// A nil FolderID takes the workflow out of its folder.
 	wf, _ = client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{})
 	fmt.Printf("folder now %q\n", wf.FolderID)
 	// Output:

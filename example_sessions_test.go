@@ -2,73 +2,26 @@ package skyvern_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
+	"log"
 	"strings"
-	"sync"
+	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
 )
-
-// sessionExampleServer is a small stand-in for Skyvern's browser session,
-// login and download routes, so that the examples below run offline. It
-// prints each session it closes.
-func sessionExampleServer() *httptest.Server {
-	var mu sync.Mutex
-	runs := map[string]string{} // run id -> session id
-	answer := func(w http.ResponseWriter, v string) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, v)
-	}
-	startRun := func(id string) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			var body struct {
-				BrowserSessionID string `json:"browser_session_id"`
-			}
-			json.NewDecoder(r.Body).Decode(&body)
-			mu.Lock()
-			runs[id] = body.BrowserSessionID
-			mu.Unlock()
-			answer(w, `{"run_id":"`+id+`","status":"queued","run_type":"workflow_run","browser_session_id":"`+body.BrowserSessionID+`"}`)
-		}
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/browser_sessions", func(w http.ResponseWriter, r *http.Request) {
-		answer(w, `{"browser_session_id":"pbs_1","organization_id":"o_1","status":"created","timeout":30,`+
-			`"created_at":"2026-01-31T15:20:42","modified_at":"2026-01-31T15:20:42"}`)
-	})
-	mux.HandleFunc("POST /v1/browser_sessions/{id}/close", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Println("closed", r.PathValue("id"))
-		answer(w, `{"message":"Browser session closed"}`)
-	})
-	mux.HandleFunc("POST /v1/run/tasks/login", startRun("wr_login"))
-	mux.HandleFunc("POST /v1/run/tasks/download_files", startRun("wr_download"))
-	mux.HandleFunc("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		files := `[]`
-		if strings.Contains(id, "download") {
-			files = `[{"url":"https://files.example.com/invoice-may.pdf","filename":"invoice-may.pdf"}]`
-		}
-		mu.Lock()
-		session := runs[id]
-		mu.Unlock()
-		answer(w, `{"run_id":"`+id+`","status":"completed","run_type":"workflow_run","browser_session_id":"`+session+`","downloaded_files":`+files+`}`)
-	})
-	return httptest.NewServer(mux)
-}
 
 // Log in once and download a file in the same browser session, which
 // UseBrowserSession closes afterwards on every path: success, error or
 // panic, and even when ctx has been cancelled.
 func ExampleClient_UseBrowserSession() {
-	srv := sessionExampleServer() // with the real API, leave out WithBaseURL
-	defer srv.Close()
-	client, err := skyvern.NewClient(skyvern.WithAPIKey("sk-your-key"), skyvern.WithBaseURL(srv.URL))
+	srv, err := skyverntest.Start(skyverntest.WithRunDuration(50 * time.Millisecond))
 	if err != nil {
 		panic(err)
 	}
+	defer srv.Close()
+	// With the real API: skyvern.NewClient(), and the default poll interval.
+	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
 	ctx := context.Background()
 
 	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
@@ -85,10 +38,11 @@ func ExampleClient_UseBrowserSession() {
 			if login, err = client.WaitForRun(ctx, login.RunID); err != nil {
 				return err
 			}
-			fmt.Println("login", login.Status, "in", login.BrowserSessionID)
+			fmt.Println("login", login.Status)
 
 			dl, err := client.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{
 				NavigationGoal:   "Download the invoice for May",
+				DownloadSuffix:   "invoice-may.pdf",
 				BrowserSessionID: s.BrowserSessionID, // already signed in
 			})
 			if err != nil {
@@ -103,23 +57,27 @@ func ExampleClient_UseBrowserSession() {
 			return nil
 		})
 	if err != nil {
-		fmt.Println("error:", err)
+		log.Fatal(err)
 	}
+
+	// UseBrowserSession closed the session on the way out.
+	active, err := client.ListBrowserSessions(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("active sessions:", len(active))
 	// Output:
-	// login completed in pbs_1
+	// login completed
 	// downloaded invoice-may.pdf
-	// closed pbs_1
+	// active sessions: 0
 }
 
 // Without UseBrowserSession, close the session with a deferred call that
 // outlives ctx's cancellation. Closing an ended session is harmless.
 func ExampleClient_CloseBrowserSession() {
-	srv := sessionExampleServer()
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
-	client, err := skyvern.NewClient(skyvern.WithAPIKey("sk-your-key"), skyvern.WithBaseURL(srv.URL))
-	if err != nil {
-		panic(err)
-	}
+	client := srv.Client()
 	ctx := context.Background()
 
 	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
@@ -136,8 +94,47 @@ func ExampleClient_CloseBrowserSession() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(run.RunID, run.Status)
+	fmt.Println(strings.HasPrefix(run.RunID, "wr_"), run.Status)
 	// Output:
-	// wr_download queued
-	// closed pbs_1
+	// true created
+}
+
+// Save a signed-in browser as a profile: a session started with
+// GenerateBrowserProfile keeps its state when it is closed, and a profile
+// made from it seeds later sessions and runs.
+func ExampleClient_CreateBrowserProfile() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{GenerateBrowserProfile: true})
+	if err != nil {
+		panic(err)
+	}
+	// ... sign in within the session, then close it to save its state.
+	if err := client.CloseBrowserSession(ctx, s.BrowserSessionID); err != nil {
+		panic(err)
+	}
+	profile, err := client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{
+		Name:             "billing portal",
+		BrowserSessionID: s.BrowserSessionID,
+	})
+	if err != nil {
+		panic(err)
+	}
+	next, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{BrowserProfileID: profile.BrowserProfileID})
+	if err != nil {
+		panic(err)
+	}
+	defer client.CloseBrowserSession(context.WithoutCancel(ctx), next.BrowserSessionID)
+
+	for p, err := range client.ListBrowserProfiles(ctx, skyvern.ListBrowserProfilesParams{SearchKey: "billing"}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(p.Name, p.BrowserProfileID == next.BrowserProfileID)
+	}
+	// Output:
+	// billing portal true
 }

@@ -32,19 +32,11 @@ type Folder struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainFolder Folder
-
 // UnmarshalJSON decodes a folder, keeping unmodelled members in Extra.
-func (f *Folder) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainFolder)(f))
-	f.Extra = extra
-	return err
-}
+func (f *Folder) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, f) }
 
 // MarshalJSON encodes the folder, Extra included.
-func (f Folder) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainFolder(f), f.Extra)
-}
+func (f Folder) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(f) }
 
 // CreateFolderRequest describes a new folder. Title is required, 1 to 255
 // characters. To send a member this SDK does not have yet, put it in
@@ -59,20 +51,12 @@ type CreateFolderRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCreateFolderRequest CreateFolderRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r CreateFolderRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainCreateFolderRequest(r), r.Extra)
-}
+func (r CreateFolderRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in
 // Extra.
-func (r *CreateFolderRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainCreateFolderRequest)(r))
-	r.Extra = extra
-	return err
-}
+func (r *CreateFolderRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // UpdateFolderRequest changes a folder's title or description: what it
 // leaves nil stays as it is. Skyvern cannot clear a description; Ptr("")
@@ -87,54 +71,30 @@ type UpdateFolderRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainUpdateFolderRequest UpdateFolderRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r UpdateFolderRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainUpdateFolderRequest(r), r.Extra)
-}
+func (r UpdateFolderRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in
 // Extra.
-func (r *UpdateFolderRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainUpdateFolderRequest)(r))
-	r.Extra = extra
-	return err
-}
+func (r *UpdateFolderRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
-// UpdateWorkflowFolderRequest moves a workflow into the folder FolderID,
-// or, with FolderID "", out of its folder (folder_id is then sent as
-// null).
+// UpdateWorkflowFolderRequest says which folder a workflow goes to:
+// FolderID, or, when FolderID is nil (sent as null), none.
 type UpdateWorkflowFolderRequest struct {
-	FolderID string `json:"folder_id,omitempty"`
+	FolderID *string `json:"folder_id"`
 
 	// Extra holds body members this type does not model, sent after the
 	// modelled ones.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainUpdateWorkflowFolderRequest UpdateWorkflowFolderRequest
-
-// MarshalJSON encodes the request body, Extra included: folder_id is
-// null when FolderID is "".
-func (r UpdateWorkflowFolderRequest) MarshalJSON() ([]byte, error) {
-	extra := r.Extra
-	if r.FolderID == "" {
-		extra = make(map[string]json.RawMessage, len(r.Extra)+1)
-		for k, v := range r.Extra {
-			extra[k] = v
-		}
-		extra["folder_id"] = json.RawMessage("null")
-	}
-	return jsonobj.Encode(plainUpdateWorkflowFolderRequest(r), extra)
-}
+// MarshalJSON encodes the request body, Extra included.
+func (r UpdateWorkflowFolderRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in
-// Extra; a null folder_id decodes as "".
+// Extra.
 func (r *UpdateWorkflowFolderRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainUpdateWorkflowFolderRequest)(r))
-	r.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, r)
 }
 
 // ListFoldersParams filters ListFolders and ListFoldersPage. The zero
@@ -263,8 +223,8 @@ func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFold
 }
 
 // UpdateWorkflowFolder moves the saved workflow workflowID ("wpid_...")
-// into the folder req.FolderID, or out of its folder when req.FolderID is
-// "", and returns the workflow's latest version, whose FolderID says where
+// into the folder *req.FolderID, or out of its folder when req.FolderID is
+// nil, and returns the workflow's latest version, whose FolderID says where
 // it is now.
 //
 // It calls PUT /v1/workflows/{workflow_permanent_id}/folder (the spec's

@@ -26,7 +26,7 @@ func TestFolderLifecycleAgainstTheFake(t *testing.T) {
 	assert.Equal(t, 0, f.WorkflowCount)
 
 	wf := saveWorkflow(t, client, "Invoices", "")
-	moved, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: f.FolderID})
+	moved, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr(f.FolderID)})
 	require.NoError(t, err)
 	assert.Equal(t, f.FolderID, moved.FolderID)
 	assert.Equal(t, wf.Version, moved.Version, "moving does not make a new version")
@@ -53,12 +53,12 @@ func TestFolderLifecycleAgainstTheFake(t *testing.T) {
 
 	out, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{})
 	require.NoError(t, err)
-	assert.Empty(t, out.FolderID, "an empty FolderID takes the workflow out")
+	assert.Empty(t, out.FolderID, "a nil FolderID takes the workflow out")
 	gf, err = client.GetFolder(ctx, f.FolderID)
 	require.NoError(t, err)
 	assert.Equal(t, 0, gf.WorkflowCount)
 
-	_, err = client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: f.FolderID})
+	_, err = client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr(f.FolderID)})
 	require.NoError(t, err)
 	require.NoError(t, client.DeleteFolder(ctx, f.FolderID, skyvern.DeleteFolderParams{}))
 	_, err = client.GetFolder(ctx, f.FolderID)
@@ -77,7 +77,7 @@ func TestDeleteFolderWithItsWorkflows(t *testing.T) {
 	require.NoError(t, err)
 	inside := saveWorkflow(t, client, "Inside", "")
 	outside := saveWorkflow(t, client, "Outside", "")
-	_, err = client.UpdateWorkflowFolder(ctx, inside.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: f.FolderID})
+	_, err = client.UpdateWorkflowFolder(ctx, inside.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr(f.FolderID)})
 	require.NoError(t, err)
 
 	require.NoError(t, client.DeleteFolder(ctx, f.FolderID, skyvern.DeleteFolderParams{DeleteWorkflows: true}))
@@ -135,7 +135,7 @@ func TestFolderErrorsAgainstTheFake(t *testing.T) {
 	assert.ErrorIs(t, err, skyvern.ErrValidation, "a folder needs a title")
 	_, err = client.UpdateFolder(ctx, "fld_404", skyvern.UpdateFolderRequest{Title: skyvern.Ptr("x")})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
-	_, err = client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: "fld_404"})
+	_, err = client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr("fld_404")})
 	require.ErrorIs(t, err, skyvern.ErrBadRequest, "an unknown folder")
 	assert.Equal(t, "Folder fld_404 not found", apiError(t, err).Detail)
 	_, err = client.UpdateWorkflowFolder(ctx, "wpid_404", skyvern.UpdateWorkflowFolderRequest{})
@@ -157,7 +157,7 @@ func TestUpdateWorkflowFolderOnTheWire(t *testing.T) {
 		req  skyvern.UpdateWorkflowFolderRequest
 		want string
 	}{
-		{"a folder id", skyvern.UpdateWorkflowFolderRequest{FolderID: "fld_1"}, `{"folder_id":"fld_1"}`},
+		{"a folder id", skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr("fld_1")}, `{"folder_id":"fld_1"}`},
 		{"no folder sends null", skyvern.UpdateWorkflowFolderRequest{}, `{"folder_id":null}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -99,19 +99,11 @@ type LoginRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainLoginRequest LoginRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r LoginRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainLoginRequest(r), r.Extra)
-}
+func (r LoginRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
-func (r *LoginRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainLoginRequest)(r))
-	r.Extra = extra
-	return err
-}
+func (r *LoginRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // DownloadFilesRequest starts a download run: Skyvern navigates a website
 // and clicks through to download files, which the finished run lists in
@@ -162,19 +154,11 @@ type DownloadFilesRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainDownloadFilesRequest DownloadFilesRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r DownloadFilesRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainDownloadFilesRequest(r), r.Extra)
-}
+func (r DownloadFilesRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
-func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainDownloadFilesRequest)(r))
-	r.Extra = extra
-	return err
-}
+func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // RunLogin starts a login run and returns it as created. Skyvern runs the
 // login as a workflow run ("wr_..."), so the result works like any other

@@ -39,7 +39,7 @@ const (
 
 // config is the resolved configuration of a Client or of one call.
 type config struct {
-	key            apiKey
+	key            Secret // the API key
 	baseURL        string // scheme://host[:port][/prefix], without a trailing slash
 	engine         engineSettings
 	maxRetries     int
@@ -63,28 +63,13 @@ type engineSettings struct {
 	maxRetryAfter time.Duration
 }
 
-// apiKey holds the API key, as the one-element x-api-key header value, in
-// a closure. Reflection cannot walk into a closure's captured variables,
-// so nothing that prints by reflection (fmt on a struct holding a Client,
-// testify's failure messages, spew-style dumpers) can reach the key: they
-// see a function pointer.
-type apiKey func() []string
-
-func newAPIKey(key string) apiKey {
-	if key == "" {
-		return nil
-	}
-	hdr := []string{key}
-	return func() []string { return hdr }
-}
-
 func defaultConfig() config {
 	base := os.Getenv("SKYVERN_BASE_URL")
 	if base == "" {
 		base = CloudBaseURL
 	}
 	return config{
-		key:        newAPIKey(os.Getenv("SKYVERN_API_KEY")),
+		key:        NewSecret(os.Getenv("SKYVERN_API_KEY")),
 		baseURL:    base,
 		maxRetries: DefaultMaxRetries,
 		engine: engineSettings{
@@ -161,7 +146,7 @@ func WithAPIKey(key string) Option {
 		if key == "" {
 			return errors.New("skyvern: WithAPIKey: the key is empty")
 		}
-		c.key = newAPIKey(key)
+		c.key = NewSecret(key)
 		return nil
 	}
 }

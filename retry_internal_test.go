@@ -96,5 +96,5 @@ func TestTheConfigNeverShowsTheKey(t *testing.T) {
 			assert.NotContains(t, strings.ToLower(out), fmt.Sprintf("%x", key), "%s of %T", verb, v)
 		}
 	}
-	assert.Equal(t, []string{key}, cfg.key(), "the header value is still there for requests")
+	assert.Equal(t, []string{key}, cfg.key.header(), "the header value is still there for requests")
 }

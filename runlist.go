@@ -64,19 +64,11 @@ type RunListItem struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainRunListItem RunListItem
-
 // UnmarshalJSON decodes a run summary, keeping unmodelled members in Extra.
-func (r *RunListItem) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainRunListItem)(r))
-	r.Extra = extra
-	return err
-}
+func (r *RunListItem) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the run summary, Extra included.
-func (r RunListItem) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainRunListItem(r), r.Extra)
-}
+func (r RunListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // ListRunsPage returns one page of runs, task and workflow runs alike,
 // newest first.
@@ -125,19 +117,11 @@ type BulkCancelResult struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainBulkCancel BulkCancelResult
-
 // UnmarshalJSON decodes the result, keeping unmodelled members in Extra.
-func (r *BulkCancelResult) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainBulkCancel)(r))
-	r.Extra = extra
-	return err
-}
+func (r *BulkCancelResult) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the result, Extra included.
-func (r BulkCancelResult) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainBulkCancel(r), r.Extra)
-}
+func (r BulkCancelResult) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // BulkCancelRuns asks Skyvern to cancel several runs at once and reports
 // which it canceled and which it could not.

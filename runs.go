@@ -155,22 +155,16 @@ type RunResponse struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainRunResponse RunResponse
-
 // UnmarshalJSON decodes a run, keeping unmodelled members in Extra.
-func (r *RunResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainRunResponse)(r))
-	r.Extra = extra
-	return err
-}
+func (r *RunResponse) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the run under Skyvern's field names, Extra included.
-func (r RunResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainRunResponse(r), r.Extra)
-}
+func (r RunResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // ErrNoOutput is returned by RunResponse.DecodeOutput when the run has no
-// output (it is absent or null), as for a run that failed or is not finished.
+// output (it is absent or null), as for a run that failed or is not
+// finished, and by SDKActionResult.DecodeResult when the action has no
+// result.
 var ErrNoOutput = errors.New("skyvern: the run has no output")
 
 // DecodeOutput decodes the run's output into v, which should be a pointer to
@@ -181,12 +175,17 @@ func (r *RunResponse) DecodeOutput(v any) error {
 	if isNull(r.Output) {
 		return ErrNoOutput
 	}
-	dec := json.NewDecoder(bytes.NewReader(r.Output))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	if err := decodeNumbers(r.Output, v); err != nil {
 		return fmt.Errorf("skyvern: decoding output of run %s: %w", r.RunID, err)
 	}
 	return nil
+}
+
+// decodeNumbers decodes raw into v, numbers in an interface as json.Number.
+func decodeNumbers(raw json.RawMessage, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	return dec.Decode(v)
 }
 
 // TaskRequest decodes RunRequest as the request of a task run. It returns
@@ -249,19 +248,11 @@ type FileInfo struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainFileInfo FileInfo
-
 // UnmarshalJSON decodes a file, keeping unmodelled members in Extra.
-func (f *FileInfo) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainFileInfo)(f))
-	f.Extra = extra
-	return err
-}
+func (f *FileInfo) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, f) }
 
 // MarshalJSON encodes the file, Extra included.
-func (f FileInfo) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainFileInfo(f), f.Extra)
-}
+func (f FileInfo) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(f) }
 
 // ScriptRun describes the generated script a run executed, if any.
 type ScriptRun struct {
@@ -272,19 +263,11 @@ type ScriptRun struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainScriptRun ScriptRun
-
 // UnmarshalJSON decodes a script run, keeping unmodelled members in Extra.
-func (s *ScriptRun) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainScriptRun)(s))
-	s.Extra = extra
-	return err
-}
+func (s *ScriptRun) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }
 
 // MarshalJSON encodes the script run, Extra included.
-func (s ScriptRun) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainScriptRun(s), s.Extra)
-}
+func (s ScriptRun) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // runPath returns "/v1/runs/{id}" plus suffix, with id escaped as one path
 // segment.

@@ -47,19 +47,11 @@ type Schedule struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainSchedule Schedule
-
 // UnmarshalJSON decodes a schedule, keeping unmodelled members in Extra.
-func (s *Schedule) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainSchedule)(s))
-	s.Extra = extra
-	return err
-}
+func (s *Schedule) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }
 
 // MarshalJSON encodes the schedule, Extra included.
-func (s Schedule) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainSchedule(s), s.Extra)
-}
+func (s Schedule) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // ScheduleResponse is a schedule with its next firings, as CreateSchedule,
 // GetSchedule, UpdateSchedule, EnableSchedule and DisableSchedule return
@@ -74,19 +66,11 @@ type ScheduleResponse struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainScheduleResponse ScheduleResponse
-
 // UnmarshalJSON decodes the answer, keeping unmodelled members in Extra.
-func (r *ScheduleResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainScheduleResponse)(r))
-	r.Extra = extra
-	return err
-}
+func (r *ScheduleResponse) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the answer, Extra included.
-func (r ScheduleResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainScheduleResponse(r), r.Extra)
-}
+func (r ScheduleResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // ScheduleRequest sets a schedule's settings, for CreateSchedule and
 // UpdateSchedule. CronExpression and Timezone are required: Skyvern
@@ -118,20 +102,12 @@ type ScheduleRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainScheduleRequest ScheduleRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r ScheduleRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainScheduleRequest(r), r.Extra)
-}
+func (r ScheduleRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, keeping unmodelled members in
 // Extra.
-func (r *ScheduleRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainScheduleRequest)(r))
-	r.Extra = extra
-	return err
-}
+func (r *ScheduleRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // ScheduleStatus filters ListSchedules by state.
 type ScheduleStatus string
@@ -170,19 +146,11 @@ type ScheduleListItem struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainScheduleListItem ScheduleListItem
-
 // UnmarshalJSON decodes the item, keeping unmodelled members in Extra.
-func (s *ScheduleListItem) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainScheduleListItem)(s))
-	s.Extra = extra
-	return err
-}
+func (s *ScheduleListItem) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }
 
 // MarshalJSON encodes the item, Extra included.
-func (s ScheduleListItem) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainScheduleListItem(s), s.Extra)
-}
+func (s ScheduleListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // SchedulePage is one page of ListSchedulesPage, with the number of
 // schedules on all pages.
@@ -196,19 +164,11 @@ type SchedulePage struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainSchedulePage SchedulePage
-
 // UnmarshalJSON decodes the page, keeping unmodelled members in Extra.
-func (p *SchedulePage) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainSchedulePage)(p))
-	p.Extra = extra
-	return err
-}
+func (p *SchedulePage) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
 
 // MarshalJSON encodes the page, Extra included.
-func (p SchedulePage) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainSchedulePage(p), p.Extra)
-}
+func (p SchedulePage) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 // ListSchedulesParams filters ListSchedules and ListSchedulesPage. The
 // zero value lists every schedule of the organization.

@@ -2,16 +2,12 @@ package skyvern
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf16"
 )
 
@@ -27,30 +23,25 @@ import (
 // origin. json.Unmarshal reads a JSON string into a Secret as the value, so
 // configuration can be decoded into the SDK's types.
 //
-// A Secret holds its value encrypted under a key that lives only in this
-// process's memory, so printers that walk a struct by reflection and follow
-// pointers (go-spew, go-cmp, testify's failure diffs) find nothing but
-// random bytes. A Secret is immutable and safe to copy and to share between
-// goroutines; the zero Secret is empty.
+// A Secret keeps its value inside a function value, which reflection
+// cannot look into, so printers that walk a struct by reflection and follow
+// pointers (go-spew, go-cmp, testify's failure diffs) find nothing but a
+// function. The Client holds its API key the same way. A Secret is
+// immutable and safe to copy and to share between goroutines; a copy is
+// equal to its original under reflect.DeepEqual (and testify's Equal), two
+// Secrets made apart are not, whatever their values. The zero Secret is
+// empty.
 type Secret struct {
-	p *sealedValue
+	p *heldValue
 }
 
-// sealedValue is a value encrypted with AES-CTR under secretKey.
-type sealedValue struct {
-	iv [aes.BlockSize]byte
-	ct []byte
+// heldValue holds a value out of reflection's reach: reflection cannot walk
+// into the variables a closure captures. get returns the value as a
+// one-element slice, the form of an HTTP header's values, so that the API
+// key is set on every request without a copy; callers must not change it.
+type heldValue struct {
+	get func() []string
 }
-
-var secretKey = sync.OnceValue(func() cipher.Block {
-	key := make([]byte, 32)
-	rand.Read(key) // never fails (see crypto/rand.Read)
-	b, err := aes.NewCipher(key)
-	if err != nil {
-		panic(err) // a 32-byte key is always valid
-	}
-	return b
-})
 
 // NewSecret returns a Secret holding value. An empty value gives the zero
 // Secret, which requests leave out.
@@ -58,10 +49,8 @@ func NewSecret(value string) Secret {
 	if value == "" {
 		return Secret{}
 	}
-	s := &sealedValue{ct: make([]byte, len(value))}
-	rand.Read(s.iv[:])
-	cipher.NewCTR(secretKey(), s.iv[:]).XORKeyStream(s.ct, []byte(value))
-	return Secret{s}
+	v := []string{value}
+	return Secret{&heldValue{get: func() []string { return v }}}
 }
 
 // Reveal returns the value, or "" for the zero Secret. Keep the result out
@@ -70,9 +59,16 @@ func (s Secret) Reveal() string {
 	if s.p == nil {
 		return ""
 	}
-	b := make([]byte, len(s.p.ct))
-	cipher.NewCTR(secretKey(), s.p.iv[:]).XORKeyStream(b, s.p.ct)
-	return string(b)
+	return s.p.get()[0]
+}
+
+// header returns the value as the values of an HTTP header, shared and
+// read-only, or nil for the zero Secret.
+func (s Secret) header() []string {
+	if s.p == nil {
+		return nil
+	}
+	return s.p.get()
 }
 
 // IsZero reports whether s is empty. It makes `json:",omitzero"` leave an

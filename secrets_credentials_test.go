@@ -335,3 +335,20 @@ func TestSecret(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"S":"[redacted]","N":null}`, string(b))
 }
+
+// A Secret holds its value as the Client holds its API key (for which see
+// TestTheConfigNeverShowsTheKey): in a closure,
+// so a reflection walk finds no data at all, neither the value nor
+// anything derived from it (an encrypted copy would still be bytes that a
+// dump shows and a memory scan finds next to its key).
+func TestSecretLeavesNothingForReflection(t *testing.T) {
+	s := skyvern.NewSecret("v4lue-zz")
+	for _, v := range []any{s, &s, struct{ inner skyvern.Secret }{s}} {
+		var texts []string
+		reachableText(reflect.ValueOf(v), map[uintptr]bool{}, &texts)
+		assert.Empty(t, texts, "%T: a reflection walk reaches data", v)
+	}
+	cp := s
+	assert.Equal(t, s, cp, "a copy equals its original")
+	assert.NotEqual(t, s, skyvern.NewSecret("v4lue-zz"), "Secrets made apart differ")
+}

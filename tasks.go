@@ -91,36 +91,14 @@ type TaskRunRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainTaskRunRequest TaskRunRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r TaskRunRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainTaskRunRequest(r), r.Extra)
-}
+func (r TaskRunRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, as found in RunResponse.RunRequest.
-func (r *TaskRunRequest) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainTaskRunRequest
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainTaskRunRequest = (*plainTaskRunRequest)(r)
-	var err error
-	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	return err
-}
+func (r *TaskRunRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
-// decodeWithProxy decodes data into aux, a struct that embeds a pointer to
-// the plain form of a type and shadows its proxy_location with raw, then
-// decodes raw into proxy. It returns the unmodelled members.
-func decodeWithProxy(data []byte, aux any, raw *json.RawMessage, proxy *Proxy) (map[string]json.RawMessage, error) {
-	extra, err := jsonobj.Decode(data, aux)
-	if err != nil {
-		return nil, err
-	}
-	*proxy, err = decodeProxy(*raw)
-	return extra, err
-}
+// Every Proxy field (proxy_location) decodes with decodeProxy.
+func init() { jsonobj.Register(decodeProxy) }
 
 // RunTask starts a task run and returns it as created (status "created" or
 // "queued"). The run takes minutes: pass a WebhookURL to be called when it
@@ -234,7 +212,7 @@ func (CustomProxy) isProxy() {}
 // decodeProxy decodes a proxy_location value: a string is a ProxyLocation,
 // an object with only country, subdivision and city is a GeoTarget, any
 // other object is a CustomProxy, and null or absent is nil.
-func decodeProxy(raw json.RawMessage) (Proxy, error) {
+func decodeProxy(raw []byte) (Proxy, error) {
 	raw = bytes.TrimSpace(raw)
 	if isNull(raw) {
 		return nil, nil

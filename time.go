@@ -11,9 +11,18 @@ import (
 // Skyvern writes most datetimes without a timezone
 // ("2026-01-31T15:20:42.160725", meaning UTC) and some in RFC 3339
 // ("2026-01-31T15:20:42Z", "...+02:00"). Time decodes both forms to an
-// instant in UTC, and a JSON null to the zero Time. It encodes the way the
-// server does: UTC without a timezone, to the microsecond, the fraction left
+// instant in UTC, to the nanosecond, and a JSON null to the zero Time. It
+// encodes the way the server does: UTC without a timezone, the fraction left
 // out when it is zero; the zero Time encodes as null.
+//
+// Skyvern's datetimes are Python datetimes: they hold microseconds and
+// years 1 to 9999. Time therefore encodes to the microsecond, dropping any
+// finer part, and an instant whose UTC date falls outside years 0000 to
+// 9999 (as "9999-12-31T23:30:00-05:00" does) is written in RFC 3339 with
+// the smallest whole-hour offset that keeps the date in range
+// ("9999-12-31T23:30:00-05:00" again). Whatever Time decodes, it encodes
+// to a form it decodes again, to the same instant but for the part below a
+// microsecond; an instant no such form reaches is an error to encode.
 type Time struct {
 	time.Time
 }
@@ -21,7 +30,9 @@ type Time struct {
 // ParseTime parses s in any of the forms Time decodes (RFC 3339 or Skyvern's
 // timezone-less UTC form, with "T" or a space before the time) and returns
 // the instant in UTC.
-func ParseTime(s string) (Time, error) {
+func ParseTime(s string) (Time, error) { return parseTime(s) }
+
+func parseTime[S string | []byte](s S) (Time, error) {
 	if t, ok := parseNaive(s); ok {
 		return Time{t}, nil
 	}
@@ -31,15 +42,15 @@ func ParseTime(s string) (Time, error) {
 	} else if len(s) > 10 && s[10] == ' ' {
 		layout = "2006-01-02 15:04:05"
 	}
-	t, err := time.Parse(layout, s)
+	t, err := time.Parse(layout, string(s))
 	if err != nil {
-		return Time{}, fmt.Errorf("skyvern: cannot parse %q as a datetime (want RFC 3339 or 2006-01-02T15:04:05.999999)", s)
+		return Time{}, fmt.Errorf("skyvern: cannot parse %q as a datetime (want RFC 3339 or 2006-01-02T15:04:05.999999)", string(s))
 	}
 	return Time{t.UTC()}, nil
 }
 
 // hasZone reports whether s ends in "Z" or a numeric offset such as "+02:00".
-func hasZone(s string) bool {
+func hasZone[S string | []byte](s S) bool {
 	n := len(s)
 	if n > 19 && (s[n-1] == 'Z' || s[n-1] == 'z') {
 		return true
@@ -47,31 +58,64 @@ func hasZone(s string) bool {
 	return n >= 25 && (s[n-6] == '+' || s[n-6] == '-') && s[n-3] == ':'
 }
 
-// String formats t as Skyvern does (see MarshalJSON), or "" for the zero Time.
+// String formats t as Skyvern does (see MarshalJSON), or "" for the zero Time
+// or one that cannot be encoded.
 func (t Time) String() string {
 	if t.IsZero() {
 		return ""
 	}
-	return string(t.appendFormat(nil))
+	b, _ := t.appendFormat(nil)
+	return string(b)
 }
 
-func (t Time) appendFormat(b []byte) []byte {
+// Years a timezone-less or RFC 3339 datetime can hold.
+var (
+	minTime = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func (t Time) appendFormat(b []byte) ([]byte, error) {
 	u := t.UTC()
-	if u.Nanosecond()/1000 == 0 {
-		return u.AppendFormat(b, "2006-01-02T15:04:05")
+	u = u.Add(-time.Duration(u.Nanosecond() % 1000)) // Skyvern's precision
+	layout := "2006-01-02T15:04:05"
+	if u.Nanosecond() != 0 {
+		layout = "2006-01-02T15:04:05.000000"
 	}
-	return u.AppendFormat(b, "2006-01-02T15:04:05.000000")
+	if !u.Before(minTime) && u.Before(maxTime) {
+		return u.AppendFormat(b, layout), nil
+	}
+	// Out of range in UTC: write it with the offset, in whole hours if they
+	// do, else in minutes, that brings the date back in range, as the
+	// value was most likely decoded from.
+	offset := func(by time.Duration) time.Duration {
+		if u.Before(minTime) {
+			return (minTime.Sub(u) + by - 1) / by * by
+		}
+		return -(u.Sub(maxTime)/by + 1) * by
+	}
+	off := offset(time.Hour)
+	if off.Abs() >= 24*time.Hour {
+		off = offset(time.Minute)
+	}
+	if off.Abs() >= 24*time.Hour {
+		return b, fmt.Errorf("skyvern: cannot encode %v: Skyvern's datetimes hold years 0001 to 9999", t.Time)
+	}
+	return u.In(time.FixedZone("", int(off/time.Second))).AppendFormat(b, layout+"Z07:00"), nil
 }
 
 // MarshalJSON encodes t in Skyvern's own form: UTC without a timezone, to the
-// microsecond ("2026-01-31T15:20:42.160725"). The zero Time encodes as null.
+// microsecond ("2026-01-31T15:20:42.160725"); see Time for instants beyond
+// year 9999 in UTC. The zero Time encodes as null.
 func (t Time) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	b := make([]byte, 0, 28)
+	b := make([]byte, 0, 34)
 	b = append(b, '"')
-	b = t.appendFormat(b)
+	b, err := t.appendFormat(b)
+	if err != nil {
+		return nil, err
+	}
 	return append(b, '"'), nil
 }
 
@@ -85,7 +129,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
 		return fmt.Errorf("skyvern: datetime must be a JSON string, got %.40s", b)
 	}
-	v, err := ParseTime(string(b[1 : len(b)-1]))
+	v, err := parseTime(b[1 : len(b)-1])
 	if err != nil {
 		return err
 	}
@@ -96,7 +140,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 // parseNaive is a fast path for the form Skyvern sends most,
 // "2006-01-02T15:04:05" with an optional fraction, read as UTC. It reports
 // false for anything else, which then goes through time.Parse.
-func parseNaive(s string) (time.Time, bool) {
+func parseNaive[S string | []byte](s S) (time.Time, bool) {
 	if len(s) < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}

@@ -24,19 +24,11 @@ type RunTimelineEntry struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainTimelineEntry RunTimelineEntry
-
 // UnmarshalJSON decodes an entry, keeping unmodelled members in Extra.
-func (e *RunTimelineEntry) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainTimelineEntry)(e))
-	e.Extra = extra
-	return err
-}
+func (e *RunTimelineEntry) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, e) }
 
 // MarshalJSON encodes the entry, Extra included.
-func (e RunTimelineEntry) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainTimelineEntry(e), e.Extra)
-}
+func (e RunTimelineEntry) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(e) }
 
 // WorkflowRunBlock is one block of a workflow run as it executed: its type
 // and label, what it was asked to do, its status and its output. Which
@@ -97,19 +89,11 @@ type WorkflowRunBlock struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainRunBlock WorkflowRunBlock
-
 // UnmarshalJSON decodes a block, keeping unmodelled members in Extra.
-func (b *WorkflowRunBlock) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainRunBlock)(b))
-	b.Extra = extra
-	return err
-}
+func (b *WorkflowRunBlock) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, b) }
 
 // MarshalJSON encodes the block, Extra included.
-func (b WorkflowRunBlock) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainRunBlock(b), b.Extra)
-}
+func (b WorkflowRunBlock) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(b) }
 
 // Thought is one reasoning step of Skyvern's agent (task v2 runs): what it
 // observed, thought and answered, with its token use.
@@ -143,19 +127,11 @@ type Thought struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainThought Thought
-
 // UnmarshalJSON decodes a thought, keeping unmodelled members in Extra.
-func (t *Thought) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainThought)(t))
-	t.Extra = extra
-	return err
-}
+func (t *Thought) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, t) }
 
 // MarshalJSON encodes the thought, Extra included.
-func (t Thought) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainThought(t), t.Extra)
-}
+func (t Thought) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 
 // GetRunTimeline returns the timeline of a workflow run or task v2 run:
 // its blocks and the agent's thoughts, nested as they ran.

@@ -52,19 +52,11 @@ type TOTPCodeRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainTOTPCodeRequest TOTPCodeRequest
-
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
-func (r *TOTPCodeRequest) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainTOTPCodeRequest)(r))
-	r.Extra = extra
-	return err
-}
+func (r *TOTPCodeRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the request body, Extra included.
-func (r TOTPCodeRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainTOTPCodeRequest(r), r.Extra)
-}
+func (r TOTPCodeRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // TOTPCode is a code Skyvern has stored for its runs to use.
 //
@@ -97,19 +89,11 @@ type TOTPCode struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainTOTPCode TOTPCode
-
 // UnmarshalJSON decodes a stored code, keeping unmodelled members in Extra.
-func (t *TOTPCode) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainTOTPCode)(t))
-	t.Extra = extra
-	return err
-}
+func (t *TOTPCode) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, t) }
 
 // MarshalJSON encodes the code, Extra included.
-func (t TOTPCode) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainTOTPCode(t), t.Extra)
-}
+func (t TOTPCode) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 
 // SendTOTPCode hands Skyvern a second-factor code (or the email or text
 // message that carries it), so that a run waiting at a site's 2FA step

@@ -4,7 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io/fs"
 	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -288,4 +295,145 @@ func TestRunRequestAccessors(t *testing.T) {
 		assert.NoError(t, err)
 		assert.Nil(t, req)
 	})
+}
+
+func TestTimeEncodesToWhatItDecodes(t *testing.T) {
+	for _, tc := range []struct{ in, out string }{
+		{`"9999-12-31T23:30:00-05:00"`, `"9999-12-31T23:30:00-05:00"`},
+		{`"9999-12-31T23:59:59.999999999-23:59"`, `"9999-12-31T23:59:59.999999-23:59"`},
+		{`"0000-01-01T00:00:00+23:59"`, `"0000-01-01T00:00:00+23:59"`},
+		{`"0000-01-01T00:30:00+01:00"`, `"0000-01-01T00:30:00+01:00"`},
+		{`"2026-01-31T15:20:42.1607251234"`, `"2026-01-31T15:20:42.160725"`},
+		{`"2026-01-31T15:20:42.0000009"`, `"2026-01-31T15:20:42"`},
+	} {
+		var tm skyvern.Time
+		require.NoError(t, json.Unmarshal([]byte(tc.in), &tm), tc.in)
+		b, err := json.Marshal(tm)
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.out, string(b))
+		checkTimeRoundTrip(t, tc.in)
+	}
+	_, err := json.Marshal(skyvern.Time{Time: time.Date(10001, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorContains(t, err, "years 0001 to 9999", "an instant no input decodes to is refused, not written unreadable")
+}
+
+func TestRunResponseWithAnOutOfRangeTimeDecodesAgain(t *testing.T) {
+	var run skyvern.RunResponse
+	require.NoError(t, json.Unmarshal([]byte(`{"run_id":"tsk_1","created_at":"9999-12-31T23:30:00-05:00"}`), &run))
+	b, err := json.Marshal(run)
+	require.NoError(t, err)
+	var again skyvern.RunResponse
+	require.NoError(t, json.Unmarshal(b, &again), string(b))
+	assert.True(t, run.CreatedAt.Equal(again.CreatedAt.Time))
+}
+
+// checkTimeRoundTrip checks that a datetime Time decodes encodes to a form
+// it decodes again, to the same instant to the microsecond.
+func checkTimeRoundTrip(t *testing.T, in string) {
+	t.Helper()
+	var tm skyvern.Time
+	if json.Unmarshal([]byte(in), &tm) != nil {
+		return
+	}
+	b, err := json.Marshal(tm)
+	require.NoError(t, err, "%s decodes, so it must encode", in)
+	var again skyvern.Time
+	require.NoError(t, json.Unmarshal(b, &again), "%s encoded as %s, which must decode", in, b)
+	want := tm.Add(-time.Duration(tm.Nanosecond() % 1000))
+	assert.True(t, want.Equal(again.Time), "%s: %v became %v", in, want, again.Time)
+}
+
+// FuzzTimeRoundTrip checks that every datetime Time decodes re-decodes
+// after encoding.
+func FuzzTimeRoundTrip(f *testing.F) {
+	for _, s := range []string{"2026-01-31T15:20:42.160725", "9999-12-31T23:30:00-05:00", "0000-01-01T00:00:00+23:59",
+		"2026-01-31 15:20:42", "2026-01-31T15:20:42Z", "9999-12-31T23:59:59.999999999-23:59", "0001-01-01T00:00:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b, _ := json.Marshal(s)
+		checkTimeRoundTrip(t, string(b))
+	})
+}
+
+// TestEveryObjectTypeFollowsThePattern holds every type of the package
+// with an Extra field to the pattern of package jsonobj: its UnmarshalJSON
+// starts by forwarding to jsonobj.Unmarshal and its MarshalJSON is
+// jsonobj.Marshal. The SDK's decoder decodes such types itself wherever
+// they nest, so any other decoding logic would be skipped there; the one
+// exception is a type whose decoding needs its own logic (a member whose
+// type depends on a sibling's value), which registers its decoder with
+// jsonobj.Register and forwards its UnmarshalJSON to that decoder.
+func TestEveryObjectTypeFollowsThePattern(t *testing.T) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	require.NoError(t, err)
+	withExtra := map[string]bool{}
+	registered := map[string]bool{} // types decoded by jsonobj.Register(decodeType)
+	methods := map[string]string{}  // "Type.Method" -> body
+	for _, pkg := range pkgs {
+		for _, file := range pkg.Files {
+			for _, decl := range file.Decls {
+				switch decl := decl.(type) {
+				case *ast.GenDecl:
+					for _, spec := range decl.Specs {
+						ts, ok := spec.(*ast.TypeSpec)
+						if !ok {
+							continue
+						}
+						st, ok := ts.Type.(*ast.StructType)
+						if !ok {
+							continue
+						}
+						for _, f := range st.Fields.List {
+							if len(f.Names) == 1 && f.Names[0].Name == "Extra" && types.ExprString(f.Type) == "map[string]json.RawMessage" &&
+								f.Tag != nil && f.Tag.Value == "`json:\"-\"`" {
+								withExtra[ts.Name.Name] = true
+							}
+						}
+					}
+				case *ast.FuncDecl:
+					if decl.Recv == nil && decl.Name.Name == "init" {
+						ast.Inspect(decl.Body, func(n ast.Node) bool {
+							if c, ok := n.(*ast.CallExpr); ok && types.ExprString(c.Fun) == "jsonobj.Register" && len(c.Args) == 1 {
+								registered[strings.TrimPrefix(types.ExprString(c.Args[0]), "decode")] = true
+							}
+							return true
+						})
+					}
+					if decl.Recv == nil || len(decl.Body.List) == 0 {
+						continue
+					}
+					recv := strings.TrimPrefix(types.ExprString(decl.Recv.List[0].Type), "*")
+					var sb strings.Builder
+					require.NoError(t, format.Node(&sb, fset, decl.Body.List[0]))
+					methods[recv+"."+decl.Name.Name] = sb.String()
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, withExtra)
+	unmarshal := regexp.MustCompile(`^(return|if err :=) jsonobj\.Unmarshal\(data, \w+\)`)
+	marshal := regexp.MustCompile(`^return jsonobj\.Marshal\(\w+\)$`)
+	// ownCodec are types that keep JSON methods of their own, each for a
+	// reason no nesting can break: the SDK action types write their "type"
+	// member and a timeout in milliseconds, and are only ever decoded
+	// through SDKActionRequest's registered decoder (an interface field);
+	// DeployScriptRequest always sends files as a list.
+	ownCodec := map[string]bool{
+		"ClickAction": true, "InputTextAction": true, "SelectOptionAction": true, "UploadFileAction": true,
+		"ActAction": true, "ExtractAction": true, "LocateElementAction": true, "ValidateAction": true,
+		"PromptAction": true, "DeployScriptRequest": true,
+	}
+	for name := range withExtra {
+		if ownCodec[name] {
+			continue
+		}
+		if registered[name] {
+			assert.Equal(t, "v, err := decode"+name+"(data)", methods[name+".UnmarshalJSON"], "%s.UnmarshalJSON must forward to its registered decoder", name)
+			continue
+		}
+		assert.Regexp(t, unmarshal, methods[name+".UnmarshalJSON"], "%s.UnmarshalJSON must forward to jsonobj.Unmarshal", name)
+		assert.Regexp(t, marshal, methods[name+".MarshalJSON"], "%s.MarshalJSON must be jsonobj.Marshal", name)
+	}
 }

@@ -19,20 +19,12 @@ type ServerVersion struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainServerVersion ServerVersion
-
 // UnmarshalJSON decodes the server's answer, keeping unmodelled members in
 // Extra.
-func (v *ServerVersion) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainServerVersion)(v))
-	v.Extra = extra
-	return err
-}
+func (v *ServerVersion) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, v) }
 
 // MarshalJSON encodes the version, Extra included.
-func (v ServerVersion) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainServerVersion(v), v.Extra)
-}
+func (v ServerVersion) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(v) }
 
 // GetServerVersion returns the version of the Skyvern server the client
 // talks to, for diagnostics and for checking which build a self-hosted

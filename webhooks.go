@@ -49,19 +49,13 @@ type RunWebhookReplayResponse struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainReplay RunWebhookReplayResponse
-
 // UnmarshalJSON decodes a replay report, keeping unmodelled members in Extra.
 func (r *RunWebhookReplayResponse) UnmarshalJSON(data []byte) error {
-	extra, err := jsonobj.Decode(data, (*plainReplay)(r))
-	r.Extra = extra
-	return err
+	return jsonobj.Unmarshal(data, r)
 }
 
 // MarshalJSON encodes the replay report, Extra included.
-func (r RunWebhookReplayResponse) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainReplay(r), r.Extra)
-}
+func (r RunWebhookReplayResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // Delivered reports whether the receiver got the webhook and answered with
 // a 2xx status.

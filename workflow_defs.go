@@ -94,12 +94,11 @@ type WorkflowDefinition struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainWorkflowDefinition WorkflowDefinition
+// UnmarshalJSON decodes a definition, keeping unmodelled members in Extra.
+func (d *WorkflowDefinition) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, d) }
 
 // MarshalJSON encodes the definition, Extra included.
-func (d WorkflowDefinition) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainWorkflowDefinition(d), d.Extra)
-}
+func (d WorkflowDefinition) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(d) }
 
 // WorkflowBody is the part of a definition that says what the workflow
 // does: its input parameters and its blocks, each a JSON object as
@@ -204,24 +203,11 @@ type Workflow struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainWorkflow Workflow
-
 // UnmarshalJSON decodes a workflow, keeping unmodelled members in Extra.
-func (w *Workflow) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainWorkflow
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainWorkflow = (*plainWorkflow)(w)
-	var err error
-	w.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &w.ProxyLocation)
-	return err
-}
+func (w *Workflow) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, w) }
 
 // MarshalJSON encodes the workflow, Extra included.
-func (w Workflow) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainWorkflow(w), w.Extra)
-}
+func (w Workflow) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(w) }
 
 // versionIDHint is the note a 404 gets when the id sent was a version id
 // ("w_...") where the workflow's permanent id ("wpid_...") belongs.

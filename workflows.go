@@ -65,28 +65,17 @@ type WorkflowRunRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainWorkflowRunRequest WorkflowRunRequest
-
 // MarshalJSON encodes the request body, Extra included.
-func (r WorkflowRunRequest) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainWorkflowRunRequest(r), r.Extra)
-}
+func (r WorkflowRunRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, as found in RunResponse.RunRequest.
-// It accepts the workflow's id as workflow_id or as agent_id.
+// It accepts the workflow's id as workflow_id or as agent_id (Skyvern's
+// newer name), which is then not kept in Extra.
 func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainWorkflowRunRequest
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-		AgentID       string          `json:"agent_id,omitempty"`
+	if err := jsonobj.Unmarshal(data, r); err != nil {
+		return err
 	}
-	aux.plainWorkflowRunRequest = (*plainWorkflowRunRequest)(r)
-	var err error
-	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	if r.WorkflowID == "" {
-		r.WorkflowID = aux.AgentID
-	}
-	return err
+	return jsonobj.Alias(&r.Extra, "agent_id", &r.WorkflowID)
 }
 
 // RunWorkflow starts a run of a saved workflow and returns it as created.
@@ -191,24 +180,11 @@ type WorkflowRun struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainWorkflowRun WorkflowRun
-
 // UnmarshalJSON decodes a workflow run, keeping unmodelled members in Extra.
-func (r *WorkflowRun) UnmarshalJSON(data []byte) error {
-	var aux struct {
-		*plainWorkflowRun
-		ProxyLocation json.RawMessage `json:"proxy_location,omitempty"`
-	}
-	aux.plainWorkflowRun = (*plainWorkflowRun)(r)
-	var err error
-	r.Extra, err = decodeWithProxy(data, &aux, &aux.ProxyLocation, &r.ProxyLocation)
-	return err
-}
+func (r *WorkflowRun) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
 // MarshalJSON encodes the workflow run, Extra included.
-func (r WorkflowRun) MarshalJSON() ([]byte, error) {
-	return jsonobj.Encode(plainWorkflowRun(r), r.Extra)
-}
+func (r WorkflowRun) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // ListWorkflowRunsParams filters ListWorkflowRuns and ListWorkflowRunsPage.
 type ListWorkflowRunsParams struct {

@@ -129,12 +129,16 @@ func (s *Server) handleDeleteFolder(c *call) {
 // its folder.
 func (s *Server) handleUpdateWorkflowFolder(c *call) {
 	id := c.param("workflow_permanent_id")
-	wf, found, folderOK := s.folders.moveWorkflow(id, bodyOf[skyvern.UpdateWorkflowFolderRequest](c).FolderID, s.now(), s.st)
+	folderID := ""
+	if f := bodyOf[skyvern.UpdateWorkflowFolderRequest](c).FolderID; f != nil {
+		folderID = *f
+	}
+	wf, found, folderOK := s.folders.moveWorkflow(id, folderID, s.now(), s.st)
 	switch {
 	case !found:
 		c.fail(http.StatusNotFound, "Workflow "+id+" not found")
 	case !folderOK:
-		c.fail(http.StatusBadRequest, "Folder "+bodyOf[skyvern.UpdateWorkflowFolderRequest](c).FolderID+" not found")
+		c.fail(http.StatusBadRequest, "Folder "+folderID+" not found")
 	default:
 		c.reply(wf)
 	}

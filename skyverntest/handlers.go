@@ -63,6 +63,9 @@ func (s *Server) handleRunTask(c *call) {
 	} else {
 		ru.id = s.newID("tsk_")
 	}
+	if !s.claimSession(c, ru) {
+		return
+	}
 	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: typ, Task: req})
 	s.addRun(ru)
 	c.replyRaw(s.st.rendered(ru))
@@ -91,6 +94,9 @@ func (s *Server) handleRunWorkflow(c *call) {
 	}
 
 	ru := s.newWorkflowRun(req, wf, c.has("proxy_location"))
+	if !s.claimSession(c, ru) {
+		return
+	}
 	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: req})
 	s.addRun(ru)
 	c.replyRaw(s.st.rendered(ru))

@@ -18,7 +18,9 @@ type RecordedRequest struct {
 	Route string
 	// Header holds the request's headers, x-api-key included.
 	Header http.Header
-	// Body is the request body as received.
+	// Body is the request body as received, except that the secrets in the
+	// bodies of credential and 2FA-code routes (see RouteCreateCredential)
+	// are replaced by "[redacted]".
 	Body []byte
 }
 

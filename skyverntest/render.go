@@ -82,6 +82,9 @@ func (r *run) response() skyvern.RunResponse {
 		RunType:       r.typ,
 		RunRequest:    r.request,
 	}
+	if r.status == skyvern.RunStatusCompleted {
+		resp.DownloadedFiles = r.downloads
+	}
 	if t := r.task; t != nil {
 		resp.BrowserSessionID, resp.BrowserProfileID, resp.MaxScreenshotScrolls = t.BrowserSessionID, t.BrowserProfileID, t.MaxScreenshotScrolls
 	}

@@ -54,7 +54,8 @@ import (
 // routeTable is every route of the fake API: the routes of each API area,
 // each list kept in its area's file. Order does not matter: a literal path
 // segment takes precedence over a parameter.
-var routeTable = slices.Concat(runRoutes, workflowRoutes, scheduleRoutes, folderRoutes, workflowRunRoutes)
+var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes,
+	scheduleRoutes, folderRoutes, workflowRunRoutes)
 
 // runRoutes are the routes of runs: starting, reading, cancelling and
 // replaying them, and their lists, timelines and artifacts.
@@ -103,6 +104,10 @@ type route struct {
 	body   *bodySpec
 	query  *querySpec
 	handle func(*Server, *call)
+	// redact, for a route whose body holds secrets, returns the body with
+	// them replaced, as Server.Requests keeps it; such a body is never
+	// logged, nor are the inputs its 422 answers quote.
+	redact func(body []byte) []byte
 
 	method string
 	segs   []string // the path's segments; "{x}" is a parameter
@@ -312,11 +317,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the connection is gone
 	}
 	rt, params, allow := s.router.match(r.Method, r.URL.EscapedPath())
-	name := "/"
+	name, kept := "/", raw
 	if rt != nil {
 		name = rt.name
+		if rt.redact != nil {
+			kept = rt.redact(raw)
+		}
 	}
-	s.recordRequest(r, name, raw)
+	s.recordRequest(r, name, kept)
 	sw := &statusWriter{ResponseWriter: w}
 	faulted := false
 	switch {
@@ -349,7 +357,7 @@ func (s *Server) serve(c *call) {
 		return
 	}
 	if errs := c.decode(); errs != nil {
-		s.log("refused with 422", "path", c.r.URL.Path, "detail", string(mustMarshal(errs)))
+		s.log("refused with 422", "path", c.r.URL.Path, "detail", string(mustMarshal(logged(c.route, errs))))
 		c.fail(http.StatusUnprocessableEntity, errs)
 		return
 	}
@@ -395,6 +403,24 @@ func (c *call) decode() []validationError {
 		}
 	}
 	return append(errs, berrs...)
+}
+
+// logged returns errs as the log may show them: for a route whose body
+// holds secrets, only the type and location of each (a message may quote
+// part of a malformed body, an input or context may quote all of it).
+func logged(rt *route, errs []validationError) []validationError {
+	if rt.redact == nil {
+		return errs
+	}
+	out := make([]validationError, len(errs))
+	for i, e := range errs {
+		for _, m := range e {
+			if m.Key == "type" || m.Key == "loc" {
+				out[i] = append(out[i], m)
+			}
+		}
+	}
+	return out
 }
 
 // statusWriter remembers the status written, for the log.

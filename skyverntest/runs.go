@@ -85,8 +85,15 @@ type RunRequest struct {
 	RunType skyvern.RunType
 	// Task is the request of a task run, nil for a workflow run.
 	Task *skyvern.TaskRunRequest
-	// Workflow is the request of a workflow run, nil for a task run.
+	// Workflow is the request of a workflow run, nil for a task run. For a
+	// login or download run it is the run_request Skyvern makes of the
+	// request below.
 	Workflow *skyvern.WorkflowRunRequest
+	// Login is the request of a login run (Run Login), else nil.
+	Login *skyvern.LoginRequest
+	// DownloadFiles is the request of a download run (Run Download
+	// Files), else nil.
+	DownloadFiles *skyvern.DownloadFilesRequest
 	// ScheduleID is the workflow schedule ("wfs_...") that started the
 	// run when it fell due, or "" for a run started by a request.
 	ScheduleID string
@@ -292,6 +299,7 @@ func (s *Server) finish(r *run, o Outcome) bool {
 		return false
 	}
 	s.log("run finished", "run_id", r.id, "status", string(status))
+	s.releaseSession(r, status)
 	s.scheduleWebhook(r, o)
 	return true
 }

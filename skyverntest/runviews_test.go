@@ -196,12 +196,14 @@ func TestListWorkflowRuns(t *testing.T) {
 	}})
 	require.NoError(t, err)
 	srv.OnWorkflow("wpid_registered", skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "no invoices"})
+	sess, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
+	require.NoError(t, err)
 
 	var newestFirst []string
 	for i := range 5 {
 		req := skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID, Parameters: map[string]any{"month": i}}
 		if i%2 == 1 {
-			req = skyvern.WorkflowRunRequest{WorkflowID: "wpid_registered", Title: "Registered", BrowserSessionID: "pbs_1"}
+			req = skyvern.WorkflowRunRequest{WorkflowID: "wpid_registered", Title: "Registered", BrowserSessionID: sess.BrowserSessionID}
 		}
 		run, err := client.RunWorkflow(ctx, req)
 		require.NoError(t, err)
@@ -235,7 +237,7 @@ func TestListWorkflowRuns(t *testing.T) {
 	assert.Equal(t, "Registered", registered.WorkflowTitle)
 	assert.Equal(t, skyvern.RunStatusFailed, registered.Status)
 	assert.Equal(t, "no invoices", registered.FailureReason)
-	assert.Equal(t, "pbs_1", registered.BrowserSessionID)
+	assert.Equal(t, sess.BrowserSessionID, registered.BrowserSessionID)
 	assert.Empty(t, registered.WebhookURL)
 	assert.Empty(t, saved.Extra)
 

@@ -433,6 +433,12 @@ func decodeQuery(q url.Values, dst reflect.Value, limits map[string]limit) []val
 func setScalar(v reflect.Value, loc []any, s string, lim limit) []validationError {
 	one := func(e validationError) []validationError { return []validationError{e} }
 	switch v.Kind() {
+	case reflect.Pointer: // an optional parameter, such as *bool
+		p := reflect.New(v.Type().Elem())
+		if errs := setScalar(p.Elem(), loc, s, lim); errs != nil {
+			return errs
+		}
+		v.Set(p)
 	case reflect.Int:
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		switch {

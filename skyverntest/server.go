@@ -91,7 +91,15 @@ type Server struct {
 	orgID  string
 	closed sync.Once
 
-	st *store // runs and workflows
+	st       *store           // runs and workflows
+	sessions *sessionStore    // browser sessions (sessions.go)
+	profiles *profileStore    // browser profiles (sessions.go)
+	creds    *credentialStore // credentials (credentials.go)
+	totp     *totpStore       // 2FA codes received (credentials.go)
+
+	scripts    scriptStore
+	customLLMs customLLMStore
+	actions    actionStore
 
 	schedules scheduleStore // workflow schedules (store_schedules.go)
 	folders   folderStore   // folders of workflows (store_folders.go)
@@ -152,6 +160,8 @@ func Start(opts ...Option) (*Server, error) {
 		cfg:       cfg,
 		router:    newRouter(),
 		st:        newStore(cfg.maxRuns),
+		creds:     newCredentialStore(),
+		totp:      &totpStore{},
 		clock:     newClock(cfg.manualClock),
 		ctx:       ctx,
 		cancel:    cancel,
@@ -171,6 +181,8 @@ func Start(opts ...Option) (*Server, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
+	s.profiles = newProfileStore(s.now, s.newID, s.orgID)
+	s.sessions = newSessionStore(s.now, s.newID, s.orgID, s.profiles)
 	// Run ids grow from a value built from the time, like Skyvern's.
 	s.ids.Store(time.Now().UnixMilli() << 20)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))

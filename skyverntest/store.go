@@ -63,6 +63,9 @@ type run struct {
 	stepID                string
 	blockLabel, blockType string
 	artifactIDs           [2]string
+	// downloads are the files a download run (Run Download Files) gets,
+	// shown once it has completed.
+	downloads []skyvern.FileInfo
 
 	status        skyvern.RunStatus
 	output        json.RawMessage

@@ -323,11 +323,12 @@ func (s *totpStore) add(req skyvern.TOTPCodeRequest, organizationID string, now 
 		id = strings.ToLower(strings.TrimSpace(id))
 	}
 	content := strings.TrimSpace(req.Content)
+	now = now.UTC().Truncate(time.Microsecond) // Skyvern's precision, as answers show it
 	code := skyvern.TOTPCode{
 		TOTPIdentifier: id, Content: req.Content,
 		TaskID: req.TaskID, WorkflowID: req.WorkflowID, WorkflowRunID: req.WorkflowRunID,
 		Source: req.Source, OrganizationID: organizationID, ExpiredAt: req.ExpiredAt,
-		CreatedAt: skyvern.Time{Time: now.UTC()}, ModifiedAt: skyvern.Time{Time: now.UTC()},
+		CreatedAt: skyvern.Time{Time: now}, ModifiedAt: skyvern.Time{Time: now},
 	}
 	switch {
 	case len(content) <= 10:

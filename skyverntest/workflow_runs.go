@@ -56,6 +56,9 @@ func (s *Server) handleRetryWorkflowRun(c *call) {
 	}
 	ru := s.newWorkflowRun(&req, wf, orig.workflow.ProxyLocation != nil)
 	ru.retriedFrom = orig.id // started through the API, whatever started the original
+	if !s.claimSession(c, ru) {
+		return
+	}
 	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: &req})
 	s.addRun(ru)
 	c.replyRaw(s.st.rendered(ru))
@@ -71,6 +74,5 @@ func (s *Server) handleResetWorkflowBrowserProfile(c *call) {
 		c.fail(http.StatusNotFound, workflowNotFound(id, 0))
 		return
 	}
-	c.w.Header()["Content-Type"] = []string{"application/json"} // as FastAPI sends it, with no body
 	c.w.WriteHeader(http.StatusNoContent)
 }

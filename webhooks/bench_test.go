@@ -1,20 +1,26 @@
 package webhooks_test
 
 import (
+	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"testing"
 
+	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
-// benchPayload builds a workflow run's webhook body of about size bytes, as
-// Skyvern writes it: run fields, legacy fields (including "outputs", which
-// repeats the output), and an output of many records with string fields.
-func benchPayload(size int) []byte {
+// benchValue builds a workflow run's webhook payload of about size bytes
+// once encoded, as Skyvern writes it: run fields, legacy fields (including
+// "outputs", which repeats the output), and an output of many records with
+// string fields.
+func benchValue(size int) webhooks.Object {
 	var records webhooks.Object
 	for n := 0; 2*n < size-1500; {
 		i := len(records)
@@ -34,24 +40,21 @@ func benchPayload(size int) []byte {
 		n += len(b)
 		records = append(records, m)
 	}
-	out, err := webhooks.Marshal(records)
-	if err != nil {
-		panic(err)
-	}
-	body, err := webhooks.Marshal(webhooks.Object{
+	output := map[string]any{"extract_block": records}
+	return webhooks.Object{
 		{Key: "workflow_id", Value: "wpid_123456789"},
 		{Key: "workflow_run_id", Value: "wr_123456789"},
 		{Key: "status", Value: "completed"},
 		{Key: "proxy_location", Value: "RESIDENTIAL"},
 		{Key: "webhook_callback_url", Value: "https://hooks.example.com/skyvern"},
 		{Key: "parameters", Value: map[string]any{"query": "electric kettle", "max_results": 50}},
-		{Key: "outputs", Value: map[string]any{"extract_block": json.RawMessage(out)}},
+		{Key: "outputs", Value: output},
 		{Key: "total_steps", Value: 12},
 		{Key: "credits_used", Value: 3.5},
 		{Key: "workflow_title", Value: "Kettle prices"},
 		{Key: "recording_urls", Value: []string{"https://artifacts.example.com/rec/wr_123456789.webm"}},
 		{Key: "run_id", Value: "wr_123456789"},
-		{Key: "output", Value: map[string]any{"extract_block": json.RawMessage(out)}},
+		{Key: "output", Value: output},
 		{Key: "downloaded_files", Value: []any{}},
 		{Key: "recording_url", Value: "https://artifacts.example.com/rec/wr_123456789.webm"},
 		{Key: "recording_archived", Value: false},
@@ -75,7 +78,12 @@ func benchPayload(size int) []byte {
 		{Key: "script_id", Value: nil},
 		{Key: "browser_seed_source", Value: "fresh"},
 		{Key: "run_request", Value: map[string]any{"workflow_id": "wpid_123456789", "parameters": map[string]any{"query": "electric kettle"}}},
-	})
+	}
+}
+
+// benchPayload is benchValue(size) as Skyvern's server writes it.
+func benchPayload(size int) []byte {
+	body, err := webhooks.Marshal(benchValue(size))
 	if err != nil {
 		panic(err)
 	}
@@ -204,4 +212,108 @@ func BenchmarkVerify(b *testing.B) {
 			_ = v.Verify(body, sig)
 		}
 	})
+}
+
+// discardWriter is a ResponseWriter that keeps only the status, so that a
+// benchmark measures the handler and not the recorder.
+type discardWriter struct {
+	header http.Header
+	code   int
+}
+
+func (w *discardWriter) Header() http.Header         { return w.header }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(code int)        { w.code = code }
+
+// plainHandler is the baseline receiver written with the standard library
+// alone: read the body once, verify it with crypto/hmac, decode it with
+// encoding/json.
+func plainHandler(key string, limit int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+		if err != nil {
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if _, err := plainVerifyParse(body, r.Header.Get("x-skyvern-signature"), key); err != nil {
+			http.Error(w, "invalid", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "ok\n")
+	})
+}
+
+// BenchmarkHandler serves one delivery per iteration, announced with its
+// Content-Length as Skyvern sends it, through Handler and through the
+// plain baseline.
+func BenchmarkHandler(b *testing.B) {
+	const limit = 64 << 20
+	for _, size := range []struct {
+		name  string
+		bytes int
+	}{{"8KiB", 8 << 10}, {"1MiB", 1 << 20}, {"30MiB", 30 << 20}} {
+		body := benchPayload(size.bytes)
+		header := http.Header{
+			"Content-Type":        {"application/json"},
+			"X-Skyvern-Signature": {webhooks.Sign(body, testKey)},
+		}
+		handlers := []struct {
+			name string
+			h    http.Handler
+		}{
+			{"plain", plainHandler(testKey, limit)},
+			{"Handler", webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error { return nil },
+				quiet(), webhooks.WithDeduplicator(nil), webhooks.WithMaxBodyBytes(limit))},
+		}
+		for _, h := range handlers {
+			b.Run(size.name+"/"+h.name, func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					r := &http.Request{Method: http.MethodPost, Header: header, ContentLength: int64(len(body)),
+						Body: io.NopCloser(bytes.NewReader(body))}
+					w := &discardWriter{header: http.Header{}}
+					h.h.ServeHTTP(w, r)
+					if w.code != http.StatusOK {
+						b.Fatalf("status %d", w.code)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkMarshal writes payloads with Marshal beside json.Marshal of the
+// same value, which does less (Go's escapes and number forms).
+func BenchmarkMarshal(b *testing.B) {
+	run, err := webhooks.Parse([]byte(workflowBody), sign(workflowBody, testKey), testKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, v := range []struct {
+		name  string
+		value any
+	}{
+		{"Object8KiB", benchValue(8 << 10)},
+		{"RunResponse", run},
+		{"RawMessage1MiB", json.RawMessage(benchPayload(1 << 20))},
+	} {
+		for _, m := range []struct {
+			name    string
+			marshal func(any) ([]byte, error)
+		}{{"json.Marshal", json.Marshal}, {"Marshal", webhooks.Marshal}} {
+			b.Run(v.name+"/"+m.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					out, err := m.marshal(v.value)
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.SetBytes(int64(len(out)))
+				}
+			})
+		}
+	}
 }

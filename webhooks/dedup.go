@@ -3,6 +3,7 @@ package webhooks
 import (
 	"container/list"
 	"context"
+	"strings"
 	"sync"
 	"time"
 )
@@ -22,7 +23,10 @@ const (
 	// runs, and the deduplicator now holds it as in progress.
 	DeliveryNew DeliveryState = iota
 	// DeliveryInProgress means another copy of the delivery is being
-	// processed now; Handler answers 425 Too Early, which Skyvern retries.
+	// processed now. Handler waits and asks again, until the other copy has
+	// ended (the delivery is then DeliveryDone, or DeliveryNew when it
+	// failed) or this copy's request has ended; a copy still in progress
+	// then is answered 425 Too Early, which Skyvern retries.
 	DeliveryInProgress
 	// DeliveryDone means the delivery was processed successfully before;
 	// Handler answers 200 without calling the callback.
@@ -30,22 +34,28 @@ const (
 )
 
 // A Deduplicator remembers which deliveries Handler has processed, so that
-// the copies Skyvern sends when it retries run the callback once. Keys are
-// run_id and status joined by a colon, such as "wr_123:completed": Skyvern
-// sends no delivery id. Implementations must be safe for concurrent use.
+// the copies Skyvern sends when it retries run the callback once.
+// Implementations must be safe for concurrent use.
+//
+// Skyvern sends no delivery id, so a key is made of run_id and status: the
+// run_id, a colon, and the status, such as "wr_123:completed". A '%' or ':'
+// in the status is percent-encoded ("%25", "%3A"), so that the last colon
+// always separates the two and no two deliveries share a key.
 //
 // Note that a webhook replayed on purpose (Client.RetryRunWebhook) has the
 // same key as the original, so it is answered as a duplicate while the
-// deduplicator still remembers the original.
+// deduplicator still remembers the original; see WithDeduplicator.
 type Deduplicator interface {
 	// Begin is called before the callback. When it returns DeliveryNew it
-	// must remember key as in progress until End is called with it.
+	// must remember key as in progress until End is called with it. While
+	// it returns DeliveryInProgress, Handler calls it again for the same
+	// key, so it must not count calls.
 	Begin(ctx context.Context, key string) (DeliveryState, error)
 	// End is called after the callback for every key Begin answered
 	// DeliveryNew. When processed is true the key is done; when false the
-	// callback failed and the key must be forgotten, so that Skyvern's
-	// redelivery runs the callback again. ctx is not cancelled when the
-	// request is.
+	// callback failed and the key must be forgotten, so that a copy waiting
+	// for it, or Skyvern's redelivery, runs the callback again. ctx is not
+	// cancelled when the request is.
 	End(ctx context.Context, key string, processed bool) error
 }
 
@@ -124,4 +134,18 @@ func (m *memoryDeduplicator) End(_ context.Context, key string, processed bool) 
 func (m *memoryDeduplicator) remove(e *list.Element) {
 	delete(m.done, e.Value.(doneKey).key)
 	m.order.Remove(e)
+}
+
+// statusEscaper makes a status free of colons, so that the key's last colon
+// is the one between run_id and status.
+var statusEscaper = strings.NewReplacer("%", "%25", ":", "%3A")
+
+// dedupKey is the Deduplicator key of a delivery: run_id, a colon, and the
+// status with '%' and ':' percent-encoded. No two (run_id, status) pairs
+// share a key, and the keys of Skyvern's statuses read as "wr_123:completed".
+func dedupKey(runID, status string) string {
+	if strings.ContainsAny(status, "%:") {
+		status = statusEscaper.Replace(status)
+	}
+	return runID + ":" + status
 }

@@ -19,21 +19,54 @@
 // old. WithFreshnessWindow offers the check anyway, off by default, as an
 // advisory filter.
 //
-// # Duplicates
+// # Duplicates and replays
 //
 // Skyvern retries a delivery that failed or timed out (30 seconds per
 // attempt, three attempts in all), so the same run can arrive more than
 // once, and it sends no delivery id. Handler recognises repeats by run_id
 // and status (see Deduplicator), runs your function once per delivery, and
-// runs it again when the first attempt failed. Your function runs before
-// Handler answers, so keep it short: hand slow work to a queue.
+// runs it again when the first attempt failed. A copy that arrives while
+// your function is still running on the first waits for its outcome and,
+// if it failed, runs your function itself, so a slow function that fails
+// is not lost behind copies answered "still processing". Your function runs
+// before Handler answers, so keep it short: hand slow work to a queue.
 //
-// # Size
+// A replay you ask for (Client.RetryRunWebhook) carries the same run_id and
+// status as the original, so to Handler it is one more copy: if your
+// function already processed the run, and the deduplicator still remembers
+// it (DefaultDedupTTL, ten minutes, by default), the replay is answered 200
+// as a duplicate and your function is not called. A replay recovers a
+// delivery that failed or never arrived; to process a run again on purpose,
+// send the replay to a receiver built with WithDeduplicator(nil), whose
+// function sees every copy and must cope with repeats.
+//
+// # Size and time
 //
 // Skyvern puts no limit on a body, and run outputs of several megabytes
-// occur. Handler reads at most DefaultMaxBodyBytes (32 MiB) unless told
-// otherwise with WithMaxBodyBytes, and answers 413 beyond it. Verify and
-// Parse take the bytes you give them, of any size.
+// occur; a workflow run's body carries its output twice. Handler reads at
+// most DefaultMaxBodyBytes (64 MiB) unless told otherwise with
+// WithMaxBodyBytes, and answers 413 beyond it. Verify and Parse take the
+// bytes you give them, of any size.
+//
+// Handler's memory grows with the bytes that arrive, not with the length a
+// request announces, and it bounds the time a body may take to arrive
+// (DefaultReadTimeout, see WithReadTimeout), so senders that announce large
+// bodies and stall cost little and are disconnected. Give the server its
+// own limits for the rest of the exchange:
+//
+//	srv := &http.Server{
+//		Addr:              ":8080",
+//		Handler:           mux,
+//		ReadHeaderTimeout: 10 * time.Second, // the handler bounds the body itself
+//		WriteTimeout:      time.Minute,      // longer than Skyvern waits for an answer (30 s)
+//		IdleTimeout:       time.Minute,
+//		MaxHeaderBytes:    16 << 10, // Skyvern's headers are small
+//	}
+//
+// ReadHeaderTimeout matters most: without it a sender can hold a
+// connection open forever by never finishing its headers. A server
+// ReadTimeout is not needed: for the body, Handler's own read timeout
+// replaces it.
 //
 // # Testing
 //

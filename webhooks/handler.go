@@ -8,18 +8,27 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
 )
 
-// DefaultMaxBodyBytes is the default limit on a request body: 32 MiB.
-// Skyvern itself sets no limit and run outputs of megabytes are common; see
-// WithMaxBodyBytes.
-const DefaultMaxBodyBytes = 32 << 20
+// DefaultMaxBodyBytes is the default limit on a request body: 64 MiB.
+// Skyvern itself sets no limit, run outputs of megabytes are common, and a
+// workflow run's body carries its output twice (as "output" and as the
+// legacy "outputs"), so the default fits a workflow output of about 32 MiB;
+// see WithMaxBodyBytes for how to size it.
+const DefaultMaxBodyBytes = 64 << 20
+
+// DefaultReadTimeout is how long, by default, Handler and TOTPHandler wait
+// for a request's body to arrive once its headers have: 30 seconds, as long
+// as Skyvern waits for an answer. See WithReadTimeout.
+const DefaultReadTimeout = 30 * time.Second
 
 // Answers that name no input.
 const (
@@ -29,6 +38,7 @@ const (
 	msgCallbackFailed = "webhooks: callback failed"
 	msgMethod         = "webhooks: method not allowed; use POST"
 	msgUnreadable     = "webhooks: cannot read the request body"
+	msgReadTimeout    = "webhooks: the request body did not arrive in time"
 	msgDedupFailed    = "webhooks: cannot check for duplicate deliveries"
 )
 
@@ -38,16 +48,22 @@ const (
 // For each request, in this order:
 //   - a method other than POST gets 405 with "Allow: POST";
 //   - a body over the limit (DefaultMaxBodyBytes, see WithMaxBodyBytes) gets
-//     413; the body is read once, whatever its Content-Type;
+//     413, and a body that does not arrive within the read timeout
+//     (DefaultReadTimeout, see WithReadTimeout) gets 408 and the connection
+//     is closed; the body is read once, whatever its Content-Type, into
+//     memory that grows with the bytes that actually arrive;
 //   - a missing or invalid x-skyvern-signature gets 401, and an empty apiKey
 //     (with no WithExtraKeys) gets 500 as a misconfiguration; fn is not called;
 //   - with WithFreshnessWindow or WithRequiredTimestamp, a stale or missing
 //     timestamp gets 401;
 //   - a body that is not a run's JSON object gets 400;
 //   - a delivery already processed (same run_id and status, see
-//     WithDeduplicator) gets 200 without calling fn, and a copy of a
-//     delivery whose fn is still running gets 425 Too Early, which Skyvern
-//     retries later;
+//     WithDeduplicator) gets 200 without calling fn;
+//   - a copy of a delivery whose fn is still running waits for that
+//     outcome: 200 when fn succeeded; when it failed, the copy runs fn
+//     itself and answers as below. A copy that is still waiting when its
+//     own request ends, or after 30 seconds (as long as Skyvern waits for
+//     an answer), gets 425 Too Early, which Skyvern retries;
 //   - otherwise fn runs before the answer: 200 when it returns nil, 500 when
 //     it returns an error or panics. Skyvern redelivers after a 500 (up to
 //     three attempts in all), and the deduplicator forgets a failed
@@ -55,8 +71,13 @@ const (
 //
 // fn gets the request's context, which ends when Skyvern stops waiting (30
 // seconds per attempt). Keep fn short: put slow work on a queue that fn
-// feeds, and return once the run is safely queued. A panic in fn is
-// recovered and logged without the body.
+// feeds, and return once the run is safely queued. A fn that outlives all
+// of Skyvern's attempts and then fails has nobody left to answer: Handler
+// logs it at Error, and Client.RetryRunWebhook sends the run again. A panic
+// in fn is recovered and logged without the body.
+//
+// Serve it from an http.Server with ReadHeaderTimeout, WriteTimeout and
+// IdleTimeout set; the package documentation shows one.
 func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error, opts ...HandlerOption) http.Handler {
 	if fn == nil {
 		panic("webhooks: Handler called with a nil function")
@@ -77,8 +98,8 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 
 		key := ""
 		if c.dedup != nil && run.RunID != "" {
-			key = run.RunID + ":" + string(run.Status)
-			state, err := c.dedup.Begin(ctx, key)
+			key = dedupKey(run.RunID, string(run.Status))
+			state, flight, err := c.begin(ctx, key)
 			switch {
 			case err != nil:
 				log.ErrorContext(ctx, "webhooks: deduplicator failed", slog.Any("error", err))
@@ -89,10 +110,11 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 				answer(w, http.StatusOK, msgDuplicate)
 				return
 			case state == DeliveryInProgress:
-				log.InfoContext(ctx, "webhooks: copy of a delivery in progress answered 425")
+				log.InfoContext(ctx, "webhooks: copy of a delivery still in progress answered 425")
 				answer(w, http.StatusTooEarly, msgInProgress)
 				return
 			}
+			defer c.flights.end(key, flight)
 		}
 
 		err = guard(log, func() error { return fn(ctx, run) })
@@ -103,11 +125,101 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 			}
 		}
 		if err != nil {
+			if ctx.Err() != nil {
+				log.ErrorContext(ctx, "webhooks: the callback failed after Skyvern stopped waiting; "+
+					"unless Skyvern sends this delivery again, replay it with Client.RetryRunWebhook")
+			}
 			answer(w, http.StatusInternalServerError, msgCallbackFailed)
 			return
 		}
 		answer(w, http.StatusOK, msgOK)
 	})
+}
+
+// copyWait bounds how long a copy of a delivery in progress waits for its
+// outcome: Skyvern stops listening after 30 seconds.
+const copyWait = 30 * time.Second
+
+// begin asks the deduplicator about key. While another copy of the
+// delivery is in progress it waits, until that copy ends (then it asks
+// again: the delivery is done, or it failed and this copy takes it over),
+// ctx ends or copyWait has passed. A copy in progress in this process is
+// waited for by its channel; one elsewhere (a shared deduplicator) by
+// asking again at growing intervals.
+//
+// When it returns DeliveryNew, the caller runs the callback and then calls
+// c.flights.end(key, flight), after Deduplicator.End.
+func (c *config) begin(ctx context.Context, key string) (state DeliveryState, flight chan struct{}, err error) {
+	var timeout <-chan time.Time
+	poll := 20 * time.Millisecond
+	for {
+		state, err := c.dedup.Begin(ctx, key)
+		if err != nil || state != DeliveryInProgress {
+			if err == nil && state == DeliveryNew {
+				flight = c.flights.begin(key)
+			}
+			return state, flight, err
+		}
+		if timeout == nil {
+			t := time.NewTimer(copyWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		var again <-chan time.Time
+		done := c.flights.done(key)
+		if done == nil {
+			t := time.NewTimer(poll)
+			defer t.Stop()
+			again = t.C
+			poll = min(2*poll, time.Second)
+		}
+		select {
+		case <-done:
+		case <-again:
+		case <-ctx.Done():
+			return DeliveryInProgress, nil, nil
+		case <-timeout:
+			return DeliveryInProgress, nil, nil
+		}
+	}
+}
+
+// flights tracks the deliveries whose callback runs in this process, so
+// that their copies can wait for them without polling.
+type flights struct {
+	mu sync.Mutex
+	m  map[string]chan struct{}
+}
+
+// begin records that key's callback runs here and returns the channel its
+// copies wait on.
+func (f *flights) begin(key string) chan struct{} {
+	ch := make(chan struct{})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = make(map[string]chan struct{})
+	}
+	f.m[key] = ch
+	return ch
+}
+
+// end wakes the copies waiting on ch, begin's answer for key.
+func (f *flights) end(key string, ch chan struct{}) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	close(ch)
+	if f.m[key] == ch {
+		delete(f.m, key)
+	}
+}
+
+// done returns a channel closed when key's callback in this process ends,
+// or nil when none is running here.
+func (f *flights) done(key string) <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.m[key]
 }
 
 // HandlerOption configures Handler and TOTPHandler. The zero HandlerOption
@@ -123,13 +235,41 @@ func WithExtraKeys(keys ...string) HandlerOption {
 
 // WithMaxBodyBytes sets the largest body the handler reads, in bytes;
 // larger bodies are answered 413 without being verified. The default is
-// DefaultMaxBodyBytes (32 MiB). Skyvern has no limit of its own, so set it
-// above the largest run output you expect; n <= 0 restores the default.
+// DefaultMaxBodyBytes (64 MiB); n <= 0 restores it.
+//
+// Skyvern has no limit of its own, so size it from the largest run output
+// you expect: a workflow run's body holds its output twice ("output" and
+// the legacy "outputs", in the same JSON form), plus a few kilobytes of
+// other fields, so allow twice the largest workflow output and 64 KiB more
+// (a task's body holds its output twice as well, as "output" and
+// "extracted_information"). The limit costs nothing until bytes arrive:
+// the handler's memory grows with what it has received.
 func WithMaxBodyBytes(n int64) HandlerOption {
 	if n <= 0 {
 		n = DefaultMaxBodyBytes
 	}
 	return HandlerOption{func(c *config) { c.maxBody = n }}
+}
+
+// WithReadTimeout sets how long the handler waits for a request's body,
+// counted from when the handler starts reading it (once the headers have
+// arrived); a body still incomplete by then is answered 408 Request Timeout
+// and its connection closed, which Skyvern retries. The default is
+// DefaultReadTimeout (30 seconds); d <= 0 restores it.
+//
+// The handler sets the connection's read deadline itself, through
+// http.ResponseController, so that a sender that announces a body and
+// sends it slowly, or never, cannot hold a connection and its memory for
+// long, whatever the server's own timeouts; it replaces the server's
+// ReadTimeout for the body, and is cleared once the body is read, so it
+// never bounds the callback. Behind a ResponseWriter that cannot set
+// deadlines (a test recorder, or middleware whose writer has no Unwrap
+// method) the body is read without one, bounded by the server alone.
+func WithReadTimeout(d time.Duration) HandlerOption {
+	if d <= 0 {
+		d = DefaultReadTimeout
+	}
+	return HandlerOption{func(c *config) { c.readTimeout = d }}
 }
 
 // WithFreshnessWindow makes the handler answer 401 (ErrStale) when the
@@ -169,6 +309,23 @@ func WithClock(now func() time.Time) HandlerOption {
 // this process has seen. Pass a shared implementation when several
 // replicas receive the webhooks, or nil to call fn for every delivery.
 // TOTPHandler ignores it.
+//
+// With a deduplicator, fn runs once per run and status: a copy of a
+// delivery fn processed is answered 200 "duplicate" without calling fn,
+// and a copy arriving while fn runs waits for its outcome (see Handler). A
+// copy is waited for without delay when fn runs in this process, and by
+// asking d again at growing intervals, up to a second, when it runs in
+// another replica.
+//
+// That includes replays: Client.RetryRunWebhook sends the same run_id and
+// status again, so a replay to a receiver that processed the run, while d
+// remembers it, is answered as a duplicate and fn is not called (the
+// replay report shows a 200 all the same). A replay recovers a delivery
+// that failed or never arrived. To have fn see a run again on purpose, send
+// the replay (RetryRunWebhookRequest.WebhookURL) to a Handler built with
+// WithDeduplicator(nil), or read the run with Client.GetRun. Use nil also
+// when fn is idempotent by itself (an upsert keyed by run_id) and you would
+// rather see every copy; Skyvern's own retries then call fn more than once.
 func WithDeduplicator(d Deduplicator) HandlerOption {
 	return HandlerOption{func(c *config) {
 		c.dedup = d
@@ -196,20 +353,23 @@ type config struct {
 	keys             []string
 	verifier         *Verifier
 	maxBody          int64
+	readTimeout      time.Duration
 	window           time.Duration
 	requireTimestamp bool
 	now              func() time.Time
 	dedup            Deduplicator
 	dedupSet         bool
+	flights          flights
 	log              *slog.Logger
 }
 
 func newConfig(apiKey string, opts []HandlerOption) *config {
 	c := &config{
-		keys:    []string{apiKey},
-		maxBody: DefaultMaxBodyBytes,
-		now:     time.Now,
-		log:     slog.Default(),
+		keys:        []string{apiKey},
+		maxBody:     DefaultMaxBodyBytes,
+		readTimeout: DefaultReadTimeout,
+		now:         time.Now,
+		log:         slog.Default(),
 	}
 	for _, opt := range opts {
 		if opt.apply != nil {
@@ -235,7 +395,7 @@ func (c *config) receive(w http.ResponseWriter, r *http.Request) (body []byte, o
 		answer(w, http.StatusMethodNotAllowed, msgMethod)
 		return nil, false
 	}
-	body, err := readBody(w, r, c.maxBody)
+	body, err := c.readBody(w, r)
 	if err == nil {
 		err = c.verifier.Verify(body, r.Header.Get("x-skyvern-signature"))
 	}
@@ -258,6 +418,9 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrBodyTooLarge):
 		status = http.StatusRequestEntityTooLarge
+	case err == errReadTimeout:
+		status = http.StatusRequestTimeout
+		w.Header().Set("Connection", "close")
 	case errors.Is(err, ErrMissingSignature), errors.Is(err, ErrInvalidSignature), errors.Is(err, ErrStale):
 		status = http.StatusUnauthorized
 	case errors.Is(err, ErrNoKey):
@@ -270,27 +433,109 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 	answer(w, status, msg)
 }
 
-// readBody reads the whole body, at most limit bytes. It allocates what the
-// request announces up to 1 MiB and grows beyond only as bytes arrive, so a
-// request that announces a large body without sending it costs little.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
+var errReadTimeout = errors.New(msgReadTimeout)
+
+// readBody reads the whole body, at most c.maxBody bytes and within
+// c.readTimeout.
+func (c *config) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > c.maxBody {
 		return nil, ErrBodyTooLarge
 	}
 	if r.Body == nil {
 		return nil, nil
 	}
-	size := int64(bytes.MinRead)
-	if r.ContentLength > 0 {
-		size += min(r.ContentLength, 1<<20)
+	rc := http.NewResponseController(w)
+	if rc.SetReadDeadline(time.Now().Add(c.readTimeout)) == nil {
+		defer rc.SetReadDeadline(time.Time{}) // it bounds the body, not the callback
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, c.maxBody), r.ContentLength)
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	switch {
+	case errors.As(err, &tooLarge):
 		return nil, ErrBodyTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, errReadTimeout
 	}
-	return buf.Bytes(), err
+	return body, err
+}
+
+// How readAll allocates. A body announced at up to eagerBytes gets its
+// buffer at once: a sender can make the handler allocate that much without
+// sending it, about what the server spends on a connection anyway. A larger
+// body is read into pooled chunks until half of what it announced has
+// arrived, and then into one buffer of the announced size; a body of
+// unknown length is read into chunks to its end and then copied into one
+// buffer of its size. So a body never holds more than about twice the
+// bytes it has received, plus a chunk (three times, briefly, while its
+// chunks are copied), and once the pool is warm a body costs one
+// allocation of its own size.
+const (
+	eagerBytes = 16 << 10
+	chunkBytes = 16 << 10
+)
+
+var chunkPool = sync.Pool{New: func() any { return new([chunkBytes]byte) }}
+
+// readAll reads r to its end. announced is the length the sender announced,
+// or -1.
+func readAll(r io.Reader, announced int64) ([]byte, error) {
+	if announced >= 0 && announced <= eagerBytes {
+		// One spare byte, so that EOF is seen without growing the buffer.
+		return readInto(r, make([]byte, 0, announced+1))
+	}
+	var chunks []*[chunkBytes]byte
+	defer func() {
+		for _, c := range chunks {
+			chunkPool.Put(c)
+		}
+	}()
+	n := 0 // bytes received, all but the last chunk full
+	for {
+		if announced >= 0 && 2*int64(n) >= announced {
+			buf := joinChunks(chunks, n, max(announced, int64(n))+1)
+			return readInto(r, buf)
+		}
+		off := n % chunkBytes
+		if off == 0 && n/chunkBytes == len(chunks) {
+			chunks = append(chunks, chunkPool.Get().(*[chunkBytes]byte))
+		}
+		m, err := r.Read(chunks[len(chunks)-1][off:])
+		n += m
+		if err == io.EOF {
+			return joinChunks(chunks, n, int64(n)), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// joinChunks copies the first n bytes held in chunks into a new slice of
+// capacity size.
+func joinChunks(chunks []*[chunkBytes]byte, n int, size int64) []byte {
+	buf := make([]byte, 0, size)
+	for _, c := range chunks {
+		buf = append(buf, c[:min(chunkBytes, n-len(buf))]...)
+	}
+	return buf
+}
+
+// readInto reads r to its end, appending to buf, which grows only when r
+// holds more than its capacity.
+func readInto(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(make([]byte, 0, max(2*len(buf), bytes.MinRead)), buf...)
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 var (

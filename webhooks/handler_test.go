@@ -173,8 +173,8 @@ func TestHandlerBodyLimit(t *testing.T) {
 		})
 	}
 
-	t.Run("the default limit is 32 MiB", func(t *testing.T) {
-		assert.EqualValues(t, 32<<20, webhooks.DefaultMaxBodyBytes)
+	t.Run("the default limit is 64 MiB, room for a 32 MiB workflow output sent twice", func(t *testing.T) {
+		assert.EqualValues(t, 64<<20, webhooks.DefaultMaxBodyBytes)
 		r := post(runBody, testKey)
 		r.ContentLength = webhooks.DefaultMaxBodyBytes + 1 // announced, never sent
 		w := serve(webhooks.Handler(testKey, (&recorder{}).fn, quiet()), r)
@@ -303,7 +303,8 @@ func TestHandlerDeduplicates(t *testing.T) {
 		assert.EqualValues(t, 2, n.Load())
 	})
 
-	t.Run("a copy arriving while the first is processed is answered 425, then 200", func(t *testing.T) {
+	t.Run("a copy arriving while the first is processed waits and gets its 200", func(t *testing.T) {
+		d := &watchedDedup{Deduplicator: webhooks.NewMemoryDeduplicator(0, 0), waiting: make(chan string, 1)}
 		entered, release := make(chan struct{}), make(chan struct{})
 		var calls atomic.Int32
 		h := webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error {
@@ -311,23 +312,46 @@ func TestHandlerDeduplicates(t *testing.T) {
 			close(entered)
 			<-release
 			return nil
-		}, quiet())
+		}, quiet(), webhooks.WithDeduplicator(d))
 
-		first := make(chan int)
+		first, copied := make(chan int), make(chan *httptest.ResponseRecorder)
 		go func() { first <- serve(h, post(runBody, testKey)).Code }()
 		<-entered
-
-		w := serve(h, post(runBody, testKey))
-		assert.Equal(t, http.StatusTooEarly, w.Code)
-		assert.EqualValues(t, 1, calls.Load())
+		go func() { copied <- serve(h, post(runBody, testKey)) }()
+		<-d.waiting // the copy found the first in progress
 
 		close(release)
 		assert.Equal(t, http.StatusOK, <-first)
+		w := <-copied
+		assert.Equal(t, http.StatusOK, w.Code)
+		assert.Contains(t, w.Body.String(), "duplicate")
 		assert.Equal(t, http.StatusOK, serve(h, post(runBody, testKey)).Code, "a later copy is a plain duplicate")
 		assert.EqualValues(t, 1, calls.Load())
 	})
 
-	t.Run("many concurrent copies run the callback once", func(t *testing.T) {
+	t.Run("a copy whose request ends while the first is processed is answered 425", func(t *testing.T) {
+		d := &watchedDedup{Deduplicator: webhooks.NewMemoryDeduplicator(0, 0), waiting: make(chan string, 1)}
+		entered, release := make(chan struct{}), make(chan struct{})
+		h := webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error {
+			close(entered)
+			<-release
+			return nil
+		}, quiet(), webhooks.WithDeduplicator(d))
+		first := make(chan int)
+		go func() { first <- serve(h, post(runBody, testKey)).Code }()
+		<-entered
+
+		ctx, cancel := context.WithCancel(context.Background())
+		copied := make(chan int)
+		go func() { copied <- serve(h, post(runBody, testKey).WithContext(ctx)).Code }()
+		<-d.waiting
+		cancel() // Skyvern stopped waiting for the copy
+		assert.Equal(t, http.StatusTooEarly, <-copied)
+		close(release)
+		assert.Equal(t, http.StatusOK, <-first)
+	})
+
+	t.Run("many concurrent copies run the callback once and are all answered 200", func(t *testing.T) {
 		var calls atomic.Int32
 		h := webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error {
 			calls.Add(1)
@@ -345,8 +369,84 @@ func TestHandlerDeduplicates(t *testing.T) {
 		wg.Wait()
 		assert.EqualValues(t, 1, calls.Load())
 		for _, c := range codes {
-			assert.Contains(t, []int{http.StatusOK, http.StatusTooEarly}, c)
+			assert.Equal(t, http.StatusOK, c)
 		}
+	})
+
+	t.Run("a callback that outlives Skyvern's attempt and fails is run again by a waiting copy", func(t *testing.T) {
+		// Issue 8, item 2: attempt 1's callback is slow, Skyvern gives up on
+		// it and sends copies 2 and 3 while it runs, then it fails. No
+		// copy may be answered in a way that leaves the run unprocessed.
+		d := &watchedDedup{Deduplicator: webhooks.NewMemoryDeduplicator(0, 0), waiting: make(chan string, 2)}
+		entered, release := make(chan struct{}), make(chan struct{})
+		var calls, succeeded atomic.Int32
+		h := webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error {
+			if calls.Add(1) == 1 {
+				close(entered)
+				<-release
+				return errors.New("database timed out")
+			}
+			succeeded.Add(1)
+			return nil
+		}, quiet(), webhooks.WithDeduplicator(d))
+
+		attempt1, cancel := context.WithCancel(context.Background())
+		first := make(chan int)
+		go func() { first <- serve(h, post(workflowBody, testKey).WithContext(attempt1)).Code }()
+		<-entered
+		cancel() // Skyvern's 30 seconds are up for attempt 1
+
+		copies := make(chan int, 2)
+		for range 2 {
+			go func() { copies <- serve(h, post(workflowBody, testKey)).Code }()
+		}
+		<-d.waiting
+		<-d.waiting // copies 2 and 3 both found attempt 1 in progress
+		close(release)
+
+		assert.Equal(t, http.StatusInternalServerError, <-first)
+		assert.Equal(t, http.StatusOK, <-copies)
+		assert.Equal(t, http.StatusOK, <-copies)
+		assert.EqualValues(t, 2, calls.Load(), "attempt 1 failed, one copy took it over")
+		assert.EqualValues(t, 1, succeeded.Load(), "the run was processed once")
+	})
+
+	t.Run("a copy waits for a delivery in progress in another process", func(t *testing.T) {
+		// Two replicas share one deduplicator: the copy cannot be woken by
+		// the other replica, so it asks the deduplicator again.
+		d := &watchedDedup{Deduplicator: webhooks.NewMemoryDeduplicator(0, 0), waiting: make(chan string, 1)}
+		entered, release := make(chan struct{}), make(chan struct{})
+		var calls atomic.Int32
+		replica1 := webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error {
+			calls.Add(1)
+			close(entered)
+			<-release
+			return nil
+		}, quiet(), webhooks.WithDeduplicator(d))
+		replica2 := webhooks.Handler(testKey, func(context.Context, *skyvern.RunResponse) error {
+			calls.Add(1)
+			return nil
+		}, quiet(), webhooks.WithDeduplicator(d))
+
+		first, copied := make(chan int), make(chan int)
+		go func() { first <- serve(replica1, post(runBody, testKey)).Code }()
+		<-entered
+		go func() { copied <- serve(replica2, post(runBody, testKey)).Code }()
+		<-d.waiting
+		close(release)
+		assert.Equal(t, http.StatusOK, <-first)
+		assert.Equal(t, http.StatusOK, <-copied)
+		assert.EqualValues(t, 1, calls.Load())
+	})
+
+	t.Run("run ids and statuses holding colons never share a key", func(t *testing.T) {
+		cb := &recorder{}
+		h := webhooks.Handler(testKey, cb.fn, quiet())
+		assert.Equal(t, http.StatusOK, serve(h, post(`{"run_id":"a:b","status":"c"}`, testKey)).Code)
+		w := serve(h, post(`{"run_id":"a","status":"b:c"}`, testKey))
+		assert.Equal(t, http.StatusOK, w.Code)
+		assert.NotContains(t, w.Body.String(), "duplicate")
+		assert.EqualValues(t, 2, cb.calls.Load(), "a:b + c and a + b:c are two deliveries")
 	})
 
 	t.Run("a delivery is forgotten after the time-to-live", func(t *testing.T) {
@@ -389,8 +489,26 @@ func TestHandlerDeduplicates(t *testing.T) {
 		d := &loggingDedup{}
 		h := webhooks.Handler(testKey, (&recorder{}).fn, quiet(), webhooks.WithDeduplicator(d))
 		serve(h, post(runBody, testKey))
-		assert.Equal(t, []string{"begin tsk_1:completed", "end tsk_1:completed true"}, d.events)
+		serve(h, post(`{"run_id":"a:b","status":"c:100%"}`, testKey))
+		assert.Equal(t, []string{
+			"begin tsk_1:completed", "end tsk_1:completed true",
+			"begin a:b:c%3A100%25", "end a:b:c%3A100%25 true", // the status's ':' and '%' are percent-encoded
+		}, d.events)
 	})
+}
+
+// watchedDedup reports on waiting each key it answers DeliveryInProgress.
+type watchedDedup struct {
+	webhooks.Deduplicator
+	waiting chan string
+}
+
+func (d *watchedDedup) Begin(ctx context.Context, key string) (webhooks.DeliveryState, error) {
+	state, err := d.Deduplicator.Begin(ctx, key)
+	if state == webhooks.DeliveryInProgress {
+		d.waiting <- key
+	}
+	return state, err
 }
 
 type failingDedup struct{}

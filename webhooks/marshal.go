@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
+	"slices"
 	"strconv"
-	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Marshal encodes v as JSON byte for byte as Skyvern's server serialises a
@@ -16,9 +17,9 @@ import (
 // Skyvern would send for the same payload. Use it to build deliveries in
 // tests and fake servers.
 //
-// v is first encoded by encoding/json (so MarshalJSON methods and json tags
-// apply, struct fields keep their order and map keys are sorted; use Object
-// for another key order), then rewritten the way Skyvern writes it:
+// v is encoded as encoding/json encodes it (MarshalJSON methods and json
+// tags apply, struct fields keep their order and map keys are sorted; use
+// Object for another key order), written the way Skyvern writes it:
 //   - no whitespace between tokens;
 //   - strings in raw UTF-8, escaping only '"', '\' and control characters
 //     below U+0020 (\n \r \t \b \f, others as \u00XX in lower-case hex), so
@@ -29,63 +30,304 @@ import (
 //   - other numbers as Python writes a float: the shortest digits that read
 //     back the same, in scientific form below 1e-4 (1e-05, 1.5e-07).
 //
-// Invalid UTF-8 in a Go string has already become U+FFFD when encoding/json
-// encodes it, so such a string is not signed as the bytes it held. Marshal
-// returns encoding/json's errors, and an error for a number beyond the range
-// of a float64 that is not an integer literal.
+// Objects, strings, booleans, ints, float64s, []any, map[string]any and
+// json.RawMessage values are written directly, in one pass; other values
+// are encoded by encoding/json and the result rewritten in one pass. Raw
+// JSON (json.RawMessage, MarshalJSON results) is read with any escapes and
+// whitespace and rewritten in the same form.
+//
+// Invalid UTF-8 in a Go string is written as U+FFFD, one for each invalid
+// byte, as encoding/json does, so such a string is not signed as the bytes
+// it held. Marshal returns encoding/json's errors, and an error for a
+// number beyond the range of a float64 that is not an integer literal.
 func Marshal(v any) ([]byte, error) {
+	return appendValue(make([]byte, 0, 512), v, 0)
+}
+
+// maxDirectDepth is how deep appendValue nests before handing a value to
+// encoding/json, which reports a cycle (a map holding itself) as an error.
+const maxDirectDepth = 1000
+
+// appendValue appends v, found depth levels down, in Skyvern's form.
+func appendValue(b []byte, v any, depth int) ([]byte, error) {
+	if depth > maxDirectDepth {
+		return appendEncoded(b, v)
+	}
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case Object:
+		return appendObject(b, v, depth)
+	case string:
+		return appendString(b, v), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(b, v, 10), nil
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			break // encoding/json's error
+		}
+		if v != 0 && v == math.Trunc(v) && math.Abs(v) < 1e21 {
+			// encoding/json's digits, which appendNumber keeps as an
+			// integer: exact up to 2^53, zero-padded beyond.
+			return strconv.AppendFloat(b, v, 'f', -1, 64), nil
+		}
+		return appendFloat(b, v), nil
+	case []any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		b = append(b, '[')
+		for i, e := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendValue(b, e, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendString(b, k), ':')
+			var err error
+			if b, err = appendValue(b, v[k], depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, '}'), nil
+	case json.RawMessage:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		if json.Valid(v) {
+			return appendJSON(slices.Grow(b, len(v)), v)
+		}
+	}
+	return appendEncoded(b, v)
+}
+
+// appendEncoded appends v as encoding/json encodes it, rewritten.
+func appendEncoded(b []byte, v any) ([]byte, error) {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	out := make([]byte, 0, len(raw))
-	type level struct {
-		object bool
-		n      int // tokens written at this level
+	return appendJSON(slices.Grow(b, len(raw)), raw)
+}
+
+// appendObject appends o, found depth levels down, with its members in
+// order.
+func appendObject(b []byte, o Object, depth int) ([]byte, error) {
+	b = append(b, '{')
+	for i, m := range o {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(appendString(b, m.Key), ':')
+		var err error
+		if b, err = appendValue(b, m.Value, depth+1); err != nil {
+			return nil, fmt.Errorf("member %q: %w", m.Key, err)
+		}
 	}
-	var stack []level
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
-			stack = stack[:len(stack)-1]
-			out = append(out, byte(d))
-			continue
-		}
-		if len(stack) > 0 {
-			top := &stack[len(stack)-1]
-			switch {
-			case top.n == 0:
-			case top.object && top.n%2 == 1:
-				out = append(out, ':')
-			default:
-				out = append(out, ',')
+	return append(b, '}'), nil
+}
+
+// appendJSON appends data, one valid JSON value, rewritten in Skyvern's
+// form in a single pass.
+func appendJSON(b, data []byte) ([]byte, error) {
+	for i := 0; i < len(data); {
+		switch c := data[i]; {
+		case c == '"':
+			j, plain := stringEnd(data, i+1)
+			if plain {
+				b = append(b, data[i:j+1]...)
+			} else {
+				b = appendQuoted(b, data[i+1:j])
 			}
-			top.n++
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			out = append(out, byte(t))
-			stack = append(stack, level{object: t == '{'})
-		case string:
-			out = appendString(out, t)
-		case json.Number:
-			if out, err = appendNumber(out, string(t)); err != nil {
+			i = j + 1
+		case c == '-' || '0' <= c && c <= '9':
+			j := i + 1
+			for j < len(data) && isNumberByte(data[j]) {
+				j++
+			}
+			var err error
+			if b, err = appendNumber(b, data[i:j]); err != nil {
 				return nil, err
 			}
-		case bool:
-			out = strconv.AppendBool(out, t)
-		case nil:
-			out = append(out, "null"...)
+			i = j
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		default: // punctuation, and the letters of true, false and null
+			b = append(b, c)
+			i++
 		}
 	}
+	return b, nil
+}
+
+func isNumberByte(c byte) bool {
+	return '0' <= c && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
+}
+
+// stringEnd returns the index of the quote closing the JSON string whose
+// contents start at data[i], and whether the contents can be written as
+// they are: no escape and valid UTF-8 (valid JSON holds no control
+// character).
+func stringEnd(data []byte, i int) (end int, plain bool) {
+	end = i + bytes.IndexByte(data[i:], '"')
+	if bytes.IndexByte(data[i:end], '\\') < 0 {
+		return end, utf8.Valid(data[i:end])
+	}
+	for ; data[i] != '"'; i++ {
+		if data[i] == '\\' {
+			i++ // the escaped character, a quote perhaps
+		}
+	}
+	return i, false
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s quoted, escaping what Python's json.dumps escapes
+// with ensure_ascii=False, and each byte of invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = utf8.AppendRune(append(b, s[start:i]...), utf8.RuneError)
+				start = i + 1
+			}
+			i += size
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b = appendEscape(append(b, s[start:i]...), c)
+		i++
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendEscape writes the ASCII character c, which Python escapes.
+func appendEscape(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+}
+
+// appendQuoted writes the contents of a JSON string, s, decoded as
+// encoding/json decodes it (escapes resolved, invalid UTF-8 and lone
+// surrogates as U+FFFD) and quoted as appendString quotes.
+func appendQuoted(b, s []byte) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '\\':
+			var r rune
+			r, i = unescape(s, i)
+			if r < utf8.RuneSelf {
+				if r >= 0x20 && r != '"' && r != '\\' {
+					b = append(b, byte(r))
+				} else {
+					b = appendEscape(b, byte(r))
+				}
+			} else {
+				b = utf8.AppendRune(b, r)
+			}
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			b = utf8.AppendRune(b, r) // RuneError for an invalid byte
+			i += size
+		}
+	}
+	return append(b, '"')
+}
+
+// unescape decodes the escape at s[i] (a backslash) in valid JSON and
+// returns its rune and the index after it.
+func unescape(s []byte, i int) (rune, int) {
+	switch s[i+1] {
+	case 'b':
+		return '\b', i + 2
+	case 'f':
+		return '\f', i + 2
+	case 'n':
+		return '\n', i + 2
+	case 'r':
+		return '\r', i + 2
+	case 't':
+		return '\t', i + 2
+	case 'u':
+		r := hex4(s[i+2 : i+6])
+		i += 6
+		if !utf16.IsSurrogate(r) {
+			return r, i
+		}
+		if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+			if dec := utf16.DecodeRune(r, hex4(s[i+2:i+6])); dec != utf8.RuneError {
+				return dec, i + 6
+			}
+		}
+		return utf8.RuneError, i
+	}
+	return rune(s[i+1]), i + 2 // '"', '\\' or '/'
+}
+
+// hex4 decodes four hex digits, which valid JSON guarantees.
+func hex4(h []byte) rune {
+	var r rune
+	for _, c := range h {
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c <= 'F':
+			c -= 'A' - 10
+		default:
+			c -= 'a' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // Object is a JSON object whose members are written in slice order, for
@@ -102,58 +344,10 @@ type Member struct {
 	Value any
 }
 
-// MarshalJSON encodes o with its members in order. A nil Object is {}.
+// MarshalJSON encodes o with its members in order, as Marshal writes it.
+// A nil Object is {}.
 func (o Object) MarshalJSON() ([]byte, error) {
-	b := []byte{'{'}
-	for i, m := range o {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		k, err := json.Marshal(m.Key)
-		if err != nil {
-			return nil, err
-		}
-		v, err := json.Marshal(m.Value)
-		if err != nil {
-			return nil, fmt.Errorf("member %q: %w", m.Key, err)
-		}
-		b = append(append(append(b, k...), ':'), v...)
-	}
-	return append(b, '}'), nil
-}
-
-// appendString writes s quoted, escaping what Python's json.dumps escapes
-// with ensure_ascii=False.
-func appendString(b []byte, s string) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return appendObject(nil, o, 0)
 }
 
 var errNumberRange = errors.New("webhooks: number out of the range of a float64")
@@ -161,30 +355,44 @@ var errNumberRange = errors.New("webhooks: number out of the range of a float64"
 // appendNumber writes the JSON number s as Skyvern's server would write the
 // value it decoded: integers as they are, whole floats as integers, other
 // floats in Python's repr.
-func appendNumber(b []byte, s string) ([]byte, error) {
-	if !strings.ContainsAny(s, ".eE") {
-		if s == "-0" {
-			s = "0"
+func appendNumber(b, s []byte) ([]byte, error) {
+	if !bytes.ContainsAny(s, ".eE") {
+		if len(s) == 2 && s[0] == '-' && s[1] == '0' {
+			return append(b, '0'), nil
 		}
 		return append(b, s...), nil
 	}
-	f, err := strconv.ParseFloat(s, 64)
+	f, err := strconv.ParseFloat(string(s), 64)
 	if err != nil {
 		return nil, errNumberRange
 	}
+	return appendFloat(b, f), nil
+}
+
+// appendFloat writes f, a finite float, as Python writes the float Skyvern
+// decoded: whole values as integers, others in Python's repr.
+func appendFloat(b []byte, f float64) []byte {
 	switch {
 	case f == 0:
-		return append(b, '0'), nil
+		return append(b, '0')
 	case f == math.Trunc(f):
-		return strconv.AppendFloat(b, f, 'f', 0, 64), nil
+		return strconv.AppendFloat(b, f, 'f', 0, 64)
 	}
 	// Python's repr: fixed notation when the decimal exponent is in
 	// [-4, 16), scientific otherwise, with at least two exponent digits
 	// (strconv's 'e' format writes those too).
-	e := strconv.AppendFloat(nil, f, 'e', -1, 64)
-	exp, _ := strconv.Atoi(string(e[bytes.IndexByte(e, 'e')+1:]))
-	if exp < -4 || exp >= 16 {
-		return append(b, e...), nil
+	if exp := decimalExponent(f); exp < -4 || exp >= 16 {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
 	}
-	return strconv.AppendFloat(b, f, 'f', -1, 64), nil
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// decimalExponent returns the exponent of f's shortest decimal form in
+// scientific notation.
+func decimalExponent(f float64) int {
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64)
+	i := bytes.IndexByte(e, 'e')
+	exp, _ := strconv.Atoi(string(e[i+1:]))
+	return exp
 }

@@ -76,6 +76,15 @@ func TestMarshalWritesSkyvernsBytes(t *testing.T) {
 			{Key: "deep", Value: map[string]any{"x": []any{[]any{2.0, 0.5}}}},
 		}, `{"list":[1,{"k":null},[],{}],"t":true,"f":false,"deep":{"x":[[2,0.5]]}}`},
 		{"raw JSON is re-read and rewritten", json.RawMessage(` { "a" : "\u003c\u00e9\/" , "n" : [ 3.0 , 1E2 ] } `), `{"a":"<é/","n":[3,100]}`},
+		{"escapes in raw JSON are decoded: a surrogate pair, a lone surrogate, a control character",
+			json.RawMessage(`"\ud83d\ude00 \ud800 \u0001\u000a\""`), "\"\xf0\x9f\x98\x80 \xef\xbf\xbd \\u0001\\n\\\"\""},
+		{"each invalid UTF-8 byte of raw JSON becomes U+FFFD", json.RawMessage("\"a\xff\xfeb\""), "\"a\xef\xbf\xbd\xef\xbf\xbdb\""},
+		{"each invalid UTF-8 byte of a string becomes U+FFFD", "a\xff\xfeb", "\"a\xef\xbf\xbd\xef\xbf\xbdb\""},
+		{"an Object in a map in a struct is written in order", struct {
+			M map[string]any `json:"m"`
+		}{map[string]any{"o": webhooks.Object{{Key: "z<", Value: 1.0}, {Key: "a", Value: []any{0.5, nil}}}}},
+			`{"m":{"o":{"z<":1,"a":[0.5,null]}}}`},
+		{"integer types of every size", []any{int8(-8), uint16(16), int32(-32), uint64(64), int(0)}, `[-8,16,-32,64,0]`},
 
 		// SDK types.
 		{"a TOTPRequest is written as Skyvern sends it", webhooks.TOTPRequest{TaskID: "tsk_1", WorkflowPermanentID: "wpid_1"},
@@ -125,6 +134,8 @@ func TestMarshalReportsWhatCannotBeWritten(t *testing.T) {
 		"an infinity inside an Object":      webhooks.Object{{Key: "x", Value: math.Inf(1)}},
 		"a number beyond the float64 range": json.Number("1.5e999"),
 		"a channel":                         make(chan int),
+		"a map that holds itself":           cyclic(),
+		"a list that holds itself":          cyclicList(),
 	} {
 		t.Run(name+" is an error", func(t *testing.T) {
 			got, err := webhooks.Marshal(v)
@@ -132,4 +143,23 @@ func TestMarshalReportsWhatCannotBeWritten(t *testing.T) {
 			assert.Nil(t, got)
 		})
 	}
+}
+
+func TestObjectMarshalJSONWritesSkyvernsForm(t *testing.T) {
+	// Through encoding/json, which escapes HTML characters again.
+	got, err := json.Marshal(webhooks.Object{{Key: "p", Value: 3.0}, {Key: "s", Value: "<é>"}, {Key: "n", Value: webhooks.Object(nil)}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"p":3,"s":"\u003cé\u003e","n":{}}`, string(got))
+}
+
+func cyclic() map[string]any {
+	m := map[string]any{}
+	m["self"] = m
+	return m
+}
+
+func cyclicList() []any {
+	l := []any{nil}
+	l[0] = l
+	return l
 }

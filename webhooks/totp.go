@@ -55,8 +55,8 @@ func decodeTOTPRequest(body []byte) (*TOTPRequest, error) {
 // When fn fails or panics it answers 500, which Skyvern also treats as "no
 // code yet".
 //
-// Requests are checked as Handler checks them (405, 413, 401 with the same
-// options), then decoded (400 when malformed). Every poll for a code
+// Requests are checked as Handler checks them (405, 413, 408, 401 with the
+// same options), then decoded (400 when malformed). Every poll for a code
 // carries the same body and signature, so deduplication does not apply:
 // WithDeduplicator has no effect here.
 func TOTPHandler(apiKey string, fn func(ctx context.Context, req *TOTPRequest) (code string, err error), opts ...HandlerOption) http.Handler {

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
 // The errors of this package. Functions return them as they are or wrapped
@@ -85,6 +86,10 @@ func Verify(body []byte, signature, apiKey string) error {
 // payload (task_id, workflow_run_id, extracted_information, ...) and members
 // newer than this SDK are kept, as raw JSON, in the run's Extra map; unknown
 // run types and statuses decode as they are.
+//
+// The run's raw members (Output, RunRequest and the values in Extra) are
+// slices of body, not copies, so that a large output is not held twice:
+// do not modify body while you use the run.
 //
 // Besides Verify's errors it returns an error matching ErrMalformedPayload
 // when the signed body is not a JSON object of the expected shape.
@@ -210,9 +215,9 @@ func decodeRun(body []byte) (*skyvern.RunResponse, error) {
 		return nil, errNotObject
 	}
 	run := new(skyvern.RunResponse)
-	// UnmarshalJSON directly: json.Unmarshal would validate the whole body
-	// once more before calling it.
-	if err := run.UnmarshalJSON(body); err != nil {
+	// One pass, and the run's raw members (Output, Extra values such as the
+	// legacy outputs) share body's bytes rather than copying them.
+	if err := jsonobj.UnmarshalOwned(body, run); err != nil {
 		return nil, &payloadError{err: err}
 	}
 	return run, nil

@@ -1,0 +1,328 @@
+package skyvern
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"net/http"
+
+	"github.com/skyvern-go/skyvern/internal/jsonobj"
+)
+
+// CustomLLMProvider is the kind of model server a custom LLM is served by.
+// Values this SDK does not know yet are sent and decoded as they are;
+// IsKnown tells them apart.
+type CustomLLMProvider string
+
+// The providers Skyvern calls custom LLMs through.
+const (
+	// CustomLLMProviderOpenAICompatible: any server with OpenAI's API;
+	// APIBase and APIKey are required.
+	CustomLLMProviderOpenAICompatible CustomLLMProvider = "openai_compatible"
+	// CustomLLMProviderOllama: an Ollama server, at APIBase.
+	CustomLLMProviderOllama CustomLLMProvider = "ollama"
+	// CustomLLMProviderOpenRouter: OpenRouter; APIKey is required.
+	CustomLLMProviderOpenRouter CustomLLMProvider = "openrouter"
+	// CustomLLMProviderGemini: Google's Gemini API; APIKey is required.
+	CustomLLMProviderGemini CustomLLMProvider = "gemini"
+)
+
+// IsKnown reports whether p is one of the providers defined above.
+func (p CustomLLMProvider) IsKnown() bool {
+	switch p {
+	case CustomLLMProviderOpenAICompatible, CustomLLMProviderOllama, CustomLLMProviderOpenRouter, CustomLLMProviderGemini:
+		return true
+	}
+	return false
+}
+
+// CustomLLMConfig configures a model of your own that Skyvern's runs can
+// use. DisplayName, Provider and ModelName are required.
+//
+// APIKey and the values of ExtraHeaders are Secrets: printing, logging or
+// json.Marshal shows them as "[redacted]", and only the Client's custom LLM
+// calls send them, to Skyvern. Skyvern never answers them back: in a
+// configuration it returns, APIKey and each header hold the mask
+// "********", and sending such a configuration back to UpdateCustomLLM
+// keeps the stored values.
+type CustomLLMConfig struct {
+	// DisplayName is how the model is shown, 1 to 120 characters.
+	DisplayName string            `json:"display_name"`
+	Provider    CustomLLMProvider `json:"provider"`
+	// ModelName is the model as its provider names it, such as
+	// "llama3.1:70b".
+	ModelName string `json:"model_name"`
+	// APIBase is the provider's base URL. Skyvern Cloud requires HTTPS on
+	// port 443, and fills in OpenRouter's and Ollama's default when it is
+	// empty.
+	APIBase    string `json:"api_base,omitempty"`
+	APIKey     Secret `json:"api_key,omitzero"`
+	APIVersion string `json:"api_version,omitempty"`
+	// SupportsVision says whether the model takes screenshots; nil leaves
+	// the server's default, true.
+	SupportsVision     *bool `json:"supports_vision,omitempty"`
+	AddAssistantPrefix bool  `json:"add_assistant_prefix,omitempty"`
+	// MaxCompletionTokens caps the model's answers, 1 to 1,000,000.
+	MaxCompletionTokens *int `json:"max_completion_tokens,omitempty"`
+	// Temperature is between 0 and 2.
+	Temperature     *float64 `json:"temperature,omitempty"`
+	ReasoningEffort string   `json:"reasoning_effort,omitempty"`
+	// ExtraParameters are more arguments of the model call, such as
+	// "top_p" (at most 30). They are sent and printed as they are: put
+	// headers that carry credentials in ExtraHeaders instead.
+	ExtraParameters map[string]json.RawMessage `json:"extra_parameters,omitempty"`
+	// ExtraHeaders are HTTP headers sent with every model call, such as
+	// "Authorization". They travel in extra_parameters, as its
+	// "extra_headers" member, which they replace when set.
+	ExtraHeaders map[string]Secret `json:"-"`
+
+	// Extra holds members this type does not model, sent after the
+	// modelled ones. Never put a secret in it.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainCustomLLMConfig CustomLLMConfig
+
+// MarshalJSON encodes the configuration with its secrets redacted, Extra
+// included.
+func (c CustomLLMConfig) MarshalJSON() ([]byte, error) { return c.encode(false) }
+
+// encode encodes the configuration, revealing its secrets when reveal is
+// set.
+func (c CustomLLMConfig) encode(reveal bool) ([]byte, error) {
+	w := struct {
+		plainCustomLLMConfig
+		APIKey *string `json:"api_key,omitempty"`
+	}{plainCustomLLMConfig: plainCustomLLMConfig(c)}
+	if !c.APIKey.IsZero() {
+		v := c.APIKey.String()
+		if reveal {
+			v = c.APIKey.Reveal()
+		}
+		w.APIKey = &v
+	}
+	if len(c.ExtraHeaders) > 0 {
+		headers := make(map[string]string, len(c.ExtraHeaders))
+		for k, s := range c.ExtraHeaders {
+			headers[k] = s.String()
+			if reveal {
+				headers[k] = s.Reveal()
+			}
+		}
+		raw, err := json.Marshal(headers)
+		if err != nil {
+			return nil, err
+		}
+		w.ExtraParameters = maps.Clone(c.ExtraParameters)
+		if w.ExtraParameters == nil {
+			w.ExtraParameters = map[string]json.RawMessage{}
+		}
+		w.ExtraParameters[extraHeadersKey] = raw
+	}
+	return jsonobj.Encode(w, c.Extra)
+}
+
+// extraHeadersKey is the member of extra_parameters that holds headers.
+const extraHeadersKey = "extra_headers"
+
+// UnmarshalJSON decodes a configuration, keeping unmodelled members in
+// Extra. The string members of extra_parameters' extra_headers become
+// ExtraHeaders.
+func (c *CustomLLMConfig) UnmarshalJSON(data []byte) error {
+	v, err := decodeCustomLLMConfig(data)
+	*c = v
+	return err
+}
+
+// The secret headers are lifted out of extra_parameters, so the
+// configuration decodes itself wherever it appears.
+func init() { jsonobj.Register(decodeCustomLLMConfig) }
+
+func decodeCustomLLMConfig(data []byte) (CustomLLMConfig, error) {
+	var c CustomLLMConfig
+	extra, err := jsonobj.Decode(data, (*plainCustomLLMConfig)(&c))
+	if err != nil {
+		return c, err
+	}
+	c.Extra = extra
+	raw, ok := c.ExtraParameters[extraHeadersKey]
+	if !ok {
+		return c, nil
+	}
+	var headers map[string]Secret
+	if json.Unmarshal(raw, &headers) != nil || headers == nil {
+		return c, nil // not an object of strings: left as it is
+	}
+	c.ExtraHeaders = headers
+	delete(c.ExtraParameters, extraHeadersKey)
+	return c, nil
+}
+
+// secretValues returns the values of the secrets that are set.
+func (c CustomLLMConfig) secretValues() []string {
+	out := values(c.APIKey)
+	for _, s := range c.ExtraHeaders {
+		out = append(out, values(s)...)
+	}
+	return out
+}
+
+// CustomLLMRequest creates a custom LLM (CreateCustomLLM) or replaces one
+// (UpdateCustomLLM). Printing or logging it, or encoding it with
+// json.Marshal, shows its secrets as "[redacted]".
+type CustomLLMRequest struct {
+	Config CustomLLMConfig `json:"config"`
+
+	// Extra holds body members this type does not model. Never put a
+	// secret in it.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// MarshalJSON encodes the request with its secrets redacted, Extra
+// included.
+func (r CustomLLMRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
+
+// UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
+func (r *CustomLLMRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
+
+// revealJSON encodes the body sent to Skyvern, secrets as they are.
+func (r CustomLLMRequest) revealJSON() ([]byte, error) {
+	config, err := r.Config.encode(true)
+	if err != nil {
+		return nil, err
+	}
+	return jsonobj.Encode(struct {
+		Config json.RawMessage `json:"config"`
+	}{config}, r.Extra)
+}
+
+// CustomLLM is a custom LLM configuration as Skyvern keeps it. Its Config
+// carries the mask "********" in place of the API key and secret headers.
+type CustomLLM struct {
+	// ID identifies the configuration.
+	ID             string          `json:"id,omitempty"`
+	OrganizationID string          `json:"organization_id,omitempty"`
+	Config         CustomLLMConfig `json:"config"`
+	CreatedAt      Time            `json:"created_at,omitzero"`
+	ModifiedAt     Time            `json:"modified_at,omitzero"`
+	// Valid is false once the configuration is deleted.
+	Valid bool `json:"valid"`
+
+	// Extra holds the members this type does not model.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+type plainCustomLLM CustomLLM
+
+// UnmarshalJSON decodes a custom LLM, keeping unmodelled members in Extra.
+func (l *CustomLLM) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, l) }
+
+// MarshalJSON encodes the custom LLM, secrets redacted, Extra included.
+func (l CustomLLM) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(l) }
+
+// customLLMPath returns "/v1/custom-llms/{id}", with id escaped as one path
+// segment.
+func customLLMPath(id string) (string, error) {
+	seg, err := pathSegment(id)
+	if err != nil {
+		return "", err
+	}
+	return "/v1/custom-llms/" + seg, nil
+}
+
+// ListCustomLLMs returns the organization's custom LLM configurations,
+// their secrets masked. The server does not page this list.
+//
+// It calls GET /v1/custom-llms and is retried like a read. Errors: an
+// *APIError (ErrUnauthorized) or a *RequestError.
+func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) ([]CustomLLM, error) {
+	var out struct {
+		CustomLLMs []CustomLLM `json:"custom_llms"`
+	}
+	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/custom-llms"}, &out, opts); err != nil {
+		return nil, err
+	}
+	return out.CustomLLMs, nil
+}
+
+// sendCustomLLM sends req, secrets revealed, and decodes the custom LLM
+// the answer holds.
+func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates bool, req CustomLLMRequest, opts []Option) (*CustomLLM, error) {
+	body, err := req.revealJSON()
+	if err != nil {
+		return nil, &RequestError{Method: method, Path: path, Err: errors.New("encoding request body: " + err.Error())}
+	}
+	var out struct {
+		CustomLLM *CustomLLM `json:"custom_llm"`
+	}
+	e := endpoint{method: method, path: path, body: json.RawMessage(body), creates: creates}
+	if err := c.do(ctx, e, &out, opts); err != nil {
+		return nil, redactSecrets(err, req.Config.secretValues())
+	}
+	if out.CustomLLM == nil {
+		return nil, &RequestError{Method: method, Path: path, Err: &malformedError{msg: "the answer has no custom_llm"}}
+	}
+	return out.CustomLLM, nil
+}
+
+// CreateCustomLLM stores a custom LLM configuration and returns it, its
+// secrets masked.
+//
+//	llm, err := client.CreateCustomLLM(ctx, skyvern.CustomLLMRequest{Config: skyvern.CustomLLMConfig{
+//		DisplayName: "Our Llama",
+//		Provider:    skyvern.CustomLLMProviderOpenAICompatible,
+//		ModelName:   "llama3.1:70b",
+//		APIBase:     "https://llm.example.com/v1",
+//		APIKey:      skyvern.NewSecret(os.Getenv("LLM_API_KEY")),
+//	}})
+//
+// It calls POST /v1/custom-llms with the secrets in the body, and sends
+// them nowhere else: a redirect to another origin is not followed, and any
+// trace of them in an error answer is replaced by "[redacted]". Errors: an
+// *APIError (ErrValidation for a missing or bad field, such as an
+// OpenAI-compatible model without APIBase or APIKey; ErrBadRequest for an
+// APIBase Skyvern Cloud refuses; ErrUnauthorized) or a *RequestError. A
+// repeated create stores a second configuration, so it is retried only
+// when the request provably never reached Skyvern or Skyvern refused it
+// with 429, or 503 and Retry-After; any other failure after the request may
+// have arrived matches ErrRunMayExist: look for it with ListCustomLLMs
+// before creating it again.
+func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
+	return c.sendCustomLLM(ctx, http.MethodPost, "/v1/custom-llms", true, req, opts)
+}
+
+// UpdateCustomLLM replaces the configuration of the custom LLM customLLMID
+// with req's and returns it, its secrets masked. An APIKey or header that
+// holds the mask "********", as one read back from Skyvern does, keeps the
+// stored value.
+//
+// It calls PUT /v1/custom-llms/{custom_llm_id}, with the same care for the
+// secrets as CreateCustomLLM. Writing the same configuration twice leaves
+// it as once, so it is retried like a read. Errors: ErrEmptyID; an
+// *APIError (ErrNotFound for an unknown id, ErrValidation, ErrBadRequest,
+// ErrUnauthorized) or a *RequestError.
+func (c *Client) UpdateCustomLLM(ctx context.Context, customLLMID string, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
+	path, err := customLLMPath(customLLMID)
+	if err != nil {
+		return nil, err
+	}
+	return c.sendCustomLLM(ctx, http.MethodPut, path, false, req, opts)
+}
+
+// DeleteCustomLLM deletes the custom LLM customLLMID; runs can no longer
+// use it.
+//
+// It calls DELETE /v1/custom-llms/{custom_llm_id}, which answers
+// {"success": true}. Deleting is harmless to repeat, so it is retried like
+// a read; a retry after an answer was lost may report ErrNotFound for the
+// configuration the first attempt deleted. Errors: ErrEmptyID; an
+// *APIError (ErrNotFound for an unknown id, ErrUnauthorized) or a
+// *RequestError.
+func (c *Client) DeleteCustomLLM(ctx context.Context, customLLMID string, opts ...Option) error {
+	path, err := customLLMPath(customLLMID)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts)
+}

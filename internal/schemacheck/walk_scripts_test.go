@@ -1,0 +1,65 @@
+package schemacheck
+
+import "github.com/skyvern-go/skyvern/skyverntest"
+
+// scriptsWalk walks the routes of scripts, custom LLMs and SDK actions.
+var scriptsWalk = []step{
+	// Scripts.
+	{route: skyverntest.RouteCreateScript, path: "/v1/scripts", want: 200,
+		body: `{"files":[{"path":"main.py","content":"cHJpbnQoMSkK","mime_type":"text/x-python"},{"path":"lib/a.py","content":"X = 1\n","encoding":"utf-8"}]}`,
+		save: map[string]string{"script": "script_id"}},
+	{route: skyverntest.RouteCreateScript, path: "/v1/scripts", want: 200, body: `{}`},
+	{route: skyverntest.RouteCreateScript, path: "/v1/scripts", want: 400,
+		body: `{"files":[{"path":"a.py","content":"not base64!"}]}`, why: "content that is not base64"},
+	{route: skyverntest.RouteCreateScript, path: "/v1/scripts", want: 422, body: `{"files":[{"path":"a.py"}]}`, why: "content is required"},
+	{route: skyverntest.RouteCreateScript, path: "/v1/scripts", want: 404, body: `{"run_id":"` + unknownRun + `"}`, why: "an unknown run"},
+	{route: skyverntest.RouteGetScript, path: "/v1/scripts/${script}", want: 200},
+	{route: skyverntest.RouteGetScript, path: "/v1/scripts/s_404", want: 404},
+	{route: skyverntest.RouteDeployScript, path: "/v1/scripts/${script}/deploy", want: 200,
+		body: `{"files":[{"path":"main.py","content":"cHJpbnQoMikK"}]}`},
+	{route: skyverntest.RouteDeployScript, path: "/v1/scripts/${script}/deploy", want: 422, body: `{}`, why: "files is required"},
+	{route: skyverntest.RouteDeployScript, path: "/v1/scripts/s_404/deploy", want: 404, body: `{"files":[]}`},
+	{route: skyverntest.RouteListScripts, path: "/v1/scripts", want: 200},
+	{route: skyverntest.RouteListScripts, path: "/v1/scripts?page=2&page_size=1", want: 200},
+	{route: skyverntest.RouteListScripts, path: "/v1/scripts?page=0", want: 422, why: "page starts at 1"},
+	{route: skyverntest.RouteRunScript, path: "/v1/scripts/${script}/run", want: 200},
+	{route: skyverntest.RouteRunScript, path: "/v1/scripts/s_404/run", want: 404},
+
+	// Custom LLMs.
+	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 200,
+		body: `{"config":{"display_name":"Llama","provider":"openai_compatible","model_name":"llama3","api_base":"https://llm.example.com/v1","api_key":"sk-1","extra_parameters":{"extra_headers":{"Authorization":"Bearer x"}}}}`,
+	},
+	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 422,
+		body: `{"config":{"display_name":"Llama","provider":"openai_compatible","model_name":"llama3"}}`, why: "an OpenAI-compatible model needs api_base and api_key"},
+	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 422,
+		body: `{"config":{"display_name":"Llama","provider":"nope","model_name":"m"}}`, why: "provider is an enum"},
+	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 400,
+		body: `{"config":{"display_name":"Llama","provider":"gemini","model_name":"m","api_key":"k","api_base":"http://x.example"}}`, why: "Cloud wants HTTPS"},
+	{route: skyverntest.RouteListCustomLLMs, path: "/v1/custom-llms", want: 200},
+	{route: skyverntest.RouteUpdateCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 200,
+		body: `{"config":{"display_name":"Llama 2","provider":"openai_compatible","model_name":"llama3","api_base":"https://llm.example.com/v1","api_key":"********"}}`,
+		why:  "the fake's first id; the mask keeps the stored key"},
+	{route: skyverntest.RouteUpdateCustomLLM, path: "/v1/custom-llms/oat_404", want: 404,
+		body: `{"config":{"display_name":"L","provider":"ollama","model_name":"m"}}`},
+	{route: skyverntest.RouteUpdateCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 422, body: `{}`, why: "config is required"},
+	{route: skyverntest.RouteDeleteCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 200},
+	{route: skyverntest.RouteDeleteCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 404, why: "already deleted"},
+
+	// SDK actions.
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 200,
+		body: `{"url":"https://example.com","browser_session_id":"pbs_1","action":{"type":"validate","prompt":"a price is shown"}}`,
+		save: map[string]string{"actionrun": "workflow_run_id"}},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 200,
+		body: `{"url":"https://example.com","workflow_run_id":"${actionrun}","action":{"type":"ai_click","selector":"#buy","timeout":5000}}`},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 200,
+		body: `{"url":"https://example.com","action":{"type":"extract","prompt":"the price","extract_schema":{"type":"number"}}}`},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 404,
+		body: `{"url":"https://example.com","workflow_run_id":"wr_404","action":{"type":"ai_act"}}`, why: "an unknown workflow run"},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 422,
+		body: `{"url":"https://example.com","action":{"type":"ai_dance"}}`, why: "an unknown action type"},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 422,
+		body: `{"url":"https://example.com","action":{"prompt":"p"}}`, why: "an action without a type"},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 422,
+		body: `{"url":"https://example.com","action":{"type":"validate"}}`, why: "a validation needs a prompt"},
+	{route: skyverntest.RouteRunSDKAction, path: "/v1/sdk/run_action", want: 422, body: `{"action":{"type":"ai_act"}}`, why: "url is required"},
+}

@@ -1,0 +1,114 @@
+package skyverntest
+
+import (
+	"net/http"
+
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
+)
+
+// This file serves custom LLM configurations, kept in the customLLMStore
+// (store_custom_llms.go) with their secrets and answered with them masked.
+
+// The routes of custom LLMs.
+const (
+	RouteListCustomLLMs  = "GET /v1/custom-llms"
+	RouteCreateCustomLLM = "POST /v1/custom-llms"
+	RouteUpdateCustomLLM = "PUT /v1/custom-llms/{custom_llm_id}"
+	RouteDeleteCustomLLM = "DELETE /v1/custom-llms/{custom_llm_id}"
+)
+
+// customLLMRoutes are the routes of custom LLMs.
+var customLLMRoutes = []route{
+	{name: RouteListCustomLLMs, handle: (*Server).handleListCustomLLMs},
+	{name: RouteCreateCustomLLM, body: body[skyvern.CustomLLMRequest](), handle: (*Server).handleCreateCustomLLM},
+	{name: RouteUpdateCustomLLM, body: body[skyvern.CustomLLMRequest](), handle: (*Server).handleUpdateCustomLLM},
+	{name: RouteDeleteCustomLLM, handle: (*Server).handleDeleteCustomLLM},
+}
+
+// renderCustomLLM renders l, already masked, with every member of its
+// configuration, as the server writes its model.
+func renderCustomLLM(l skyvern.CustomLLM) webhooks.Object {
+	o := render(l)
+	cfg := render(l.Config)
+	set(&cfg, "api_key", stringValue(l.Config.APIKey.Reveal())) // the mask, or null
+	params := webhooks.Object{}
+	for _, k := range sortedKeys(l.Config.ExtraParameters) {
+		params = append(params, webhooks.Member{Key: k, Value: l.Config.ExtraParameters[k]})
+	}
+	if len(l.Config.ExtraHeaders) > 0 {
+		headers := webhooks.Object{}
+		for _, k := range sortedKeys(l.Config.ExtraHeaders) {
+			headers = append(headers, webhooks.Member{Key: k, Value: l.Config.ExtraHeaders[k].Reveal()})
+		}
+		set(&params, "extra_headers", headers)
+	}
+	set(&cfg, "extra_parameters", params)
+	set(&o, "config", cfg)
+	return o
+}
+
+// readCustomLLM returns the request's configuration completed as the
+// server's model completes it, or answers the server's refusal and returns
+// false.
+func readCustomLLM(c *call, cfg skyvern.CustomLLMConfig) (skyvern.CustomLLMConfig, bool) {
+	reason, status := checkCustomLLM(&cfg)
+	switch status {
+	case 0:
+		return cfg, true
+	case http.StatusUnprocessableEntity:
+		// The model's own check: pydantic's value_error on the config.
+		c.fail(status, []validationError{invalid("value_error", []any{"body", "config"}, "Value error, "+reason,
+			rawValue(c.members["config"]), webhooks.Object{{Key: "error", Value: webhooks.Object{}}})})
+	default:
+		c.fail(status, reason)
+	}
+	return cfg, false
+}
+
+// handleListCustomLLMs serves List Custom LLMs: {"custom_llms": [...]}.
+func (s *Server) handleListCustomLLMs(c *call) {
+	list := s.customLLMs.list()
+	out := make([]webhooks.Object, len(list))
+	for i, l := range list {
+		out[i] = renderCustomLLM(l)
+	}
+	c.replyRaw(mustMarshal(webhooks.Object{{Key: "custom_llms", Value: out}}))
+}
+
+// handleCreateCustomLLM serves Create Custom LLM: {"custom_llm": {...}}.
+func (s *Server) handleCreateCustomLLM(c *call) {
+	cfg, ok := readCustomLLM(c, bodyOf[skyvern.CustomLLMRequest](c).Config)
+	if !ok {
+		return
+	}
+	c.replyRaw(mustMarshal(webhooks.Object{{Key: "custom_llm", Value: renderCustomLLM(s.customLLMs.create(s.orgID, cfg, s.now()))}}))
+}
+
+// handleUpdateCustomLLM serves Update Custom LLM: the configuration is
+// replaced, a masked secret sent back keeping the stored one.
+func (s *Server) handleUpdateCustomLLM(c *call) {
+	id := c.param("custom_llm_id")
+	cfg, err := s.customLLMs.withStored(id, bodyOf[skyvern.CustomLLMRequest](c).Config)
+	if err != nil {
+		c.failWith(err)
+		return
+	}
+	if cfg, ok := readCustomLLM(c, cfg); ok {
+		l, err := s.customLLMs.update(id, cfg, s.now())
+		if err != nil {
+			c.failWith(err)
+			return
+		}
+		c.replyRaw(mustMarshal(webhooks.Object{{Key: "custom_llm", Value: renderCustomLLM(l)}}))
+	}
+}
+
+// handleDeleteCustomLLM serves Delete Custom LLM: {"success": true}.
+func (s *Server) handleDeleteCustomLLM(c *call) {
+	if err := s.customLLMs.delete(c.param("custom_llm_id"), s.now()); err != nil {
+		c.failWith(err)
+		return
+	}
+	c.replyRaw(mustMarshal(webhooks.Object{{Key: "success", Value: true}}))
+}
