@@ -213,8 +213,6 @@ type CustomLLM struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCustomLLM CustomLLM
-
 // UnmarshalJSON decodes a custom LLM, keeping unmodelled members in Extra.
 func (l *CustomLLM) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, l) }
 

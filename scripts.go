@@ -50,8 +50,6 @@ type ScriptFile struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainScriptFile ScriptFile
-
 // NewScriptFile returns the file path holding content, base64-encoded as
 // Skyvern reads it by default.
 func NewScriptFile(path string, content []byte) ScriptFile {
@@ -179,8 +177,6 @@ type Script struct {
 	// Extra holds the members this type does not model.
 	Extra map[string]json.RawMessage `json:"-"`
 }
-
-type plainScript Script
 
 // UnmarshalJSON decodes a script, keeping unmodelled members in Extra.
 func (s *Script) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, s) }

@@ -182,8 +182,6 @@ type Tag struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainTag Tag
-
 // UnmarshalJSON decodes a tag, keeping unmodelled members in Extra.
 func (t *Tag) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, t) }
 
@@ -203,8 +201,6 @@ type RunTags struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainRunTags RunTags
-
 // UnmarshalJSON decodes the tags, keeping unmodelled members in Extra.
 func (r *RunTags) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
@@ -220,8 +216,6 @@ type WorkflowTags struct {
 	// Extra holds members this type does not model.
 	Extra map[string]json.RawMessage `json:"-"`
 }
-
-type plainWorkflowTags WorkflowTags
 
 // UnmarshalJSON decodes the tags, keeping unmodelled members in Extra.
 func (w *WorkflowTags) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, w) }
@@ -311,8 +305,6 @@ type TagKey struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainTagKey TagKey
-
 // UnmarshalJSON decodes the key, keeping unmodelled members in Extra.
 func (k *TagKey) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, k) }
 
@@ -368,8 +360,6 @@ type TagValue struct {
 	// Extra holds members this type does not model.
 	Extra map[string]json.RawMessage `json:"-"`
 }
-
-type plainTagValue TagValue
 
 // UnmarshalJSON decodes the value, keeping unmodelled members in Extra.
 func (v *TagValue) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, v) }

@@ -28,6 +28,7 @@ var enumValues = map[reflect.Type][]string{
 	reflect.TypeFor[skyvern.RunStatus]():            {"created", "queued", "running", "paused", "timed_out", "failed", "terminated", "completed", "canceled"},
 	reflect.TypeFor[skyvern.RunType]():              {"task_v1", "task_v2", "task_v3", "workflow_run", "openai_cua", "anthropic_cua", "ui_tars", "yutori_navigator"},
 	reflect.TypeFor[skyvern.SDKActionType]():        {"ai_click", "ai_input_text", "ai_select_option", "ai_upload_file", "ai_act", "extract", "locate_element", "validate", "prompt"},
+	reflect.TypeFor[skyvern.ScheduleStatus]():       {"active", "paused"},
 	reflect.TypeFor[skyvern.ScriptFileEncoding]():   {"base64", "utf-8"},
 	reflect.TypeFor[skyvern.TOTPType]():             {"authenticator", "email", "text", "passkey", "none"},
 	reflect.TypeFor[skyvern.TagColor]():             {"gray", "red", "orange", "amber", "yellow", "green", "teal", "blue", "cyan", "indigo", "purple", "pink"},

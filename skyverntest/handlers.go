@@ -93,6 +93,19 @@ func (s *Server) handleRunWorkflow(c *call) {
 		return
 	}
 
+	ru := s.newWorkflowRun(req, wf, c.has("proxy_location"))
+	if !s.claimSession(c, ru) {
+		return
+	}
+	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: req})
+	s.addRun(ru)
+	c.replyRaw(s.st.rendered(ru))
+}
+
+// newWorkflowRun makes a run of req, not stored yet: of the saved workflow
+// wf, or of a registered one when wf is nil. proxySent reports whether the
+// request set proxy_location (else the run shows the server's default).
+func (s *Server) newWorkflowRun(req *skyvern.WorkflowRunRequest, wf *skyvern.Workflow, proxySent bool) *run {
 	ru := &run{
 		id:            s.newID("wr_"),
 		typ:           skyvern.RunTypeWorkflowRun,
@@ -102,7 +115,7 @@ func (s *Server) handleRunWorkflow(c *call) {
 		workflowTitle: req.Title,
 	}
 	shown := *req
-	if !c.has("proxy_location") {
+	if !proxySent {
 		shown.ProxyLocation = skyvern.ProxyLocationResidential
 	}
 	ru.request = mustMarshal(render(&shown))
@@ -121,12 +134,7 @@ func (s *Server) handleRunWorkflow(c *call) {
 		ru.versionID = s.newID("w_")
 		ru.blockLabel, ru.blockType = firstBlock(nil)
 	}
-	if !s.claimSession(c, ru) {
-		return
-	}
-	ru.outcome = s.outcomeFor(RunRequest{RunID: ru.id, RunType: ru.typ, Workflow: req})
-	s.addRun(ru)
-	c.replyRaw(s.st.rendered(ru))
+	return ru
 }
 
 // lookup finds the run of the call's path, or answers 404 with the

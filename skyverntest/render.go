@@ -305,7 +305,7 @@ func (s *Server) listItem(r *run) skyvern.RunListItem {
 	}
 	switch r.typ {
 	case skyvern.RunTypeWorkflowRun:
-		item.WorkflowPermanentID, item.TriggerType = r.workflowID, skyvern.TriggerTypeAPI
+		item.WorkflowPermanentID, item.TriggerType = r.workflowID, r.triggerType()
 	case skyvern.RunTypeTaskV2:
 		item.WorkflowPermanentID = r.workflowID
 	}
@@ -316,7 +316,7 @@ func (s *Server) listItem(r *run) skyvern.RunListItem {
 // store's lock is held.
 func (s *Server) workflowRun(r *run) skyvern.WorkflowRun {
 	w := r.workflow
-	return skyvern.WorkflowRun{
+	wr := skyvern.WorkflowRun{
 		WorkflowRunID:         r.id,
 		WorkflowID:            r.versionID,
 		WorkflowPermanentID:   r.workflowID,
@@ -340,13 +340,23 @@ func (s *Server) workflowRun(r *run) skyvern.WorkflowRun {
 		BrowserAddress:        w.BrowserAddress,
 		RunWith:               w.RunWith,
 		AIFallback:            w.AIFallback,
-		TriggerType:           skyvern.TriggerTypeAPI,
+		TriggerType:           r.triggerType(),
 		QueuedAt:              sdkTime(r.queued),
 		StartedAt:             sdkTime(r.started),
 		FinishedAt:            sdkTime(r.finished),
 		CreatedAt:             sdkTime(r.created),
 		ModifiedAt:            sdkTime(r.modified),
 	}
+	wr.WorkflowScheduleID, wr.RetriedFromWorkflowRunID = r.scheduleID, r.retriedFrom
+	return wr
+}
+
+// triggerType is what started the workflow run r.
+func (r *run) triggerType() skyvern.TriggerType {
+	if r.trigger == "" {
+		return skyvern.TriggerTypeAPI
+	}
+	return r.trigger
 }
 
 // timeline is the timeline of a workflow or task v2 run: nothing before

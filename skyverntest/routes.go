@@ -55,7 +55,8 @@ import (
 // routeTable is every route of the fake API: the routes of each API area,
 // each list kept in its area's file. Order does not matter: a literal path
 // segment takes precedence over a parameter.
-var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes, tagRoutes, fileRoutes)
+var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes,
+	tagRoutes, fileRoutes, scheduleRoutes, folderRoutes, workflowRunRoutes)
 
 // runRoutes are the routes of runs: starting, reading, cancelling and
 // replaying them, and their lists, timelines and artifacts.

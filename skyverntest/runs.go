@@ -94,6 +94,9 @@ type RunRequest struct {
 	// DownloadFiles is the request of a download run (Run Download
 	// Files), else nil.
 	DownloadFiles *skyvern.DownloadFilesRequest
+	// ScheduleID is the workflow schedule ("wfs_...") that started the
+	// run when it fell due, or "" for a run started by a request.
+	ScheduleID string
 }
 
 // RunState is what the server knows about a run.

@@ -120,7 +120,7 @@ func renderField(v reflect.Value, optional bool) any {
 		if v.IsNil() || v.Type() == rawMessageType && v.Len() == 0 {
 			return nil
 		}
-		if v.Type().Elem().Kind() == reflect.Struct && v.Type() != rawMessageType {
+		if v.Type().Elem().Kind() == reflect.Struct && !v.Type().Elem().Implements(isZeroer) { // times encode themselves
 			list := make([]webhooks.Object, v.Len())
 			for i := range list {
 				list[i] = render(v.Index(i).Interface())

@@ -104,6 +104,9 @@ type Server struct {
 
 	files fileStore // uploaded files and artifacts' content (files.go)
 
+	schedules scheduleStore // workflow schedules (store_schedules.go)
+	folders   folderStore   // folders of workflows (store_folders.go)
+
 	rulesMu   sync.RWMutex // guards the rules below
 	prompts   map[string]Outcome
 	workflows map[string]Outcome

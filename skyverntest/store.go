@@ -52,6 +52,11 @@ type run struct {
 	workflowID, workflowTitle string
 	versionID                 string
 	v2WorkflowRunID           string
+	// For workflow runs: what started the run ("" for the API), the
+	// schedule that did, and the run it retries.
+	trigger     skyvern.TriggerType
+	scheduleID  string
+	retriedFrom string
 	// The ids and names of what Get Run Timeline and Get Run Artifacts show:
 	// a block ("wrb_...") of a workflow run or a thought ("ot_...") of a
 	// task v2 run, and the recording and final screenshot.

@@ -66,7 +66,7 @@ const yamlWorkflow = `{"yaml_definition":"title: Receipts\nworkflow_definition:\
 // what it needs made by an earlier one. Each API area keeps its steps in
 // its own file (walk_<area>_test.go) and lists them here once; an area's
 // steps may use what the runs and workflows steps saved.
-var walkSteps = slices.Concat(coreWalk, sessionsWalk, credentialWalk, scriptsWalk, tagsWalk, filesWalk)
+var walkSteps = slices.Concat(coreWalk, sessionsWalk, credentialWalk, scriptsWalk, tagsWalk, filesWalk, schedulesWalk, schedulesByIDWalk)
 
 // coreWalk walks the routes of runs and workflows.
 var coreWalk = []step{
