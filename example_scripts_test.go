@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
@@ -10,10 +11,9 @@ import (
 
 // ExampleClient_RunSDKAction drives a page of a browser session with AI
 // actions: it checks a condition, then extracts data, the second action
-// recorded in the workflow run of the first. The fake's session routes
-// land separately; until then the session id is one the fake's run_action
-// accepts, where a program would take it from CreateBrowserSession (or
-// UseBrowserSession, which also closes it).
+// recorded in the workflow run of the first. The session id stands for one
+// a program takes from CreateBrowserSession, or from UseBrowserSession,
+// which also closes it (see the next example).
 func ExampleClient_RunSDKAction() {
 	srv, err := skyverntest.Start()
 	if err != nil {
@@ -60,6 +60,40 @@ func ExampleClient_RunSDKAction() {
 	}
 	fmt.Println(top.Title, top.Points, res.WorkflowRunID == check.WorkflowRunID)
 	// Output: Show HN: a Go SDK 312 true
+}
+
+// Run one AI action in a browser session that UseBrowserSession opens for
+// it and closes afterwards.
+func ExampleClient_RunSDKAction_browserSession() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	srv.OnPrompt("the title of the top post", skyverntest.Outcome{Output: "Show HN: a Go SDK"}) // what the page holds, to the fake
+	client := srv.Client() // with the real API: skyvern.NewClient()
+	ctx := context.Background()
+
+	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{}, func(ctx context.Context, s *skyvern.BrowserSession) error {
+		res, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{
+			URL:              "https://news.ycombinator.com",
+			BrowserSessionID: s.BrowserSessionID,
+			Action:           skyvern.ExtractAction{Prompt: "the title of the top post"},
+		})
+		if err != nil {
+			return err
+		}
+		var title string
+		if err := res.DecodeResult(&title); err != nil {
+			return err
+		}
+		fmt.Println(title)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: Show HN: a Go SDK
 }
 
 func ExampleClient_CreateScript() {
