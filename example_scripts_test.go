@@ -70,7 +70,8 @@ func ExampleClient_RunSDKAction_browserSession() {
 		panic(err)
 	}
 	defer srv.Close()
-	srv.OnPrompt("the title of the top post", skyverntest.Outcome{Output: "Show HN: a Go SDK"}) // what the page holds, to the fake
+	// What the page holds, to the fake.
+	srv.OnPrompt("the title of the top post", skyverntest.Outcome{Output: "Show HN: a Go SDK"})
 	client := srv.Client() // with the real API: skyvern.NewClient()
 	ctx := context.Background()
 
