@@ -4,7 +4,10 @@
 // takes minutes, so a caller starts it, passes a webhook URL, and Skyvern
 // POSTs a signed JSON callback when the run reaches a terminal status.
 // This package starts, reads, cancels and lists runs, replays their
-// webhooks, waits for them, and manages workflows. Its companions are
+// webhooks, waits for them, and manages workflows, browser sessions and
+// profiles, credentials, tags, scripts and custom LLMs: one Client method
+// per operation of Skyvern's API, kept in one file per area (the headings
+// below name them). Its companions are
 // package webhooks, which verifies and parses Skyvern's callbacks into the
 // same RunResponse this package returns, and package skyverntest, an
 // in-process fake Skyvern server for tests.
@@ -24,6 +27,7 @@
 //
 // # Runs
 //
+// (tasks.go, workflows.go, runs.go, runlist.go, timeline.go, artifacts.go)
 // RunTask and RunWorkflow start runs; GetRun reads one; CancelRun and
 // BulkCancelRuns stop them; RetryRunWebhook sends a finished run's webhook
 // again and reports how the receiver answered. ListRuns and
@@ -44,16 +48,78 @@
 // WaitForRun polls one run until it finishes. A Waiter serves many at once:
 // feed it the webhooks (Deliver) and it ends each Wait when the run's
 // webhook arrives, falling back to polling for runs whose webhook is late
-// or lost.
+// or lost. That polling is batched: one page of the runs Skyvern lists as
+// unfinished (ListRunsPage) answers for up to about a hundred pending
+// runs, and only a run that left the list, or that the list cannot show,
+// gets a GetRun of its own (see Waiter). Both are in wait.go.
 //
 // # Workflows
 //
-// CreateWorkflow, GetWorkflow, ListWorkflows, UpdateWorkflow,
-// DeleteWorkflow and ListWorkflowVersions manage saved workflows, whose
-// definitions are JSON (WorkflowDefinition, or your own) or YAML. A
-// workflow's own callback is WorkflowDefinition.DefaultWebhookURL
-// (webhook_callback_url); a single run overrides it with
-// WorkflowRunRequest.WebhookURL (webhook_url).
+// (workflow_defs.go) CreateWorkflow, GetWorkflow, ListWorkflows,
+// UpdateWorkflow, DeleteWorkflow and ListWorkflowVersions manage saved
+// workflows, whose definitions are JSON (WorkflowDefinition, or your own)
+// or YAML. A workflow's own callback is
+// WorkflowDefinition.DefaultWebhookURL (webhook_callback_url); a single run
+// overrides it with WorkflowRunRequest.WebhookURL (webhook_url).
+//
+// # Browser sessions and profiles
+//
+// (browser_sessions.go, browser_profiles.go, login_runs.go) A browser
+// session is a browser that Skyvern keeps open across runs until it is
+// closed or its timeout passes, billed all the while. Create one with
+// CreateBrowserSession and pass its BrowserSessionID in any run request
+// (RunTask, RunWorkflow, RunLogin, RunDownloadFiles) to run there, where
+// the earlier runs' sign-in and cookies still are; UseBrowserSession
+// creates a session, calls a function with it and closes it on every path,
+// even when the context has been cancelled. RunLogin signs in with a
+// credential that Skyvern fetches itself, from its own store or a vault,
+// and RunDownloadFiles clicks through to files, which the finished run
+// lists in DownloadedFiles; both start workflow runs, so WaitForRun, a
+// Waiter and package webhooks handle them like any other run. A session
+// started with GenerateBrowserProfile saves its state when it ends, and
+// CreateBrowserProfile turns that state into a browser profile that later
+// sessions and runs start from (BrowserProfileID).
+//
+// # Credentials and 2FA codes
+//
+// (credentials.go, totp.go, version.go) CreateCredential stores a
+// PasswordCredential, a CreditCardCredential or a SecretCredential, and
+// GetCredential, ListCredentials, UpdateCredential and DeleteCredential
+// manage them; Skyvern's answers never carry the secrets. The secret
+// fields are of type Secret, which keeps its value where reflection cannot
+// reach it (as the Client keeps its API key), prints and logs as
+// "[redacted]", encodes as "[redacted]" with encoding/json, and is written
+// only into the SDK's own requests to Skyvern; traces of it in an error
+// answer are redacted before the error is returned. SendTOTPCode hands
+// Skyvern a code that reached you by email or text message, and
+// GetServerVersion reports the server's build.
+//
+// # Tags
+//
+// (tags.go) ApplyRunTags, GetRunTags, DeleteRunTag and GetRunTagHistory
+// label a workflow run; ApplyWorkflowTags, GetWorkflowTags,
+// DeleteWorkflowTag and GetWorkflowTagHistory do the same for a workflow.
+// ListTagKeys, UpdateTagKey and DeleteTagKey manage the organization's tag
+// groups, and ListTagValues, CreateTagValue, UpdateTagValue,
+// RenameTagValue and DeleteTagValue its grouped labels and their colors;
+// deleting or renaming one changes every run and workflow that carries it.
+// BatchGetRunTags and BatchGetWorkflowTags read the tags of up to 200 runs
+// or workflows in one call, and ListRunTagSuggestions lists what runs carry
+// now. ListRunsParams.Tags and ListWorkflowsParams.Tags find runs and
+// workflows by tag, with terms such as "env:prod", "env:*" or "nightly".
+//
+// # Scripts, custom LLMs and browser actions
+//
+// (scripts.go, custom_llms.go, sdk_actions.go) CreateScript, GetScript,
+// ListScripts, DeployScript and RunScript manage scripts and their
+// versions. ListCustomLLMs, CreateCustomLLM, UpdateCustomLLM and
+// DeleteCustomLLM manage custom LLM configurations, whose API key and
+// headers are Secrets; Skyvern answers them masked, and a configuration
+// read back and sent to UpdateCustomLLM keeps them. RunSDKAction runs one
+// AI action on a page of a browser session: an SDKAction (ClickAction,
+// InputTextAction, SelectOptionAction, UploadFileAction, ActAction,
+// ExtractAction, LocateElementAction, ValidateAction or PromptAction),
+// whose result SDKActionResult.DecodeResult puts into your type.
 //
 // # Options
 //
@@ -69,16 +135,20 @@
 //
 // # Retries
 //
-// Reads, cancels and deletes are retried on connection errors and on 408,
-// 429, 500, 502, 503 and 504, with exponential backoff, full jitter, a cap,
-// and Retry-After honoured up to 30 seconds; waits end when the context
-// does. RunTask, RunWorkflow, RetryRunWebhook, CreateWorkflow and
-// UpdateWorkflow act on the server and Skyvern takes no idempotency key for
-// them (CreateWorkflow excepted, see WithIdempotencyKey), so they are
-// retried only when the request provably never reached the server (it
-// failed while resolving, connecting or in the TLS handshake) or the server
-// said it did not take it (429, or 503 with Retry-After). Any other failure
-// is returned at once and matches ErrRunMayExist: look for the run before
+// (retry.go, errors.go) Reads, cancels and deletes are retried on
+// connection errors and on 408, 429, 500, 502, 503 and 504, with
+// exponential backoff, full jitter, a cap, and Retry-After honoured up to
+// 30 seconds; waits end when the context does. Calls that start billable
+// work or create something (RunTask, RunWorkflow, RunLogin,
+// RunDownloadFiles, CreateBrowserSession, CreateBrowserProfile,
+// RetryRunWebhook, CreateWorkflow, UpdateWorkflow, CreateScript,
+// DeployScript, RunScript, CreateCredential, CreateCustomLLM,
+// RunSDKAction) take no idempotency key at Skyvern (CreateWorkflow
+// excepted, see WithIdempotencyKey), so they are retried only when the
+// request provably never reached the server (it failed while resolving,
+// connecting or in the TLS handshake) or the server said it did not take
+// it (429, or 503 with Retry-After). Any other failure is returned at once
+// and matches ErrRunMayExist: look for the run (or what it created) before
 // starting it again.
 //
 // # Errors
@@ -98,5 +168,7 @@
 // URL's origin: a redirect to another scheme, host or port does not carry
 // it. It never appears in errors, in log lines (WithLogger logs method,
 // path, status, attempt and duration at debug level, nothing else), or when
-// a Client is printed with any fmt verb.
+// a Client is printed with any fmt verb. The secrets you hand the SDK
+// (passwords, card numbers, TOTP secrets, custom LLM keys) are Secrets
+// (secret.go), which keep the same rules; see Credentials and 2FA codes.
 package skyvern

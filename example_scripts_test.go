@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
@@ -63,6 +64,41 @@ func ExampleClient_RunSDKAction() {
 	}
 	fmt.Println(top.Title, top.Points, res.WorkflowRunID == check.WorkflowRunID)
 	// Output: Show HN: a Go SDK 312 true
+}
+
+// Run one AI action in a browser session that UseBrowserSession opens for
+// it and closes afterwards.
+func ExampleClient_RunSDKAction_browserSession() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	// What the page holds, to the fake.
+	srv.OnPrompt("the title of the top post", skyverntest.Outcome{Output: "Show HN: a Go SDK"})
+	client := srv.Client() // with the real API: skyvern.NewClient()
+	ctx := context.Background()
+
+	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{}, func(ctx context.Context, s *skyvern.BrowserSession) error {
+		res, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{
+			URL:              "https://news.ycombinator.com",
+			BrowserSessionID: s.BrowserSessionID,
+			Action:           skyvern.ExtractAction{Prompt: "the title of the top post"},
+		})
+		if err != nil {
+			return err
+		}
+		var title string
+		if err := res.DecodeResult(&title); err != nil {
+			return err
+		}
+		fmt.Println(title)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: Show HN: a Go SDK
 }
 
 func ExampleClient_CreateScript() {

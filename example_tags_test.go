@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
@@ -12,32 +13,33 @@ import (
 func ExampleClient_ApplyRunTags() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
+	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{}) // a saved workflow, to the fake
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
-	run, _ := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
 
-	tags, err := client.ApplyRunTags(ctx, run.RunID, skyvern.TagChanges{
+	nightly, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tags, err := client.ApplyRunTags(ctx, nightly.RunID, skyvern.TagChanges{
 		Tags:   []skyvern.TagLabel{{Key: "customer", Value: "acme"}, {Value: "nightly"}},
 		Colors: map[string]skyvern.TagColor{"customer": skyvern.TagColorTeal},
 	})
 	if err != nil {
-		panic(err)
+		log.Fatal(err)
 	}
 	for _, t := range tags.Tags {
 		fmt.Println("tagged", t.Label())
 	}
-
-	// ListRuns takes the same terms: "key:value", "key:*" or a label.
 	for r, err := range client.ListRuns(ctx, skyvern.ListRunsParams{Tags: []string{"customer:acme"}}) {
 		if err != nil {
-			panic(err)
+			log.Fatal(err)
 		}
-		fmt.Println("found", r.RunID == run.RunID)
+		fmt.Println("found", r.RunID == nightly.RunID, r.Status)
 	}
 
-	client.DeleteRunTag(ctx, run.RunID, "customer")
-	history, _ := client.GetRunTagHistory(ctx, run.RunID, skyvern.TagHistoryParams{Key: "customer"})
+	client.DeleteRunTag(ctx, nightly.RunID, "customer")
+	history, _ := client.GetRunTagHistory(ctx, nightly.RunID, skyvern.TagHistoryParams{Key: "customer"})
 	for _, e := range history.Events {
 		fmt.Printf("%s %s %q\n", e.EventType, e.Key, e.Value)
 	}
@@ -47,7 +49,7 @@ func ExampleClient_ApplyRunTags() {
 	// Output:
 	// tagged nightly
 	// tagged customer:acme
-	// found true
+	// found true created
 	// delete customer ""
 	// set customer "acme"
 	// acme teal

@@ -33,6 +33,40 @@
 // /v1/workflows/{id}/versions). Every /v1/workflows route answers under
 // Skyvern's newer name, /v1/agents, too.
 //
+// Browser sessions and profiles: create, get, list, update and close a
+// session (/v1/browser_sessions...), create, get, list, update and delete
+// a profile and read its usage (/v1/browser_profiles...), and the login
+// and download runs (POST /v1/run/tasks/login and
+// /v1/run/tasks/download_files). A run that names a session runs in it; an
+// unknown or ended session is refused with the server's 404.
+//
+// Credentials and 2FA codes: Create, Get, Update and Delete Credential
+// (POST /v1/credentials, GET /v1/credentials/{credential_id}, POST
+// /v1/credentials/{credential_id}/update and /delete), Get Credentials (GET
+// /v1/credentials), Send TOTP Code (POST /v1/credentials/totp) and Get
+// Version (GET /v1/version). A credential is answered without its secrets,
+// as Skyvern answers it; the codes handed over are kept for the test to
+// read (Server.TOTPCodes); the secrets in these requests are recorded as
+// "[redacted]" and never logged.
+//
+// Tags: a workflow run's and a workflow's tags (apply, get, delete one,
+// history, under /v1/runs/{workflow_run_id}/tags and
+// /v1/workflows/{workflow_permanent_id}/tags with its /v1/agents twin),
+// the registry of tag keys (/v1/tag-keys) and values (/v1/tag-values), the
+// batch look-ups (/v1/run-tags and /v1/workflow-tags, GET and POST) and
+// /v1/run-tag-suggestions. Get Runs and Get Workflows filter by tag, so a
+// run tagged through the API is found by its tag.
+//
+// Scripts, custom LLMs and browser actions: create, get, list, deploy and
+// run a script (/v1/scripts...); list, create, update and delete a custom
+// LLM (/v1/custom-llms...), kept with its secrets and answered with them
+// masked; and Run SDK Action (POST /v1/sdk/run_action), which, having no
+// browser, answers each action with a plausible result, or with the
+// outcome of Server.OnPrompt or Server.OnAction, and records it in a
+// workflow run that a later action can continue.
+//
+// Routes lists every route served, as the Route constants spell them.
+//
 // All of them have the shapes, status codes and error bodies of Skyvern's
 // server: 403 {"detail":"Invalid credentials"} for a wrong or missing
 // x-api-key, 404 for an unknown run or workflow, 422 with FastAPI's
@@ -80,7 +114,7 @@
 // the same state: its timeline is one block (workflow run) or one thought
 // (task v2 run) that follows the run's status, and a finished run has a
 // recording and a final screenshot whose URLs lead nowhere. The fake has no
-// tags, templates or error codes, so filters on them match nothing.
+// templates or error codes, so filters on them match nothing.
 //
 // # Webhooks
 //
@@ -104,5 +138,19 @@
 // constant. Outcome.WebhookCopies and Outcome.WebhookDelay make
 // duplicate and out-of-order webhook deliveries. Server.Requests and
 // Server.Webhooks return every request received and every webhook sent,
-// with the receiver's answer.
+// with the receiver's answer, up to WithMaxRecords of each. WithMaxRuns
+// bounds the runs kept (10,000 by default): beyond it the oldest finished
+// runs are forgotten, so a server left running under load does not grow
+// without bound.
+//
+// # The admin API
+//
+// A server started WithAdminAPI (as the skyvern-fake command does by
+// default) also serves, on its own port under AdminPrefix
+// ("/_skyverntest/") and with the same x-api-key, an HTTP form of the
+// methods above, so that a test in another language drives the fake as a
+// Go test does: the clock (GET clock, POST clock/advance), the runs (GET
+// runs and runs/{run_id}, POST runs/{run_id}/finish), faults (POST faults),
+// and the records (GET requests, GET webhooks?run_id=...). WithAdminAPI
+// documents each endpoint.
 package skyverntest
