@@ -5,7 +5,8 @@
 // POSTs a signed JSON callback when the run reaches a terminal status.
 // This package starts, reads, cancels and lists runs, replays their
 // webhooks, waits for them, and manages workflows, browser sessions and
-// profiles, credentials, tags, scripts and custom LLMs: one Client method
+// profiles, schedules, folders, uploaded files, credentials, tags,
+// scripts and custom LLMs: one Client method
 // per operation of Skyvern's API, kept in one file per area (the headings
 // below name them). Its companions are
 // package webhooks, which verifies and parses Skyvern's callbacks into the
@@ -62,6 +63,27 @@
 // WorkflowDefinition.DefaultWebhookURL (webhook_callback_url); a single run
 // overrides it with WorkflowRunRequest.WebhookURL (webhook_url).
 //
+// (workflow_runs.go) ListRunsOfWorkflow iterates over the runs of one
+// workflow, with filters beyond those of ListWorkflowRuns (creation time,
+// tags, child runs), and ListRunsOfWorkflowPage fetches one page;
+// RetryWorkflowRun starts a finished workflow run again, with its
+// parameters and webhook, a new billable run; ResetWorkflowBrowserProfile
+// clears the browser state a workflow keeps between its runs.
+//
+// # Schedules and folders
+//
+// (schedules.go, folders.go) CreateSchedule runs a saved workflow on a
+// five-field cron expression read in an IANA time zone, and answers with
+// the schedule's next firings; GetSchedule, ListWorkflowSchedules,
+// UpdateSchedule, EnableSchedule, DisableSchedule and DeleteSchedule
+// manage it, and ListSchedules iterates over the schedules of every
+// workflow. A scheduled run is an ordinary workflow run, with TriggerType
+// TriggerTypeScheduled and the schedule's WorkflowScheduleID, whose
+// webhook goes to the workflow's DefaultWebhookURL. CreateFolder,
+// GetFolder, ListFolders, UpdateFolder and DeleteFolder manage folders of
+// workflows, and UpdateWorkflowFolder moves a workflow into one or out of
+// it.
+//
 // # Browser sessions and profiles
 //
 // (browser_sessions.go, browser_profiles.go, login_runs.go) A browser
@@ -79,6 +101,21 @@
 // started with GenerateBrowserProfile saves its state when it ends, and
 // CreateBrowserProfile turns that state into a browser profile that later
 // sessions and runs start from (BrowserProfileID).
+//
+// # Files and artifact content
+//
+// (files.go, artifact_content.go) UploadFile streams a file to Skyvern's
+// storage as a multipart form, from an io.Reader (Content) or from a
+// function that opens it for each attempt (Open, which makes the upload
+// retryable), with a Content-Length when its Size is given; the answer's
+// S3URI or PresignedURL can be given to a run, and DeleteFile deletes the
+// file. GetArtifactContent streams an artifact's bytes, such as a run's
+// recording or a screenshot, as an *ArtifactContent to read and close,
+// with its content type and length. BytesFrom, BytesBetween and LastBytes
+// ask for part of it, to resume a download that broke off or to read a
+// piece; a range beyond the end fails with a *RangeError matching
+// ErrRangeNotSatisfiable. The client's per-attempt timeout covers a
+// download only until its headers arrive; the context bounds the rest.
 //
 // # Credentials and 2FA codes
 //
@@ -139,11 +176,11 @@
 // connection errors and on 408, 429, 500, 502, 503 and 504, with
 // exponential backoff, full jitter, a cap, and Retry-After honoured up to
 // 30 seconds; waits end when the context does. Calls that start billable
-// work or create something (RunTask, RunWorkflow, RunLogin,
-// RunDownloadFiles, CreateBrowserSession, CreateBrowserProfile,
-// RetryRunWebhook, CreateWorkflow, UpdateWorkflow, CreateScript,
-// DeployScript, RunScript, CreateCredential, CreateCustomLLM,
-// RunSDKAction) take no idempotency key at Skyvern (CreateWorkflow
+// work or create something (RunTask, RunWorkflow, RetryWorkflowRun,
+// RunLogin, RunDownloadFiles, CreateBrowserSession, CreateBrowserProfile,
+// RetryRunWebhook, CreateWorkflow, UpdateWorkflow, CreateSchedule,
+// CreateFolder, UploadFile, CreateScript, DeployScript, RunScript,
+// CreateCredential, CreateCustomLLM, RunSDKAction) take no idempotency key at Skyvern (CreateWorkflow
 // excepted, see WithIdempotencyKey), so they are retried only when the
 // request provably never reached the server (it failed while resolving,
 // connecting or in the TLS handshake) or the server said it did not take

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/skyvern-go/skyvern"
@@ -23,6 +22,7 @@ func ExampleClient_GetArtifactContent() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
+	defer inTempDir()() // the recording is saved in the working directory
 
 	run, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "Download the May invoice"})
 	if err != nil {
@@ -41,16 +41,11 @@ func ExampleClient_GetArtifactContent() {
 		log.Fatal(err)
 	}
 	defer content.Close()
-	dir, err := os.MkdirTemp("", "recordings")
+	f, err := os.Create(run.RunID + ".webm")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	f, err := os.Create(filepath.Join(dir, run.RunID+".webm"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	n, err := io.Copy(f, content)
+	n, err := io.Copy(f, content) // streamed: never held in memory
 	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
@@ -90,4 +85,55 @@ func ExampleClient_UploadFile() {
 	// Output:
 	// uploaded: true expires: true
 	// deleted
+}
+
+// This example uploads a file from disk with Open, which the client calls
+// again for each attempt, so that the upload can be retried.
+func ExampleClient_UploadFile_open() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	defer inTempDir()()
+	if err := os.WriteFile("invoices.csv", []byte("name,amount\nMay,12.50\n"), 0o600); err != nil {
+		log.Fatal(err)
+	}
+
+	up, err := client.UploadFile(ctx, skyvern.UploadFileRequest{
+		Filename: "invoices.csv",
+		Open:     func() (io.ReadCloser, error) { return os.Open("invoices.csv") }, // opened again for each attempt
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.DeleteFile(ctx, up.FileID) // once the runs given up.S3URI are done
+
+	stored, _ := srv.UploadedFile(up.FileID)
+	fmt.Printf("uploaded %s, %d bytes\n", stored.Filename, stored.Size)
+	// Output: uploaded invoices.csv, 22 bytes
+}
+
+// inTempDir makes a new temporary directory the working directory, for an
+// example that reads and writes files by relative names, and returns the
+// function that goes back and removes it. Examples run one at a time, so
+// changing the process's working directory is safe there.
+func inTempDir() func() {
+	back, err := os.Getwd()
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "skyvern-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		log.Fatal(err)
+	}
+	return func() {
+		os.Chdir(back)
+		os.RemoveAll(dir)
+	}
 }

@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http/httptest"
 
 	"github.com/skyvern-go/skyvern"
@@ -130,4 +131,49 @@ func ExampleClient_RetryWorkflowRun() {
 	retry, _ = client.GetRun(ctx, retry.RunID)
 	fmt.Println(retry.Status)
 	// Output: completed
+}
+
+// The README's schedule: a workflow run at 9:00 Paris time on weekdays,
+// and the runs it has started, told apart from the others by their
+// TriggerType.
+func ExampleClient_ListRunsOfWorkflow() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	prices, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: `
+title: Morning prices
+workflow_definition:
+  parameters: [{parameter_type: workflow, key: sku, workflow_parameter_type: string}]
+  blocks: [] # the blocks that read the price of {{ sku }}
+`})
+	if err != nil {
+		log.Fatal(err)
+	}
+	weekdays, err := client.CreateSchedule(ctx, prices.WorkflowPermanentID, skyvern.ScheduleRequest{
+		CronExpression: "0 9 * * 1-5", // 9:00 on weekdays
+		Timezone:       "Europe/Paris",
+		Parameters:     map[string]any{"sku": "A-1"},
+	})
+	if err != nil {
+		log.Fatal(err) // ErrBadRequest: an expression or time zone Skyvern refuses
+	}
+	fmt.Println("enabled:", weekdays.Schedule.Enabled, "next firings listed:", len(weekdays.NextRuns))
+
+	// The first firing, and the run it starts, on the fake's clock.
+	srv.Advance(weekdays.NextRuns[0].Sub(srv.Now()) + skyverntest.DefaultRunDuration)
+	client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: prices.WorkflowPermanentID, Parameters: map[string]any{"sku": "B-2"}})
+
+	for run, err := range client.ListRunsOfWorkflow(ctx, prices.WorkflowPermanentID, skyvern.ListRunsOfWorkflowParams{}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if run.TriggerType == skyvern.TriggerTypeScheduled {
+			fmt.Println("scheduled run", run.Status, run.WorkflowScheduleID == weekdays.Schedule.WorkflowScheduleID)
+		}
+	}
+	// Output:
+	// enabled: true next firings listed: 5
+	// scheduled run completed true
 }

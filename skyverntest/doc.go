@@ -65,6 +65,34 @@
 // outcome of Server.OnPrompt or Server.OnAction, and records it in a
 // workflow run that a later action can continue.
 //
+// Schedules, folders and workflow runs: create, get, list, update,
+// enable, disable and delete a workflow's schedules
+// (/v1/workflows/{workflow_permanent_id}/schedules...) and list those of
+// every workflow (GET /v1/schedules); create, get, list, update and delete
+// a folder (/v1/folders...) and move a workflow into one (PUT
+// /v1/workflows/{workflow_permanent_id}/folder); list a workflow's runs
+// (GET /v1/workflows/{workflow_id}/runs), retry a finished
+// workflow run (POST /v1/workflows/runs/{workflow_run_id}/retry) and reset
+// a workflow's browser profile, each with its /v1/agents twin. Schedules
+// fire on the server's clock (with WithManualClock, inside Advance): each
+// firing starts an ordinary workflow run with the schedule's parameters,
+// listed with trigger_type "scheduled" and its workflow_schedule_id, whose
+// webhook goes to the workflow's webhook_callback_url and whose outcome
+// OnWorkflow or OnRun chooses; a paused or deleted schedule, or one of a
+// deleted workflow, starts nothing. A retried run starts from the first
+// one's request, webhook included. The fake keeps no browser state, so a
+// reset has nothing to clear.
+//
+// Files and artifact content: Upload File (POST /v1/upload_file) reads a
+// multipart upload as it arrives, up to WithMaxUploadSize (10 MiB by
+// default, 413 beyond), and keeps its size, SHA-256 and, up to
+// WithKeptUploadBytes in all, its bytes for Server.UploadedFile; Delete
+// File (DELETE /v1/files/{file_id}) forgets it. Get Artifact Content (GET
+// /v1/artifacts/{artifact_id}/content) serves the bytes of a finished
+// run's recording and screenshot, made up by default, or those given to
+// Server.SetArtifactContent, with Range requests answered 206, or 416
+// beyond the end, as Skyvern answers them.
+//
 // Routes lists every route served, as the Route constants spell them.
 //
 // All of them have the shapes, status codes and error bodies of Skyvern's

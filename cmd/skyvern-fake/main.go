@@ -5,13 +5,16 @@
 // It serves Skyvern's run routes (Run Task, Run Workflow, Get Run, Cancel
 // Run and Cancel Runs, Retry Run Webhook, the run lists, a run's timeline
 // and artifacts), workflow routes (create, get, update, delete, list and
-// versions, under /v1/workflows and /v1/agents), browser sessions and
-// profiles with login and download runs, credentials and 2FA codes, tags,
-// scripts, custom LLMs and SDK actions, as Skyvern's server does (see
-// package skyverntest, whose Routes lists them all). It runs every run to the outcome chosen by its
-// flags, and sends signed webhooks to the runs' webhook_url (or their
-// workflow's webhook_callback_url), loopback addresses included. What it
-// keeps lives in memory and ends with it.
+// versions, under /v1/workflows and /v1/agents), a workflow's runs with
+// their retry and browser-profile reset, schedules (which fire on the
+// server's clock) and folders, browser sessions and profiles with login
+// and download runs, file uploads and artifact content, credentials and
+// 2FA codes, tags, scripts, custom LLMs and SDK actions, as Skyvern's
+// server does (see package skyverntest, whose Routes lists them all). It
+// runs every run to the outcome chosen by its flags, and sends signed
+// webhooks to the runs' webhook_url (or their workflow's
+// webhook_callback_url), loopback addresses included. What it keeps lives
+// in memory and ends with it.
 //
 // Usage:
 //
