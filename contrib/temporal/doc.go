@@ -2,20 +2,24 @@
 // a Temporal workflow that survives worker restarts, deploys and lost
 // webhooks.
 //
+// Import it as skytemporal, beside go.temporal.io/sdk/temporal:
+//
+//	import skytemporal "github.com/skyvern-go/skyvern/contrib/temporal"
+//
 // A worker registers the activities, which start, read and cancel runs:
 //
-//	acts, err := temporal.NewActivities(skyvernClient, "https://hooks.example.com/skyvern")
+//	acts, err := skytemporal.NewActivities(skyvernClient, "https://hooks.example.com/skyvern")
 //	w := worker.New(temporalClient, "skyvern", worker.Options{})
 //	acts.Register(w)
 //
 // Any number of replicas serve Handler at that URL; it turns each verified
 // webhook into a signal to the workflow that started the run:
 //
-//	http.Handle("/skyvern", temporal.Handler(temporalClient, apiKey))
+//	http.Handle("/skyvern", skytemporal.Handler(temporalClient, apiKey))
 //
 // and a workflow starts a run and waits for it:
 //
-//	run, err := temporal.Run(ctx, temporal.StartRequest{Task: &skyvern.TaskRunRequest{Prompt: "..."}}, temporal.WaitOptions{})
+//	run, err := skytemporal.Run(ctx, skytemporal.StartRequest{Task: &skyvern.TaskRunRequest{Prompt: "..."}}, skytemporal.WaitOptions{})
 //
 // # What survives what
 //
@@ -30,6 +34,13 @@
 // down delays the result and loses nothing. Signals sent while no worker
 // runs wait in Temporal. Cancelling the workflow cancels the Skyvern run.
 //
-// The package name is temporal, as its directory's; import it under
-// another name beside go.temporal.io/sdk/temporal.
+// # Limits
+//
+// A run's request, id and result are stored in the workflow's history as
+// the Temporal data converter writes them: use a converter that encrypts
+// payloads if requests carry anything sensitive (extra HTTP headers, for
+// instance). Temporal limits a payload's size (2 MiB by default); a run
+// whose output is larger cannot be signalled nor returned by GetRun.
+// Finding a run after an ambiguous start relies on Skyvern's run search
+// (search_key) matching the run's webhook_url; see Activities.StartRun.
 package temporal

@@ -20,12 +20,10 @@ type StartRequest struct {
 	Download *skyvern.DownloadFilesRequest
 }
 
-var (
-	// ErrBadRequest is returned, without anything being started, for a
-	// StartRequest that sets no run or more than one, or whose run already
-	// has a WebhookURL.
-	ErrBadRequest = errors.New("skyvern temporal: a StartRequest sets exactly one of Task, Workflow, Login and Download, and leaves its WebhookURL empty")
-)
+// ErrInvalidRequest is returned, without anything being started, for a
+// StartRequest that sets no run or more than one, or whose run already has
+// a WebhookURL.
+var ErrInvalidRequest = errors.New("skyvern temporal: a StartRequest sets exactly one of Task, Workflow, Login and Download, and leaves its WebhookURL empty")
 
 // check reports whether r names exactly one run without a webhook of its own.
 func (r StartRequest) check() error {
@@ -43,7 +41,7 @@ func (r StartRequest) check() error {
 		n, hook = n+1, r.Download.WebhookURL
 	}
 	if n != 1 || hook != "" {
-		return ErrBadRequest
+		return ErrInvalidRequest
 	}
 	return nil
 }

@@ -202,6 +202,26 @@ func TestCancellingWhilePollingCancelsTheRun(t *testing.T) {
 	assert.Equal(t, []string{"tsk_1"}, f.canceled)
 }
 
+func TestCancellingWhileTheRunStartsCancelsTheRun(t *testing.T) {
+	env, f := newWaitEnv(t)
+	env.RegisterWorkflow(runWorkflowUnit)
+	env.RegisterActivityWithOptions(func(context.Context, skytemporal.StartRequest) (string, error) {
+		env.CancelWorkflow() // while the run is being started
+		return "tsk_1", nil
+	}, activity.RegisterOptions{Name: skytemporal.ActivityStartRun})
+
+	env.ExecuteWorkflow(runWorkflowUnit, skytemporal.StartRequest{Task: &skyvern.TaskRunRequest{Prompt: "p"}})
+
+	require.True(t, env.IsWorkflowCompleted())
+	assert.True(t, temporal.IsCanceledError(env.GetWorkflowError()), "got %v", env.GetWorkflowError())
+	assert.Equal(t, []string{"tsk_1"}, f.canceled, "the run started meanwhile is not lost")
+}
+
+func runWorkflowUnit(ctx workflow.Context, req skytemporal.StartRequest) (*skyvern.RunResponse, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute})
+	return skytemporal.Run(ctx, req, skytemporal.WaitOptions{})
+}
+
 func TestStartRefusesARequestThatNamesNoRunOrTwo(t *testing.T) {
 	for name, req := range map[string]skytemporal.StartRequest{
 		"no run":               {},
@@ -219,7 +239,7 @@ func TestStartRefusesARequestThatNamesNoRunOrTwo(t *testing.T) {
 			env.ExecuteWorkflow(func(ctx workflow.Context) (string, error) {
 				_, err := skytemporal.Start(ctx, req)
 				var appErr *temporal.ApplicationError
-				if errors.Is(err, skytemporal.ErrBadRequest) && errors.As(err, &appErr) && appErr.NonRetryable() {
+				if errors.Is(err, skytemporal.ErrInvalidRequest) && errors.As(err, &appErr) && appErr.NonRetryable() {
 					return "refused", nil
 				}
 				return "", err
@@ -228,7 +248,7 @@ func TestStartRefusesARequestThatNamesNoRunOrTwo(t *testing.T) {
 			require.NoError(t, env.GetWorkflowError())
 			var got string
 			require.NoError(t, env.GetWorkflowResult(&got))
-			assert.Equal(t, "refused", got, "Start returns ErrBadRequest as a non-retryable error")
+			assert.Equal(t, "refused", got, "Start returns ErrInvalidRequest as a non-retryable error")
 			assert.Zero(t, started, "nothing is scheduled")
 		})
 	}

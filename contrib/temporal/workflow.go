@@ -94,7 +94,7 @@ func Run(ctx workflow.Context, req StartRequest, opts WaitOptions) (*skyvern.Run
 //
 // Start finishes even when ctx is cancelled while the activity runs, so
 // that the id of a run that was started is never lost; a Wait with the
-// cancelled context then cancels the run. It returns ErrBadRequest, as a
+// cancelled context then cancels the run. It returns ErrInvalidRequest, as a
 // non-retryable application error and without scheduling anything, for a
 // request that does not name exactly one run or that sets a WebhookURL,
 // and the activity's error when it failed for good.
