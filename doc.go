@@ -52,7 +52,10 @@
 // or lost. That polling is batched: one page of the runs Skyvern lists as
 // unfinished (ListRunsPage) answers for up to about a hundred pending
 // runs, and only a run that left the list, or that the list cannot show,
-// gets a GetRun of its own (see Waiter). Both are in wait.go.
+// gets a GetRun of its own (see Waiter). Both are in wait.go. A Waiter
+// lives in one process; for a run that must survive restarts and deploys,
+// the module github.com/skyvern-go/skyvern/contrib/temporal makes starting
+// and waiting for it a durable step of a Temporal workflow.
 //
 // # Workflows
 //
