@@ -2,6 +2,7 @@ package skyverntest
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
@@ -21,9 +22,28 @@ const (
 // customLLMRoutes are the routes of custom LLMs.
 var customLLMRoutes = []route{
 	{name: RouteListCustomLLMs, handle: (*Server).handleListCustomLLMs},
-	{name: RouteCreateCustomLLM, body: body[skyvern.CustomLLMRequest](), handle: (*Server).handleCreateCustomLLM},
-	{name: RouteUpdateCustomLLM, body: body[skyvern.CustomLLMRequest](), handle: (*Server).handleUpdateCustomLLM},
+	{name: RouteCreateCustomLLM, body: body[skyvern.CustomLLMRequest](), redact: redactCustomLLM, handle: (*Server).handleCreateCustomLLM},
+	{name: RouteUpdateCustomLLM, body: body[skyvern.CustomLLMRequest](), redact: redactCustomLLM, handle: (*Server).handleUpdateCustomLLM},
 	{name: RouteDeleteCustomLLM, handle: (*Server).handleDeleteCustomLLM},
+}
+
+// redactCustomLLM returns a custom LLM request's body with its secrets
+// redacted: the configuration's api_key, and the extra_headers member of
+// its extra_parameters (headers such as Authorization), whole.
+func redactCustomLLM(body []byte) []byte {
+	return redactMembers(body, func(path []string) (secret, descend bool) {
+		switch {
+		case len(path) == 1:
+			return false, strings.EqualFold(path[0], "config")
+		case len(path) == 2 && strings.EqualFold(path[1], "api_key"):
+			return true, false
+		case len(path) == 2:
+			return false, strings.EqualFold(path[1], "extra_parameters")
+		case len(path) == 3:
+			return strings.EqualFold(path[2], "extra_headers"), false
+		}
+		return false, false
+	})
 }
 
 // renderCustomLLM renders l, already masked, with every member of its

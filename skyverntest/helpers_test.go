@@ -66,13 +66,35 @@ func (h *hook) deliveries() []delivery {
 // next waits for the next delivery, for the tests on the real clock.
 func (h *hook) next(t *testing.T) delivery {
 	t.Helper()
+	return waitFor(t, h.ch, "a webhook")
+}
+
+// waitFor waits for a value from ch and returns it. It fails the test if
+// none comes before the test's deadline (testDeadline): the wait is for an
+// event, and only a hang ends it, however loaded the machine.
+func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	timer := time.NewTimer(time.Until(testDeadline(t)))
+	defer timer.Stop()
 	select {
-	case d := <-h.ch:
-		return d
-	case <-time.After(10 * time.Second):
-		t.Fatal("no webhook arrived within 10s")
-		return delivery{}
+	case v := <-ch:
+		return v
+	case <-timer.C:
+		t.Fatalf("waited for %s until the test's deadline", what)
+		var zero T
+		return zero
 	}
+}
+
+// testDeadline is when a wait in a test gives up: shortly before go test
+// would kill the binary (-timeout), so that the failure names what was
+// awaited, or in two minutes without a deadline.
+func testDeadline(t *testing.T) time.Time {
+	d, ok := t.Deadline()
+	if !ok {
+		return time.Now().Add(2 * time.Minute)
+	}
+	return d.Add(-min(time.Until(d)/10, 10*time.Second))
 }
 
 // statusAnswers answers the nth delivery with codes[n-1], and 200 after.

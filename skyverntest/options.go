@@ -181,7 +181,9 @@ func WithMaxRecords(n int) Option {
 // under load does not grow without bound. Beyond n, the oldest finished
 // runs are forgotten first: Get Run answers 404 for them, as for an id
 // never issued, and the lists no longer show them. Runs not finished yet
-// are always kept. A negative n keeps every run.
+// are always kept. The workflow runs that Run SDK Action makes are bounded
+// by n apart from these, oldest forgotten first. A negative n keeps every
+// run.
 func WithMaxRuns(n int) Option {
 	return func(c *config) { c.maxRuns = n }
 }

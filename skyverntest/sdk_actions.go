@@ -39,9 +39,35 @@ type ActionOutcome struct {
 // actionStore keeps the workflow runs the fake's actions were recorded
 // in, and the function OnAction registered. The zero value is ready.
 type actionStore struct {
-	mu   sync.Mutex
-	runs map[string]bool
-	fn   func(skyvern.SDKActionRequest) ActionOutcome
+	mu    sync.Mutex
+	runs  map[string]bool
+	order []string // the ids in runs, oldest first
+	fn    func(skyvern.SDKActionRequest) ActionOutcome
+}
+
+// add records id, a workflow run made for an action, and forgets the
+// oldest beyond max (WithMaxRuns; max < 0 keeps them all), as the run
+// store forgets its oldest finished runs.
+func (as *actionStore) add(id string, max int) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	if as.runs == nil {
+		as.runs = make(map[string]bool)
+	}
+	as.runs[id] = true
+	as.order = append(as.order, id)
+	for max >= 0 && len(as.order) > max {
+		delete(as.runs, as.order[0])
+		as.order[0] = ""
+		as.order = as.order[1:]
+	}
+}
+
+// known reports whether id is a workflow run made for an action.
+func (as *actionStore) known(id string) bool {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	return as.runs[id]
 }
 
 // OnAction registers fn to choose the result of each action sent to
@@ -184,21 +210,13 @@ func (s *Server) handleRunSDKAction(c *call) {
 	}
 	wrID := req.WorkflowRunID
 	if wrID != "" {
-		s.actions.mu.Lock()
-		known := s.actions.runs[wrID]
-		s.actions.mu.Unlock()
-		if r := s.st.run(wrID); !known && (r == nil || r.typ != skyvern.RunTypeWorkflowRun) {
+		if r := s.st.run(wrID); !s.actions.known(wrID) && (r == nil || r.typ != skyvern.RunTypeWorkflowRun) {
 			c.fail(http.StatusNotFound, "Workflow run "+wrID+" not found")
 			return
 		}
 	} else {
 		wrID = s.newID("wr_")
-		s.actions.mu.Lock()
-		if s.actions.runs == nil {
-			s.actions.runs = make(map[string]bool)
-		}
-		s.actions.runs[wrID] = true
-		s.actions.mu.Unlock()
+		s.actions.add(wrID, s.cfg.maxRuns)
 	}
 	o := s.actionOutcome(*req)
 	if o.FailureReason != "" {

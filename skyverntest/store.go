@@ -2,6 +2,7 @@ package skyverntest
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -156,15 +157,24 @@ func (st *store) runIDs() []string {
 	return ids
 }
 
+// pageSkip returns how many items come before page pg (from 1) of size
+// items: (pg-1)×size, or math.MaxInt where that overflows, as it does for
+// a large page number in a query, so that such a page is empty rather
+// than the first or out of range. pg and size below 1 count as 1.
+func pageSkip(pg, size int) int {
+	pg, size = max(pg, 1), max(size, 1)
+	if pg-1 > math.MaxInt/size {
+		return math.MaxInt
+	}
+	return (pg - 1) * size
+}
+
 // pageOfRuns returns page pg (from 1) of size runs that keep selects,
 // newest first, each converted by conv while the store is locked. It
 // walks the runs from the newest and stops once the page is full.
 func pageOfRuns[T any](st *store, pg, size int, keep func(*run) bool, conv func(*run) T) []T {
 	out := []T{}
-	skip := (pg - 1) * size
-	if pg > 1 && skip/(pg-1) != size { // overflow
-		return out
-	}
+	skip := pageSkip(pg, size)
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	for i := len(st.order) - 1; i >= 0 && len(out) < size; i-- {

@@ -121,7 +121,7 @@ func (s *credentialStore) list(p skyvern.ListCredentialsParams) []skyvern.Creden
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := []skyvern.CredentialResponse{}
-	skip := (page - 1) * size
+	skip := pageSkip(page, size)
 	for _, id := range slices.Backward(s.order) {
 		v := credentialView(s.byID[id])
 		if p.VaultType != "" && v.VaultType != p.VaultType ||

@@ -154,7 +154,11 @@ func (st *scriptStore) list(page, size int) []skyvern.Script {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	out := []skyvern.Script{}
-	for i := len(st.order) - 1 - (page-1)*size; i >= 0 && len(out) < size; i-- {
+	skip := pageSkip(page, size)
+	if skip >= len(st.order) {
+		return out
+	}
+	for i := len(st.order) - 1 - skip; i >= 0 && len(out) < size; i-- {
 		versions := st.byID[st.order[i]]
 		out = append(out, versions[len(versions)-1].script)
 	}
