@@ -94,7 +94,7 @@ func (a Artifact) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(a) }
 //
 // It calls GET /v1/runs/{run_id}/artifacts, with one artifact_type query
 // parameter per type. Errors: ErrEmptyID; an *APIError (ErrNotFound, ...);
-// a *RequestError.
+// a *RequestError. It is retried like a read.
 func (c *Client) GetRunArtifacts(ctx context.Context, runID string, types []ArtifactType, opts ...Option) ([]Artifact, error) {
 	path, err := runPath(runID, "/artifacts")
 	if err != nil {

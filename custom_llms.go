@@ -251,17 +251,33 @@ func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates
 	if err != nil {
 		return nil, &RequestError{Method: method, Path: path, Err: errors.New("encoding request body: " + err.Error())}
 	}
-	var out struct {
-		CustomLLM *CustomLLM `json:"custom_llm"`
-	}
+	var out customLLMAnswer
 	e := endpoint{method: method, path: path, body: json.RawMessage(body), creates: creates}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, redactSecrets(err, req.Config.secretValues())
 	}
-	if out.CustomLLM == nil {
-		return nil, &RequestError{Method: method, Path: path, Err: &malformedError{msg: "the answer has no custom_llm"}}
-	}
 	return out.CustomLLM, nil
+}
+
+// customLLMAnswer is the answer of CreateCustomLLM and UpdateCustomLLM. It
+// refuses an answer without a custom LLM while it is decoded, so that the
+// call reports it like any malformed answer: with its attempts and, for a
+// create, as ErrRunMayExist (the configuration may have been stored).
+type customLLMAnswer struct {
+	CustomLLM *CustomLLM `json:"custom_llm"`
+}
+
+var errNoCustomLLM = errors.New("the answer has no custom_llm")
+
+func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
+	type plain customLLMAnswer
+	if err := jsonobj.Unmarshal(data, (*plain)(a)); err != nil {
+		return err
+	}
+	if a.CustomLLM == nil {
+		return errNoCustomLLM
+	}
+	return nil
 }
 
 // CreateCustomLLM stores a custom LLM configuration and returns it, its

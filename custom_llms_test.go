@@ -226,3 +226,24 @@ func TestCustomLLMSecretsGoOnlyToTheAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestCustomLLMAnswerWithoutTheLLMIsMalformed(t *testing.T) {
+	ctx := context.Background()
+	req := skyvern.CustomLLMRequest{Config: llmConfig()}
+	f := setup(t)
+	f.reply("POST /v1/custom-llms", 200, `{}`)
+	f.reply("PUT /v1/custom-llms/{id}", 200, `{"custom_llm":null}`)
+
+	_, err := f.client.CreateCustomLLM(ctx, req)
+	var reqErr *skyvern.RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
+	assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "the create may have stored the configuration")
+	assert.Equal(t, 1, reqErr.Attempts)
+
+	_, err = f.client.UpdateCustomLLM(ctx, "oat_1", req)
+	require.ErrorAs(t, err, &reqErr)
+	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
+	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "an update creates nothing")
+	assert.Equal(t, 1, reqErr.Attempts)
+}

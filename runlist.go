@@ -75,7 +75,8 @@ func (r RunListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 //
 // It calls GET /v1/runs with p as query parameters, list filters as
 // repeated keys (status=a&status=b). Errors: an *APIError (ErrValidation
-// for a bad filter, ErrUnauthorized) or a *RequestError.
+// for a bad filter, ErrUnauthorized) or a *RequestError. It is retried like
+// a read.
 func (c *Client) ListRunsPage(ctx context.Context, p ListRunsParams, opts ...Option) ([]RunListItem, error) {
 	var out []RunListItem
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/runs", query: p}, &out, opts); err != nil {

@@ -138,7 +138,8 @@ func (t Thought) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 //
 // It calls GET /v1/runs/{run_id}/timeline. Errors: ErrEmptyID; an *APIError
 // matching ErrNotFound for an unknown run or ErrBadRequest for a run type
-// without a timeline (task v1); a *RequestError.
+// without a timeline (task v1); a *RequestError. It is retried like a
+// read.
 func (c *Client) GetRunTimeline(ctx context.Context, runID string, opts ...Option) ([]RunTimelineEntry, error) {
 	path, err := runPath(runID, "/timeline")
 	if err != nil {

@@ -280,7 +280,7 @@ type GetWorkflowParams struct {
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ...) or a *RequestError. The ErrNotFound for a
-// version id ("w_...") says so.
+// version id ("w_...") says so. It is retried like a read.
 func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
 	path, err := workflowPath(workflowID, "")
 	if err != nil {
@@ -314,7 +314,8 @@ func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...
 // unknown workflow has none, and so has a version id ("w_...").
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/versions. Errors:
-// ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError.
+// ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError. It is
+// retried like a read.
 func (c *Client) ListWorkflowVersions(ctx context.Context, workflowID string, opts ...Option) ([]Workflow, error) {
 	path, err := workflowPath(workflowID, "/versions")
 	if err != nil {
@@ -351,7 +352,7 @@ type ListWorkflowsParams struct {
 // versions).
 //
 // It calls GET /v1/workflows with p as query parameters. Errors: an
-// *APIError or a *RequestError.
+// *APIError or a *RequestError. It is retried like a read.
 func (c *Client) ListWorkflowsPage(ctx context.Context, p ListWorkflowsParams, opts ...Option) ([]Workflow, error) {
 	var out []Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows", query: p}, &out, opts); err != nil {

@@ -206,7 +206,7 @@ type ListWorkflowRunsParams struct {
 //
 // It calls GET /v1/workflows/runs (the spec's /v1/agents/runs; see
 // RunWorkflow for why the SDK uses the older name). Errors: an *APIError or
-// a *RequestError.
+// a *RequestError. It is retried like a read.
 func (c *Client) ListWorkflowRunsPage(ctx context.Context, p ListWorkflowRunsParams, opts ...Option) ([]WorkflowRun, error) {
 	var out []WorkflowRun
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows/runs", query: p}, &out, opts); err != nil {
