@@ -407,7 +407,7 @@ func (c *call) decode() []validationError {
 		berrs = checkObject([]any{"body"}, m, c.raw, bs.typ, bs.required)
 		if berrs == nil {
 			v := reflect.New(bs.typ)
-			if err := json.Unmarshal(bytes.TrimSpace(c.raw), v.Interface()); err != nil {
+			if err := unmarshal(bytes.TrimSpace(c.raw), v.Interface()); err != nil {
 				berrs = []validationError{invalid("value_error", []any{"body"}, err.Error(), json.RawMessage(bytes.TrimSpace(c.raw)), nil)}
 			} else if berrs = checkEnums([]any{"body"}, v.Elem(), nil); berrs == nil {
 				c.req = v.Interface()
@@ -415,6 +415,16 @@ func (c *call) decode() []validationError {
 		}
 	}
 	return append(errs, berrs...)
+}
+
+// unmarshal decodes data, valid JSON, into v: by v's own UnmarshalJSON
+// when it has one (as json.Unmarshal would, without validating data once
+// more), else by json.Unmarshal.
+func unmarshal(data []byte, v any) error {
+	if u, ok := v.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, v)
 }
 
 // logged returns errs as the log may show them: for a route whose body
