@@ -117,19 +117,19 @@ var (
 type renderHow uint8
 
 const (
-	howAsIs        renderHow = iota // the value as it is (null when nil)
-	howString                       // a string kind, as a plain string
-	howInt                          // an integer kind encoding/json writes as its digits
-	howFloat                        // a float64 kind encoding/json writes as a number
-	howBool                         // a bool kind encoding/json writes as true or false
-	howNumber                       // a number kind with a JSON encoding of its own
-	howStruct                       // a nested struct, rendered
-	howZeroer                       // a struct with IsZero (a time): null when zero
-	howZeroerStruct                 // the same, rendered when not zero
-	howPtrStruct                    // a pointer to a struct, rendered
-	howPtrPlain                     // a pointer to a plain string, number or bool
-	howStructs                      // a slice of structs, each rendered
-	howRaw                          // json.RawMessage: null when empty
+	howAsIs         renderHow = iota // the value as it is (null when nil)
+	howString                        // a string kind, as a plain string
+	howInt                           // an integer kind encoding/json writes as its digits
+	howFloat                         // a float64 kind encoding/json writes as a number
+	howBool                          // a bool kind encoding/json writes as true or false
+	howNumber                        // a number kind with a JSON encoding of its own
+	howStruct                        // a nested struct, rendered
+	howZeroer                        // a struct with IsZero (a time): null when zero
+	howZeroerStruct                  // the same, rendered when not zero
+	howPtrStruct                     // a pointer to a struct, rendered
+	howPtrPlain                      // a pointer to a plain string, number or bool
+	howStructs                       // a slice of structs, each rendered
+	howRaw                           // json.RawMessage: null when empty
 )
 
 // plain reports whether encoding/json writes values of t, a string,
