@@ -254,11 +254,13 @@ func (rt *router) match(method, path string) (*route, []string, []string) {
 	if len(path) > 1 && strings.HasSuffix(path, "/") {
 		path = path[:len(path)-1] // Skyvern's trailing-slash aliases
 	}
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
+	var buf [16]string // the segments, without allocating for most paths
+	segs := buf[:0]
+	for s := range strings.SplitSeq(path, "/") {
 		if u, err := url.PathUnescape(s); err == nil {
-			segs[i] = u
+			s = u
 		}
+		segs = append(segs, s)
 	}
 	var best *route
 	bestScore := -1
