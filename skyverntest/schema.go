@@ -504,7 +504,7 @@ func checkValue(loc []any, raw json.RawMessage, t reflect.Type) []validationErro
 			return one(invalid("bool_type", loc, "Input should be a valid boolean", rawValue(raw), nil))
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		if isNumber(raw) && len(raw) < 300 && bytes.IndexAny(raw, ".eE") < 0 {
+		if isNumber(raw) && len(raw) < 300 && !bytes.ContainsAny(raw, ".eE") {
 			return nil // an integer literal a float64 holds
 		}
 		var n json.Number
