@@ -287,7 +287,15 @@ func (r *run) title() string {
 // title or the JSON text of its run_request, ignoring case; "" matches
 // every run.
 func (r *run) matches(search string) bool {
-	return search == "" || strings.Contains(r.search, strings.ToLower(search))
+	return search == "" || strings.Contains(r.searchText(), strings.ToLower(search))
+}
+
+// searchText returns the text matches searches, made once, when first
+// asked for: a run nobody searches for costs nothing. The fields it reads
+// do not change once the run is stored.
+func (r *run) searchText() string {
+	r.searchOnce.Do(func() { r.search = strings.ToLower(r.id + "\n" + r.title() + "\n" + string(r.request)) })
+	return r.search
 }
 
 // listItem is r as Get Runs lists it. The store's lock is held.

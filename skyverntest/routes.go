@@ -254,11 +254,13 @@ func (rt *router) match(method, path string) (*route, []string, []string) {
 	if len(path) > 1 && strings.HasSuffix(path, "/") {
 		path = path[:len(path)-1] // Skyvern's trailing-slash aliases
 	}
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
+	var buf [16]string // the segments, without allocating for most paths
+	segs := buf[:0]
+	for s := range strings.SplitSeq(path, "/") {
 		if u, err := url.PathUnescape(s); err == nil {
-			segs[i] = u
+			s = u
 		}
+		segs = append(segs, s)
 	}
 	var best *route
 	bestScore := -1
@@ -407,7 +409,7 @@ func (c *call) decode() []validationError {
 		berrs = checkObject([]any{"body"}, m, c.raw, bs.typ, bs.required)
 		if berrs == nil {
 			v := reflect.New(bs.typ)
-			if err := json.Unmarshal(bytes.TrimSpace(c.raw), v.Interface()); err != nil {
+			if err := unmarshal(bytes.TrimSpace(c.raw), v.Interface()); err != nil {
 				berrs = []validationError{invalid("value_error", []any{"body"}, err.Error(), json.RawMessage(bytes.TrimSpace(c.raw)), nil)}
 			} else if berrs = checkEnums([]any{"body"}, v.Elem(), nil); berrs == nil {
 				c.req = v.Interface()
@@ -415,6 +417,16 @@ func (c *call) decode() []validationError {
 		}
 	}
 	return append(errs, berrs...)
+}
+
+// unmarshal decodes data, valid JSON, into v: by v's own UnmarshalJSON
+// when it has one (as json.Unmarshal would, without validating data once
+// more), else by json.Unmarshal.
+func unmarshal(data []byte, v any) error {
+	if u, ok := v.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, v)
 }
 
 // logged returns errs as the log may show them: for a route whose body

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -250,7 +249,6 @@ func (s *Server) addRun(r *run) {
 	now := s.now()
 	r.status = skyvern.RunStatusCreated
 	r.created, r.modified = now, now
-	r.search = strings.ToLower(r.id + "\n" + r.title() + "\n" + string(r.request))
 	s.st.addRun(r)
 	s.log("run created", "run_id", r.id, "run_type", string(r.typ))
 

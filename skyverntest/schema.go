@@ -2,6 +2,7 @@ package skyverntest
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,7 +46,8 @@ type field struct {
 	index    int
 	name     string
 	typ      reflect.Type
-	optional bool // omitempty or omitzero: may be absent, and unset renders as null
+	optional bool      // omitempty or omitzero: may be absent, and unset renders as null
+	how      renderHow // how renderField writes it, decided once for the type
 }
 
 var fieldCache sync.Map // reflect.Type -> []field
@@ -68,7 +70,7 @@ func fieldsOf(t reflect.Type) []field {
 			name = f.Name
 		}
 		out = append(out, field{index: i, name: name, typ: f.Type,
-			optional: strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")})
+			optional: strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero"), how: howOf(f.Type)})
 	}
 	v, _ := fieldCache.LoadOrStore(t, out)
 	return v.([]field)
@@ -87,13 +89,18 @@ func render(v any, drop ...string) webhooks.Object {
 		}
 		rv = rv.Elem()
 	}
+	return renderStruct(rv, drop)
+}
+
+// renderStruct renders the struct value rv as render does.
+func renderStruct(rv reflect.Value, drop []string) webhooks.Object {
 	fields := fieldsOf(rv.Type())
 	o := make(webhooks.Object, 0, len(fields))
 	for _, f := range fields {
 		if slices.Contains(drop, f.name) {
 			continue
 		}
-		o = append(o, webhooks.Member{Key: f.name, Value: renderField(rv.Field(f.index), f.optional)})
+		o = append(o, webhooks.Member{Key: f.name, Value: renderField(rv.Field(f.index), f.how, f.optional)})
 	}
 	return o
 }
@@ -102,54 +109,156 @@ var (
 	rawMessageType = reflect.TypeFor[json.RawMessage]()
 	isZeroer       = reflect.TypeFor[interface{ IsZero() bool }]()
 	marshaler      = reflect.TypeFor[json.Marshaler]()
+	textMarshaler  = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-// renderField returns the value to write for one field: null for an unset
-// pointer, slice, map, interface, time or (optional) string; a nested
-// struct rendered with all its members; anything else as it is.
-func renderField(v reflect.Value, optional bool) any {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
-		}
-		if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct && !v.Type().Implements(isZeroer) {
-			return render(v.Interface())
+// renderHow is how renderField writes a value of one type: the decisions
+// that depend only on the type, taken once for it by howOf.
+type renderHow uint8
+
+const (
+	howAsIs         renderHow = iota // the value as it is (null when nil)
+	howString                        // a string kind, as a plain string
+	howInt                           // an integer kind encoding/json writes as its digits
+	howFloat                         // a float64 kind encoding/json writes as a number
+	howBool                          // a bool kind encoding/json writes as true or false
+	howNumber                        // a number kind with a JSON encoding of its own
+	howStruct                        // a nested struct, rendered
+	howZeroer                        // a struct with IsZero (a time): null when zero
+	howZeroerStruct                  // the same, rendered when not zero
+	howPtrStruct                     // a pointer to a struct, rendered
+	howPtrPlain                      // a pointer to a plain string, number or bool
+	howStructs                       // a slice of structs, each rendered
+	howRaw                           // json.RawMessage: null when empty
+)
+
+// plain reports whether encoding/json writes values of t, a string,
+// number or bool kind, as their plain value, with no method of their own.
+func plain(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64, reflect.Bool:
+	default:
+		return false
+	}
+	pt := reflect.PointerTo(t)
+	return !pt.Implements(marshaler) && !pt.Implements(textMarshaler)
+}
+
+// howOf decides how renderField writes values of type t.
+func howOf(t reflect.Type) renderHow {
+	switch t.Kind() {
+	case reflect.Pointer:
+		switch e := t.Elem(); {
+		case e.Kind() == reflect.Struct && !t.Implements(isZeroer):
+			return howPtrStruct
+		case plain(e):
+			return howPtrPlain
 		}
 	case reflect.Slice:
-		if v.IsNil() || v.Type() == rawMessageType && v.Len() == 0 {
-			return nil
+		if t == rawMessageType {
+			return howRaw
 		}
-		if v.Type().Elem().Kind() == reflect.Struct && !v.Type().Elem().Implements(isZeroer) { // times encode themselves
-			list := make([]webhooks.Object, v.Len())
-			for i := range list {
-				list[i] = render(v.Index(i).Interface())
-			}
-			return list
+		if t.Elem().Kind() == reflect.Struct && !t.Elem().Implements(isZeroer) { // times encode themselves
+			return howStructs
 		}
-	case reflect.Map:
+	case reflect.String:
+		return howString
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		if plain(t) {
+			return howInt
+		}
+		return howNumber
+	case reflect.Float64:
+		if plain(t) {
+			return howFloat
+		}
+		return howNumber
+	case reflect.Bool:
+		if plain(t) {
+			return howBool
+		}
+	case reflect.Struct:
+		switch z, m := t.Implements(isZeroer), t.Implements(marshaler); {
+		case z && m:
+			return howZeroer
+		case z:
+			return howZeroerStruct
+		case !m:
+			return howStruct
+		}
+	}
+	return howAsIs
+}
+
+// renderField returns the value to write for one field, of the kind how
+// says: null for an unset pointer, slice, map, interface, time or
+// (optional) string or number; a nested struct rendered with all its
+// members; anything else as it is, plain strings, numbers and bools as
+// their Go value (cheaper to encode).
+func renderField(v reflect.Value, how renderHow, optional bool) any {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
 		if v.IsNil() {
 			return nil
 		}
-	case reflect.String:
+	}
+	switch how {
+	case howString:
 		if optional && v.Len() == 0 {
 			return nil
 		}
-		return v.String() // named string types as plain strings: cheaper to encode
-	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64:
+		return v.String() // named string types as plain strings
+	case howInt, howFloat, howNumber:
 		if optional && v.IsZero() {
 			return nil // an unset number; a bool, by contrast, is false
 		}
-	case reflect.Struct:
-		if v.Type().Implements(isZeroer) && v.Interface().(interface{ IsZero() bool }).IsZero() {
+		switch how {
+		case howInt:
+			return v.Int()
+		case howFloat:
+			return v.Float()
+		}
+	case howBool:
+		return v.Bool()
+	case howStruct:
+		return renderStruct(v, nil)
+	case howZeroer, howZeroerStruct:
+		i := v.Interface()
+		if i.(interface{ IsZero() bool }).IsZero() {
 			return nil
 		}
-		if !v.Type().Implements(marshaler) {
-			return render(v.Interface())
+		if how == howZeroerStruct {
+			return renderStruct(v, nil)
+		}
+		return i
+	case howPtrStruct:
+		return renderStruct(v.Elem(), nil)
+	case howPtrPlain:
+		switch e := v.Elem(); e.Kind() {
+		case reflect.String:
+			return e.String()
+		case reflect.Float64:
+			return e.Float()
+		case reflect.Bool:
+			return e.Bool()
+		default:
+			return e.Int()
+		}
+	case howStructs:
+		list := make([]webhooks.Object, v.Len())
+		for i := range list {
+			list[i] = renderStruct(v.Index(i), nil)
+		}
+		return list
+	case howRaw:
+		if v.Len() == 0 {
+			return nil
 		}
 	}
 	return v.Interface()
 }
+
+var enumCache sync.Map // reflect.Type -> bool
 
 // enumOf reports whether values of type t are an enum of the SDK: a string
 // type with an IsKnown method, or one whose constants enumValues lists.
@@ -157,19 +266,21 @@ func enumOf(t reflect.Type) bool {
 	if t.Kind() != reflect.String {
 		return false
 	}
-	if _, ok := t.MethodByName("IsKnown"); ok {
-		return true
+	if v, ok := enumCache.Load(t); ok {
+		return v.(bool)
 	}
-	_, ok := enumValues[t]
+	_, ok := t.MethodByName("IsKnown")
+	if !ok {
+		_, ok = enumValues[t]
+	}
+	enumCache.Store(t, ok)
 	return ok
 }
 
 // knownEnum reports whether v, of an enum type, holds one of its values.
 func knownEnum(v reflect.Value) bool {
-	if m := v.MethodByName("IsKnown"); m.IsValid() {
-		if out := m.Call(nil); len(out) == 1 && out[0].Kind() == reflect.Bool {
-			return out[0].Bool()
-		}
+	if k, ok := v.Interface().(interface{ IsKnown() bool }); ok {
+		return k.IsKnown()
 	}
 	return slices.Contains(enumValues[v.Type()], v.String())
 }
@@ -190,7 +301,8 @@ func enumError(loc []any, t reflect.Type, input any) validationError {
 
 // checkEnums walks a decoded value and reports each enum-typed field (or
 // element, or the dynamic value of an interface field such as a Proxy)
-// that holds a value its type does not know.
+// that holds a value its type does not know. Values whose type cannot hold
+// an enum (mayHoldEnum) are not walked.
 func checkEnums(loc []any, v reflect.Value, errs []validationError) []validationError {
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer:
@@ -199,10 +311,12 @@ func checkEnums(loc []any, v reflect.Value, errs []validationError) []validation
 		}
 	case reflect.Struct:
 		for _, f := range fieldsOf(v.Type()) {
-			errs = checkEnums(append(slices.Clip(loc), f.name), v.Field(f.index), errs)
+			if mayHoldEnum(f.typ) {
+				errs = checkEnums(append(slices.Clip(loc), f.name), v.Field(f.index), errs)
+			}
 		}
 	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.String || v.Type().Elem().Kind() == reflect.Struct {
+		if mayHoldEnum(v.Type()) {
 			for i := range v.Len() {
 				errs = checkEnums(append(slices.Clip(loc), i), v.Index(i), errs)
 			}
@@ -215,6 +329,53 @@ func checkEnums(loc []any, v reflect.Value, errs []validationError) []validation
 	return errs
 }
 
+var mayHoldCache sync.Map // reflect.Type -> bool
+
+// mayHoldEnum reports whether checkEnums can find an enum in a value of
+// type t: an enum string, an interface (whose dynamic value may be one),
+// or a pointer, struct or slice (of strings or structs) leading to one.
+func mayHoldEnum(t reflect.Type) bool {
+	if v, ok := mayHoldCache.Load(t); ok {
+		return v.(bool)
+	}
+	return mayHold(t, map[reflect.Type]bool{})
+}
+
+func mayHold(t reflect.Type, visiting map[reflect.Type]bool) bool {
+	if v, ok := mayHoldCache.Load(t); ok {
+		return v.(bool)
+	}
+	if visiting[t] {
+		return true // a cycle: decided where it started, checked to be safe meanwhile
+	}
+	visiting[t] = true
+	var holds bool
+	switch t.Kind() {
+	case reflect.Interface:
+		holds = true
+	case reflect.Pointer:
+		holds = mayHold(t.Elem(), visiting)
+	case reflect.Slice:
+		if k := t.Elem().Kind(); k == reflect.String || k == reflect.Struct {
+			holds = mayHold(t.Elem(), visiting)
+		}
+	case reflect.Struct:
+		for _, f := range fieldsOf(t) {
+			if mayHold(f.typ, visiting) {
+				holds = true
+				break
+			}
+		}
+	case reflect.String:
+		holds = enumOf(t)
+	}
+	delete(visiting, t)
+	if len(visiting) == 0 {
+		mayHoldCache.Store(t, holds) // only outside a cycle, where a guess was made
+	}
+	return holds
+}
+
 // members decodes a JSON object body into its members, or returns the
 // validation errors FastAPI answers for a body that is not one. An empty
 // body is missing unless optional; then it, and null, give a nil map.
@@ -225,6 +386,12 @@ func members(body []byte, optional bool) (map[string]json.RawMessage, []validati
 			return nil, nil
 		}
 		return nil, []validationError{invalid("missing", []any{"body"}, "Field required", nil, nil)}
+	}
+	if trimmed[0] == '{' {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(trimmed, &m) == nil {
+			return m, nil // valid, and an object: one pass
+		}
 	}
 	if !json.Valid(trimmed) {
 		// Python reports where the value it expected was missing.
@@ -265,9 +432,15 @@ func checkObject(loc []any, m map[string]json.RawMessage, whole []byte, t reflec
 			json.RawMessage(bytes.TrimSpace(whole)), nil))
 	}
 	for _, r := range required {
-		alts := strings.Split(r, "|")
-		if !slices.ContainsFunc(alts, func(a string) bool { _, ok := m[a]; return ok }) {
-			missing(alts[0])
+		found := false
+		for a := range strings.SplitSeq(r, "|") {
+			if _, found = m[a]; found {
+				break
+			}
+		}
+		if !found {
+			first, _, _ := strings.Cut(r, "|")
+			missing(first)
 		}
 	}
 	for _, f := range fieldsOf(t) {
@@ -286,7 +459,6 @@ func checkObject(loc []any, m map[string]json.RawMessage, whole []byte, t reflec
 // checkValue checks one JSON value against the Go type it decodes into.
 func checkValue(loc []any, raw json.RawMessage, t reflect.Type) []validationError {
 	raw = bytes.TrimSpace(raw)
-	input := rawValue(raw)
 	null := string(raw) == "null"
 	base := t
 	for base.Kind() == reflect.Pointer {
@@ -312,34 +484,48 @@ func checkValue(loc []any, raw json.RawMessage, t reflect.Type) []validationErro
 	}
 	switch base.Kind() {
 	case reflect.String:
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return one(invalid("string_type", loc, "Input should be a valid string", input, nil))
+		// raw is valid JSON: a string when it is quoted.
+		if raw[0] != '"' {
+			return one(invalid("string_type", loc, "Input should be a valid string", rawValue(raw), nil))
 		}
-		if enumOf(base) && !knownEnum(reflect.ValueOf(s).Convert(base)) {
-			return one(enumError(loc, base, s))
+		if enumOf(base) {
+			var s string
+			if bytes.IndexByte(raw, '\\') < 0 {
+				s = string(raw[1 : len(raw)-1])
+			} else {
+				json.Unmarshal(raw, &s)
+			}
+			if !knownEnum(reflect.ValueOf(s).Convert(base)) {
+				return one(enumError(loc, base, s))
+			}
 		}
 	case reflect.Bool:
 		if string(raw) != "true" && string(raw) != "false" {
-			return one(invalid("bool_type", loc, "Input should be a valid boolean", input, nil))
+			return one(invalid("bool_type", loc, "Input should be a valid boolean", rawValue(raw), nil))
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
+		if isNumber(raw) && len(raw) < 300 && !bytes.ContainsAny(raw, ".eE") {
+			return nil // an integer literal a float64 holds
+		}
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
-			return one(invalid("int_type", loc, "Input should be a valid integer", input, nil))
+			return one(invalid("int_type", loc, "Input should be a valid integer", rawValue(raw), nil))
 		}
 		if f, err := n.Float64(); err != nil || f != math.Trunc(f) {
-			return one(invalid("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", input, nil))
+			return one(invalid("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", rawValue(raw), nil))
 		}
 	case reflect.Float64:
+		if isNumber(raw) {
+			return nil
+		}
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
-			return one(invalid("float_type", loc, "Input should be a valid number", input, nil))
+			return one(invalid("float_type", loc, "Input should be a valid number", rawValue(raw), nil))
 		}
 	case reflect.Map:
 		var obj map[string]json.RawMessage
 		if raw[0] != '{' || json.Unmarshal(raw, &obj) != nil {
-			return one(invalid("dict_type", loc, "Input should be a valid dictionary", input, nil))
+			return one(invalid("dict_type", loc, "Input should be a valid dictionary", rawValue(raw), nil))
 		}
 		var errs []validationError
 		for _, k := range sortedKeys(obj) {
@@ -349,7 +535,7 @@ func checkValue(loc []any, raw json.RawMessage, t reflect.Type) []validationErro
 	case reflect.Slice:
 		var list []json.RawMessage
 		if raw[0] != '[' || json.Unmarshal(raw, &list) != nil {
-			return one(invalid("list_type", loc, "Input should be a valid list", input, nil))
+			return one(invalid("list_type", loc, "Input should be a valid list", rawValue(raw), nil))
 		}
 		var errs []validationError
 		for i, item := range list {
@@ -360,12 +546,15 @@ func checkValue(loc []any, raw json.RawMessage, t reflect.Type) []validationErro
 		m, errs := members(raw, false)
 		if errs != nil {
 			return one(invalid("model_attributes_type", loc,
-				"Input should be a valid dictionary or object to extract fields from", input, nil))
+				"Input should be a valid dictionary or object to extract fields from", rawValue(raw), nil))
 		}
 		return checkObject(loc, m, raw, base, nil)
 	}
 	return nil
 }
+
+// isNumber reports whether raw, valid JSON, is a number literal.
+func isNumber(raw []byte) bool { return raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9' }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))

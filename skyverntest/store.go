@@ -46,7 +46,10 @@ type run struct {
 	workflow *skyvern.WorkflowRunRequest
 	request  json.RawMessage
 	hookURL  string // where the webhook goes: webhook_url, or the workflow's default
-	search   string // lower-case id, title and run_request, for search_key
+	// search is the lower-case id, title and run_request, for search_key,
+	// made by searchText when a search first needs it.
+	search     string
+	searchOnce sync.Once
 	// For workflow runs: the workflow's permanent id, its title, and the
 	// "w_..." id of the version that ran. For task v2 runs: the ids of the
 	// workflow run Skyvern makes behind them.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"unicode/utf16"
@@ -118,6 +119,16 @@ func appendValue(b []byte, v any, depth int) ([]byte, error) {
 		}
 		if json.Valid(v) {
 			return appendJSON(slices.Grow(b, len(v)), v)
+		}
+	case json.Marshaler:
+		// What encoding/json would write, without its reflection: the
+		// method's JSON, rewritten (its compacting and HTML escapes are
+		// undone by the rewrite anyway). A nil pointer, an error or
+		// invalid JSON is left to encoding/json, for its null or error.
+		if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || !rv.IsNil() {
+			if raw, err := v.MarshalJSON(); err == nil && json.Valid(raw) {
+				return appendJSON(slices.Grow(b, len(raw)), raw)
+			}
 		}
 	}
 	return appendEncoded(b, v)

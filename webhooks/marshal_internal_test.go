@@ -3,10 +3,12 @@ package webhooks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,6 +89,8 @@ func markupValues() []any {
 		[]any{}, []any(nil), map[string]any{}, map[string]any(nil), []int{1, 2}, []string(nil),
 		map[string]any{"b": 1, "a\xff": 2, "<": []any{3.5}},
 		Object{{Key: "z<", Value: Object{{Key: "\n", Value: 1e-7}}}, {Key: "a", Value: []any{Object{}, Object(nil)}}},
+		rawMarshaler(` { "t" : "<\u00e9>\u2028" , "n" : [ 1.0, -0 ] } `), rawMarshaler(`{"a":`), rawMarshaler(""),
+		(*ptrMarshaler)(nil), &ptrMarshaler{}, errMarshaler{}, time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC),
 		struct {
 			A string  `json:"a"`
 			B float64 `json:"b,omitempty"`
@@ -95,6 +99,22 @@ func markupValues() []any {
 		}{"x<y", 0, Object{{Key: "k", Value: 2.0}}, map[string]any{"e": "f&g"}},
 	}
 }
+
+// rawMarshaler's JSON is its own text, valid or not, spaced and escaped as
+// encoding/json would not write it.
+type rawMarshaler string
+
+func (m rawMarshaler) MarshalJSON() ([]byte, error) { return []byte(m), nil }
+
+// ptrMarshaler has its method on the pointer; a nil one is null.
+type ptrMarshaler struct{}
+
+func (m *ptrMarshaler) MarshalJSON() ([]byte, error) { return []byte(`{"p" : 1.50}`), nil }
+
+// errMarshaler always fails.
+type errMarshaler struct{}
+
+func (errMarshaler) MarshalJSON() ([]byte, error) { return nil, errors.New("no") }
 
 func TestMarshalMatchesTheTokenRewrite(t *testing.T) {
 	values := markupValues()
