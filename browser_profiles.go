@@ -202,11 +202,7 @@ type ListBrowserProfilesParams struct {
 // profilePath returns "/v1/browser_profiles/{id}" plus suffix, with id
 // escaped as one path segment.
 func profilePath(id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/browser_profiles/" + seg + suffix, nil
+	return idPath("/v1/browser_profiles/", id, suffix)
 }
 
 // CreateBrowserProfile creates a browser profile: blank, or captured from a

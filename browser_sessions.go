@@ -208,11 +208,7 @@ func (r *UpdateBrowserSessionRequest) UnmarshalJSON(data []byte) error {
 // sessionPath returns "/v1/browser_sessions/{id}" plus suffix, with id
 // escaped as one path segment.
 func sessionPath(id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/browser_sessions/" + seg + suffix, nil
+	return idPath("/v1/browser_sessions/", id, suffix)
 }
 
 // CreateBrowserSession starts a persistent browser session and returns it

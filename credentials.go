@@ -574,13 +574,7 @@ func (s SecretCredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj
 
 // credentialPath returns "/v1/credentials/{id}" plus suffix, with id
 // escaped as one path segment.
-func credentialPath(id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/credentials/" + seg + suffix, nil
-}
+func credentialPath(id, suffix string) (string, error) { return idPath("/v1/credentials/", id, suffix) }
 
 // sendCredential posts req, secrets revealed, to path and decodes the
 // answer.

@@ -221,13 +221,7 @@ func (l CustomLLM) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(l) }
 
 // customLLMPath returns "/v1/custom-llms/{id}", with id escaped as one path
 // segment.
-func customLLMPath(id string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/custom-llms/" + seg, nil
-}
+func customLLMPath(id string) (string, error) { return idPath("/v1/custom-llms/", id, "") }
 
 // ListCustomLLMs returns the organization's custom LLM configurations,
 // their secrets masked. The server does not page this list.

@@ -120,13 +120,7 @@ type DeleteFolderParams struct {
 }
 
 // folderPath returns "/v1/folders/{id}", id escaped.
-func folderPath(id string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/folders/" + seg, nil
-}
+func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "") }
 
 // CreateFolder creates a folder and returns it.
 //

@@ -271,17 +271,22 @@ func (s ScriptRun) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 // runPath returns "/v1/runs/{id}" plus suffix, with id escaped as one path
 // segment.
-func runPath(id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/runs/" + seg + suffix, nil
-}
+func runPath(id, suffix string) (string, error) { return idPath("/v1/runs/", id, suffix) }
 
 // pathSegment escapes id for use as one path segment. "." and ".." are
 // escaped too, so that nothing between here and the server can resolve them
 // as relative paths.
+// idPath returns the path of one resource: prefix, the escaped id, then
+// suffix, such as idPath("/v1/runs/", id, "/cancel"). An empty id is
+// ErrEmptyID, so nothing is sent.
+func idPath(prefix, id, suffix string) (string, error) {
+	seg, err := pathSegment(id)
+	if err != nil {
+		return "", err
+	}
+	return prefix + seg + suffix, nil
+}
+
 func pathSegment(id string) (string, error) {
 	switch id {
 	case "":

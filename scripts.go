@@ -196,13 +196,7 @@ type ListScriptsParams struct {
 
 // scriptPath returns "/v1/scripts/{id}" plus suffix, with id escaped as
 // one path segment.
-func scriptPath(id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/scripts/" + seg + suffix, nil
-}
+func scriptPath(id, suffix string) (string, error) { return idPath("/v1/scripts/", id, suffix) }
 
 // CreateScript creates a script, version 1, from req's files, and returns
 // that version with its file tree.

@@ -524,13 +524,7 @@ func (s RunTagSuggestions) MarshalJSON() ([]byte, error) { return jsonobj.Marsha
 
 // tagPath returns "/v1/" + area + "/{id}" + suffix, with id escaped as
 // one path segment.
-func tagPath(area, id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/" + area + "/" + seg + suffix, nil
-}
+func tagPath(area, id, suffix string) (string, error) { return idPath("/v1/"+area+"/", id, suffix) }
 
 // tagCall sends one tag call to the path tagPath builds, decoding the
 // answer into a new T.

@@ -221,13 +221,7 @@ func versionIDHint(err error, id string) error {
 }
 
 // workflowPath returns "/v1/workflows/{id}" plus suffix, id escaped.
-func workflowPath(id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return "/v1/workflows/" + seg + suffix, nil
-}
+func workflowPath(id, suffix string) (string, error) { return idPath("/v1/workflows/", id, suffix) }
 
 // CreateWorkflow saves a new workflow and returns its first version.
 //
