@@ -59,7 +59,7 @@ var (
 
 	// ErrEmptyID is returned, without a request being sent, when a method
 	// that addresses one resource by id is given an empty id.
-	ErrEmptyID = errors.New("skyvern: empty id")
+	ErrEmptyID = errors.New("skyvern: empty id: pass the id of the resource the method acts on, such as a run's RunID; nothing was sent")
 )
 
 // How much of an error response is read (to parse its detail) and kept.

@@ -532,7 +532,7 @@ func (r *SDKActionResult) DecodeResult(v any) error {
 }
 
 // errNoAction is returned by RunSDKAction for a request without an action.
-var errNoAction = errors.New("skyvern: SDKActionRequest.Action is nil")
+var errNoAction = errors.New("skyvern: SDKActionRequest.Action is nil: set it to an action such as skyvern.ExtractAction or skyvern.ActAction; nothing was sent")
 
 // RunSDKAction runs one AI action (a click, typing, an extraction, a
 // check...) on a page of a browser, and returns its result. This is the
