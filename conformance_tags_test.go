@@ -1,143 +1,56 @@
 package skyvern_test
 
-import (
-	"reflect"
-	"sort"
-	"testing"
+import "github.com/skyvern-go/skyvern"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/skyvern-go/skyvern"
-)
-
-// tagSchemas maps the tag schemas to their Go types, which have a field
-// for every property and none the schema lacks. TagLabel stands for both
-// TagInput (a tag to set) and TagItem (a tag in a batch answer), which have
-// the same two properties.
-var tagSchemas = []struct {
-	schema string
-	goType any
-}{
-	{"TagApplyRequest", skyvern.TagChanges{}},
-	{"TagInput", skyvern.TagLabel{}},
-	{"TagItem", skyvern.TagLabel{}},
-	{"TagDeleteInput", skyvern.TagDeleteTarget{}},
-	{"TagResponse", skyvern.Tag{}},
-	{"RunTagsResponse", skyvern.RunTags{}},
-	{"TagsResponse", skyvern.WorkflowTags{}},
-	{"TagHistoryItem", skyvern.TagHistoryEntry{}},
-	{"RunTagHistoryResponse", skyvern.RunTagHistory{}},
-	{"TagHistoryResponse", skyvern.WorkflowTagHistory{}},
-	{"TagKey", skyvern.TagKey{}},
-	{"TagKeyUpdate", skyvern.UpdateTagKeyRequest{}},
-	{"TagKeyDeleteResponse", skyvern.TagKeyDeleteResult{}},
-	{"TagValue", skyvern.TagValue{}},
-	{"TagValueCreate", skyvern.CreateTagValueRequest{}},
-	{"TagValueUpdate", skyvern.UpdateTagValueRequest{}},
-	{"TagValueRename", skyvern.RenameTagValueRequest{}},
-	{"TagValueRenameResponse", skyvern.TagValueRenameResult{}},
-	{"TagValueDeleteResponse", skyvern.TagValueDeleteResult{}},
-	{"WorkflowTagsBatchResponse", skyvern.WorkflowTagsBatch{}},
-	{"RunTagsBatchResponse", skyvern.RunTagsBatch{}},
-	{"RunTagSuggestionsResponse", skyvern.RunTagSuggestions{}},
-}
-
-func TestConformanceTagSchemas(t *testing.T) {
-	spec := openAPISpec(t)
-	for _, c := range tagSchemas {
-		t.Run(c.schema, func(t *testing.T) {
-			props, _ := schema(t, spec, c.schema)["properties"].(map[string]any)
-			require.NotEmpty(t, props)
-			names := jsonNames(reflect.TypeOf(c.goType))
-			var missing []string
-			for p := range props {
-				if !names[p] {
-					missing = append(missing, p)
-				}
-			}
-			sort.Strings(missing)
-			require.Empty(t, missing, "%T has no field for these properties of %s", c.goType, c.schema)
-			for name := range names {
-				require.Contains(t, props, name, "%T has a field %s that %s does not define", c.goType, name, c.schema)
-			}
-		})
-	}
-}
-
-// TestConformanceTagArguments checks the request schemas that methods take
-// as arguments rather than as a type: each has exactly the one property the
-// method sends, so a new property shows up here.
-func TestConformanceTagArguments(t *testing.T) {
-	spec := openAPISpec(t)
-	for name, prop := range map[string]string{
-		"TagValueDelete":           "value",                  // DeleteTagValue's value
-		"WorkflowTagsBatchRequest": "workflow_permanent_ids", // BatchGetWorkflowTags's ids
-		"RunTagsBatchRequest":      "workflow_run_ids",       // BatchGetRunTags's ids
-	} {
-		props, _ := schema(t, spec, name)["properties"].(map[string]any)
-		assert.Equal(t, []string{prop}, sortedProps(props), name)
-	}
-	// The query parameters of the two history routes and of List Tag Values.
-	params := func(method, path string) []string {
-		op := spec["paths"].(map[string]any)[path].(map[string]any)[method].(map[string]any)
-		var out []string
-		for _, p := range op["parameters"].([]any) {
-			p := p.(map[string]any)
-			if p["in"] == "query" {
-				out = append(out, p["name"].(string))
-			}
-		}
-		sort.Strings(out)
-		return out
-	}
-	history := sortedProps(toSet(urlNames(reflect.TypeFor[skyvern.TagHistoryParams]())))
-	assert.Equal(t, params("get", "/v1/runs/{workflow_run_id}/tags/history"), history)
-	assert.Equal(t, params("get", "/v1/agents/{workflow_permanent_id}/tags/history"), history)
-	assert.Equal(t, params("get", "/v1/tag-values"), sortedProps(toSet(urlNames(reflect.TypeFor[skyvern.ListTagValuesParams]()))))
-}
-
-func toSet(m map[string]bool) map[string]any {
-	out := map[string]any{}
-	for k := range m {
-		out[k] = true
-	}
-	return out
-}
-
-func sortedProps(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// TestConformanceTagEnums checks the tag enums against the server's: the
-// spec types them as plain strings, so the values are Skyvern's (its
-// TagSource and TagEventType enums and its color palette), kept here.
-func TestConformanceTagEnums(t *testing.T) {
-	consts := constants(t)
-	for _, e := range []struct {
-		goType  string
-		values  []string
-		isKnown func(string) bool
-	}{
-		{"TagSource", []string{"manual", "bulk_apply", "backfill", "inherited", "import", "system"},
-			func(v string) bool { return skyvern.TagSource(v).IsKnown() }},
-		{"TagEventType", []string{"set", "delete"}, func(v string) bool { return skyvern.TagEventType(v).IsKnown() }},
-		{"TagColor", []string{"gray", "red", "orange", "amber", "yellow", "green", "teal", "blue", "cyan", "indigo", "purple", "pink"},
-			func(v string) bool { return skyvern.TagColor(v).IsKnown() }},
-	} {
-		t.Run(e.goType, func(t *testing.T) {
-			got := make([]string, 0, len(consts[e.goType]))
-			for v := range consts[e.goType] {
-				got = append(got, v)
-				assert.True(t, e.isKnown(v), "IsKnown disagrees with the constant %q", v)
-			}
-			assert.ElementsMatch(t, e.values, got)
-			assert.False(t, e.isKnown("bogus"))
-		})
-	}
+// tagConformance is the tags area. Its types have a field for every
+// property and none the schema lacks, and its params send exactly the
+// query parameters their routes take. TagLabel stands for both TagInput (a
+// tag to set) and TagItem (a tag in a batch answer), which have the same
+// two properties.
+var tagConformance = conformanceArea{
+	name: "tags",
+	schemas: []schemaCase{
+		{schema: "TagApplyRequest", goType: skyvern.TagChanges{}, exact: true},
+		{schema: "TagInput", goType: skyvern.TagLabel{}, exact: true},
+		{schema: "TagItem", goType: skyvern.TagLabel{}, exact: true},
+		{schema: "TagDeleteInput", goType: skyvern.TagDeleteTarget{}, exact: true},
+		{schema: "TagResponse", goType: skyvern.Tag{}, exact: true},
+		{schema: "RunTagsResponse", goType: skyvern.RunTags{}, exact: true},
+		{schema: "TagsResponse", goType: skyvern.WorkflowTags{}, exact: true},
+		{schema: "TagHistoryItem", goType: skyvern.TagHistoryEntry{}, exact: true},
+		{schema: "RunTagHistoryResponse", goType: skyvern.RunTagHistory{}, exact: true},
+		{schema: "TagHistoryResponse", goType: skyvern.WorkflowTagHistory{}, exact: true},
+		{schema: "TagKey", goType: skyvern.TagKey{}, exact: true},
+		{schema: "TagKeyUpdate", goType: skyvern.UpdateTagKeyRequest{}, exact: true},
+		{schema: "TagKeyDeleteResponse", goType: skyvern.TagKeyDeleteResult{}, exact: true},
+		{schema: "TagValue", goType: skyvern.TagValue{}, exact: true},
+		{schema: "TagValueCreate", goType: skyvern.CreateTagValueRequest{}, exact: true},
+		{schema: "TagValueUpdate", goType: skyvern.UpdateTagValueRequest{}, exact: true},
+		{schema: "TagValueRename", goType: skyvern.RenameTagValueRequest{}, exact: true},
+		{schema: "TagValueRenameResponse", goType: skyvern.TagValueRenameResult{}, exact: true},
+		{schema: "TagValueDeleteResponse", goType: skyvern.TagValueDeleteResult{}, exact: true},
+		{schema: "WorkflowTagsBatchResponse", goType: skyvern.WorkflowTagsBatch{}, exact: true},
+		{schema: "RunTagsBatchResponse", goType: skyvern.RunTagsBatch{}, exact: true},
+		{schema: "RunTagSuggestionsResponse", goType: skyvern.RunTagSuggestions{}, exact: true},
+		// Request schemas that methods take as arguments rather than as a
+		// type: each has exactly the one property the method sends, so a
+		// new property shows up here.
+		{schema: "TagValueDelete", extra: []string{"value"}, exact: true},                            // DeleteTagValue's value
+		{schema: "WorkflowTagsBatchRequest", extra: []string{"workflow_permanent_ids"}, exact: true}, // BatchGetWorkflowTags's ids
+		{schema: "RunTagsBatchRequest", extra: []string{"workflow_run_ids"}, exact: true},            // BatchGetRunTags's ids
+	},
+	// The spec types the tag enums as plain strings, so the values are
+	// Skyvern's, kept here.
+	enums: []enumCase{
+		{values: listed("Skyvern's TagSource enum", "manual", "bulk_apply", "backfill", "inherited", "import", "system"),
+			goType: goEnum[skyvern.TagSource](), exact: true},
+		{values: listed("Skyvern's TagEventType enum", "set", "delete"), goType: goEnum[skyvern.TagEventType](), exact: true},
+		{values: listed("Skyvern's tag color palette", "gray", "red", "orange", "amber", "yellow", "green", "teal", "blue", "cyan", "indigo", "purple", "pink"),
+			goType: goEnum[skyvern.TagColor](), exact: true},
+	},
+	queries: []queryCase{
+		{method: "get", path: "/v1/runs/{workflow_run_id}/tags/history", goType: skyvern.TagHistoryParams{}, exact: true},
+		{method: "get", path: "/v1/agents/{workflow_permanent_id}/tags/history", goType: skyvern.TagHistoryParams{}, exact: true},
+		{method: "get", path: "/v1/tag-values", goType: skyvern.ListTagValuesParams{}, exact: true},
+	},
 }

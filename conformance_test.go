@@ -2,37 +2,96 @@ package skyvern_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/skyvern-go/skyvern"
 )
+
+// The conformance tests hold the SDK's types against Skyvern's published
+// OpenAPI spec. The mechanism lives here, one check per kind of fact; each
+// API area's conformance_*_test.go file declares only its tables, listed in
+// conformanceAreas, and the tests below run every area's cases as subtests
+// named area/case.
+
+// conformanceArea is the conformance tables of one API area.
+type conformanceArea struct {
+	name    string
+	schemas []schemaCase
+	enums   []enumCase
+	queries []queryCase
+	headers []headerCase
+}
+
+// conformanceAreas is every area the tests below check.
+var conformanceAreas = []conformanceArea{
+	runConformance,
+	sessionConformance,
+	credentialConformance,
+	fileConformance,
+	scheduleConformance,
+	scriptConformance,
+	tagConformance,
+}
+
+// runAreas runs check on each case of each area, as the subtest area/case.
+func runAreas[C interface{ label() string }](t *testing.T, cases func(conformanceArea) []C, check func(*testing.T, C)) {
+	for _, a := range conformanceAreas {
+		if len(cases(a)) == 0 {
+			continue
+		}
+		t.Run(a.name, func(t *testing.T) {
+			for _, c := range cases(a) {
+				t.Run(c.label(), func(t *testing.T) { check(t, c) })
+			}
+		})
+	}
+}
+
+// specPath is where the spec is read from, and whether the environment
+// named it.
+func specPath() (path string, explicit bool) {
+	path, explicit = os.LookupEnv("SKYVERN_OPENAPI_SPEC")
+	if path == "" {
+		return "../shared/reference/skyvern-openapi.json", false
+	}
+	return path, explicit
+}
+
+// loadSpec reads and decodes the spec once for every test; the tests only
+// read the map.
+var loadSpec = sync.OnceValues(func() (map[string]any, error) {
+	path, _ := specPath()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var spec map[string]any
+	return spec, json.Unmarshal(data, &spec)
+})
 
 // openAPISpec loads Skyvern's published OpenAPI spec from
 // SKYVERN_OPENAPI_SPEC, else from ../shared/reference beside the checkout.
 // The spec is reference data and is never copied into this repository.
 func openAPISpec(t *testing.T) map[string]any {
 	t.Helper()
-	path, explicit := os.LookupEnv("SKYVERN_OPENAPI_SPEC")
-	if path == "" {
-		path, explicit = "../shared/reference/skyvern-openapi.json", false
-	}
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) && !explicit {
+	spec, err := loadSpec()
+	if path, explicit := specPath(); errors.Is(err, fs.ErrNotExist) && !explicit {
 		t.Skipf("conformance test skipped: Skyvern's OpenAPI spec is not at %s; set SKYVERN_OPENAPI_SPEC to its path to run it", path)
 	}
 	require.NoError(t, err)
-	var spec map[string]any
-	require.NoError(t, json.Unmarshal(data, &spec))
 	return spec
 }
 
@@ -43,12 +102,35 @@ func schema(t *testing.T, spec map[string]any, name string) map[string]any {
 	return s
 }
 
-// jsonNames returns the JSON member names a type encodes and decodes.
-func jsonNames(typ reflect.Type) map[string]bool {
+func operation(t *testing.T, spec map[string]any, method, path string) map[string]any {
+	t.Helper()
+	item, ok := spec["paths"].(map[string]any)[path].(map[string]any)
+	require.True(t, ok, "the spec has no path %s", path)
+	op, ok := item[method].(map[string]any)
+	require.True(t, ok, "the spec has no %s %s", method, path)
+	return op
+}
+
+// parameters returns the names of an operation's parameters that are in
+// in ("query", "header"), the API key left out.
+func parameters(op map[string]any, in string) []string {
+	var out []string
+	for _, p := range op["parameters"].([]any) {
+		p := p.(map[string]any)
+		if name := p["name"].(string); p["in"] == in && name != "x-api-key" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// tagNames returns the member names the key tags (json, form, url) of a
+// struct type's own fields give.
+func tagNames(typ reflect.Type, key string) map[string]bool {
 	names := map[string]bool{}
-	for i := 0; i < typ.NumField(); i++ {
-		f := typ.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get(key), ",")
 		if name != "" && name != "-" {
 			names[name] = true
 		}
@@ -56,94 +138,199 @@ func jsonNames(typ reflect.Type) map[string]bool {
 	return names
 }
 
-// SchemaConformance maps each request and response schema the SDK models to
-// its Go type; aliases name spec properties the Go type spells differently
-// on purpose.
-var schemaConformance = []struct {
-	schema  string
-	goType  any
+// allURLNames returns the query parameter names a params type encodes,
+// those of embedded structs included.
+func allURLNames(typ reflect.Type) map[string]bool {
+	names := tagNames(typ, "url")
+	for i := range typ.NumField() {
+		if f := typ.Field(i); f.Anonymous && f.Type.Kind() == reflect.Struct {
+			for n := range allURLNames(f.Type) {
+				names[n] = true
+			}
+		}
+	}
+	return names
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// schemaCase says the SDK has a member for every property of a spec
+// schema and, when exact, no member the schema lacks.
+type schemaCase struct {
+	schema string
+	// goType is the Go type modelling the schema; nil when extra names
+	// every member (a schema a method takes as arguments, or an envelope
+	// it unwraps).
+	goType any
+	// form: goType's form tags name the members (a multipart body), not
+	// its json tags.
+	form bool
+	// aliases maps a spec property to the member name goType gives it on
+	// purpose.
 	aliases map[string]string
-}{
-	{"TaskRunRequest-Input", skyvern.TaskRunRequest{}, nil},
-	{"TaskRunRequest-Output", skyvern.TaskRunRequest{}, nil},
-	// The SDK posts to /v1/run/workflows, which takes workflow_id; the spec
-	// documents the newer /v1/run/agents with agent_id.
-	{"WorkflowRunRequest-Input", skyvern.WorkflowRunRequest{}, map[string]string{"agent_id": "workflow_id"}},
-	{"WorkflowRunRequest-Output", skyvern.WorkflowRunRequest{}, nil},
-	{"TaskRunResponse", skyvern.RunResponse{}, nil},
-	{"WorkflowRunResponse", skyvern.RunResponse{}, nil},
-	{"FileInfo", skyvern.FileInfo{}, nil},
-	{"ScriptRunResponse", skyvern.ScriptRun{}, nil},
-	{"GeoTarget", skyvern.GeoTarget{}, nil},
-	{"RetryRunWebhookRequest", skyvern.RetryRunWebhookRequest{}, nil},
-	{"RunWebhookReplayResponse", skyvern.RunWebhookReplayResponse{}, nil},
-	{"ValidationError", skyvern.ValidationError{}, nil},
-	{"TaskRunListItem", skyvern.RunListItem{}, nil},
-	{"BulkCancelRunsResponse", skyvern.BulkCancelResult{}, nil},
-	{"WorkflowRunTimeline", skyvern.RunTimelineEntry{}, nil},
-	{"WorkflowRunBlock", skyvern.WorkflowRunBlock{}, nil},
-	{"Thought", skyvern.Thought{}, nil},
-	{"Artifact", skyvern.Artifact{}, nil},
-	{"WorkflowRun", skyvern.WorkflowRun{}, nil},
-	{"Workflow", skyvern.Workflow{}, nil},
-	{"WorkflowRequest", skyvern.WorkflowRequest{}, nil},
-	{"WorkflowCreateYAMLRequest", skyvern.WorkflowDefinition{}, nil},
-	{"WorkflowDefinitionYAML", skyvern.WorkflowBody{}, nil},
+	// extra names the members the SDK writes or reads without a field of
+	// that name.
+	extra []string
+	// exact makes the check two-way: every member is a property too.
+	exact bool
+}
+
+func (c schemaCase) label() string { return c.schema }
+
+func checkSchema(t *testing.T, spec map[string]any, c schemaCase) {
+	props, _ := schema(t, spec, c.schema)["properties"].(map[string]any)
+	require.NotEmpty(t, props)
+	who, names := "the SDK", map[string]bool{}
+	if c.goType != nil {
+		key := "json"
+		if c.form {
+			key = "form"
+		}
+		who, names = fmt.Sprintf("%T", c.goType), tagNames(reflect.TypeOf(c.goType), key)
+	}
+	for _, n := range c.extra {
+		names[n] = true
+	}
+	spelled := map[string]bool{}
+	var missing []string
+	for p := range props {
+		name := p
+		if alias, ok := c.aliases[p]; ok {
+			name = alias
+		}
+		spelled[name] = true
+		if !names[name] {
+			missing = append(missing, p)
+		}
+	}
+	sort.Strings(missing)
+	require.Empty(t, missing, "%s has no member for these properties of %s", who, c.schema)
+	if c.exact {
+		var undefined []string
+		for n := range names {
+			if !spelled[n] {
+				undefined = append(undefined, n)
+			}
+		}
+		sort.Strings(undefined)
+		require.Empty(t, undefined, "%s has members that %s does not define", who, c.schema)
+	}
 }
 
 func TestConformanceSchemas(t *testing.T) {
 	spec := openAPISpec(t)
-	for _, c := range schemaConformance {
-		t.Run(c.schema, func(t *testing.T) {
-			props, _ := schema(t, spec, c.schema)["properties"].(map[string]any)
-			require.NotEmpty(t, props)
-			names := jsonNames(reflect.TypeOf(c.goType))
-			var missing []string
-			for p := range props {
-				name := p
-				if alias, ok := c.aliases[p]; ok {
-					name = alias
-				}
-				if !names[name] {
-					missing = append(missing, p)
-				}
-			}
-			sort.Strings(missing)
-			require.Empty(t, missing, "%T has no field for these properties of %s", c.goType, c.schema)
-		})
-	}
+	runAreas(t, func(a conformanceArea) []schemaCase { return a.schemas },
+		func(t *testing.T, c schemaCase) { checkSchema(t, spec, c) })
 }
 
-// headerFields maps the header parameters of the run-creating routes to the
-// request fields that carry them.
-var headerFields = map[string]string{
-	"x-user-agent":         "XUserAgent",
-	"x-max-steps-override": "MaxStepsOverride",
+// enumCase says every value of an enum is a constant of a Go string type
+// and, when exact, that the type has no other constants. Where the type
+// has an IsKnown method, IsKnown holds for every constant and not for a
+// value that is none.
+type enumCase struct {
+	values enumValues
+	goType enumType
+	exact  bool
 }
 
-func TestConformanceHeaderParameters(t *testing.T) {
-	spec := openAPISpec(t)
-	routes := []struct {
-		path   string
-		goType any
-	}{
-		{"/v1/run/tasks", skyvern.TaskRunRequest{}},
-		{"/v1/run/agents", skyvern.WorkflowRunRequest{}},
+func (c enumCase) label() string { return c.values.name }
+
+// enumValues is where an enum's values come from, and the subtest's name.
+type enumValues struct {
+	name string
+	get  func(t *testing.T) []string
+}
+
+// enumType is a Go string type whose constants model an enum.
+type enumType struct {
+	name    string
+	isKnown func(string) bool // nil when the type has no IsKnown method
+}
+
+func goEnum[T ~string]() enumType {
+	type known interface{ IsKnown() bool }
+	e := enumType{name: reflect.TypeFor[T]().Name()}
+	if _, ok := any(T("")).(known); ok {
+		e.isKnown = func(v string) bool { return any(T(v)).(known).IsKnown() }
 	}
-	for _, r := range routes {
-		op := spec["paths"].(map[string]any)[r.path].(map[string]any)["post"].(map[string]any)
-		for _, p := range op["parameters"].([]any) {
-			p := p.(map[string]any)
-			name := p["name"].(string)
-			if p["in"] != "header" || name == "x-api-key" {
-				continue
+	return e
+}
+
+func strs(t *testing.T, values any) []string {
+	t.Helper()
+	list, _ := values.([]any)
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		s, ok := v.(string)
+		require.True(t, ok, "%v is not a string", v)
+		out = append(out, s)
+	}
+	return out
+}
+
+// specEnum is the enum of a named schema.
+func specEnum(name string) enumValues {
+	return enumValues{name, func(t *testing.T) []string {
+		return strs(t, schema(t, openAPISpec(t), name)["enum"])
+	}}
+}
+
+func property(t *testing.T, schemaName, prop string) map[string]any {
+	t.Helper()
+	p, ok := schema(t, openAPISpec(t), schemaName)["properties"].(map[string]any)[prop].(map[string]any)
+	require.True(t, ok, "%s has no property %s", schemaName, prop)
+	return p
+}
+
+// propertyEnum is the enum given inline on a property of a schema.
+func propertyEnum(schemaName, prop string) enumValues {
+	return enumValues{schemaName + "." + prop, func(t *testing.T) []string {
+		return strs(t, property(t, schemaName, prop)["enum"])
+	}}
+}
+
+// propertyExamples are the examples of a property the spec types as a
+// plain string.
+func propertyExamples(schemaName, prop string) enumValues {
+	return enumValues{schemaName + "." + prop + " examples", func(t *testing.T) []string {
+		return strs(t, property(t, schemaName, prop)["examples"])
+	}}
+}
+
+// unionTags are the discriminator values of a union property.
+func unionTags(schemaName, prop string) enumValues {
+	return enumValues{schemaName + "." + prop + " discriminator", func(t *testing.T) []string {
+		mapping, _ := property(t, schemaName, prop)["discriminator"].(map[string]any)["mapping"].(map[string]any)
+		return sortedKeys(mapping)
+	}}
+}
+
+// queryEnum is the enum among the alternatives of a query parameter.
+func queryEnum(method, path, param string) enumValues {
+	return enumValues{method + " " + path + " " + param, func(t *testing.T) []string {
+		for _, p := range operation(t, openAPISpec(t), method, path)["parameters"].([]any) {
+			if p := p.(map[string]any); p["name"] == param {
+				for _, alt := range p["schema"].(map[string]any)["anyOf"].([]any) {
+					if e, ok := alt.(map[string]any)["enum"]; ok {
+						return strs(t, e)
+					}
+				}
 			}
-			field, ok := headerFields[name]
-			require.True(t, ok, "header %s of POST %s is not modelled", name, r.path)
-			_, ok = reflect.TypeOf(r.goType).FieldByName(field)
-			require.True(t, ok, "%T has no field %s for header %s", r.goType, field, name)
 		}
-	}
+		return nil
+	}}
+}
+
+// listed are values the spec does not give, kept here from Skyvern's code.
+func listed(name string, values ...string) enumValues {
+	return enumValues{name, func(*testing.T) []string { return values }}
 }
 
 // constants returns the string constants of the package, by type name, as
@@ -181,87 +368,92 @@ func constants(t *testing.T) map[string]map[string]bool {
 	return out
 }
 
-func TestConformanceEnums(t *testing.T) {
-	spec := openAPISpec(t)
-	consts := constants(t)
-	enums := []struct{ schema, goType string }{
-		{"RunStatus", "RunStatus"},
-		{"RunType", "RunType"},
-		{"RunEngine", "RunEngine"},
-		{"ProxyLocation", "ProxyLocation"},
-		{"BrowserSeedSource", "BrowserSeedSource"},
-		{"WorkflowRunStatus", "RunStatus"},
-		{"ArtifactType", "ArtifactType"},
-		{"WorkflowStatus", "WorkflowStatus"},
-		{"WorkflowRunTriggerType", "TriggerType"},
+func checkEnum(t *testing.T, consts map[string]map[string]bool, c enumCase) {
+	values := c.values.get(t)
+	require.NotEmpty(t, values)
+	have := consts[c.goType.name]
+	for _, v := range values {
+		require.True(t, have[v], "no %s constant for %q", c.goType.name, v)
 	}
-	for _, e := range enums {
-		t.Run(e.schema, func(t *testing.T) {
-			values, _ := schema(t, spec, e.schema)["enum"].([]any)
-			require.NotEmpty(t, values)
-			for _, v := range values {
-				require.True(t, consts[e.goType][v.(string)], "no %s constant for %q", e.goType, v)
-			}
-		})
+	if c.exact {
+		require.ElementsMatch(t, values, sortedKeys(have), "the %s constants are exactly these values", c.goType.name)
 	}
-	t.Run("the task run types inside TaskRunResponse", func(t *testing.T) {
-		prop := schema(t, spec, "TaskRunResponse")["properties"].(map[string]any)["run_type"].(map[string]any)
-		for _, v := range prop["enum"].([]any) {
-			require.True(t, consts["RunType"][v.(string)], "no RunType constant for %q", v)
+	if known := c.goType.isKnown; known != nil {
+		for v := range have {
+			require.True(t, known(v), "%s.IsKnown disagrees with the constant %q", c.goType.name, v)
 		}
-	})
-	t.Run("IsKnown agrees with the constants", func(t *testing.T) {
-		for v := range consts["RunStatus"] {
-			require.True(t, skyvern.RunStatus(v).IsKnown(), v)
-		}
-		for v := range consts["RunType"] {
-			require.True(t, skyvern.RunType(v).IsKnown(), v)
-		}
-		for v := range consts["RunEngine"] {
-			require.True(t, skyvern.RunEngine(v).IsKnown(), v)
-		}
-		for v := range consts["ProxyLocation"] {
-			require.True(t, skyvern.ProxyLocation(v).IsKnown(), v)
-		}
-	})
+		require.False(t, known("no-such-value"), "%s.IsKnown holds for a value that is no constant", c.goType.name)
+	}
 }
 
-// urlNames returns the query parameter names a params type encodes.
-func urlNames(typ reflect.Type) map[string]bool {
-	names := map[string]bool{}
-	for i := 0; i < typ.NumField(); i++ {
-		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("url"), ",")
-		if name != "" && name != "-" {
-			names[name] = true
+// TestConformanceEnums needs the spec only for the enums it gives, so the
+// values kept here are checked without it.
+func TestConformanceEnums(t *testing.T) {
+	consts := constants(t)
+	runAreas(t, func(a conformanceArea) []enumCase { return a.enums },
+		func(t *testing.T, c enumCase) { checkEnum(t, consts, c) })
+}
+
+// queryCase says a params type has a field for every query parameter of a
+// route and, when exact, sends none the route does not take.
+type queryCase struct {
+	method, path string
+	goType       any
+	skip         []string // parameters left out on purpose
+	exact        bool
+}
+
+func (c queryCase) label() string { return c.method + " " + c.path }
+
+func checkQuery(t *testing.T, spec map[string]any, c queryCase) {
+	names := allURLNames(reflect.TypeOf(c.goType))
+	inSpec := map[string]bool{}
+	for _, p := range parameters(operation(t, spec, c.method, c.path), "query") {
+		inSpec[p] = true
+		if !slices.Contains(c.skip, p) {
+			require.True(t, names[p], "%T has no field for query parameter %s", c.goType, p)
 		}
 	}
-	return names
+	if c.exact {
+		for n := range names {
+			require.True(t, inSpec[n], "%T sends %s, which %s %s does not take", c.goType, n, c.method, c.path)
+		}
+	}
 }
 
 func TestConformanceQueryParameters(t *testing.T) {
 	spec := openAPISpec(t)
-	routes := []struct {
-		method, path string
-		goType       any
-		skip         map[string]bool // parameters left out on purpose
-	}{
-		{"get", "/v1/runs", skyvern.ListRunsParams{}, nil},
-		{"get", "/v1/agents/runs", skyvern.ListWorkflowRunsParams{}, nil},
-		// title is deprecated in favour of search_key.
-		{"get", "/v1/agents", skyvern.ListWorkflowsParams{}, map[string]bool{"title": true}},
-		{"get", "/v1/agents/{workflow_permanent_id}", skyvern.GetWorkflowParams{}, nil},
+	runAreas(t, func(a conformanceArea) []queryCase { return a.queries },
+		func(t *testing.T, c queryCase) { checkQuery(t, spec, c) })
+}
+
+// headerFields maps the header parameters of the run-creating routes to the
+// request fields that carry them.
+var headerFields = map[string]string{
+	"x-user-agent":         "XUserAgent",
+	"x-max-steps-override": "MaxStepsOverride",
+}
+
+// headerCase says a request type has a field, named in headerFields, for
+// every header parameter of a POST route.
+type headerCase struct {
+	path   string
+	goType any
+}
+
+func (c headerCase) label() string { return "post " + c.path }
+
+func checkHeaders(t *testing.T, spec map[string]any, c headerCase) {
+	for _, name := range parameters(operation(t, spec, "post", c.path), "header") {
+		field, ok := headerFields[name]
+		require.True(t, ok, "header %s of POST %s is not modelled", name, c.path)
+		_, ok = reflect.TypeOf(c.goType).FieldByName(field)
+		require.True(t, ok, "%T has no field %s for header %s", c.goType, field, name)
 	}
-	for _, r := range routes {
-		t.Run(r.method+" "+r.path, func(t *testing.T) {
-			op := spec["paths"].(map[string]any)[r.path].(map[string]any)[r.method].(map[string]any)
-			names := urlNames(reflect.TypeOf(r.goType))
-			for _, p := range op["parameters"].([]any) {
-				p := p.(map[string]any)
-				name := p["name"].(string)
-				if p["in"] == "query" && !r.skip[name] {
-					require.True(t, names[name], "%T has no field for query parameter %s", r.goType, name)
-				}
-			}
-		})
-	}
+}
+
+func TestConformanceHeaderParameters(t *testing.T) {
+	spec := openAPISpec(t)
+	runAreas(t, func(a conformanceArea) []headerCase { return a.headers },
+		func(t *testing.T, c headerCase) { checkHeaders(t, spec, c) })
 }
