@@ -587,6 +587,9 @@ func (c *Client) sendCredential(ctx context.Context, path string, creates bool, 
 	if req.Credential != nil {
 		secrets = req.Credential.secretValues()
 	}
+	if err := refuseRedacted(http.MethodPost, path, secrets); err != nil {
+		return nil, err
+	}
 	var out CredentialResponse
 	e := endpoint{method: http.MethodPost, path: path, body: json.RawMessage(body), creates: creates}
 	if err := c.do(ctx, e, &out, opts); err != nil {

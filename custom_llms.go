@@ -245,10 +245,14 @@ func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates
 	if err != nil {
 		return nil, &RequestError{Method: method, Path: path, Err: errors.New("encoding request body: " + err.Error())}
 	}
+	secrets := req.Config.secretValues()
+	if err := refuseRedacted(method, path, secrets); err != nil {
+		return nil, err
+	}
 	var out customLLMAnswer
 	e := endpoint{method: method, path: path, body: json.RawMessage(body), creates: creates}
 	if err := c.do(ctx, e, &out, opts); err != nil {
-		return nil, redactSecrets(err, req.Config.secretValues())
+		return nil, redactSecrets(err, secrets)
 	}
 	return out.CustomLLM, nil
 }

@@ -60,6 +60,15 @@ var (
 	// ErrEmptyID is returned, without a request being sent, when a method
 	// that addresses one resource by id is given an empty id.
 	ErrEmptyID = errors.New("skyvern: empty id: pass the id of the resource the method acts on, such as a run's RunID; nothing was sent")
+
+	// ErrRedactedSecret is returned, without a request being sent, when a
+	// Secret in the request holds the redaction marker "[redacted]" as its
+	// value. That happens when a request that was written with json.Marshal
+	// (which redacts every Secret) is read back with json.Unmarshal: the
+	// real value was never there, and storing the marker would replace a
+	// password or a key with it. Set the Secret with NewSecret from the real
+	// value.
+	ErrRedactedSecret = errors.New(`skyvern: a Secret holds "[redacted]", the marker json.Marshal writes in place of its value; set it with NewSecret from the real value; nothing was sent`)
 )
 
 // How much of an error response is read (to parse its detail) and kept.

@@ -21,7 +21,9 @@ import (
 // most structured loggers) does not carry it either; only the Client's
 // credential calls write the value, in the body they send to Skyvern's own
 // origin. json.Unmarshal reads a JSON string into a Secret as the value, so
-// configuration can be decoded into the SDK's types.
+// configuration can be decoded into the SDK's types; it reads the marker
+// "[redacted]" as the value too, and a request carrying such a Secret is
+// refused with ErrRedactedSecret before it is sent.
 //
 // A Secret keeps its value inside a function value, which reflection
 // cannot look into, so printers that walk a struct by reflection and follow
@@ -117,6 +119,16 @@ func (s *Secret) UnmarshalJSON(data []byte) error {
 }
 
 const redacted = "[redacted]"
+
+// refuseRedacted returns a *RequestError matching ErrRedactedSecret if one
+// of the secret values about to be sent is the redaction marker, which only
+// a json.Marshal and json.Unmarshal round trip puts there.
+func refuseRedacted(method, path string, values []string) error {
+	if slices.Contains(values, redacted) {
+		return &RequestError{Method: method, Path: path, Err: ErrRedactedSecret}
+	}
+	return nil
+}
 
 // redactSecrets replaces every trace of the values in the *APIErrors of
 // err's tree (detail, validation entries, body) by "[redacted]", and

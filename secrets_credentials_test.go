@@ -352,3 +352,44 @@ func TestSecretLeavesNothingForReflection(t *testing.T) {
 	assert.Equal(t, s, cp, "a copy equals its original")
 	assert.NotEqual(t, s, skyvern.NewSecret("v4lue-zz"), "Secrets made apart differ")
 }
+
+// A request written with json.Marshal and read back carries the marker
+// "[redacted]" in place of each secret; sending it would store the marker
+// as the password. The client refuses it before anything is sent.
+func TestSecretRoundTripIsRefusedBeforeSending(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "unexpected request", http.StatusTeapot)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := skyvern.NewClient(skyvern.WithAPIKey("sk-test"), skyvern.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	for _, tc := range credentialCases {
+		t.Run(tc.name, func(t *testing.T) {
+			logged, err := json.Marshal(skyvern.CredentialRequest{Name: "n", Credential: tc.data})
+			require.NoError(t, err)
+			var back skyvern.CredentialRequest
+			require.NoError(t, json.Unmarshal(logged, &back))
+
+			_, err = client.CreateCredential(ctx, back)
+			require.ErrorIs(t, err, skyvern.ErrRedactedSecret)
+			_, err = client.UpdateCredential(ctx, "cred_1", back)
+			require.ErrorIs(t, err, skyvern.ErrRedactedSecret)
+		})
+	}
+	t.Run("custom LLM", func(t *testing.T) {
+		logged, err := json.Marshal(skyvern.CustomLLMRequest{Config: skyvern.CustomLLMConfig{
+			DisplayName: "llm", Provider: skyvern.CustomLLMProviderOpenAICompatible, ModelName: "m",
+			APIBase: "https://llm.example.com/v1", APIKey: skyvern.NewSecret("llm-key-zz"),
+		}})
+		require.NoError(t, err)
+		var back skyvern.CustomLLMRequest
+		require.NoError(t, json.Unmarshal(logged, &back))
+		_, err = client.CreateCustomLLM(ctx, back)
+		require.ErrorIs(t, err, skyvern.ErrRedactedSecret)
+	})
+	assert.Zero(t, requests.Load(), "a request carrying the redaction marker was sent")
+}
