@@ -1,6 +1,7 @@
 package skyvern_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/skyvern-go/skyvern/internal/specfacts"
 )
 
 // The conformance tests hold the SDK's types against Skyvern's published
@@ -60,8 +63,8 @@ func runAreas[C interface{ label() string }](t *testing.T, cases func(conformanc
 	}
 }
 
-// specPath is where the spec is read from, and whether the environment
-// named it.
+// specPath is where the full spec is looked for, and whether the
+// environment named it.
 func specPath() (path string, explicit bool) {
 	path, explicit = os.LookupEnv("SKYVERN_OPENAPI_SPEC")
 	if path == "" {
@@ -70,29 +73,38 @@ func specPath() (path string, explicit bool) {
 	return path, explicit
 }
 
-// loadSpec reads and decodes the spec once for every test; the tests only
-// read the map.
+// loadSpec decodes the committed facts of the spec once for every test;
+// the tests only read the map.
 var loadSpec = sync.OnceValues(func() (map[string]any, error) {
-	path, _ := specPath()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
 	var spec map[string]any
-	return spec, json.Unmarshal(data, &spec)
+	return spec, json.Unmarshal(specfacts.Committed, &spec)
 })
 
-// openAPISpec loads Skyvern's published OpenAPI spec from
-// SKYVERN_OPENAPI_SPEC, else from ../shared/reference beside the checkout.
-// The spec is reference data and is never copied into this repository.
+// openAPISpec returns the facts of Skyvern's published OpenAPI spec
+// (internal/specfacts): its operations, parameters, schemas and enums,
+// without its prose. Every clone has them, so every conformance test runs.
 func openAPISpec(t *testing.T) map[string]any {
 	t.Helper()
 	spec, err := loadSpec()
-	if path, explicit := specPath(); errors.Is(err, fs.ErrNotExist) && !explicit {
-		t.Skipf("conformance test skipped: Skyvern's OpenAPI spec is not at %s; set SKYVERN_OPENAPI_SPEC to its path to run it", path)
-	}
 	require.NoError(t, err)
 	return spec
+}
+
+// TestSpecFactsAreUpToDate regenerates the facts file from the full spec,
+// when it sits beside the clone or SKYVERN_OPENAPI_SPEC names it, and
+// fails if the committed file differs.
+func TestSpecFactsAreUpToDate(t *testing.T) {
+	path, explicit := specPath()
+	full, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		t.Skipf("the full spec is not at %s; set SKYVERN_OPENAPI_SPEC to its path to check the facts file against it", path)
+	}
+	require.NoError(t, err)
+	facts, err := specfacts.Facts(full)
+	require.NoError(t, err)
+	if !bytes.Equal(facts, specfacts.Committed) {
+		t.Fatalf("internal/specfacts/%s is stale: run go run ./internal/specfacts/cmd/specfacts %s", specfacts.File, path)
+	}
 }
 
 func schema(t *testing.T, spec map[string]any, name string) map[string]any {

@@ -7,10 +7,10 @@
 // users of the SDK never download it. Its go.mod points the SDK at this
 // checkout (replace ../..).
 //
-// The tests read the spec from SKYVERN_OPENAPI_SPEC, else from
-// shared/reference/skyvern-openapi.json beside the checkout (three levels
-// up from this directory). When it is not there, they skip and say so; when
-// SKYVERN_OPENAPI_SPEC names a file that cannot be read, they fail.
+// The tests read the spec's facts committed in internal/specfacts (its
+// schemas without their prose), so they run in every clone; the root
+// package's TestSpecFactsAreUpToDate checks those facts against the full
+// spec when it sits beside the checkout.
 //
 //	cd internal/schemacheck && go test ./...
 //

@@ -26,7 +26,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -38,12 +37,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-)
 
-// specRelPath is where the spec lies beside the checkout, from this
-// module's directory (the tests' working directory): ../.. is the root of
-// the checkout, ../../.. the directory that holds it and shared/.
-const specRelPath = "../../../shared/reference/skyvern-openapi.json"
+	"github.com/skyvern-go/skyvern/internal/specfacts"
+)
 
 // spec is Skyvern's OpenAPI document with a compiler that has it loaded.
 type spec struct {
@@ -54,49 +50,20 @@ type spec struct {
 	compiled map[string]*jsonschema.Schema
 }
 
-var (
-	loadOnce   sync.Once
-	loaded     *spec
-	loadErr    error
-	loadSkip   string
-	loadedFrom string
-)
+// loadSpec compiles the committed facts of the spec (internal/specfacts)
+// once for all tests: every clone has them, so every check runs.
+var loadSpec = sync.OnceValues(func() (*spec, error) {
+	return newSpec("/"+specfacts.File, specfacts.Committed)
+})
 
-// openSpec loads the spec once for all tests, or skips the test (the spec
-// is absent and SKYVERN_OPENAPI_SPEC is not set) or fails it (the spec
-// named cannot be read or compiled).
+// openSpec returns the spec, or fails the test if it cannot be compiled.
 func openSpec(t *testing.T) *spec {
 	t.Helper()
-	loadOnce.Do(func() {
-		path, explicit := os.LookupEnv("SKYVERN_OPENAPI_SPEC")
-		if path == "" {
-			path, explicit = specRelPath, false
-		}
-		abs, err := filepath.Abs(path)
-		if err != nil {
-			loadErr = err
-			return
-		}
-		loadedFrom = abs
-		data, err := os.ReadFile(abs)
-		if os.IsNotExist(err) && !explicit {
-			loadSkip = fmt.Sprintf("schema checks skipped: Skyvern's OpenAPI spec is not at %s; "+
-				"set SKYVERN_OPENAPI_SPEC to its path to run them", abs)
-			return
-		}
-		if err != nil {
-			loadErr = err
-			return
-		}
-		loaded, loadErr = newSpec(abs, data)
-	})
-	switch {
-	case loadSkip != "":
-		t.Skip(loadSkip)
-	case loadErr != nil:
-		t.Fatalf("cannot load the OpenAPI spec %s: %v", loadedFrom, loadErr)
+	sp, err := loadSpec()
+	if err != nil {
+		t.Fatalf("cannot load the OpenAPI spec facts: %v", err)
 	}
-	return loaded
+	return sp
 }
 
 func newSpec(path string, data []byte) (*spec, error) {
