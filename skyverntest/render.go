@@ -274,10 +274,12 @@ func (r *run) workflowLegacy(replay bool) webhooks.Object {
 	}...)
 }
 
-// title is the run's title as the lists show it: the workflow's title for
-// a workflow run, else the title of the request, or "".
+// title is the run's title as the lists show it, as Skyvern's
+// create_task_run stores it: the workflow's title for a workflow run and a
+// task v2 run (whose workflow Skyvern makes), else the title of the
+// request, or "".
 func (r *run) title() string {
-	if r.typ == skyvern.RunTypeWorkflowRun {
+	if r.typ == skyvern.RunTypeWorkflowRun || r.typ == skyvern.RunTypeTaskV2 {
 		return r.workflowTitle
 	}
 	return r.task.Title

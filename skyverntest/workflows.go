@@ -33,8 +33,9 @@ var definitionType = reflect.TypeFor[skyvern.WorkflowDefinition]()
 // checked against skyvern.WorkflowDefinition, as JSON members; or answers
 // the server's error and returns nil. A YAML definition is read with a YAML
 // parser, and refused as Skyvern refuses it: one line naming what is
-// wrong.
-func readDefinition(c *call) map[string]json.RawMessage {
+// wrong. keep is the webhook_callback_url of the version an update
+// replaces, which is not checked again.
+func readDefinition(c *call, keep string) map[string]json.RawMessage {
 	req := bodyOf[skyvern.WorkflowRequest](c)
 	var raw []byte
 	switch {
@@ -75,9 +76,16 @@ func readDefinition(c *call) map[string]json.RawMessage {
 	def, _ := members(raw, false) // checked above
 	var hook string
 	_ = json.Unmarshal(def["webhook_callback_url"], &hook)
-	if msg := checkWebhookURL(hook); msg != "" {
-		c.fail(http.StatusBadRequest, msg)
-		return nil
+	// workflow/service.py create_workflow_from_request checks the
+	// callback with validate_webhook_url unless an update keeps the
+	// latest version's.
+	if hook != "" && hook != keep {
+		stored, msg := c.srv.checkWebhookURL(hook)
+		if msg != "" {
+			c.fail(http.StatusBadRequest, msg)
+			return nil
+		}
+		def["webhook_callback_url"], _ = json.Marshal(stored)
 	}
 	return def
 }
@@ -223,7 +231,7 @@ func (s *Server) handleCreateWorkflow(c *call) {
 		c.fail(http.StatusUnprocessableEntity, "Idempotency-Key must contain 1 to 255 visible ASCII bytes.")
 		return
 	}
-	def := readDefinition(c)
+	def := readDefinition(c, "")
 	if def == nil {
 		return
 	}
@@ -252,11 +260,15 @@ func (s *Server) handleCreateWorkflow(c *call) {
 // new workflow_id, and answers with it; a deleted or unknown workflow gets
 // 404.
 func (s *Server) handleUpdateWorkflow(c *call) {
-	def := readDefinition(c)
+	id := c.param("workflow_id")
+	keep := ""
+	if versions := s.st.workflowVersions(id); len(versions) > 0 {
+		keep = versions[0].DefaultWebhookURL
+	}
+	def := readDefinition(c, keep)
 	if def == nil {
 		return
 	}
-	id := c.param("workflow_id")
 	_, hasFolder := def["folder_id"]
 	wf := s.st.updateWorkflow(id, func(prev, wf *skyvern.Workflow) {
 		wf.Version = prev.Version + 1
