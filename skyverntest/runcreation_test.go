@@ -1,6 +1,7 @@
 package skyverntest_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -193,4 +194,79 @@ func TestTaskEnginesWithoutBrowserMemory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, skyvern.RunTypeTaskV2, run.RunType, "publish_workflow routes the task to skyvern-2.0")
 	assert.Equal(t, `"skyvern-2.0"`, string(members(t, run.RunRequest)["engine"]))
+}
+
+// A saved definition is converted as Skyvern's converter converts it:
+// output parameters listed first, a context parameter's source resolved,
+// parameter_keys and loop_over_parameter_key resolved into parameters and
+// loop_over; and refused with its 422s.
+func TestSavedWorkflowDefinitionIsConverted(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := ctxT(t)
+	body := skyvern.WorkflowBody{
+		Parameters: []map[string]any{
+			{"key": "ctx", "parameter_type": "context", "source_parameter_key": "urls"},
+			{"key": "urls", "parameter_type": "workflow", "workflow_parameter_type": "json"},
+		},
+		Blocks: []map[string]any{
+			{"block_type": "for_loop", "label": "each", "loop_over_parameter_key": "urls", "loop_blocks": []any{
+				map[string]any{"block_type": "task", "label": "visit", "parameter_keys": []any{"urls", "ctx"}},
+			}},
+		},
+	}
+	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: body}})
+	require.NoError(t, err)
+	var saved struct {
+		Parameters []map[string]any `json:"parameters"`
+		Blocks     []map[string]any `json:"blocks"`
+	}
+	require.NoError(t, json.Unmarshal(wf.Definition, &saved))
+	var order []string
+	for _, p := range saved.Parameters {
+		order = append(order, p["key"].(string))
+	}
+	assert.Equal(t, []string{"each_output", "visit_output", "urls", "ctx"}, order)
+	urls, ctxParam := saved.Parameters[2], saved.Parameters[3]
+	assert.Equal(t, urls, ctxParam["source"], "the context parameter's source is the parameter itself")
+	assert.NotContains(t, ctxParam, "source_parameter_key")
+	assert.Contains(t, ctxParam, "value")
+	loop := saved.Blocks[0]
+	assert.Equal(t, urls, loop["loop_over"])
+	assert.NotContains(t, loop, "loop_over_parameter_key")
+	visit := loop["loop_blocks"].([]any)[0].(map[string]any)
+	assert.Equal(t, []any{urls, ctxParam}, visit["parameters"])
+	assert.NotContains(t, visit, "parameter_keys")
+	assert.Equal(t, saved.Parameters[1], visit["output_parameter"])
+
+	refused := map[string]struct {
+		body   skyvern.WorkflowBody
+		detail string
+	}{
+		"an undefined context source": {skyvern.WorkflowBody{Parameters: []map[string]any{
+			{"key": "c", "parameter_type": "context", "source_parameter_key": "nope"}}},
+			"Source parameter key nope for context parameter c does not exist."},
+		"an output parameter": {skyvern.WorkflowBody{Parameters: []map[string]any{{"key": "o", "parameter_type": "output"}}},
+			"Cannot manually create output parameters"},
+		"duplicate labels": {skyvern.WorkflowBody{Blocks: []map[string]any{{"block_type": "wait", "label": "a"}, {"block_type": "wait", "label": "a"}}},
+			"WorkflowDefinition has blocks with duplicate labels. Each block needs to have a unique label. Duplicate label(s): a"},
+		"an undefined parameter key": {skyvern.WorkflowBody{Blocks: []map[string]any{{"block_type": "task", "label": "b", "parameter_keys": []any{"x", "y"}}}},
+			"Workflow definition has blocks that reference undefined parameters:\n  - Block 'b' references undefined parameter(s): 'x', 'y'\n\n" +
+				"Make sure to define all parameters in the workflow parameters list before using them in blocks."},
+		"a for loop over nothing": {skyvern.WorkflowBody{Blocks: []map[string]any{{"block_type": "for_loop", "label": "l", "loop_blocks": []any{}}}},
+			"For loop block 'l' requires either loop_over_parameter_key or loop_variable_reference"},
+	}
+	for name, tc := range refused {
+		_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
+		assert.Equal(t, tc.detail, refusedWith(t, err, http.StatusUnprocessableEntity), name)
+	}
+
+	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+		Title: "t", ProxyLocation: skyvern.ProxyLocation("MOON")}})
+	refusedWith(t, err, http.StatusUnprocessableEntity)
+	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\nproxy_location: MOON\n" + emptyBody})
+	refusedWith(t, err, http.StatusUnprocessableEntity)
+	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+		Title: "t", ProxyLocation: skyvern.ProxyLocationResidentialISP}})
+	assert.NoError(t, err)
 }
