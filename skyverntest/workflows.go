@@ -388,29 +388,31 @@ func validIdempotencyKey(key string) bool {
 }
 
 // handleCreateWorkflow serves Create Workflow: POST /v1/workflows and POST
-// /v1/agents, with an optional folder_id query parameter. With an
-// Idempotency-Key header, a repeat of the same request answers what the
-// first one did and creates nothing; the same key with another request is
-// refused with 422.
+// /v1/agents, with an optional folder_id query parameter, as Skyvern's
+// routes/agent_protocol.py create_workflow: with an Idempotency-Key header
+// (validate_idempotency_key), a repeat answers the first version of the
+// workflow the key created, whatever the request and even once deleted,
+// and creates nothing.
 func (s *Server) handleCreateWorkflow(c *call) {
 	keys, hasKey := c.r.Header["Idempotency-Key"]
 	if hasKey && !validIdempotencyKey(keys[0]) {
 		c.fail(http.StatusUnprocessableEntity, "Idempotency-Key must contain 1 to 255 visible ASCII bytes.")
 		return
 	}
+	key := ""
+	if hasKey {
+		key = keys[0]
+	}
 	def := readDefinition(c, "")
 	if def == nil {
 		return
 	}
+	if wf := s.st.keyedWorkflow(key); key != "" && wf != nil {
+		c.reply(wf)
+		return
+	}
 	if folder := c.r.URL.Query().Get("folder_id"); folder != "" {
 		def["folder_id"], _ = json.Marshal(folder)
-	}
-	var request bytes.Buffer
-	request.WriteString(c.r.URL.RawQuery + "\n")
-	_ = json.Compact(&request, c.raw) // valid: parsed already
-	key := ""
-	if hasKey {
-		key = keys[0]
 	}
 	sw := &savedWorkflow{id: s.newID("wpid_")}
 	first, msg := s.newVersion(def, sw.id, 1, s.now())
@@ -419,12 +421,8 @@ func (s *Server) handleCreateWorkflow(c *call) {
 		return
 	}
 	sw.versions = []*workflowVersion{{wf: first}}
-	answer, ok := s.st.createWorkflow(sw, key, request.Bytes(), func(wf *skyvern.Workflow) []byte { return mustMarshal(render(wf)) })
-	if !ok {
-		c.fail(http.StatusUnprocessableEntity, "This Idempotency-Key was used with a different request; use a new key for a new workflow.")
-		return
-	}
-	c.replyRaw(answer)
+	wf := s.st.createWorkflow(sw, key)
+	c.reply(&wf)
 }
 
 // handleUpdateWorkflow serves Update Workflow: POST /v1/workflows/{id} and
