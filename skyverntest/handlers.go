@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
@@ -185,46 +186,70 @@ func (s *Server) lookup(c *call, notFound func(id string) string) *run {
 
 func runNotFound(id string) string { return "Run not found " + id }
 
-// handleGetRun serves Get Run: GET /v1/runs/{run_id}.
+// handleGetRun serves Get Run: GET /v1/runs/{run_id}, as Skyvern's
+// run_service.get_run_response: the id of the workflow run behind a task
+// v2 run finds the task v2 run, and an unknown id gets 404 "Task run not
+// found".
 func (s *Server) handleGetRun(c *call) {
-	if ru := s.lookup(c, runNotFound); ru != nil {
-		c.replyRaw(s.st.rendered(ru))
+	id := c.param("run_id")
+	ru := s.st.run(id)
+	if ru == nil && strings.HasPrefix(id, "wr_") {
+		ru = s.st.taskV2ByWorkflowRun(id)
 	}
+	if ru == nil {
+		c.fail(http.StatusNotFound, "Task run not found "+id)
+		return
+	}
+	c.replyRaw(s.st.rendered(ru))
+}
+
+// cancelRun cancels ru as Skyvern's run_service.cancel_run does, and returns
+// the refusal's detail, or "": a run not finished yet is canceled and its
+// webhook sent; a finished task run is refused, as Skyvern refuses the
+// status change; a finished task v2 or workflow run is left as it is.
+func (s *Server) cancelRun(ru *run) string {
+	if status := s.st.status(ru); status.IsTerminal() {
+		if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
+			if status == skyvern.RunStatusCanceled {
+				return "Invalid task status transition to canceled for " + ru.id + " because task is already canceled"
+			}
+			return "Invalid task status transition from " + string(status) + " to canceled for " + ru.id
+		}
+		return ""
+	}
+	s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled})
+	return ""
 }
 
 // handleCancelRun serves Cancel Run: POST /v1/runs/{run_id}/cancel. It
-// answers JSON null, as Skyvern does. A run not finished yet is canceled
-// and its webhook sent. Cancelling a finished task run is refused with 400,
-// as Skyvern refuses the status change; for a finished task v2 or workflow
-// run it changes nothing.
+// answers JSON null, as Skyvern does, or 404 "Run not found", or 400 for a
+// run Skyvern cannot cancel (see cancelRun).
 func (s *Server) handleCancelRun(c *call) {
 	ru := s.lookup(c, runNotFound)
 	if ru == nil {
 		return
 	}
-	if status := s.st.status(ru); status.IsTerminal() {
-		if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
-			msg := "Invalid task status transition from " + string(status) + " to canceled for " + ru.id
-			if status == skyvern.RunStatusCanceled {
-				msg = "Invalid task status transition to canceled for " + ru.id + " because task is already canceled"
-			}
-			c.fail(http.StatusBadRequest, msg)
-			return
-		}
-	} else {
-		s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled})
+	if msg := s.cancelRun(ru); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
 	}
 	c.replyRaw([]byte("null"))
 }
 
 // handleBulkCancelRuns serves Cancel Runs: POST /v1/runs/cancel with
-// {"run_ids": [...]}. Each run not finished yet is canceled as Cancel Run
-// cancels it, webhook included; an unknown or finished run is listed as
-// failed.
+// {"run_ids": [...]}, as Skyvern's run_service.bulk_cancel_runs: each
+// distinct id is cancelled as Cancel Run cancels it, and listed as
+// cancelled when Cancel Run would have answered 200 (a finished workflow
+// or task v2 run too), else as failed.
 func (s *Server) handleBulkCancelRuns(c *call) {
 	res := skyvern.BulkCancelResult{Canceled: []string{}, Failed: []string{}}
+	seen := map[string]bool{}
 	for _, id := range bodyOf[bulkCancelRequest](c).RunIDs {
-		if ru := s.st.run(id); ru != nil && s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled}) {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if ru := s.st.run(id); ru != nil && s.cancelRun(ru) == "" {
 			res.Canceled = append(res.Canceled, id)
 		} else {
 			res.Failed = append(res.Failed, id)

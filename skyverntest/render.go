@@ -53,9 +53,14 @@ func stringValue(s string) any {
 
 func sdkTime(t time.Time) skyvern.Time { return skyvern.Time{Time: t} }
 
+// appURL is the run's page in Skyvern's app: a task v2 run's is that of
+// the workflow run behind it (task_v2_service.build_task_v2_run_response).
 func (r *run) appURL() string {
-	if r.typ == skyvern.RunTypeTaskV1 {
+	switch r.typ {
+	case skyvern.RunTypeTaskV1:
 		return "https://app.skyvern.com/tasks/" + r.id
+	case skyvern.RunTypeTaskV2:
+		return "https://app.skyvern.com/runs/" + r.v2WorkflowRunID
 	}
 	return "https://app.skyvern.com/runs/" + r.id
 }

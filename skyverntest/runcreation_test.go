@@ -270,3 +270,36 @@ func TestSavedWorkflowDefinitionIsConverted(t *testing.T) {
 		Title: "t", ProxyLocation: skyvern.ProxyLocationResidentialISP}})
 	assert.NoError(t, err)
 }
+
+// Get Run finds a task v2 run by the workflow run behind it, whose page is
+// the run's app_url; Cancel Runs cancels each distinct id as Cancel Run
+// would, so a finished workflow run counts as cancelled and a finished
+// task run as failed.
+func TestGetRunAndCancelRunsFollowRunService(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
+	client := srv.Client()
+	ctx := ctxT(t)
+	v2, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", Engine: skyvern.RunEngineSkyvernV2})
+	require.NoError(t, err)
+	require.Regexp(t, `/runs/wr_\d+$`, v2.AppURL, "a task v2 run's page is its workflow run's")
+	wrID := v2.AppURL[len("https://app.skyvern.com/runs/"):]
+	got, err := client.GetRun(ctx, wrID)
+	require.NoError(t, err)
+	assert.Equal(t, v2.RunID, got.RunID)
+
+	task, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err)
+	wr, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_1"})
+	require.NoError(t, err)
+	srv.Advance(time.Second)
+	pending, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err)
+	res, err := client.BulkCancelRuns(ctx, []string{pending.RunID, wr.RunID, task.RunID, "tsk_404", pending.RunID})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{pending.RunID, wr.RunID}, res.Canceled)
+	assert.ElementsMatch(t, []string{task.RunID, "tsk_404"}, res.Failed)
+	st, _ := srv.Run(wr.RunID)
+	assert.Equal(t, skyvern.RunStatusCompleted, st.Run.Status, "a finished workflow run keeps its status")
+	st, _ = srv.Run(pending.RunID)
+	assert.Equal(t, skyvern.RunStatusCanceled, st.Run.Status)
+}

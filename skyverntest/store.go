@@ -266,6 +266,19 @@ type workflowVersion struct {
 	wf skyvern.Workflow
 }
 
+// taskV2ByWorkflowRun returns the task v2 run whose workflow run is
+// workflowRunID, or nil.
+func (st *store) taskV2ByWorkflowRun(workflowRunID string) *run {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	for _, r := range st.runs {
+		if r.v2WorkflowRunID == workflowRunID {
+			return r
+		}
+	}
+	return nil
+}
+
 // workflowState reports whether id was saved and whether it was deleted,
 // and returns its latest version when it is live.
 func (st *store) workflowState(id string) (saved, deleted bool, latest *skyvern.Workflow) {
