@@ -67,7 +67,7 @@ func TestUnknownRunGets404(t *testing.T) {
 	var apiErr *skyvern.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusNotFound, apiErr.StatusCode)
-	assert.Equal(t, "Run not found tsk_404", apiErr.Detail)
+	assert.Equal(t, "Task run not found tsk_404", apiErr.Detail)
 
 	assert.ErrorIs(t, client.CancelRun(ctx, "wr_404"), skyvern.ErrNotFound)
 	_, err = client.RetryRunWebhook(ctx, "tsk_404", skyvern.RetryRunWebhookRequest{})

@@ -132,11 +132,16 @@
 // permanent id), Delete Workflow marks them all deleted. Run Workflow
 // accepts a workflow so created, and answers 404 once it is deleted; a run
 // without a webhook_url sends its webhook to the workflow's
-// webhook_callback_url. Create Workflow honours the Idempotency-Key header:
-// a repeat of a request answers what the first one answered and saves
-// nothing, while the same key with a different request gets 422. The fake
-// does not parse YAML definitions: it reads their top-level one-line
-// settings (title, webhook_callback_url, ...) and keeps no blocks.
+// webhook_callback_url, and every run takes the workflow's title. Create
+// Workflow honours the Idempotency-Key header: a repeat with the key
+// answers the first version of the workflow the key created, whatever the
+// request, and saves nothing. A definition, JSON or YAML, is saved as
+// Skyvern's converter saves it: each block gets its "<label>_output"
+// output parameter, listed first among the parameters; a context
+// parameter's source_parameter_key becomes its source, a block's
+// parameter_keys its parameters and a for loop's loop_over_parameter_key
+// its loop_over, each the parameter itself; and the converter's 422s
+// (undefined or duplicate keys, duplicate labels, ...) are answered.
 //
 // What the fake cannot know is made up from a run's state, the same for
 // the same state: its timeline is one block (workflow run) or one thought
@@ -155,8 +160,16 @@
 // after 1 s×2ⁿ plus jitter or the receiver's Retry-After (see
 // WithWebhookBackoff), and does not follow redirects. The outcome is kept
 // as the run's webhook_failure_reason. Retry Run Webhook delivers once more,
-// to the run's URL or another, and answers with Skyvern's replay report.
-// Unlike Skyvern, the fake delivers to loopback and private addresses.
+// in one attempt of at most 60 s (WithReplayTimeout), to the run's URL or
+// another, and answers with Skyvern's replay report.
+//
+// Webhook URLs are refused with Skyvern's 400 where Skyvern refuses them:
+// a scheme other than http and https, a private, link-local or internal
+// host, an AWS load balancer name. A loopback host (127.0.0.1, ::1,
+// localhost), which Skyvern refuses too, is accepted, as that is where a
+// test's receiver listens: WithLoopbackWebhooks(false) refuses it as
+// Skyvern does, and WithAllowedWebhookHosts accepts chosen hosts, as
+// Skyvern's ALLOWED_HOSTS setting does.
 //
 // # Failures and records
 //
@@ -181,4 +194,28 @@
 // runs and runs/{run_id}, POST runs/{run_id}/finish), faults (POST faults),
 // and the records (GET requests, GET webhooks?run_id=...). WithAdminAPI
 // documents each endpoint.
+//
+// # Fidelity to Skyvern's server
+//
+// Each behaviour below follows the server's code, named by its file under
+// skyvern/ in Skyvern's repository and its function; the last column says
+// where the fake deliberately differs, and why. One row per behaviour.
+//
+//	Behaviour | Server file: function | Deliberate difference
+//	Run Task | forge/sdk/routes/agent_protocol.py: run_task | run_request shows the request as sent (title aside), not rebuilt from a few fields; no task generation without a url
+//	Task run titles | services/task_v1_service.py: run_task; services/task_v2_service.py: initialize_task_v2 | a task v2 run keeps "New Workflow": no model renames it
+//	Engines without browser memory | forge/sdk/routes/agent_protocol.py: run_task | none: v1, v3 and CUA refuse browser_profile_id and start_fresh_browser with 400
+//	publish_workflow | schemas/runs.py: TaskRunRequest._route_publish_workflow_to_v2 | none
+//	Run Workflow, its title | forge/sdk/routes/agent_protocol.py: run_workflow; services/workflow_service.py: setup_workflow_run | a workflow registered with OnWorkflow has no title the fake knows: null
+//	Get Run | services/run_service.py: get_run_response | run_request as for Run Task
+//	Cancel Run, Cancel Runs | services/run_service.py: cancel_run, bulk_cancel_runs | none
+//	Webhook URL checks at creation | utils/url_validators.py: validate_url, validate_webhook_url | loopback accepted (WithLoopbackWebhooks); names never resolved; the URL kept as sent, not as pydantic rewrites it ("/" added to an empty path)
+//	Webhook delivery timeout | forge/agent.py: execute_task_webhook; forge/sdk/workflow/service.py: deliver_prepared_workflow_webhook (30 s each) | none
+//	Retry Run Webhook | services/webhook_service.py: replay_run_webhook, _deliver_webhook, _validate_target_url | names never resolved (Skyvern refuses one it cannot resolve); error texts carry Go's errors, not httpx's
+//	Run timeline | forge/sdk/routes/agent_protocol.py: get_run_timeline | one made-up block or thought
+//	Retry Workflow Run | forge/sdk/routes/agent_protocol.py: retry_workflow_run | none
+//	Create Workflow, Idempotency-Key | forge/sdk/routes/agent_protocol.py: create_workflow, validate_idempotency_key | the wpid is not derived from the key
+//	Workflow definitions | forge/sdk/workflow/workflow_definition_converter.py: convert_workflow_definition | block members the fake does not model kept as sent, without each block type's defaults
+//	Workflow callback URL | forge/sdk/workflow/service.py: create_workflow_from_request | as for the webhook URL checks
+//	proxy_location of a definition | schemas/workflows.py: WorkflowCreateYAMLRequest | one enum error, not pydantic's one per union member
 package skyverntest

@@ -3,9 +3,9 @@ package skyverntest
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
@@ -38,16 +38,40 @@ type (
 	}
 )
 
-// handleRunTask serves Run Task: POST /v1/run/tasks.
+// handleRunTask serves Run Task: POST /v1/run/tasks, as Skyvern's
+// routes/agent_protocol.py run_task does: the webhook URL is checked
+// (validate_webhook_url), publish_workflow routes the task to skyvern-2.0,
+// and the engines other than skyvern-2.0 refuse browser_profile_id and
+// start_fresh_browser with 400. The run_request shown has no title, as
+// Skyvern builds it without one; the run's title in the lists is the
+// request's title, or for skyvern-2.0 the title of the workflow Skyvern
+// makes for the run, "New Workflow" (task_v2_service.initialize_task_v2),
+// which Skyvern's model later rewrites and the fake keeps.
 func (s *Server) handleRunTask(c *call) {
 	req := bodyOf[skyvern.TaskRunRequest](c)
-	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
+	hook, msg := s.checkWebhookURL(req.WebhookURL)
+	if msg != "" {
 		c.fail(http.StatusBadRequest, msg)
 		return
 	}
-	typ := runTypeOf(req.Engine)
-	ru := &run{typ: typ, task: req, hookURL: req.WebhookURL}
+	engine := req.Engine
+	if req.PublishWorkflow { // TaskRunRequest._route_publish_workflow_to_v2
+		engine = skyvern.RunEngineSkyvernV2
+	}
+	typ := runTypeOf(engine)
+	if typ != skyvern.RunTypeTaskV2 {
+		if raw, ok := c.members["browser_profile_id"]; ok && string(raw) != "null" {
+			c.fail(http.StatusBadRequest, "browser_profile_id is not supported for the skyvern_v1 or CUA task engines; use engine=skyvern_v2.")
+			return
+		}
+		if req.StartFreshBrowser {
+			c.fail(http.StatusBadRequest, "start_fresh_browser is not supported for the skyvern_v1 or CUA task engines; use engine=skyvern_v2.")
+			return
+		}
+	}
+	ru := &run{typ: typ, task: req, hookURL: hook}
 	shown := *req // run_request: every field, the server's defaults for those not sent
+	shown.Engine, shown.WebhookURL, shown.Title = engine, hook, ""
 	if shown.Engine == "" {
 		shown.Engine = skyvern.RunEngineSkyvernV1
 	}
@@ -60,6 +84,7 @@ func (s *Server) handleRunTask(c *call) {
 		ru.v2WorkflowRunID = s.newID("wr_")
 		ru.versionID = s.newID("w_")
 		ru.workflowID = s.newID("wpid_")
+		ru.workflowTitle = newWorkflowTitle
 	} else {
 		ru.id = s.newID("tsk_")
 	}
@@ -71,19 +96,28 @@ func (s *Server) handleRunTask(c *call) {
 	c.replyRaw(s.st.rendered(ru))
 }
 
+// newWorkflowTitle is the title Skyvern gives the workflow it makes for a
+// task v2 run (task_v2_service.DEFAULT_WORKFLOW_TITLE).
+const newWorkflowTitle = "New Workflow"
+
 // handleRunWorkflow serves Run Workflow: POST /v1/run/workflows, which
 // takes the workflow's id as workflow_id, and its newer name POST
 // /v1/run/agents, which takes it as agent_id. Each accepts the other name
 // too. It knows the workflows created through the API (and answers 404 for
 // them once deleted), those registered with OnWorkflow, and with
 // WithAnyWorkflow any other. A run without a webhook_url of a workflow
-// with a webhook_callback_url sends its webhook there.
+// with a webhook_callback_url sends its webhook there. As in Skyvern's
+// routes/agent_protocol.py run_workflow, the webhook URL is checked
+// (validate_webhook_url) and the request's title is replaced by the
+// workflow's.
 func (s *Server) handleRunWorkflow(c *call) {
 	req := bodyOf[skyvern.WorkflowRunRequest](c)
-	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
+	hook, msg := s.checkWebhookURL(req.WebhookURL)
+	if msg != "" {
 		c.fail(http.StatusBadRequest, msg)
 		return
 	}
+	req.WebhookURL = hook
 	s.rulesMu.RLock()
 	_, known := s.workflows[req.WorkflowID]
 	s.rulesMu.RUnlock()
@@ -105,27 +139,23 @@ func (s *Server) handleRunWorkflow(c *call) {
 // newWorkflowRun makes a run of req, not stored yet: of the saved workflow
 // wf, or of a registered one when wf is nil. proxySent reports whether the
 // request set proxy_location (else the run shows the server's default).
+// The run's title, and its run_request's, is the workflow's, whatever
+// req.Title says, as Skyvern's run_workflow and
+// workflow_service.setup_workflow_run make it; a registered workflow has
+// none the fake knows.
 func (s *Server) newWorkflowRun(req *skyvern.WorkflowRunRequest, wf *skyvern.Workflow, proxySent bool) *run {
 	ru := &run{
-		id:            s.newID("wr_"),
-		typ:           skyvern.RunTypeWorkflowRun,
-		workflow:      req,
-		hookURL:       req.WebhookURL,
-		workflowID:    req.WorkflowID,
-		workflowTitle: req.Title,
+		id:         s.newID("wr_"),
+		typ:        skyvern.RunTypeWorkflowRun,
+		workflow:   req,
+		hookURL:    req.WebhookURL,
+		workflowID: req.WorkflowID,
 	}
-	shown := *req
-	if !proxySent {
-		shown.ProxyLocation = skyvern.ProxyLocationResidential
-	}
-	ru.request = mustMarshal(render(&shown))
 	if wf != nil {
 		// A saved workflow lends the run its version, title, callback and
 		// first block.
 		ru.versionID = wf.WorkflowID
-		if ru.workflowTitle == "" {
-			ru.workflowTitle = wf.Title
-		}
+		ru.workflowTitle = wf.Title
 		if ru.hookURL == "" {
 			ru.hookURL = wf.DefaultWebhookURL
 		}
@@ -134,6 +164,12 @@ func (s *Server) newWorkflowRun(req *skyvern.WorkflowRunRequest, wf *skyvern.Wor
 		ru.versionID = s.newID("w_")
 		ru.blockLabel, ru.blockType = firstBlock(nil)
 	}
+	shown := *req
+	shown.Title = ru.workflowTitle
+	if !proxySent {
+		shown.ProxyLocation = skyvern.ProxyLocationResidential
+	}
+	ru.request = mustMarshal(render(&shown))
 	return ru
 }
 
@@ -150,46 +186,70 @@ func (s *Server) lookup(c *call, notFound func(id string) string) *run {
 
 func runNotFound(id string) string { return "Run not found " + id }
 
-// handleGetRun serves Get Run: GET /v1/runs/{run_id}.
+// handleGetRun serves Get Run: GET /v1/runs/{run_id}, as Skyvern's
+// run_service.get_run_response: the id of the workflow run behind a task
+// v2 run finds the task v2 run, and an unknown id gets 404 "Task run not
+// found".
 func (s *Server) handleGetRun(c *call) {
-	if ru := s.lookup(c, runNotFound); ru != nil {
-		c.replyRaw(s.st.rendered(ru))
+	id := c.param("run_id")
+	ru := s.st.run(id)
+	if ru == nil && strings.HasPrefix(id, "wr_") {
+		ru = s.st.taskV2ByWorkflowRun(id)
 	}
+	if ru == nil {
+		c.fail(http.StatusNotFound, "Task run not found "+id)
+		return
+	}
+	c.replyRaw(s.st.rendered(ru))
+}
+
+// cancelRun cancels ru as Skyvern's run_service.cancel_run does, and returns
+// the refusal's detail, or "": a run not finished yet is canceled and its
+// webhook sent; a finished task run is refused, as Skyvern refuses the
+// status change; a finished task v2 or workflow run is left as it is.
+func (s *Server) cancelRun(ru *run) string {
+	if status := s.st.status(ru); status.IsTerminal() {
+		if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
+			if status == skyvern.RunStatusCanceled {
+				return "Invalid task status transition to canceled for " + ru.id + " because task is already canceled"
+			}
+			return "Invalid task status transition from " + string(status) + " to canceled for " + ru.id
+		}
+		return ""
+	}
+	s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled})
+	return ""
 }
 
 // handleCancelRun serves Cancel Run: POST /v1/runs/{run_id}/cancel. It
-// answers JSON null, as Skyvern does. A run not finished yet is canceled
-// and its webhook sent. Cancelling a finished task run is refused with 400,
-// as Skyvern refuses the status change; for a finished task v2 or workflow
-// run it changes nothing.
+// answers JSON null, as Skyvern does, or 404 "Run not found", or 400 for a
+// run Skyvern cannot cancel (see cancelRun).
 func (s *Server) handleCancelRun(c *call) {
 	ru := s.lookup(c, runNotFound)
 	if ru == nil {
 		return
 	}
-	if status := s.st.status(ru); status.IsTerminal() {
-		if ru.typ != skyvern.RunTypeWorkflowRun && ru.typ != skyvern.RunTypeTaskV2 {
-			msg := "Invalid task status transition from " + string(status) + " to canceled for " + ru.id
-			if status == skyvern.RunStatusCanceled {
-				msg = "Invalid task status transition to canceled for " + ru.id + " because task is already canceled"
-			}
-			c.fail(http.StatusBadRequest, msg)
-			return
-		}
-	} else {
-		s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled})
+	if msg := s.cancelRun(ru); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
 	}
 	c.replyRaw([]byte("null"))
 }
 
 // handleBulkCancelRuns serves Cancel Runs: POST /v1/runs/cancel with
-// {"run_ids": [...]}. Each run not finished yet is canceled as Cancel Run
-// cancels it, webhook included; an unknown or finished run is listed as
-// failed.
+// {"run_ids": [...]}, as Skyvern's run_service.bulk_cancel_runs: each
+// distinct id is cancelled as Cancel Run cancels it, and listed as
+// cancelled when Cancel Run would have answered 200 (a finished workflow
+// or task v2 run too), else as failed.
 func (s *Server) handleBulkCancelRuns(c *call) {
 	res := skyvern.BulkCancelResult{Canceled: []string{}, Failed: []string{}}
+	seen := map[string]bool{}
 	for _, id := range bodyOf[bulkCancelRequest](c).RunIDs {
-		if ru := s.st.run(id); ru != nil && s.finish(ru, Outcome{Status: skyvern.RunStatusCanceled}) {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if ru := s.st.run(id); ru != nil && s.cancelRun(ru) == "" {
 			res.Canceled = append(res.Canceled, id)
 		} else {
 			res.Failed = append(res.Failed, id)
@@ -200,8 +260,12 @@ func (s *Server) handleBulkCancelRuns(c *call) {
 
 // handleRetryRunWebhook serves Retry Run Webhook: POST
 // /v1/runs/{run_id}/retry_webhook, with an optional body
-// {"webhook_url": ...}. It delivers the webhook once, while the request
-// waits, and answers with Skyvern's replay report.
+// {"webhook_url": ...}, as Skyvern's webhook_service.replay_run_webhook:
+// an unknown run gets 404, a run type Skyvern does not replay
+// (yutori_navigator) and a run not finished yet 400, then a run with no
+// URL to send to, or a target refused by _validate_target_url, 400. It
+// delivers the webhook once, while the request waits, and answers with
+// the replay report.
 func (s *Server) handleRetryRunWebhook(c *call) {
 	ru := s.lookup(c, func(id string) string { return "Run " + id + " not found" })
 	if ru == nil {
@@ -223,25 +287,12 @@ func (s *Server) handleRetryRunWebhook(c *call) {
 		c.fail(http.StatusBadRequest, "No webhook URL configured for the run.")
 		return
 	}
-	if msg := checkWebhookURL(target); msg != "" {
+	target, msg := s.checkReplayURL(target)
+	if msg != "" {
 		c.fail(http.StatusBadRequest, msg)
 		return
 	}
 	c.reply(s.replay(ru, target))
-}
-
-// checkWebhookURL returns why a webhook URL cannot be used, or "" (also
-// for ""). Unlike Skyvern, which refuses them, the fake accepts loopback
-// and private addresses: that is where a test's receiver is.
-func checkWebhookURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "Invalid URL: " + raw
-	}
-	return ""
 }
 
 // handleListRuns serves Get Runs: GET /v1/runs, task and workflow runs

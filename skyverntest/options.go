@@ -3,6 +3,7 @@ package skyverntest
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,9 @@ const (
 	// DefaultWebhookTimeout bounds each webhook delivery attempt, as on
 	// Skyvern's server (see WithWebhookTimeout).
 	DefaultWebhookTimeout = 30 * time.Second
+	// DefaultReplayTimeout bounds the one delivery of Retry Run Webhook, as
+	// on Skyvern's server (see WithReplayTimeout).
+	DefaultReplayTimeout = 60 * time.Second
 	// DefaultMaxRuns is how many runs a server keeps (see WithMaxRuns).
 	DefaultMaxRuns = 10000
 )
@@ -33,6 +37,9 @@ type config struct {
 	logger         *slog.Logger
 	webhookBackoff time.Duration
 	webhookTimeout time.Duration
+	replayTimeout  time.Duration
+	loopbackHooks  bool     // accept loopback webhook hosts (WithLoopbackWebhooks)
+	allowedHosts   []string // webhook hosts never refused (WithAllowedWebhookHosts)
 	outcome        Outcome
 	maxRecords     int  // < 0: no limit
 	maxRuns        int  // < 0: no limit
@@ -47,6 +54,8 @@ func defaultConfig() config {
 		runDuration:    DefaultRunDuration,
 		webhookBackoff: DefaultWebhookBackoff,
 		webhookTimeout: DefaultWebhookTimeout,
+		replayTimeout:  DefaultReplayTimeout,
+		loopbackHooks:  true,
 		maxRecords:     -1,
 		maxRuns:        DefaultMaxRuns,
 	}
@@ -138,15 +147,56 @@ func WithWebhookBackoff(base time.Duration) Option {
 }
 
 // WithWebhookTimeout returns an Option that bounds each webhook delivery
-// attempt, and each Retry Run Webhook delivery, in real time
-// (DefaultWebhookTimeout, 30 s, by default). An attempt that times out is
-// retried like a network error.
+// attempt in real time (DefaultWebhookTimeout, 30 s, by default). An
+// attempt that times out is retried like a network error. Retry Run
+// Webhook has its own bound, WithReplayTimeout.
 func WithWebhookTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d <= 0 {
 			c.fail("WithWebhookTimeout: %v is not positive", d)
 		}
 		c.webhookTimeout = d
+	}
+}
+
+// WithReplayTimeout returns an Option that bounds, in real time, the one
+// delivery Retry Run Webhook makes while its request waits
+// (DefaultReplayTimeout, 60 s, by default, as on Skyvern's server). A
+// replay that times out is reported, not retried.
+func WithReplayTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.fail("WithReplayTimeout: %v is not positive", d)
+		}
+		c.replayTimeout = d
+	}
+}
+
+// WithLoopbackWebhooks returns an Option that says whether webhook URLs on
+// a loopback host (127.0.0.0/8, ::1, localhost) are accepted. Skyvern's
+// server refuses them with 400, as it refuses private and internal hosts;
+// the fake accepts them by default, since a test's receiver listens on
+// 127.0.0.1, and refuses the others as Skyvern does. With false, a
+// loopback URL is refused too, as on Skyvern's server, for a test of that
+// refusal. The rule applies wherever a webhook URL is taken: Run Task, Run
+// Workflow, the login and download runs, a workflow's
+// webhook_callback_url and Retry Run Webhook's target.
+func WithLoopbackWebhooks(allow bool) Option {
+	return func(c *config) { c.loopbackHooks = allow }
+}
+
+// WithAllowedWebhookHosts returns an Option that accepts webhook URLs on
+// these hosts (names or IP addresses, matched ignoring case) although
+// Skyvern refuses their kind, as Skyvern's ALLOWED_HOSTS setting does: for
+// receivers on a private network, such as another container.
+func WithAllowedWebhookHosts(hosts ...string) Option {
+	return func(c *config) {
+		for _, h := range hosts {
+			if h == "" {
+				c.fail("WithAllowedWebhookHosts: a host is empty")
+			}
+			c.allowedHosts = append(c.allowedHosts, strings.ToLower(h))
+		}
 	}
 }
 

@@ -53,9 +53,14 @@ func stringValue(s string) any {
 
 func sdkTime(t time.Time) skyvern.Time { return skyvern.Time{Time: t} }
 
+// appURL is the run's page in Skyvern's app: a task v2 run's is that of
+// the workflow run behind it (task_v2_service.build_task_v2_run_response).
 func (r *run) appURL() string {
-	if r.typ == skyvern.RunTypeTaskV1 {
+	switch r.typ {
+	case skyvern.RunTypeTaskV1:
 		return "https://app.skyvern.com/tasks/" + r.id
+	case skyvern.RunTypeTaskV2:
+		return "https://app.skyvern.com/runs/" + r.v2WorkflowRunID
 	}
 	return "https://app.skyvern.com/runs/" + r.id
 }
@@ -274,10 +279,12 @@ func (r *run) workflowLegacy(replay bool) webhooks.Object {
 	}...)
 }
 
-// title is the run's title as the lists show it: the workflow's title for
-// a workflow run, else the title of the request, or "".
+// title is the run's title as the lists show it, as Skyvern's
+// create_task_run stores it: the workflow's title for a workflow run and a
+// task v2 run (whose workflow Skyvern makes), else the title of the
+// request, or "".
 func (r *run) title() string {
-	if r.typ == skyvern.RunTypeWorkflowRun {
+	if r.typ == skyvern.RunTypeWorkflowRun || r.typ == skyvern.RunTypeTaskV2 {
 		return r.workflowTitle
 	}
 	return r.task.Title

@@ -262,10 +262,12 @@ func blockRunRequest(proxy skyvern.ProxyLocation, webhookURL, totpURL, totpIdent
 // startBlockRun makes the one-block workflow of b and starts a workflow
 // run of it, as Run Workflow starts one.
 func (s *Server) startBlockRun(c *call, b blockRun) {
-	if msg := checkWebhookURL(b.webhookURL); msg != "" {
+	hook, msg := s.checkWebhookURL(b.webhookURL) // run_blocks.py: a WebhookUrl
+	if msg != "" {
 		c.fail(http.StatusBadRequest, msg)
 		return
 	}
+	b.webhookURL, b.run.WebhookURL = hook, hook
 	wr := b.run
 	wr.WorkflowID, wr.Title = s.newID("w_"), b.title // Skyvern shows the version's id
 	ru := &run{

@@ -348,7 +348,7 @@ func TestBrowserProfiles(t *testing.T) {
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 
 	// Runs started from a profile count in its usage.
-	_, err = client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", BrowserProfileID: fromSession.BrowserProfileID})
+	_, err = client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", Engine: skyvern.RunEngineSkyvernV2, BrowserProfileID: fromSession.BrowserProfileID})
 	require.NoError(t, err)
 	_, err = client.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{NavigationGoal: "g", BrowserProfileID: fromSession.BrowserProfileID})
 	require.NoError(t, err)
@@ -465,7 +465,7 @@ func TestLoginAndDownloadRequestErrors(t *testing.T) {
 		"azure without a password key": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceAzureVault,
 			AzureVaultName: "v", AzureVaultUsernameKey: "u"}, http.StatusBadRequest, "azure_vault_password_key is required to login with Azure Vault credential"},
 		"a bad webhook URL": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceBitwarden, WebhookURL: "ftp://x"},
-			http.StatusBadRequest, "Invalid URL: ftp://x"},
+			http.StatusBadRequest, "Invalid URL: ftp://x. Skyvern supports HTTP and HTTPS urls with max 2083 character length."},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := client.RunLogin(ctx, tc.req)

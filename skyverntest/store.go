@@ -23,7 +23,7 @@ type store struct {
 
 	saved      map[string]*savedWorkflow // by permanent id
 	savedOrder []*savedWorkflow          // least recently saved first
-	idem       map[string]idempotent     // Create Workflow answers, by Idempotency-Key
+	idem       map[string]*savedWorkflow // workflows created with an Idempotency-Key, by key
 }
 
 func newStore(maxRuns int) *store {
@@ -31,7 +31,7 @@ func newStore(maxRuns int) *store {
 		maxRuns: maxRuns,
 		runs:    make(map[string]*run),
 		saved:   make(map[string]*savedWorkflow),
-		idem:    make(map[string]idempotent),
+		idem:    make(map[string]*savedWorkflow),
 	}
 }
 
@@ -266,11 +266,17 @@ type workflowVersion struct {
 	wf skyvern.Workflow
 }
 
-// idempotent is what a Create Workflow call with an Idempotency-Key
-// answered, for its repeats.
-type idempotent struct {
-	request []byte // the query and the compacted body
-	answer  []byte
+// taskV2ByWorkflowRun returns the task v2 run whose workflow run is
+// workflowRunID, or nil.
+func (st *store) taskV2ByWorkflowRun(workflowRunID string) *run {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	for _, r := range st.runs {
+		if r.v2WorkflowRunID == workflowRunID {
+			return r
+		}
+	}
+	return nil
 }
 
 // workflowState reports whether id was saved and whether it was deleted,
@@ -289,24 +295,34 @@ func (st *store) workflowState(id string) (saved, deleted bool, latest *skyvern.
 	return true, false, &wf
 }
 
-// createWorkflow saves a new workflow with its first version. With an
-// idempotency key already used, it returns the first answer instead (and
-// ok false when the request differs); answer renders the saved version.
-func (st *store) createWorkflow(sw *savedWorkflow, key string, request []byte, answer func(*skyvern.Workflow) []byte) (b []byte, ok bool) {
+// createWorkflow saves a new workflow with its first version and returns
+// that version; with an idempotency key already used, it saves nothing
+// and returns the first version of the workflow made with the key, deleted
+// or not.
+func (st *store) createWorkflow(sw *savedWorkflow, key string) skyvern.Workflow {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if key != "" {
-		if prev, found := st.idem[key]; found {
-			return prev.answer, slices.Equal(prev.request, request)
-		}
+	if prev := st.idem[key]; key != "" && prev != nil {
+		return prev.versions[0].wf
 	}
 	st.saved[sw.id] = sw
 	st.savedOrder = append(st.savedOrder, sw)
-	b = answer(&sw.versions[0].wf)
 	if key != "" {
-		st.idem[key] = idempotent{request: request, answer: b}
+		st.idem[key] = sw
 	}
-	return b, true
+	return sw.versions[0].wf
+}
+
+// keyedWorkflow returns the first version of the workflow created with an
+// idempotency key, or nil.
+func (st *store) keyedWorkflow(key string) *skyvern.Workflow {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	if sw := st.idem[key]; sw != nil {
+		wf := sw.versions[0].wf
+		return &wf
+	}
+	return nil
 }
 
 // updateWorkflow saves wf as the next version of workflow id, and returns

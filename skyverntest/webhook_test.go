@@ -127,7 +127,7 @@ func TestWorkflowWebhookCarriesRunRequest(t *testing.T) {
 	assert.Equal(t, `"wpid_orders"`, string(m["workflow_id"]))
 	assert.Equal(t, `"`+run.RunID+`"`, string(m["agent_run_id"]))
 	assert.Equal(t, `{"day":"monday"}`, string(m["parameters"]))
-	assert.Equal(t, `"Orders"`, string(m["workflow_title"]))
+	assert.Equal(t, `null`, string(m["workflow_title"]), "the request's title is dropped; a registered workflow has none")
 	assert.Equal(t, string(m["outputs"]), string(m["output"]))
 
 	parsed, err := webhooks.Parse(d.Body, d.Header.Get("X-Skyvern-Signature"), srv.APIKey)

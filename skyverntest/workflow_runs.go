@@ -51,9 +51,6 @@ func (s *Server) handleRetryWorkflowRun(c *call) {
 	}
 	req := *orig.workflow // the run's request: the store never changes it
 	req.WebhookURL = orig.hookURL
-	if req.Title == "" && wf != nil {
-		req.Title = wf.Title
-	}
 	ru := s.newWorkflowRun(&req, wf, orig.workflow.ProxyLocation != nil)
 	ru.retriedFrom = orig.id // started through the API, whatever started the original
 	if !s.claimSession(c, ru) {

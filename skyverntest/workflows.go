@@ -29,12 +29,29 @@ func workflowNotFound(id string, version int) string {
 
 var definitionType = reflect.TypeFor[skyvern.WorkflowDefinition]()
 
+// checkDefinition checks a definition's members against
+// skyvern.WorkflowDefinition, enums included (a proxy_location outside
+// Skyvern's ProxyLocation enum, neither a GeoTarget nor an object, gets
+// 422 as WorkflowCreateYAMLRequest refuses it), with errors located under
+// loc.
+func checkDefinition(loc []any, m map[string]json.RawMessage, raw []byte) []validationError {
+	if errs := checkObject(loc, m, raw, definitionType, nil); errs != nil {
+		return errs
+	}
+	var def skyvern.WorkflowDefinition
+	if err := unmarshal(raw, &def); err != nil {
+		return []validationError{invalid("value_error", loc, err.Error(), json.RawMessage(raw), nil)}
+	}
+	return checkEnums(loc, reflect.ValueOf(def), nil)
+}
+
 // readDefinition reads the definition of a Create or Update Workflow call,
 // checked against skyvern.WorkflowDefinition, as JSON members; or answers
 // the server's error and returns nil. A YAML definition is read with a YAML
 // parser, and refused as Skyvern refuses it: one line naming what is
-// wrong.
-func readDefinition(c *call) map[string]json.RawMessage {
+// wrong. keep is the webhook_callback_url of the version an update
+// replaces, which is not checked again.
+func readDefinition(c *call, keep string) map[string]json.RawMessage {
 	req := bodyOf[skyvern.WorkflowRequest](c)
 	var raw []byte
 	switch {
@@ -51,7 +68,7 @@ func readDefinition(c *call) map[string]json.RawMessage {
 		}
 		m, errs := members(b, false)
 		if errs == nil {
-			errs = checkObject(nil, m, b, definitionType, nil)
+			errs = checkDefinition(nil, m, b)
 		}
 		if errs != nil {
 			c.fail(http.StatusUnprocessableEntity, formatErrors(errs))
@@ -62,7 +79,7 @@ func readDefinition(c *call) map[string]json.RawMessage {
 		raw = c.members["json_definition"]
 		m, errs := members(raw, false)
 		if errs == nil {
-			errs = checkObject([]any{"body", "json_definition"}, m, raw, definitionType, nil)
+			errs = checkDefinition([]any{"body", "json_definition"}, m, raw)
 		}
 		if errs != nil {
 			c.fail(http.StatusUnprocessableEntity, errs)
@@ -75,17 +92,25 @@ func readDefinition(c *call) map[string]json.RawMessage {
 	def, _ := members(raw, false) // checked above
 	var hook string
 	_ = json.Unmarshal(def["webhook_callback_url"], &hook)
-	if msg := checkWebhookURL(hook); msg != "" {
-		c.fail(http.StatusBadRequest, msg)
-		return nil
+	// workflow/service.py create_workflow_from_request checks the
+	// callback with validate_webhook_url unless an update keeps the
+	// latest version's.
+	if hook != "" && hook != keep {
+		stored, msg := c.srv.checkWebhookURL(hook)
+		if msg != "" {
+			c.fail(http.StatusBadRequest, msg)
+			return nil
+		}
+		def["webhook_callback_url"], _ = json.Marshal(stored)
 	}
 	return def
 }
 
 // newVersion makes the Workflow that Skyvern saves for def: its settings as
 // sent, the server's defaults for the others, and the definition
-// completed. ids makes the ids, now is the time of saving.
-func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version int, now time.Time) skyvern.Workflow {
+// converted (completeDefinition), or the 422 detail refusing it. now is
+// the time of saving.
+func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version int, now time.Time) (skyvern.Workflow, string) {
 	var wf skyvern.Workflow
 	whole, _ := json.Marshal(def)
 	_ = json.Unmarshal(whole, &wf) // checked against WorkflowDefinition: the settings decode
@@ -109,38 +134,103 @@ func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version
 		wf.CacheKey = "default"
 	}
 	wf.CreatedAt, wf.ModifiedAt = sdkTime(now), sdkTime(now)
-	wf.Definition = s.completeDefinition(def["workflow_definition"], wf.WorkflowID, now)
-	return wf
+	var msg string
+	wf.Definition, msg = s.completeDefinition(def["workflow_definition"], wf.WorkflowID, now)
+	return wf, msg
 }
 
-// completeDefinition fills in what Skyvern adds to a definition it saves:
-// each parameter's id, workflow_id and times, and each block's output
-// parameter ("<label>_output"), nested blocks included.
-func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now time.Time) json.RawMessage {
+// completeDefinition converts a definition as Skyvern's
+// workflow_definition_converter.convert_workflow_definition does: it
+// refuses, with the converter's 422 detail, an output parameter sent by
+// hand, duplicate block labels or parameter keys, a reserved key, a
+// context parameter whose source is not defined, a block naming an
+// undefined parameter and a for loop with nothing to loop over; it makes
+// each block's output parameter ("<label>_output", nested blocks
+// included), lists them first, then the other parameters with their ids,
+// workflow_id and times, then the context parameters with their source
+// resolved; and it gives each block its parameters (parameter_keys
+// resolved) and each for loop its loop_over (loop_over_parameter_key or
+// loop_variable_reference resolved). Block members it does not model are
+// kept as sent.
+func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now time.Time) (json.RawMessage, string) {
 	var body skyvern.WorkflowBody
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	_ = dec.Decode(&body) // checked against WorkflowBody
+	if body.Version == nil {
+		body.Version = skyvern.Ptr(1) // pydantic's default, which the server writes out
+	}
 	at := timeValue(now)
-	stamp := func(p map[string]any) {
+	stamp := func(p map[string]any) map[string]any {
 		p["workflow_id"] = workflowID
 		p["created_at"], p["modified_at"], p["deleted_at"] = at, at, nil
 		if _, ok := p["description"]; !ok {
 			p["description"] = nil
 		}
+		return p
 	}
-	if body.Parameters == nil {
-		body.Parameters = []map[string]any{}
-	}
-	if body.Version == nil {
-		body.Version = skyvern.Ptr(1) // pydantic's default, which the server writes out
-	}
+	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
+
+	var userKeys []string
 	for _, p := range body.Parameters {
-		typ, _ := p["parameter_type"].(string)
-		switch typ {
-		case "context":
-			continue // a context parameter is not stored on its own
-		case "workflow":
+		if str(p, "parameter_type") == "output" {
+			return nil, "Cannot manually create output parameters"
+		}
+		userKeys = append(userKeys, str(p, "key"))
+	}
+	var labels []string // every block's, nested ones after their loop's
+	var walk func(list []any)
+	walk = func(list []any) {
+		for _, b := range list {
+			if m, ok := b.(map[string]any); ok {
+				labels = append(labels, str(m, "label"))
+				if nested, ok := m["loop_blocks"].([]any); ok {
+					walk(nested)
+				}
+			}
+		}
+	}
+	for _, b := range body.Blocks {
+		walk([]any{b})
+	}
+	if dup := duplicates(labels); dup != "" {
+		return nil, "WorkflowDefinition has blocks with duplicate labels. Each block needs to have a unique label. Duplicate label(s): " + dup
+	}
+	outputKeys := make([]string, len(labels))
+	for i, l := range labels {
+		outputKeys[i] = l + "_output"
+	}
+	for _, reserved := range [][]string{outputKeys, reservedParameterKeys} {
+		for _, k := range userKeys {
+			if slices.Contains(reserved, k) {
+				return nil, "WorkflowDefinition has parameters with reserved keys. User created parameters cannot have the following reserved keys: " +
+					strings.Join(reserved, ",") + ". Parameter keys: " + strings.Join(userKeys, ",")
+			}
+		}
+	}
+
+	params := map[string]map[string]any{}
+	var order []map[string]any
+	add := func(p map[string]any) { params[str(p, "key")] = p; order = append(order, p) }
+	for _, l := range labels {
+		add(stamp(map[string]any{
+			"parameter_type":      "output",
+			"key":                 l + "_output",
+			"description":         "Output parameter for block " + l,
+			"output_parameter_id": s.newID("op_"),
+		}))
+	}
+	var contexts, dups []string
+	for _, p := range body.Parameters {
+		key, typ := str(p, "key"), str(p, "parameter_type")
+		switch {
+		case params[key] != nil:
+			dups = append(dups, key)
+			continue
+		case typ == "context":
+			contexts = append(contexts, key)
+			continue
+		case typ == "workflow":
 			p["workflow_parameter_id"] = s.newID("wp_")
 			if _, ok := p["default_value"]; !ok {
 				p["default_value"] = nil
@@ -148,37 +238,122 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 		default:
 			p[typ+"_parameter_id"] = s.newID(typ + "_")
 		}
-		stamp(p)
+		add(stamp(p))
 	}
-	var blocks func([]any)
-	complete := func(b map[string]any) {
-		label, _ := b["label"].(string)
-		op := map[string]any{
-			"parameter_type":      "output",
-			"key":                 label + "_output",
-			"description":         "Output parameter for block " + label,
-			"output_parameter_id": s.newID("op_"),
+	for _, p := range body.Parameters {
+		key := str(p, "key")
+		if str(p, "parameter_type") != "context" || !slices.Contains(contexts, key) {
+			continue
 		}
-		stamp(op)
-		b["output_parameter"] = op
-		if nested, ok := b["loop_blocks"].([]any); ok {
-			blocks(nested)
+		contexts = slices.DeleteFunc(contexts, func(k string) bool { return k == key })
+		src := str(p, "source_parameter_key")
+		if params[src] == nil {
+			return nil, "Source parameter key " + src + " for context parameter " + key + " does not exist."
 		}
+		if params[key] != nil {
+			dups = append(dups, key)
+			continue
+		}
+		add(map[string]any{"parameter_type": "context", "key": key, "description": p["description"],
+			"source": params[src], "value": nil})
 	}
-	blocks = func(list []any) {
+	if len(dups) > 0 {
+		return nil, "WorkflowDefinition has parameters with duplicate keys. Each parameter needs to have a unique key. Duplicate key(s): " +
+			strings.Join(dups, ",")
+	}
+
+	var undefined []string // "  - Block 'l' references undefined parameter(s): 'a', 'b'"
+	var convert func(b map[string]any) string
+	convertAll := func(list []any) string {
 		for _, b := range list {
 			if m, ok := b.(map[string]any); ok {
-				complete(m)
+				if msg := convert(m); msg != "" {
+					return msg
+				}
 			}
 		}
+		return ""
 	}
+	convert = func(b map[string]any) string {
+		label := str(b, "label")
+		b["output_parameter"] = params[label+"_output"]
+		if keys, ok := b["parameter_keys"].([]any); ok || slices.Contains(blocksWithParameters, str(b, "block_type")) {
+			resolved, missing := []any{}, []string{}
+			for _, k := range keys {
+				ks, _ := k.(string)
+				if p := params[ks]; p != nil {
+					resolved = append(resolved, p)
+				} else {
+					missing = append(missing, "'"+ks+"'")
+				}
+			}
+			if len(missing) > 0 {
+				undefined = append(undefined, "  - Block '"+label+"' references undefined parameter(s): "+strings.Join(missing, ", "))
+			}
+			delete(b, "parameter_keys")
+			b["parameters"] = resolved
+		}
+		if str(b, "block_type") == "for_loop" {
+			var over any
+			if p := params[str(b, "loop_over_parameter_key")]; p != nil {
+				over = p
+			}
+			ref := str(b, "loop_variable_reference")
+			if p := params[strings.Trim(ref, " {}")]; ref != "" && p != nil {
+				over = p
+			}
+			if over == nil && ref == "" {
+				return "For loop block '" + label + "' requires either loop_over_parameter_key or loop_variable_reference"
+			}
+			delete(b, "loop_over_parameter_key")
+			b["loop_over"] = over
+		}
+		nested, _ := b["loop_blocks"].([]any)
+		return convertAll(nested)
+	}
+	blocks := make([]any, len(body.Blocks))
+	for i, b := range body.Blocks {
+		blocks[i] = b
+	}
+	msg := convertAll(blocks)
+	if len(undefined) > 0 { // the converter checks these before building any block
+		return nil, "Workflow definition has blocks that reference undefined parameters:\n" + strings.Join(undefined, "\n") +
+			"\n\nMake sure to define all parameters in the workflow parameters list before using them in blocks."
+	}
+	if msg != "" {
+		return nil, msg
+	}
+	body.Parameters = order
 	if body.Blocks == nil {
 		body.Blocks = []map[string]any{}
 	}
-	for _, b := range body.Blocks {
-		complete(b)
+	return mustMarshal(render(&body)), ""
+}
+
+// reservedParameterKeys are the keys Skyvern keeps for itself
+// (workflow/models/parameter.py RESERVED_PARAMETER_KEYS).
+var reservedParameterKeys = []string{"current_item", "current_value", "current_index", "current_date", "workflow_title",
+	"workflow_id", "workflow_permanent_id", "workflow_run_id", "workflow_run_outputs", "workflow_run_summary"}
+
+// blocksWithParameters are the block types whose model has a parameters
+// list, written [] when the definition names none (the spec's blocks with
+// both output_parameter and parameters).
+var blocksWithParameters = []string{"action", "code", "email_inbox", "extraction", "file_download", "google_sheets_read",
+	"google_sheets_write", "http_request", "human_interaction", "login", "navigation", "pdf_fill", "print_page",
+	"split_pdf", "task", "text_prompt", "goto_url", "validation", "wait", "workflow_trigger"}
+
+// duplicates returns the values that occur more than once in list, sorted
+// and joined with ",", or "".
+func duplicates(list []string) string {
+	seen := map[string]int{}
+	var dup []string
+	for _, v := range list {
+		if seen[v]++; seen[v] == 2 {
+			dup = append(dup, v)
+		}
 	}
-	return mustMarshal(render(&body))
+	slices.Sort(dup)
+	return strings.Join(dup, ",")
 }
 
 // firstBlock returns the label and block_type of the first block of a
@@ -213,38 +388,41 @@ func validIdempotencyKey(key string) bool {
 }
 
 // handleCreateWorkflow serves Create Workflow: POST /v1/workflows and POST
-// /v1/agents, with an optional folder_id query parameter. With an
-// Idempotency-Key header, a repeat of the same request answers what the
-// first one did and creates nothing; the same key with another request is
-// refused with 422.
+// /v1/agents, with an optional folder_id query parameter, as Skyvern's
+// routes/agent_protocol.py create_workflow: with an Idempotency-Key header
+// (validate_idempotency_key), a repeat answers the first version of the
+// workflow the key created, whatever the request and even once deleted,
+// and creates nothing.
 func (s *Server) handleCreateWorkflow(c *call) {
 	keys, hasKey := c.r.Header["Idempotency-Key"]
 	if hasKey && !validIdempotencyKey(keys[0]) {
 		c.fail(http.StatusUnprocessableEntity, "Idempotency-Key must contain 1 to 255 visible ASCII bytes.")
 		return
 	}
-	def := readDefinition(c)
+	key := ""
+	if hasKey {
+		key = keys[0]
+	}
+	def := readDefinition(c, "")
 	if def == nil {
+		return
+	}
+	if wf := s.st.keyedWorkflow(key); key != "" && wf != nil {
+		c.reply(wf)
 		return
 	}
 	if folder := c.r.URL.Query().Get("folder_id"); folder != "" {
 		def["folder_id"], _ = json.Marshal(folder)
 	}
-	var request bytes.Buffer
-	request.WriteString(c.r.URL.RawQuery + "\n")
-	_ = json.Compact(&request, c.raw) // valid: parsed already
-	key := ""
-	if hasKey {
-		key = keys[0]
-	}
 	sw := &savedWorkflow{id: s.newID("wpid_")}
-	sw.versions = []*workflowVersion{{wf: s.newVersion(def, sw.id, 1, s.now())}}
-	answer, ok := s.st.createWorkflow(sw, key, request.Bytes(), func(wf *skyvern.Workflow) []byte { return mustMarshal(render(wf)) })
-	if !ok {
-		c.fail(http.StatusUnprocessableEntity, "This Idempotency-Key was used with a different request; use a new key for a new workflow.")
+	first, msg := s.newVersion(def, sw.id, 1, s.now())
+	if msg != "" {
+		c.fail(http.StatusUnprocessableEntity, msg)
 		return
 	}
-	c.replyRaw(answer)
+	sw.versions = []*workflowVersion{{wf: first}}
+	wf := s.st.createWorkflow(sw, key)
+	c.reply(&wf)
 }
 
 // handleUpdateWorkflow serves Update Workflow: POST /v1/workflows/{id} and
@@ -252,18 +430,27 @@ func (s *Server) handleCreateWorkflow(c *call) {
 // new workflow_id, and answers with it; a deleted or unknown workflow gets
 // 404.
 func (s *Server) handleUpdateWorkflow(c *call) {
-	def := readDefinition(c)
+	id := c.param("workflow_id")
+	keep := ""
+	if versions := s.st.workflowVersions(id); len(versions) > 0 {
+		keep = versions[0].DefaultWebhookURL
+	}
+	def := readDefinition(c, keep)
 	if def == nil {
 		return
 	}
-	id := c.param("workflow_id")
 	_, hasFolder := def["folder_id"]
+	next, msg := s.newVersion(def, id, 0, s.now())
+	if msg != "" {
+		c.fail(http.StatusUnprocessableEntity, msg)
+		return
+	}
 	wf := s.st.updateWorkflow(id, func(prev, wf *skyvern.Workflow) {
 		wf.Version = prev.Version + 1
 		if !hasFolder { // the folder is the workflow's, not the version's
 			wf.FolderID = prev.FolderID
 		}
-	}, s.newVersion(def, id, 0, s.now()))
+	}, next)
 	if wf == nil {
 		c.fail(http.StatusNotFound, workflowNotFound(id, 0))
 		return

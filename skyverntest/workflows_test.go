@@ -73,8 +73,9 @@ func TestCreateWorkflowFromJSON(t *testing.T) {
 		Blocks     []map[string]any `json:"blocks"`
 	}
 	require.NoError(t, json.Unmarshal(wf.Definition, &saved))
-	require.Len(t, saved.Parameters, 1)
-	p := saved.Parameters[0]
+	require.Len(t, saved.Parameters, 2, "the blocks' output parameters first, then the definition's")
+	assert.Equal(t, "login_output", saved.Parameters[0]["key"])
+	p := saved.Parameters[1]
 	assert.Equal(t, "month", p["key"])
 	assert.Equal(t, "string", p["workflow_parameter_type"])
 	assert.Regexp(t, `^wp_\d+$`, p["workflow_parameter_id"])
@@ -89,6 +90,8 @@ func TestCreateWorkflowFromJSON(t *testing.T) {
 	assert.Equal(t, "output", op["parameter_type"])
 	assert.Regexp(t, `^op_\d+$`, op["output_parameter_id"])
 	assert.Equal(t, wf.WorkflowID, op["workflow_id"])
+	assert.Equal(t, saved.Parameters[0], op, "the same output parameter in both places")
+	assert.Equal(t, []any{}, saved.Blocks[0]["parameters"], "a navigation block names no parameters")
 	assert.Empty(t, wf.Extra)
 
 	status, body, _ := do(t, "GET", srv.URL+"/v1/workflows/"+wf.WorkflowPermanentID, srv.APIKey, "")
@@ -131,7 +134,8 @@ func TestCreateWorkflowFromYAML(t *testing.T) {
 		Blocks     []map[string]any `json:"blocks"`
 	}
 	require.NoError(t, json.Unmarshal(wf.Definition, &saved))
-	assert.Empty(t, saved.Parameters)
+	require.Len(t, saved.Parameters, 1, "the block's output parameter")
+	assert.Equal(t, "fetch_output", saved.Parameters[0]["key"])
 	require.Len(t, saved.Blocks, 1, "the YAML's blocks are kept")
 	assert.Equal(t, "task", saved.Blocks[0]["block_type"])
 	assert.Equal(t, "not the workflow's title", saved.Blocks[0]["title"])
@@ -231,8 +235,8 @@ func TestCreateWorkflowWithAnIdempotencyKeyIsRetriedAndCreatesOne(t *testing.T) 
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, string(once), string(twice))
 	status, other := post("raw-1", strings.Replace(body, "Raw", "Other", 1))
-	assert.Equal(t, http.StatusUnprocessableEntity, status)
-	assert.JSONEq(t, `{"detail":"This Idempotency-Key was used with a different request; use a new key for a new workflow."}`, string(other))
+	assert.Equal(t, http.StatusOK, status, "the key's workflow, whatever the request, as Skyvern answers")
+	assert.Equal(t, string(once), string(other))
 	status, bad := post("two words", body)
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.JSONEq(t, `{"detail":"Idempotency-Key must contain 1 to 255 visible ASCII bytes."}`, string(bad))

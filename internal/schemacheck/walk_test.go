@@ -56,6 +56,15 @@ const jsonWorkflow = `{"json_definition":{"title":"Invoices","workflow_definitio
 	`"parameters":[{"parameter_type":"workflow","key":"q","workflow_parameter_type":"string"}],` +
 	`"blocks":[{"block_type":"task","label":"find","url":"https://example.com","navigation_goal":"Find {{q}}"}]}}}`
 
+// loopWorkflow has a context parameter and a for loop over a parameter,
+// whose saved form resolves source_parameter_key, parameter_keys and
+// loop_over_parameter_key into parameter objects.
+const loopWorkflow = `{"json_definition":{"title":"Loop","workflow_definition":{"parameters":[` +
+	`{"parameter_type":"workflow","key":"urls","workflow_parameter_type":"json"},` +
+	`{"parameter_type":"context","key":"url","source_parameter_key":"urls"}],` +
+	`"blocks":[{"block_type":"for_loop","label":"each","loop_over_parameter_key":"urls","loop_blocks":[` +
+	`{"block_type":"task","label":"visit","navigation_goal":"Open {{url}}","parameter_keys":["url"]}]}]}}}`
+
 // yamlWorkflow is the same in YAML.
 const yamlWorkflow = `{"yaml_definition":"title: Receipts\nworkflow_definition:\n  parameters:\n` +
 	`    - parameter_type: workflow\n      key: q\n      workflow_parameter_type: string\n  blocks:\n` +
@@ -91,6 +100,7 @@ var coreWalk = []step{
 		save: map[string]string{"wpid": "workflow_permanent_id"}},
 	{route: skyverntest.RouteCreateAgent, path: "/v1/agents", want: 200, body: yamlWorkflow,
 		save: map[string]string{"wpid2": "workflow_permanent_id"}},
+	{route: skyverntest.RouteCreateWorkflow, path: "/v1/workflows", want: 200, body: loopWorkflow},
 	{route: skyverntest.RouteCreateWorkflow, path: "/v1/workflows", want: 422, body: `{}`, why: "no definition"},
 	{route: skyverntest.RouteCreateAgent, path: "/v1/agents", want: 422, body: `{"yaml_definition":"title: No body\n"}`,
 		why: "a YAML definition without workflow_definition (issue 9, item 2)"},
