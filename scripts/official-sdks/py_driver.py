@@ -62,7 +62,7 @@ def call(method, fn, *args, expect_status=None, why=None, **kwargs):
         return out
     except pydantic.ValidationError as e:
         rec["outcome"] = "invalid"
-        rec["detail"] = str(e)[:1500]
+        rec["detail"] = explain(e)
     except ApiError as e:
         rec["outcome"] = "http"
         rec["status"] = e.status_code
@@ -80,6 +80,47 @@ def call(method, fn, *args, expect_status=None, why=None, **kwargs):
         rec["trace"] = traceback.format_exc(limit=4)[-800:]
     results.append(rec)
     return None
+
+
+def is_member_tag(seg):
+    """Whether a pydantic error location segment names a union member
+    (a model class, or a type such as 'str' or 'list[...]') rather than a
+    field name (snake_case), list index or dict key."""
+    return isinstance(seg, str) and (seg[:1].isupper() or "[" in seg or seg in ("str", "int", "float", "bool", "none"))
+
+
+def closest_member_errors(errs, start=0):
+    """Keep, at each union in the error locations, only the errors of the
+    member with the fewest: the one the answer was meant to be. Fern's
+    unions are not discriminated, so pydantic reports every member's."""
+    out, unions = [], {}
+    for e in errs:
+        loc = tuple(e["loc"])
+        i = next((j for j in range(start, len(loc)) if is_member_tag(loc[j])), None)
+        if i is None:
+            out.append(e)
+        else:
+            unions.setdefault(loc[:i], {}).setdefault(loc[i], []).append(e)
+    for prefix, members in unions.items():
+        # A member whose tag field (block_type, parameter_type, type) did not
+        # match is not the one meant, however few its errors.
+        def rank(es, n=len(prefix) + 1):
+            tag_miss = any(x["type"] == "literal_error" and len(x["loc"]) == n + 1 for x in es)
+            return (tag_miss, len(es))
+
+        out += closest_member_errors(min(members.values(), key=rank), len(prefix) + 1)
+    return out
+
+
+def explain(e):
+    errs = closest_member_errors(e.errors())
+    lines = [f"{e.title}: {e.error_count()} errors; those of the closest union members:"]
+    for x in errs[:8]:
+        loc = ".".join(str(s) for s in x["loc"] if not is_member_tag(s))
+        lines.append(f"    {loc}: {x['msg']} (input {short(x.get('input'), 120)})")
+    if len(errs) > 8:
+        lines.append(f"    ... {len(errs) - 8} more")
+    return "\n".join(lines)
 
 
 def not_applicable(method, why):
@@ -129,6 +170,91 @@ def wait_final(run_id, limit=20.0):
             return r
         time.sleep(0.1)
     return None
+
+
+def admin_finish(run_id, status):
+    """End a run now with the given status, through the fake's admin API
+    (not part of Skyvern's API: it only makes the fake produce a failed,
+    terminated or timed-out run for the SDK calls that follow)."""
+    import httpx
+
+    httpx.post(f"{BASE_URL}/_skyverntest/runs/{run_id}/finish", headers={"x-api-key": API_KEY},
+               json={"status": status, "failure_reason": f"ended as {status}"}, timeout=10)
+
+
+def find_workflow(title):
+    """The permanent id of the newest workflow with this title, read
+    without the SDK (plain HTTP), or None."""
+    import httpx
+
+    r = httpx.get(f"{BASE_URL}/v1/workflows", params={"title": title}, headers={"x-api-key": API_KEY}, timeout=10)
+    for w in r.json() if r.status_code == 200 else []:
+        if w.get("title") == title:
+            return w.get("workflow_permanent_id")
+    return None
+
+
+def rich_workflow(credential_id, other_wpid):
+    nav = {"block_type": "navigation", "label": "open_row", "url": "https://example.com/{{ row }}", "navigation_goal": "open it"}
+    return {
+        "title": "Everything",
+        "proxy_location": "RESIDENTIAL_GB",
+        "webhook_callback_url": HOOK,
+        "persist_browser_session": True,
+        "workflow_definition": {
+            "parameters": [
+                {"parameter_type": "workflow", "key": "month", "workflow_parameter_type": "string", "default_value": "May"},
+                {"parameter_type": "workflow", "key": "count", "workflow_parameter_type": "integer", "default_value": 1},
+                {"parameter_type": "workflow", "key": "rows", "workflow_parameter_type": "json"},
+                {"parameter_type": "workflow", "key": "creds", "workflow_parameter_type": "credential_id", "default_value": credential_id},
+                {"parameter_type": "credential", "key": "login_cred", "credential_id": credential_id},
+                {"parameter_type": "aws_secret", "key": "aws", "aws_key": "k"},
+                {"parameter_type": "context", "key": "ctx", "source_parameter_key": "month"},
+                {"parameter_type": "onepassword", "key": "op", "vault_id": "v", "item_id": "i"},
+                {"parameter_type": "azure_vault_credential", "key": "az", "vault_name": "kv", "username_key": "u", "password_key": "p"},
+                {"parameter_type": "output", "key": "extra_output"},
+                {"parameter_type": "bitwarden_login_credential", "key": "bw", "bitwarden_client_id_aws_secret_key": "a",
+                 "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c", "url": "https://example.com"},
+                {"parameter_type": "bitwarden_sensitive_information", "key": "bws", "bitwarden_client_id_aws_secret_key": "a",
+                 "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c",
+                 "bitwarden_collection_id": "col", "bitwarden_identity_key": "id", "bitwarden_identity_fields": ["ssn"]},
+                {"parameter_type": "bitwarden_credit_card_data", "key": "bwc", "bitwarden_client_id_aws_secret_key": "a",
+                 "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c",
+                 "bitwarden_collection_id": "col", "bitwarden_item_id": "item"},
+                {"parameter_type": "azure_secret", "key": "azs", "azure_key": "k"},
+            ],
+            "blocks": [
+                {"block_type": "task", "label": "task1", "url": "https://example.com", "navigation_goal": "go", "data_extraction_goal": "get",
+                 "data_schema": {"type": "object"}, "parameter_keys": ["month"], "max_retries": 1},
+                {"block_type": "task_v2", "label": "task2", "prompt": "do it", "url": "https://example.com"},
+                {"block_type": "login", "label": "login1", "url": "https://example.com/login", "parameter_keys": ["login_cred"]},
+                {"block_type": "action", "label": "act1", "navigation_goal": "click buy"},
+                {"block_type": "extraction", "label": "ext1", "data_extraction_goal": "the price"},
+                {"block_type": "for_loop", "label": "loop1", "loop_over_parameter_key": "rows", "loop_blocks": [nav]},
+                {"block_type": "code", "label": "code1", "code": "result = 1"},
+                {"block_type": "text_prompt", "label": "tp1", "prompt": "summarize", "json_schema": {"type": "object"}},
+                {"block_type": "wait", "label": "wait1", "wait_sec": 2},
+                {"block_type": "goto_url", "label": "goto1", "url": "https://example.com/next"},
+                {"block_type": "http_request", "label": "http1", "method": "POST", "url": "https://example.com/api", "body": {"a": 1}},
+                {"block_type": "send_email", "label": "mail1", "sender": "a@example.com", "recipients": ["b@example.com"],
+                 "subject": "hi", "body": "hello"},
+                {"block_type": "file_download", "label": "dl1", "navigation_goal": "download it"},
+                {"block_type": "file_url_parser", "label": "fup1", "file_url": "https://example.com/a.csv", "file_type": "csv"},
+                {"block_type": "pdf_parser", "label": "pdf1", "file_url": "https://example.com/a.pdf"},
+                {"block_type": "validation", "label": "val1", "complete_criterion": "done"},
+                {"block_type": "print_page", "label": "print1"},
+                {"block_type": "upload_to_s3", "label": "up1", "path": "SKYVERN_DOWNLOAD_DIRECTORY"},
+                {"block_type": "download_to_s3", "label": "down1", "url": "https://example.com/a.pdf"},
+                {"block_type": "human_interaction", "label": "human1", "recipients": ["boss@example.com"]},
+                {"block_type": "conditional", "label": "cond1", "branch_conditions": [
+                    {"criteria": {"criteria_type": "jinja2_template", "expression": "{{ count > 1 }}"}, "next_block_label": "wait1"},
+                    {"is_default": True, "next_block_label": None}]},
+                {"block_type": "while_loop", "label": "while1", "condition": {"expression": "{{ count < 3 }}"}, "loop_blocks": [
+                    {"block_type": "wait", "label": "wait2", "wait_sec": 1}]},
+                {"block_type": "workflow_trigger", "label": "trig1", "workflow_permanent_id": other_wpid},
+            ],
+        },
+    }
 
 
 def main():
@@ -201,7 +327,7 @@ def main():
     # Credentials of each type, and 2FA codes.
     pw = call("create_credential", client.create_credential, name="shop", credential_type="password",
               credential={"username": "ann", "password": "s3cret-pw", "totp": "JBSWY3DPEHPK3PXP", "totp_type": "authenticator"})
-    call("create_credential", client.create_credential, name="card", credential_type="credit_card",
+    card = call("create_credential", client.create_credential, name="card", credential_type="credit_card",
          credential={"card_number": "4242424242424242", "card_cvv": "123", "card_exp_month": "12", "card_exp_year": "2030",
                      "card_brand": "visa", "card_holder_name": "Ann Lee"})
     sec = call("create_credential", client.create_credential, name="token", credential_type="secret",
@@ -209,10 +335,49 @@ def main():
     pw_id = attr(pw, "credential_id", "cred_missing")
     call("get_credentials", client.get_credentials, page=1, page_size=10)
     call("get_credential", client.get_credential, pw_id)
+    call("get_credential", client.get_credential, attr(card, "credential_id", "cred_missing"))
+    call("get_credential", client.get_credential, attr(sec, "credential_id", "cred_missing"))
     call("update_credential", client.update_credential, pw_id, name="shop 2", credential_type="password",
          credential={"username": "ann", "password": "n3w-pw"})
     call("send_totp_code", client.send_totp_code, totp_identifier="ann@example.com", content="Your code is 123456")
     call("delete_credential", client.delete_credential, attr(sec, "credential_id", "cred_missing"))
+
+    call("get_credentials", client.get_credentials, credential_type="credit_card")
+    call("get_credentials", client.get_credentials, credential_type="secret", vault_type="skyvern")
+
+    # A workflow of many block and parameter types, run to each final status:
+    # its definition, runs and timeline are the richest answers the fake renders.
+    rich = call("create_workflow", client.create_workflow, json_definition=rich_workflow(pw_id, wpid))
+    # When the SDK refused the fake's answer, find the workflow without the
+    # SDK, so that the calls below still run (and show what else is refused).
+    rich_id = attr(rich, "workflow_permanent_id", None) or find_workflow("Everything") or wpid
+    call("get_workflow", client.get_workflow, rich_id, version=1)
+    call("get_workflow_versions", client.get_workflow_versions, rich_id)
+    call("get_workflows", client.get_workflows, search_key="Everything", only_workflows=True, status=["published", "draft"])
+    for status in ("completed", "failed", "terminated", "timed_out", "canceled"):
+        run = call("run_workflow", client.run_workflow, agent_id=rich_id, parameters={"month": "June", "count": 3, "rows": [1, 2]},
+                   title=f"rich {status}", run_metadata={"why": status})
+        rid = attr(run, "run_id", "wr_missing")
+        if status == "canceled":
+            call("cancel_run", client.cancel_run, rid)
+        elif status != "completed":
+            admin_finish(rid, status)
+        wait_final(rid)
+        call("get_run", client.get_run, rid)
+        call("get_run_timeline", client.get_run_timeline, rid)
+        call("get_run_artifacts", client.get_run_artifacts, rid)
+    call("get_workflow_runs_by_id", client.get_workflow_runs_by_id, rich_id, status=["failed", "terminated"])
+    call("get_workflow_runs", client.get_workflow_runs, status="completed", search_key="rich")
+    call("get_runs_v2", client.get_runs_v2, status=["failed", "canceled"], run_type="workflow_run")
+    for status in ("failed", "terminated", "timed_out"):
+        t = call("run_task", client.run_task, prompt=f"end as {status}", url="https://example.com", engine="skyvern-2.0",
+                 data_extraction_schema={"type": "object", "properties": {"price": {"type": "number"}}}, max_steps=5)
+        tid = attr(t, "run_id", "tsk_missing")
+        admin_finish(tid, status)
+        wait_final(tid)
+        call("get_run", client.get_run, tid)
+        call("get_run_timeline", client.get_run_timeline, tid)
+    call("run_task", client.run_task, prompt="with openai-cua", url="https://example.com", engine="openai-cua")
 
     # Browser sessions and profiles, login and download runs.
     bs = call("create_browser_session", client.create_browser_session, timeout=60)
@@ -226,7 +391,19 @@ def main():
          action={"type": "ai_click", "intention": "press Buy"})
     call("run_sdk_action", client.run_sdk_action, url="https://example.com", browser_session_id=bs_id,
          action={"type": "extract", "prompt": "the price"})
+    for action in ({"type": "ai_act", "prompt": "buy it"}, {"type": "ai_input_text", "intention": "type the name", "value": "Ann"},
+                   {"type": "ai_select_option", "intention": "pick a size", "value": "M"},
+                   {"type": "ai_upload_file", "intention": "attach the invoice", "file_url": "https://example.com/a.pdf"},
+                   {"type": "locate_element", "prompt": "the buy button"}, {"type": "prompt", "prompt": "what is on the page?"},
+                   {"type": "validate", "prompt": "is the cart empty?"}):
+        call("run_sdk_action", client.run_sdk_action, url="https://example.com", browser_session_id=bs_id, action=action)
+    for ctype, extra in (("bitwarden", {"bitwarden_collection_id": "c1", "bitwarden_item_id": "i1"}),
+                         ("1password", {"onepassword_vault_id": "v1", "onepassword_item_id": "i1"}),
+                         ("azure_vault", {"azure_vault_name": "kv", "azure_vault_username_key": "u", "azure_vault_password_key": "p"})):
+        lr = call("login", client.login, credential_type=ctype, url="https://example.com/login", **extra)
+        call("get_run", client.get_run, attr(lr, "run_id", "wr_missing"))
     call("close_browser_session", client.close_browser_session, bs_id)
+    call("get_browser_session", client.get_browser_session, bs_id)
     wait_final(attr(wr, "run_id", ""), 1)
     prof = call("create_browser_profile", client.create_browser_profile, name="logged in", browser_session_id=bs_id)
     if prof is None:

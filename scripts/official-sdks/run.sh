@@ -69,7 +69,7 @@ trap stop_fake EXIT
 start_fake() {
 	local out="$work/fake-$1.out" err="$work/fake-$1.err"
 	: >"$out"
-	"$work/skyvern-fake" -api-key "sdk-check-$RANDOM$RANDOM" -run-duration 300ms -admin=false >"$out" 2>"$err" &
+	"$work/skyvern-fake" -api-key "sdk-check-$RANDOM$RANDOM" -run-duration 300ms >"$out" 2>"$err" &
 	fake_pid=$!
 	for _ in $(seq 100); do
 		grep -q '^SKYVERN_API_KEY=' "$out" && break
