@@ -66,6 +66,10 @@ def call(method, fn, *args, expect_status=None, why=None, **kwargs):
     except pydantic.ValidationError as e:
         rec["outcome"] = "invalid"
         rec["detail"] = explain(e)
+        if expect_status is not None:  # a 2xx at all is the fake's leniency
+            rec["outcome"] = "lenient"
+            rec["detail"] = f"the fake answered 2xx where the server refuses with {expect_status}; and " + rec["detail"]
+            rec["why"] = why
     except ApiError as e:
         rec["outcome"] = "http"
         rec["status"] = e.status_code
@@ -217,9 +221,8 @@ def rich_workflow(credential_id, other_wpid):
                 {"parameter_type": "context", "key": "ctx", "source_parameter_key": "month"},
                 {"parameter_type": "onepassword", "key": "op", "vault_id": "v", "item_id": "i"},
                 {"parameter_type": "azure_vault_credential", "key": "az", "vault_name": "kv", "username_key": "u", "password_key": "p"},
-                {"parameter_type": "output", "key": "extra_output"},
                 {"parameter_type": "bitwarden_login_credential", "key": "bw", "bitwarden_client_id_aws_secret_key": "a",
-                 "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c", "url": "https://example.com"},
+                 "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c", "bitwarden_item_id": "item"},
                 {"parameter_type": "bitwarden_sensitive_information", "key": "bws", "bitwarden_client_id_aws_secret_key": "a",
                  "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c",
                  "bitwarden_collection_id": "col", "bitwarden_identity_key": "id", "bitwarden_identity_fields": ["ssn"]},
@@ -238,7 +241,6 @@ def rich_workflow(credential_id, other_wpid):
                 {"block_type": "code", "label": "code1", "code": "result = 1"},
                 {"block_type": "text_prompt", "label": "tp1", "prompt": "summarize", "json_schema": {"type": "object"}},
                 {"block_type": "wait", "label": "wait1", "wait_sec": 2},
-                {"block_type": "wait", "label": "wait0"},
                 {"block_type": "navigation", "label": "nav1", "url": "https://example.com", "navigation_goal": "go on"},
                 {"block_type": "file_upload", "label": "fu1", "storage_type": "s3", "s3_bucket": "b", "aws_access_key_id": "a",
                  "aws_secret_access_key": "s", "region_name": "us-east-1"},
@@ -262,7 +264,7 @@ def rich_workflow(credential_id, other_wpid):
                 {"block_type": "conditional", "label": "cond1", "branch_conditions": [
                     {"criteria": {"criteria_type": "jinja2_template", "expression": "{{ count > 1 }}"}, "next_block_label": "wait1"},
                     {"is_default": True, "next_block_label": None}]},
-                {"block_type": "while_loop", "label": "while1", "condition": {"expression": "{{ count < 3 }}"}, "loop_blocks": [
+                {"block_type": "while_loop", "label": "while1", "condition": {"criteria_type": "jinja2_template", "expression": "{{ count < 3 }}"}, "loop_blocks": [
                     {"block_type": "wait", "label": "wait2", "wait_sec": 1}]},
                 {"block_type": "workflow_trigger", "label": "trig1", "workflow_permanent_id": other_wpid},
             ],
@@ -410,12 +412,18 @@ def main():
     call("schedules.list_all", client.schedules.list_all, status="paused")
     call("get_workflow", client.get_workflow, wpid, template=False)
     call("batch_get_run_tags", client.batch_get_run_tags, workflow_run_ids=f"{wr_id},{rid}")
-    # Requests the server refuses: accepting them would be the fake's leniency.
-    bad = dict(WORKFLOW, title="Bad parameter")
+    # Definitions the server refuses: accepting them is the fake's leniency.
+    bad = dict(WORKFLOW, title="Bad definition")
     bad["workflow_definition"] = dict(WORKFLOW["workflow_definition"], parameters=[
         {"parameter_type": "azure_secret", "key": "azs", "azure_key": "k"}])
     call("create_workflow", client.create_workflow, json_definition=bad, expect_status=422,
          why="schemas/workflows.py PARAMETER_YAML_TYPES has no azure_secret member: FastAPI answers 422")
+    bad["workflow_definition"] = dict(WORKFLOW["workflow_definition"], parameters=[{"parameter_type": "output", "key": "extra"}])
+    call("create_workflow", client.create_workflow, json_definition=bad, expect_status=422,
+         why="workflow_definition_converter.py: 'Cannot manually create output parameters' (InvalidWorkflowDefinition, 422)")
+    bad["workflow_definition"] = dict(WORKFLOW["workflow_definition"], blocks=[{"block_type": "wait", "label": "w"}])
+    call("create_workflow", client.create_workflow, json_definition=bad, expect_status=422,
+         why="workflow_definition_converter.py: a wait block's wait_sec defaults to 0, refused by InvalidWaitBlockTime (422)")
 
     # Browser sessions and profiles, login and download runs.
     bs = call("create_browser_session", client.create_browser_session, timeout=60)

@@ -59,6 +59,8 @@ def main(paths):
             print(line)
         counts = {k: sum(1 for w in worst.values() if w == k) for k in ORDER}
         called = len(methods) - counts["n/a"]
+        by_call = {k: sum(1 for r in recs if r["outcome"] != "n/a" and kind(r) == k) for k in ORDER}
+        print(f"  calls: {calls} = " + ", ".join(f"{by_call[k]} {k}" for k in ORDER if k != "n/a"))
         print(f"  methods called: {called}")
         for k in ["accepted", "invalid", "http", "http-expected", "error", "lenient", "n/a"]:
             print(f"  {LABEL[k]}: {counts[k]}")
