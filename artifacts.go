@@ -76,8 +76,12 @@ type Artifact struct {
 	AISuggestionID     string `json:"ai_suggestion_id,omitempty"`
 	Archived           bool   `json:"archived"`
 	OrganizationID     string `json:"organization_id,omitempty"`
-	CreatedAt          Time   `json:"created_at,omitzero"`
-	ModifiedAt         Time   `json:"modified_at,omitzero"`
+	// CreatedAt and ModifiedAt are datetimes as Skyvern writes them
+	// ("2026-01-31T15:20:42.160725", UTC). Skyvern's API types them as
+	// plain strings, so they are kept as received, whatever they hold;
+	// ParseTime reads one.
+	CreatedAt  string `json:"created_at,omitempty"`
+	ModifiedAt string `json:"modified_at,omitempty"`
 
 	// Extra holds members this type does not model.
 	Extra map[string]json.RawMessage `json:"-"`

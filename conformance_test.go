@@ -18,8 +18,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/internal/specfacts"
 )
 
@@ -224,6 +226,9 @@ func checkSchema(t *testing.T, spec map[string]any, c schemaCase) {
 	}
 	sort.Strings(missing)
 	require.Empty(t, missing, "%s has no member for these properties of %s", who, c.schema)
+	if c.goType != nil && !c.form {
+		checkTimes(t, props, reflect.TypeOf(c.goType), c.aliases, c.schema)
+	}
 	if c.exact {
 		var undefined []string
 		for n := range names {
@@ -234,6 +239,55 @@ func checkSchema(t *testing.T, spec map[string]any, c schemaCase) {
 		sort.Strings(undefined)
 		require.Empty(t, undefined, "%s has members that %s does not define", who, c.schema)
 	}
+}
+
+// checkTimes says that every field of typ that decodes a skyvern.Time
+// (alone, as a pointer or as list elements) models a property the spec
+// gives the format date-time: a property typed as a plain string may hold
+// anything, and must decode whatever it holds.
+func checkTimes(t *testing.T, props map[string]any, typ reflect.Type, aliases map[string]string, schemaName string) {
+	t.Helper()
+	timeType := reflect.TypeFor[skyvern.Time]()
+	prop := map[string]string{} // member name -> property
+	for p := range props {
+		prop[p] = p
+	}
+	for p, alias := range aliases {
+		prop[alias] = p
+	}
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+			ft = ft.Elem()
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if ft != timeType || name == "" || name == "-" {
+			continue
+		}
+		p, ok := prop[name]
+		require.True(t, ok, "%s.%s decodes a Time, but %s has no property %s", typ.Name(), f.Name, schemaName, name)
+		assert.True(t, hasDateTime(props[p]), "%s.%s decodes a Time, but %s.%s is not a date-time: %v", typ.Name(), f.Name, schemaName, p, props[p])
+	}
+}
+
+// hasDateTime reports whether a property schema is a date-time string,
+// alone, in an anyOf, or as the items of a list.
+func hasDateTime(s any) bool {
+	m, _ := s.(map[string]any)
+	if m["format"] == "date-time" {
+		return true
+	}
+	if items, ok := m["items"]; ok && hasDateTime(items) {
+		return true
+	}
+	alts, _ := m["anyOf"].([]any)
+	for _, a := range alts {
+		if hasDateTime(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func TestConformanceSchemas(t *testing.T) {

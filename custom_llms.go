@@ -204,8 +204,12 @@ type CustomLLM struct {
 	ID             string          `json:"id,omitempty"`
 	OrganizationID string          `json:"organization_id,omitempty"`
 	Config         CustomLLMConfig `json:"config"`
-	CreatedAt      Time            `json:"created_at,omitzero"`
-	ModifiedAt     Time            `json:"modified_at,omitzero"`
+	// CreatedAt and ModifiedAt are datetimes as Skyvern writes them
+	// ("2026-01-31T15:20:42.160725", UTC). Skyvern's API types them as
+	// plain strings, so they are kept as received, whatever they hold;
+	// ParseTime reads one.
+	CreatedAt  string `json:"created_at,omitempty"`
+	ModifiedAt string `json:"modified_at,omitempty"`
 	// Valid is false once the configuration is deleted.
 	Valid bool `json:"valid"`
 

@@ -145,8 +145,9 @@ type ScriptFileNode struct {
 	// ContentHash is a file's SHA-256, as "sha256:" and 64 hex digits.
 	ContentHash string `json:"content_hash,omitempty"`
 	CreatedAt   Time   `json:"created_at,omitzero"`
-	// Children are a directory's entries, by name.
-	Children map[string]ScriptFileNode `json:"children,omitempty"`
+	// Children are a directory's entries, by name. Decoded from {}, it is
+	// an empty map, which encodes as {} again; nil encodes as no member.
+	Children map[string]ScriptFileNode `json:"children,omitzero"`
 
 	// Extra holds the members this type does not model.
 	Extra map[string]json.RawMessage `json:"-"`

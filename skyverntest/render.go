@@ -448,7 +448,7 @@ func (s *Server) artifacts(r *run, types []skyvern.ArtifactType) []skyvern.Artif
 	if !r.status.IsTerminal() {
 		return out
 	}
-	a := skyvern.Artifact{RunID: r.id, OrganizationID: s.orgID, CreatedAt: sdkTime(r.finished), ModifiedAt: sdkTime(r.finished)}
+	a := skyvern.Artifact{RunID: r.id, OrganizationID: s.orgID, CreatedAt: sdkTime(r.finished).String(), ModifiedAt: sdkTime(r.finished).String()}
 	switch r.typ {
 	case skyvern.RunTypeWorkflowRun:
 		a.WorkflowRunID, a.BrowserSessionID = r.id, r.workflow.BrowserSessionID

@@ -434,7 +434,9 @@ func TestRunArtifactsOfAFinishedRun(t *testing.T) {
 		assert.Contains(t, a.URI, task.RunID)
 		assert.True(t, strings.HasPrefix(a.SignedURL, "https://"), a.SignedURL)
 		assert.NotEmpty(t, a.OrganizationID)
-		assert.True(t, a.CreatedAt.Equal(got.FinishedAt.Time))
+		created, err := skyvern.ParseTime(a.CreatedAt)
+		require.NoError(t, err)
+		assert.True(t, created.Equal(got.FinishedAt.Time))
 		assert.Empty(t, a.Extra)
 	}
 

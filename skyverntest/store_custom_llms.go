@@ -105,8 +105,8 @@ func (st *customLLMStore) create(orgID string, cfg skyvern.CustomLLMConfig, now 
 		ID:             fmt.Sprintf("oat_%d", 1_000_000+st.seq),
 		OrganizationID: orgID,
 		Config:         cfg,
-		CreatedAt:      sdkTime(now),
-		ModifiedAt:     sdkTime(now),
+		CreatedAt:      sdkTime(now).String(),
+		ModifiedAt:     sdkTime(now).String(),
 		Valid:          true,
 	}
 	if st.byID == nil {
@@ -163,7 +163,7 @@ func (st *customLLMStore) update(id string, cfg skyvern.CustomLLMConfig, now tim
 		return skyvern.CustomLLM{}, sessionRefuse(http.StatusNotFound, customLLMNotFound)
 	}
 	l.Config = cfg
-	l.ModifiedAt = sdkTime(now)
+	l.ModifiedAt = sdkTime(now).String()
 	return masked(l), nil
 }
 
@@ -176,6 +176,6 @@ func (st *customLLMStore) delete(id string, now time.Time) error {
 		return sessionRefuse(http.StatusNotFound, customLLMNotFound)
 	}
 	l.Valid = false
-	l.ModifiedAt = sdkTime(now)
+	l.ModifiedAt = sdkTime(now).String()
 	return nil
 }
