@@ -65,10 +65,11 @@ func TOTPHandler(apiKey string, fn func(ctx context.Context, req *TOTPRequest) (
 	}
 	c := newConfig(apiKey, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := c.receive(w, r)
+		body, release, ok := c.receive(w, r)
 		if !ok {
 			return
 		}
+		defer release()
 		req, err := decodeTOTPRequest(body)
 		if err != nil {
 			c.reject(w, r, err)
