@@ -86,10 +86,16 @@ const (
 //
 // fn gets the request's context, which ends when Skyvern stops waiting (30
 // seconds per attempt). Keep fn short: put slow work on a queue that fn
-// feeds, and return once the run is safely queued. A fn that outlives all
-// of Skyvern's attempts and then fails has nobody left to answer: Handler
-// logs it at Error, and Client.RetryRunWebhook sends the run again. A panic
-// in fn is recovered and logged without the body.
+// feeds, and return once the run is safely queued. A panic in fn is
+// recovered and logged without the body.
+//
+// Each time fn fails, Handler logs at Error the run_id and status it did
+// not process, saying that the run is lost if this was Skyvern's last
+// attempt. Skyvern sends nothing that numbers its attempts (every attempt
+// carries the same headers), so Handler cannot tell the last one; a run
+// whose three attempts all failed, or whose fn failed after Skyvern
+// stopped waiting, is only recovered by a replay: see "Runs whose every
+// delivery failed" in the package documentation.
 //
 // Serve it from an http.Server with ReadHeaderTimeout, WriteTimeout and
 // IdleTimeout set; the package documentation shows one.
@@ -141,16 +147,20 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 			}
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				log.ErrorContext(ctx, "webhooks: the callback failed after Skyvern stopped waiting; "+
-					"unless Skyvern sends this delivery again, replay it with Client.RetryRunWebhook")
-			}
+			// Skyvern sends the same headers with every attempt, so nothing
+			// says which attempt this was: say what is at stake each time.
+			log.ErrorContext(ctx, msgNotProcessed, slog.Bool("skyvern_stopped_waiting", ctx.Err() != nil))
 			answer(w, http.StatusInternalServerError, msgCallbackFailed)
 			return
 		}
 		answer(w, http.StatusOK, msgOK)
 	})
 }
+
+// msgNotProcessed is logged, with the run's id and status, each time the
+// callback fails.
+const msgNotProcessed = "webhooks: run not processed: Skyvern retries a delivery up to 3 times; " +
+	"if this was the last attempt, the run's result is lost unless replayed with Client.RetryRunWebhook"
 
 // copyWait bounds how long a copy of a delivery in progress waits for its
 // outcome: Skyvern stops listening after 30 seconds.
