@@ -255,6 +255,12 @@ type HandlerOption struct{ apply func(*config) }
 // WithExtraKeys makes the handler also accept signatures made with keys,
 // besides its apiKey argument: during a key rotation, pass the old key (or
 // the new one) here. Empty keys are ignored.
+//
+// Skyvern does not sign every delivery with the same key (see "Which key
+// signs" in the package documentation): a task or workflow run is signed
+// with the key that created it, even after a newer key exists; a task v2
+// run with the organisation's newest key; a replay with the caller's key.
+// Keep the old key until the runs created with it have finished.
 func WithExtraKeys(keys ...string) HandlerOption {
 	return HandlerOption{func(c *config) { c.keys = append(c.keys, keys...) }}
 }
@@ -338,6 +344,12 @@ func WithReadTimeout(d time.Duration) HandlerOption {
 // minutes old. Use a window of several minutes or more. A request without
 // the header is still accepted; see WithRequiredTimestamp. Off by default,
 // and off for window <= 0.
+//
+// Skyvern writes the header as Python's datetime.utcnow().timestamp(),
+// which is off by the time zone's offset on a server whose zone is not UTC
+// (skyvern/forge/sdk/core/security.py): against such a self-hosted server,
+// a window shorter than the offset refuses every delivery. Check the
+// server's zone (a container's default is UTC) before turning this on.
 func WithFreshnessWindow(window time.Duration) HandlerOption {
 	return HandlerOption{func(c *config) { c.window = window }}
 }
