@@ -33,12 +33,13 @@ const DefaultReadTimeout = 30 * time.Second
 
 // DefaultMaxBufferedBytes is the default bound on the bytes a Handler or
 // TOTPHandler holds for request bodies at once, across all the requests it
-// is reading or processing: 128 MiB, twice DefaultMaxBodyBytes. That lets
-// one body at the default limit be read (it needs up to one and a half
-// times its size while it arrives) beside the small deliveries that keep
-// coming, and keeps what a flood of senders can make the handler hold
-// within what a container of 512 MiB can spare, with Go's garbage
-// collector's headroom. See WithMaxBufferedBytes.
+// is reading or processing, with the default body limit: 128 MiB, twice
+// DefaultMaxBodyBytes. (With another limit, set by WithMaxBodyBytes, the
+// default is twice that limit.) That lets one body at the limit be read
+// (it needs up to one and a half times its size while it arrives) beside
+// the small deliveries that keep coming, and keeps what a flood of senders
+// can make the handler hold within what a container of 512 MiB can spare,
+// with Go's garbage collector's headroom. See WithMaxBufferedBytes.
 const DefaultMaxBufferedBytes = 2 * DefaultMaxBodyBytes
 
 // Answers that name no input.
@@ -298,14 +299,11 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 // and a half times for a body announced with its Content-Length, which
 // Skyvern sends). A request whose body is the only one held is never
 // refused, so one delivery up to the body limit always gets through, even
-// when n is smaller than it needs. The default is DefaultMaxBufferedBytes
-// (128 MiB); n <= 0 restores it. Each Handler and TOTPHandler has its own
-// bound.
+// when n is smaller than it needs. The default is twice the body limit
+// (DefaultMaxBufferedBytes, 128 MiB, with the default limit); n <= 0
+// restores it. Each Handler and TOTPHandler has its own bound.
 func WithMaxBufferedBytes(n int64) HandlerOption {
-	if n <= 0 {
-		n = DefaultMaxBufferedBytes
-	}
-	return HandlerOption{func(c *config) { c.buffered.max = n }}
+	return HandlerOption{func(c *config) { c.buffered.max = max(n, 0) }}
 }
 
 // WithReadTimeout sets how long the handler waits for a request's body,
@@ -436,7 +434,6 @@ func newConfig(apiKey string, opts []HandlerOption) *config {
 	c := &config{
 		keys:        []string{apiKey},
 		maxBody:     DefaultMaxBodyBytes,
-		buffered:    budget{max: DefaultMaxBufferedBytes},
 		readTimeout: DefaultReadTimeout,
 		now:         time.Now,
 		log:         slog.Default(),
@@ -445,6 +442,9 @@ func newConfig(apiKey string, opts []HandlerOption) *config {
 		if opt.apply != nil {
 			opt.apply(c)
 		}
+	}
+	if c.buffered.max == 0 {
+		c.buffered.max = 2 * c.maxBody
 	}
 	c.verifier = NewVerifier(c.keys...)
 	if !c.dedupSet {
