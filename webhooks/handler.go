@@ -34,7 +34,7 @@ const DefaultReadTimeout = 30 * time.Second
 // DefaultMaxBufferedBytes is the default bound on the bytes a Handler or
 // TOTPHandler holds for request bodies at once, across all the requests it
 // is reading or processing, with the default body limit: 128 MiB, twice
-// DefaultMaxBodyBytes. (With another limit, set by WithMaxBodyBytes, the
+// DefaultMaxBodyBytes. (With a larger limit, set by WithMaxBodyBytes, the
 // default is twice that limit.) That lets one body at the limit be read
 // (it needs up to one and a half times its size while it arrives) beside
 // the small deliveries that keep coming, and keeps what a flood of senders
@@ -299,9 +299,8 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 // and a half times for a body announced with its Content-Length, which
 // Skyvern sends). A request whose body is the only one held is never
 // refused, so one delivery up to the body limit always gets through, even
-// when n is smaller than it needs. The default is twice the body limit
-// (DefaultMaxBufferedBytes, 128 MiB, with the default limit); n <= 0
-// restores it. Each Handler and TOTPHandler has its own bound.
+// when n is smaller than it needs. The default is twice the body limit,
+// and at least DefaultMaxBufferedBytes (128 MiB); n <= 0 restores it. Each Handler and TOTPHandler has its own bound.
 func WithMaxBufferedBytes(n int64) HandlerOption {
 	return HandlerOption{func(c *config) { c.buffered.max = max(n, 0) }}
 }
@@ -444,7 +443,7 @@ func newConfig(apiKey string, opts []HandlerOption) *config {
 		}
 	}
 	if c.buffered.max == 0 {
-		c.buffered.max = 2 * c.maxBody
+		c.buffered.max = max(2*c.maxBody, DefaultMaxBufferedBytes)
 	}
 	c.verifier = NewVerifier(c.keys...)
 	if !c.dedupSet {

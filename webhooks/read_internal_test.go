@@ -78,3 +78,18 @@ func TestReadAll(t *testing.T) {
 		}
 	})
 }
+
+func TestDefaultMaxBufferedBytes(t *testing.T) {
+	for _, tt := range []struct {
+		opts []HandlerOption
+		want int64
+	}{
+		{nil, DefaultMaxBufferedBytes},
+		{[]HandlerOption{WithMaxBodyBytes(1000)}, DefaultMaxBufferedBytes},
+		{[]HandlerOption{WithMaxBodyBytes(256 << 20)}, 512 << 20},
+		{[]HandlerOption{WithMaxBufferedBytes(5 << 20)}, 5 << 20},
+		{[]HandlerOption{WithMaxBufferedBytes(5 << 20), WithMaxBufferedBytes(0)}, DefaultMaxBufferedBytes},
+	} {
+		assert.Equal(t, tt.want, newConfig("k", tt.opts).buffered.max)
+	}
+}
