@@ -106,11 +106,12 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 	}
 	c := newConfig(apiKey, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, release, ok := c.receive(w, r)
+		var held account
+		body, ok := c.receive(w, r, &held)
 		if !ok {
 			return
 		}
-		defer release()
+		defer held.release()
 		run, err := decodeRun(body)
 		if err != nil {
 			c.reject(w, r, err)
@@ -455,10 +456,11 @@ func newConfig(apiKey string, opts []HandlerOption) *config {
 }
 
 // receive does the checks every request gets (method, size, signature,
-// timestamp) and returns the body, and release, to call once the body is
-// no longer needed. When a check fails it has answered, and ok is false.
-func (c *config) receive(w http.ResponseWriter, r *http.Request) (body []byte, release func(), ok bool) {
-	acct := &account{b: &c.buffered}
+// timestamp) and returns the body, whose memory acct holds until its
+// release method is called. When a check fails it has answered, released
+// acct, and ok is false.
+func (c *config) receive(w http.ResponseWriter, r *http.Request, acct *account) (body []byte, ok bool) {
+	acct.b = &c.buffered
 	body, err := c.readBody(w, r, acct)
 	if err == nil {
 		err = c.verifier.Verify(body, r.Header.Get("x-skyvern-signature"))
@@ -469,9 +471,9 @@ func (c *config) receive(w http.ResponseWriter, r *http.Request) (body []byte, r
 	if err != nil {
 		acct.release()
 		c.reject(w, r, err)
-		return nil, nil, false
+		return nil, false
 	}
-	return body, acct.release, true
+	return body, true
 }
 
 // reject answers a request that failed a check, with the error's own message
