@@ -10,7 +10,34 @@
 // and decodes the run; Handler does both for net/http and calls your
 // function with the run. Verify the bytes as they arrived: a body that was
 // decoded and encoded again, even with identical content, no longer matches.
-// Rotating keys? NewVerifier and WithExtraKeys accept several.
+//
+// # Which key signs
+//
+// Skyvern signs with one of your organisation's API keys, and which one
+// depends on how the delivery came about (as its server code reads, in
+// skyvern/forge/agent.py execute_task_webhook, skyvern/services/
+// task_v2_service.py send_task_v2_webhook, skyvern/forge/sdk/workflow/
+// service.py prepare_workflow_webhook, skyvern/services/run_service.py and
+// skyvern/services/webhook_service.py replay_run_webhook):
+//   - a task run (task v1 and the other single-task engines): the
+//     x-api-key that created the run;
+//   - a task v2 run: the organisation's newest valid key, whoever created
+//     or cancelled it;
+//   - a workflow run: the key that started it, or the organisation's
+//     newest valid key when none did (a scheduled run);
+//   - the delivery sent when a task or workflow run is cancelled: the key
+//     of the call that cancelled it (a workflow run cancelled without one
+//     falls back to the organisation's newest key; a task run sends
+//     nothing);
+//   - a replay (Client.RetryRunWebhook): the key of the call that asked
+//     for it, or the organisation's newest valid key.
+//
+// So while you rotate keys, runs created with the old key are still signed
+// with it when they finish, and a replay is signed with the key of whoever
+// asked for it: pass every key still in use to NewVerifier or
+// WithExtraKeys until the old one is revoked and its runs have finished.
+//
+// # What the timestamp says
 //
 // Only the body is signed. The x-skyvern-timestamp header is not, so it
 // proves nothing about when a request was made: anyone holding a captured
@@ -18,6 +45,15 @@
 // delivery's headers when it retries, so a genuine timestamp can be minutes
 // old. WithFreshnessWindow offers the check anyway, off by default, as an
 // advisory filter.
+//
+// Skyvern computes the timestamp as Python's
+// datetime.utcnow().timestamp() (skyvern/forge/sdk/core/security.py,
+// generate_skyvern_webhook_signature), which reads the UTC wall time as
+// local time: on a server whose time zone is not UTC, the header is off by
+// the zone's offset (hours behind east of Greenwich, ahead west of it).
+// A server whose zone is UTC, a container's default, sends the right time;
+// against a self-hosted server in another zone, WithFreshnessWindow
+// refuses every delivery as stale unless the window exceeds the offset.
 //
 // # Duplicates and replays
 //
@@ -40,6 +76,22 @@
 // send the replay to a receiver built with WithDeduplicator(nil), whose
 // function sees every copy and must cope with repeats.
 //
+// # Runs whose every delivery failed
+//
+// Skyvern makes three attempts at a delivery, and its headers are the same
+// each time, so a receiver cannot tell the last. When your function fails,
+// Handler answers 500 and logs at Error the run_id and status it did not
+// process; if that was the third attempt, Skyvern stores the failure (the
+// run's webhook_failure_reason) and sends nothing more. To recover such
+// runs, list them with Client.ListRuns, filtering by terminal status (the
+// only ones Skyvern delivers), newest first, and keep those that finished
+// while your receiver was failing; then send each again with
+// Client.RetryRunWebhook, whose report's Delivered method says whether your
+// receiver took it. Runs already processed are answered as duplicates while
+// the deduplicator remembers them; past that, your function sees them
+// again, so make it idempotent by run_id. The example
+// "ReplayRunsWhoseDeliveriesFailed" does this against the fake server.
+//
 // # Size and time
 //
 // Skyvern puts no limit on a body, and run outputs of several megabytes
@@ -51,8 +103,12 @@
 // Handler's memory grows with the bytes that arrive, not with the length a
 // request announces, and it bounds the time a body may take to arrive
 // (DefaultReadTimeout, see WithReadTimeout), so senders that announce large
-// bodies and stall cost little and are disconnected. Give the server its
-// own limits for the rest of the exchange:
+// bodies and stall cost little and are disconnected within the read
+// timeout, whatever Handler answered them. The bytes held for all bodies
+// together are bounded too (DefaultMaxBufferedBytes, see
+// WithMaxBufferedBytes): past the bound a request gets 503 with
+// Retry-After, which Skyvern retries. Give the server its own limits for
+// the rest of the exchange:
 //
 //	srv := &http.Server{
 //		Addr:              ":8080",

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -30,6 +31,17 @@ const DefaultMaxBodyBytes = 64 << 20
 // as Skyvern waits for an answer. See WithReadTimeout.
 const DefaultReadTimeout = 30 * time.Second
 
+// DefaultMaxBufferedBytes is the default bound on the bytes a Handler or
+// TOTPHandler holds for request bodies at once, across all the requests it
+// is reading or processing, with the default body limit: 128 MiB, twice
+// DefaultMaxBodyBytes. (With a larger limit, set by WithMaxBodyBytes, the
+// default is twice that limit.) That lets one body at the limit be read
+// (it needs up to one and a half times its size while it arrives) beside
+// the small deliveries that keep coming, and keeps what a flood of senders
+// can make the handler hold within what a container of 512 MiB can spare,
+// with Go's garbage collector's headroom. See WithMaxBufferedBytes.
+const DefaultMaxBufferedBytes = 2 * DefaultMaxBodyBytes
+
 // Answers that name no input.
 const (
 	msgOK             = "ok"
@@ -40,6 +52,7 @@ const (
 	msgUnreadable     = "webhooks: cannot read the request body"
 	msgReadTimeout    = "webhooks: the request body did not arrive in time"
 	msgDedupFailed    = "webhooks: cannot check for duplicate deliveries"
+	msgBusy           = "webhooks: too many request bodies in memory; retry later"
 )
 
 // Handler returns an http.Handler that receives Skyvern's run webhooks and
@@ -52,6 +65,9 @@ const (
 //     (DefaultReadTimeout, see WithReadTimeout) gets 408 and the connection
 //     is closed; the body is read once, whatever its Content-Type, into
 //     memory that grows with the bytes that actually arrive;
+//   - a body that would take the bytes held for all bodies past the bound
+//     (DefaultMaxBufferedBytes, see WithMaxBufferedBytes) gets 503 with
+//     Retry-After, which Skyvern retries, and the connection is closed;
 //   - a missing or invalid x-skyvern-signature gets 401, and an empty apiKey
 //     (with no WithExtraKeys) gets 500 as a misconfiguration; fn is not called;
 //   - with WithFreshnessWindow or WithRequiredTimestamp, a stale or missing
@@ -71,10 +87,16 @@ const (
 //
 // fn gets the request's context, which ends when Skyvern stops waiting (30
 // seconds per attempt). Keep fn short: put slow work on a queue that fn
-// feeds, and return once the run is safely queued. A fn that outlives all
-// of Skyvern's attempts and then fails has nobody left to answer: Handler
-// logs it at Error, and Client.RetryRunWebhook sends the run again. A panic
-// in fn is recovered and logged without the body.
+// feeds, and return once the run is safely queued. A panic in fn is
+// recovered and logged without the body.
+//
+// Each time fn fails, Handler logs at Error the run_id and status it did
+// not process, saying that the run is lost if this was Skyvern's last
+// attempt. Skyvern sends nothing that numbers its attempts (every attempt
+// carries the same headers), so Handler cannot tell the last one; a run
+// whose three attempts all failed, or whose fn failed after Skyvern
+// stopped waiting, is only recovered by a replay: see "Runs whose every
+// delivery failed" in the package documentation.
 //
 // Serve it from an http.Server with ReadHeaderTimeout, WriteTimeout and
 // IdleTimeout set; the package documentation shows one.
@@ -84,10 +106,12 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 	}
 	c := newConfig(apiKey, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := c.receive(w, r)
+		var held account
+		body, ok := c.receive(w, r, &held)
 		if !ok {
 			return
 		}
+		defer held.release()
 		run, err := decodeRun(body)
 		if err != nil {
 			c.reject(w, r, err)
@@ -125,16 +149,20 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 			}
 		}
 		if err != nil {
-			if ctx.Err() != nil {
-				log.ErrorContext(ctx, "webhooks: the callback failed after Skyvern stopped waiting; "+
-					"unless Skyvern sends this delivery again, replay it with Client.RetryRunWebhook")
-			}
+			// Skyvern sends the same headers with every attempt, so nothing
+			// says which attempt this was: say what is at stake each time.
+			log.ErrorContext(ctx, msgNotProcessed, slog.Bool("skyvern_stopped_waiting", ctx.Err() != nil))
 			answer(w, http.StatusInternalServerError, msgCallbackFailed)
 			return
 		}
 		answer(w, http.StatusOK, msgOK)
 	})
 }
+
+// msgNotProcessed is logged, with the run's id and status, each time the
+// callback fails.
+const msgNotProcessed = "webhooks: run not processed: Skyvern retries a delivery up to 3 times; " +
+	"if this was the last attempt, the run's result is lost unless replayed with Client.RetryRunWebhook"
 
 // copyWait bounds how long a copy of a delivery in progress waits for its
 // outcome: Skyvern stops listening after 30 seconds.
@@ -229,6 +257,12 @@ type HandlerOption struct{ apply func(*config) }
 // WithExtraKeys makes the handler also accept signatures made with keys,
 // besides its apiKey argument: during a key rotation, pass the old key (or
 // the new one) here. Empty keys are ignored.
+//
+// Skyvern does not sign every delivery with the same key (see "Which key
+// signs" in the package documentation): a task or workflow run is signed
+// with the key that created it, even after a newer key exists; a task v2
+// run with the organisation's newest key; a replay with the caller's key.
+// Keep the old key until the runs created with it have finished.
 func WithExtraKeys(keys ...string) HandlerOption {
 	return HandlerOption{func(c *config) { c.keys = append(c.keys, keys...) }}
 }
@@ -251,6 +285,27 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 	return HandlerOption{func(c *config) { c.maxBody = n }}
 }
 
+// WithMaxBufferedBytes bounds the bytes the handler holds for request
+// bodies at once, summed over every request it is reading or processing
+// (a body is held until its callback returns). A request whose body would
+// take the total past n is answered 503 Service Unavailable with a
+// Retry-After of the read timeout (at most 30 seconds, as long as Skyvern
+// honours one), and its connection closed; Skyvern retries it. By then
+// every body that was still arriving has arrived or been dropped.
+//
+// The bound keeps senders that announce large bodies, send half and stall,
+// from holding more memory together than you allow; each of them still
+// costs what it sent, until the read timeout. A body is charged for the
+// memory it takes: up to twice the bytes received while it arrives (one
+// and a half times for a body announced with its Content-Length, which
+// Skyvern sends). A request whose body is the only one held is never
+// refused, so one delivery up to the body limit always gets through, even
+// when n is smaller than it needs. The default is twice the body limit,
+// and at least DefaultMaxBufferedBytes (128 MiB); n <= 0 restores it. Each Handler and TOTPHandler has its own bound.
+func WithMaxBufferedBytes(n int64) HandlerOption {
+	return HandlerOption{func(c *config) { c.buffered.max = max(n, 0) }}
+}
+
 // WithReadTimeout sets how long the handler waits for a request's body,
 // counted from when the handler starts reading it (once the headers have
 // arrived); a body still incomplete by then is answered 408 Request Timeout
@@ -262,7 +317,12 @@ func WithMaxBodyBytes(n int64) HandlerOption {
 // sends it slowly, or never, cannot hold a connection and its memory for
 // long, whatever the server's own timeouts; it replaces the server's
 // ReadTimeout for the body, and is cleared once the body is read, so it
-// never bounds the callback. Behind a ResponseWriter that cannot set
+// never bounds the callback. When the handler answers before the body has
+// been read whole (405, 408, 413, 503), the deadline stays and the answer
+// says "Connection: close": net/http would otherwise read on, up to 256 KiB,
+// looking for the body's end before reusing the connection, so a sender
+// that stalls would keep it open. The connection is closed within the read
+// timeout. Behind a ResponseWriter that cannot set
 // deadlines (a test recorder, or middleware whose writer has no Unwrap
 // method) the body is read without one, bounded by the server alone.
 func WithReadTimeout(d time.Duration) HandlerOption {
@@ -282,6 +342,12 @@ func WithReadTimeout(d time.Duration) HandlerOption {
 // minutes old. Use a window of several minutes or more. A request without
 // the header is still accepted; see WithRequiredTimestamp. Off by default,
 // and off for window <= 0.
+//
+// Skyvern writes the header as Python's datetime.utcnow().timestamp(),
+// which is off by the time zone's offset on a server whose zone is not UTC
+// (skyvern/forge/sdk/core/security.py): against such a self-hosted server,
+// a window shorter than the offset refuses every delivery. Check the
+// server's zone (a container's default is UTC) before turning this on.
 func WithFreshnessWindow(window time.Duration) HandlerOption {
 	return HandlerOption{func(c *config) { c.window = window }}
 }
@@ -353,6 +419,7 @@ type config struct {
 	keys             []string
 	verifier         *Verifier
 	maxBody          int64
+	buffered         budget
 	readTimeout      time.Duration
 	window           time.Duration
 	requireTimestamp bool
@@ -376,6 +443,9 @@ func newConfig(apiKey string, opts []HandlerOption) *config {
 			opt.apply(c)
 		}
 	}
+	if c.buffered.max == 0 {
+		c.buffered.max = max(2*c.maxBody, DefaultMaxBufferedBytes)
+	}
 	c.verifier = NewVerifier(c.keys...)
 	if !c.dedupSet {
 		m := NewMemoryDeduplicator(DefaultDedupSize, DefaultDedupTTL).(*memoryDeduplicator)
@@ -386,16 +456,12 @@ func newConfig(apiKey string, opts []HandlerOption) *config {
 }
 
 // receive does the checks every request gets (method, size, signature,
-// timestamp) and returns the body. When a check fails it has answered, and
-// ok is false.
-func (c *config) receive(w http.ResponseWriter, r *http.Request) (body []byte, ok bool) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		c.log.WarnContext(r.Context(), "webhooks: rejected request", slog.String("method", r.Method), slog.Int("status", http.StatusMethodNotAllowed))
-		answer(w, http.StatusMethodNotAllowed, msgMethod)
-		return nil, false
-	}
-	body, err := c.readBody(w, r)
+// timestamp) and returns the body, whose memory acct holds until its
+// release method is called. When a check fails it has answered, released
+// acct, and ok is false.
+func (c *config) receive(w http.ResponseWriter, r *http.Request, acct *account) (body []byte, ok bool) {
+	acct.b = &c.buffered
+	body, err := c.readBody(w, r, acct)
 	if err == nil {
 		err = c.verifier.Verify(body, r.Header.Get("x-skyvern-signature"))
 	}
@@ -403,6 +469,7 @@ func (c *config) receive(w http.ResponseWriter, r *http.Request) (body []byte, o
 		err = c.checkTimestamp(r.Header.Get("x-skyvern-timestamp"))
 	}
 	if err != nil {
+		acct.release()
 		c.reject(w, r, err)
 		return nil, false
 	}
@@ -416,11 +483,16 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 	level := slog.LevelWarn
 	msg := err.Error()
 	switch {
+	case err == errMethod:
+		status = http.StatusMethodNotAllowed
+		w.Header().Set("Allow", http.MethodPost)
 	case errors.Is(err, ErrBodyTooLarge):
 		status = http.StatusRequestEntityTooLarge
 	case err == errReadTimeout:
 		status = http.StatusRequestTimeout
-		w.Header().Set("Connection", "close")
+	case err == errBusy:
+		status = http.StatusServiceUnavailable
+		w.Header().Set("Retry-After", strconv.Itoa(c.retryAfter()))
 	case errors.Is(err, ErrMissingSignature), errors.Is(err, ErrInvalidSignature), errors.Is(err, ErrStale):
 		status = http.StatusUnauthorized
 	case errors.Is(err, ErrNoKey):
@@ -429,26 +501,69 @@ func (c *config) reject(w http.ResponseWriter, r *http.Request, err error) {
 	default: // reading the body failed; the error may name the connection
 		msg = msgUnreadable
 	}
-	c.log.Log(r.Context(), level, "webhooks: rejected request", slog.Int("status", status), slog.String("error", msg))
+	attrs := []any{slog.Int("status", status), slog.String("error", msg)}
+	if status == http.StatusMethodNotAllowed {
+		attrs = append(attrs, slog.String("method", r.Method))
+	}
+	c.log.Log(r.Context(), level, "webhooks: rejected request", attrs...)
 	answer(w, status, msg)
 }
 
-var errReadTimeout = errors.New(msgReadTimeout)
+// retryAfter is the Retry-After of a 503, in seconds: the read timeout, by
+// when every body that was arriving has arrived or been dropped, rounded
+// up, from 1 to the 30 seconds Skyvern honours at most.
+func (c *config) retryAfter() int {
+	return min(max(int((c.readTimeout+time.Second-1)/time.Second), 1), 30)
+}
 
-// readBody reads the whole body, at most c.maxBody bytes and within
-// c.readTimeout.
-func (c *config) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if r.ContentLength > c.maxBody {
-		return nil, ErrBodyTooLarge
-	}
-	if r.Body == nil {
+var (
+	errMethod      = errors.New(msgMethod)
+	errReadTimeout = errors.New(msgReadTimeout)
+	errBusy        = errors.New(msgBusy)
+)
+
+// readBody reads the whole body, at most c.maxBody bytes, within
+// c.readTimeout and within the bytes acct may take.
+//
+// The read deadline is set before anything else and cleared only once the
+// body has been read to its end. On every other path it stays, and the
+// answer closes the connection: after the handler returns, net/http reads
+// up to 256 KiB of an unread body looking for its end, so that it can reuse
+// the connection; without a deadline, a sender that stalls would hold the
+// connection, and its goroutine, for as long as it keeps TCP open.
+func (c *config) readBody(w http.ResponseWriter, r *http.Request, acct *account) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		if r.Method != http.MethodPost {
+			return nil, errMethod
+		}
 		return nil, nil
 	}
 	rc := http.NewResponseController(w)
 	if rc.SetReadDeadline(time.Now().Add(c.readTimeout)) == nil {
-		defer rc.SetReadDeadline(time.Time{}) // it bounds the body, not the callback
+		defer func() {
+			if acct.done {
+				_ = rc.SetReadDeadline(time.Time{}) // it bounds the body, not the callback
+			}
+		}()
 	}
-	body, err := readAll(http.MaxBytesReader(w, r.Body, c.maxBody), r.ContentLength)
+	body, err := c.readAll(r, w, acct)
+	if err != nil {
+		w.Header().Set("Connection", "close")
+		return nil, err
+	}
+	acct.done = true
+	return body, nil
+}
+
+// readAll checks r's method and size, and reads its body.
+func (c *config) readAll(r *http.Request, w http.ResponseWriter, acct *account) ([]byte, error) {
+	if r.Method != http.MethodPost {
+		return nil, errMethod
+	}
+	if r.ContentLength > c.maxBody {
+		return nil, ErrBodyTooLarge
+	}
+	body, err := readAll(http.MaxBytesReader(w, r.Body, c.maxBody), r.ContentLength, acct)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -459,16 +574,60 @@ func (c *config) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return body, err
 }
 
+// budget bounds the bytes held for the bodies of a handler's requests.
+type budget struct {
+	max  int64
+	used atomic.Int64
+}
+
+// account is what one request's body holds of a budget.
+type account struct {
+	b    *budget // nil: no bound
+	held int64
+	done bool // the body was read to its end
+}
+
+// take reserves n more bytes for a's body, and reports whether it may: when
+// the budget's total stays within its bound, or when no other body holds
+// any, so that one body up to the body limit is always read.
+func (a *account) take(n int64) bool {
+	if a.b != nil {
+		for {
+			used := a.b.used.Load()
+			if used+n > a.b.max && used != a.held {
+				return false
+			}
+			if a.b.used.CompareAndSwap(used, used+n) {
+				break
+			}
+		}
+	}
+	a.held += n
+	return true
+}
+
+// give returns n bytes that a's body no longer holds.
+func (a *account) give(n int64) {
+	a.held -= n
+	if a.b != nil {
+		a.b.used.Add(-n)
+	}
+}
+
+// release returns everything a holds.
+func (a *account) release() { a.give(a.held) }
+
 // How readAll allocates. A body announced at up to eagerBytes gets its
 // buffer at once: a sender can make the handler allocate that much without
 // sending it, about what the server spends on a connection anyway. A larger
 // body is read into pooled chunks until half of what it announced has
-// arrived, and then into one buffer of the announced size; a body of
-// unknown length is read into chunks to its end and then copied into one
-// buffer of its size. So a body never holds more than about twice the
-// bytes it has received, plus a chunk (three times, briefly, while its
-// chunks are copied), and once the pool is warm a body costs one
-// allocation of its own size.
+// arrived, and then into one buffer of the announced size, the chunks going
+// back to the pool at once; a body of unknown length is read into chunks
+// to its end and then copied into one buffer of its size. So a body never
+// holds more than about twice the bytes it has received, plus a chunk
+// (one and a half times, once half of an announced body has arrived), and
+// once the pool is warm a body costs one allocation of its own size. Every
+// allocation is charged to the request's account first.
 const (
 	eagerBytes = 16 << 10
 	chunkBytes = 16 << 10
@@ -476,32 +635,50 @@ const (
 
 var chunkPool = sync.Pool{New: func() any { return new([chunkBytes]byte) }}
 
-// readAll reads r to its end. announced is the length the sender announced,
-// or -1.
-func readAll(r io.Reader, announced int64) ([]byte, error) {
+// readAll reads r to its end, charging what it allocates to acct (errBusy
+// when acct may not take it). announced is the length the sender
+// announced, or -1.
+func readAll(r io.Reader, announced int64, acct *account) ([]byte, error) {
 	if announced >= 0 && announced <= eagerBytes {
 		// One spare byte, so that EOF is seen without growing the buffer.
-		return readInto(r, make([]byte, 0, announced+1))
+		if !acct.take(announced + 1) {
+			return nil, errBusy
+		}
+		return readInto(r, make([]byte, 0, announced+1), acct)
 	}
 	var chunks []*[chunkBytes]byte
-	defer func() {
+	putChunks := func() {
 		for _, c := range chunks {
 			chunkPool.Put(c)
 		}
-	}()
+		acct.give(int64(len(chunks)) * chunkBytes)
+		chunks = nil
+	}
+	defer putChunks()
 	n := 0 // bytes received, all but the last chunk full
 	for {
 		if announced >= 0 && 2*int64(n) >= announced {
-			buf := joinChunks(chunks, n, max(announced, int64(n))+1)
-			return readInto(r, buf)
+			size := max(announced, int64(n)) + 1
+			if !acct.take(size) {
+				return nil, errBusy
+			}
+			buf := joinChunks(chunks, n, size)
+			putChunks() // before waiting for the rest
+			return readInto(r, buf, acct)
 		}
 		off := n % chunkBytes
 		if off == 0 && n/chunkBytes == len(chunks) {
+			if !acct.take(chunkBytes) {
+				return nil, errBusy
+			}
 			chunks = append(chunks, chunkPool.Get().(*[chunkBytes]byte))
 		}
 		m, err := r.Read(chunks[len(chunks)-1][off:])
 		n += m
 		if err == io.EOF {
+			if !acct.take(int64(n)) {
+				return nil, errBusy
+			}
 			return joinChunks(chunks, n, int64(n)), nil
 		}
 		if err != nil {
@@ -520,12 +697,17 @@ func joinChunks(chunks []*[chunkBytes]byte, n int, size int64) []byte {
 	return buf
 }
 
-// readInto reads r to its end, appending to buf, which grows only when r
-// holds more than its capacity.
-func readInto(r io.Reader, buf []byte) ([]byte, error) {
+// readInto reads r to its end, appending to buf, whose capacity acct holds
+// and which grows only when r holds more than its capacity.
+func readInto(r io.Reader, buf []byte, acct *account) ([]byte, error) {
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(make([]byte, 0, max(2*len(buf), bytes.MinRead)), buf...)
+			grown := int64(max(2*len(buf), bytes.MinRead))
+			if !acct.take(grown) {
+				return nil, errBusy
+			}
+			acct.give(int64(cap(buf)))
+			buf = append(make([]byte, 0, grown), buf...)
 		}
 		m, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+m]

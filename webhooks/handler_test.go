@@ -685,3 +685,38 @@ func TestHandlerWithNilFunctionPanics(t *testing.T) {
 	assert.Panics(t, func() { webhooks.Handler(testKey, nil) })
 	assert.Panics(t, func() { webhooks.TOTPHandler(testKey, nil) })
 }
+
+// Skyvern numbers no attempt, so every failed callback is logged with the
+// run and status not processed, and what that costs if it was the last.
+func TestHandlerLogsEachRunItDidNotProcess(t *testing.T) {
+	for _, fail := range []struct {
+		name string
+		fn   func(context.Context, *skyvern.RunResponse) error
+	}{
+		{"an error", func(context.Context, *skyvern.RunResponse) error { return errors.New("database down") }},
+		{"a panic", func(context.Context, *skyvern.RunResponse) error { panic("boom") }},
+	} {
+		t.Run(fail.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h := webhooks.Handler(testKey, fail.fn,
+				webhooks.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))), webhooks.WithDeduplicator(nil))
+			for attempt := 1; attempt <= 3; attempt++ {
+				logs.Reset()
+				assert.Equal(t, http.StatusInternalServerError, serve(h, post(runBody, testKey)).Code)
+				var line string
+				for l := range strings.Lines(logs.String()) {
+					if strings.Contains(l, "run not processed") {
+						line = l
+					}
+				}
+				require.NotEmpty(t, line, "attempt %d: %s", attempt, logs.String())
+				assert.Contains(t, line, "level=ERROR")
+				assert.Contains(t, line, "run_id=tsk_1")
+				assert.Contains(t, line, "status=completed")
+				assert.Contains(t, line, "up to 3 times")
+				assert.Contains(t, line, "if this was the last attempt, the run's result is lost unless replayed with Client.RetryRunWebhook")
+				assert.Contains(t, line, "skyvern_stopped_waiting=false")
+			}
+		})
+	}
+}

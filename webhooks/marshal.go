@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -39,21 +41,30 @@ import (
 //
 // Invalid UTF-8 in a Go string is written as U+FFFD, one for each invalid
 // byte, as encoding/json does, so such a string is not signed as the bytes
-// it held. Marshal returns encoding/json's errors, and an error for a
-// number beyond the range of a float64 that is not an integer literal.
+// it held. Marshal returns encoding/json's errors, an error for a number
+// beyond the range of a float64 that is not an integer literal, and
+// ErrTooDeep for a value that nests arrays and objects more than 10000
+// levels deep, or holds itself.
 func Marshal(v any) ([]byte, error) {
 	return appendValue(make([]byte, 0, 512), v, 0)
 }
 
-// maxDirectDepth is how deep appendValue nests before handing a value to
-// encoding/json, which reports a cycle (a map holding itself) as an error.
-const maxDirectDepth = 1000
+// ErrTooDeep is returned by Marshal for a value that nests arrays and
+// objects more than 10000 levels deep, or that holds itself (a map that
+// is its own member). encoding/json reads no deeper than that, nor could
+// Skyvern's server have written such a payload: Python's json module stops
+// at its recursion limit, 1000 levels by default.
+var ErrTooDeep = errors.New("webhooks: value nested more than 10000 levels deep, or holding itself")
 
-// appendValue appends v, found depth levels down, in Skyvern's form.
+// maxDepth is how many arrays and objects a value may nest: encoding/json's
+// decoder refuses deeper input. Marshal recurses once per level, and walks
+// a value it hands to encoding/json first, whose encoder has no limit, so a
+// deeper value is an error rather than a stack overflow.
+const maxDepth = 10000
+
+// appendValue appends v, found inside depth arrays and objects, in
+// Skyvern's form.
 func appendValue(b []byte, v any, depth int) ([]byte, error) {
-	if depth > maxDirectDepth {
-		return appendEncoded(b, v)
-	}
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
@@ -81,6 +92,9 @@ func appendValue(b []byte, v any, depth int) ([]byte, error) {
 		if v == nil {
 			return append(b, "null"...), nil
 		}
+		if depth >= maxDepth {
+			return nil, ErrTooDeep
+		}
 		b = append(b, '[')
 		for i, e := range v {
 			if i > 0 {
@@ -95,6 +109,9 @@ func appendValue(b []byte, v any, depth int) ([]byte, error) {
 	case map[string]any:
 		if v == nil {
 			return append(b, "null"...), nil
+		}
+		if depth >= maxDepth {
+			return nil, ErrTooDeep
 		}
 		keys := make([]string, 0, len(v))
 		for k := range v {
@@ -131,11 +148,15 @@ func appendValue(b []byte, v any, depth int) ([]byte, error) {
 			}
 		}
 	}
-	return appendEncoded(b, v)
+	return appendEncoded(b, v, depth)
 }
 
-// appendEncoded appends v as encoding/json encodes it, rewritten.
-func appendEncoded(b []byte, v any) ([]byte, error) {
+// appendEncoded appends v, found inside depth arrays and objects, as
+// encoding/json encodes it, rewritten.
+func appendEncoded(b []byte, v any, depth int) ([]byte, error) {
+	if !within(reflect.ValueOf(v), maxDepth-depth, 0) {
+		return nil, ErrTooDeep
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -146,6 +167,9 @@ func appendEncoded(b []byte, v any) ([]byte, error) {
 // appendObject appends o, found depth levels down, with its members in
 // order.
 func appendObject(b []byte, o Object, depth int) ([]byte, error) {
+	if depth >= maxDepth {
+		return nil, ErrTooDeep
+	}
 	b = append(b, '{')
 	for i, m := range o {
 		if i > 0 {
@@ -154,6 +178,9 @@ func appendObject(b []byte, o Object, depth int) ([]byte, error) {
 		b = append(appendString(b, m.Key), ':')
 		var err error
 		if b, err = appendValue(b, m.Value, depth+1); err != nil {
+			if err == ErrTooDeep {
+				return nil, err // a path of 10000 members says nothing
+			}
 			return nil, fmt.Errorf("member %q: %w", m.Key, err)
 		}
 	}
@@ -406,4 +433,132 @@ func decimalExponent(f float64) int {
 	i := bytes.IndexByte(e, 'e')
 	exp, _ := strconv.Atoi(string(e[i+1:]))
 	return exp
+}
+
+// within reports whether v, as encoding/json encodes it, nests at most
+// limit arrays and objects, and takes at most maxDepth steps through
+// pointers and interfaces besides (a pointer that leads to itself). It
+// walks only what its type does not bound: interfaces and recursive types.
+// A value with a MarshalJSON or MarshalText method counts as a leaf; the
+// JSON a method writes is checked by encoding/json, which refuses to
+// compact JSON nested deeper than it reads.
+func within(v reflect.Value, limit, hops int) bool {
+	if !v.IsValid() {
+		return true
+	}
+	if hops > 4*maxDepth {
+		return false
+	}
+	t := v.Type()
+	if d := typeDepth(t); d >= 0 {
+		return d <= limit
+	}
+	if t == objectType {
+		if v.IsNil() {
+			return true
+		}
+		if limit < 1 {
+			return false
+		}
+		for i := range v.Len() {
+			if !within(v.Index(i).Field(1), limit-1, hops+1) { // Member.Value
+				return false
+			}
+		}
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		return v.IsNil() || within(v.Elem(), limit, hops+1)
+	case reflect.Slice, reflect.Map:
+		if v.IsNil() {
+			return true
+		}
+	}
+	if limit < 1 {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if !within(v.Index(i), limit-1, hops+1) {
+				return false
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if !within(it.Value(), limit-1, hops+1) {
+				return false
+			}
+		}
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() || f.Anonymous {
+				if !within(v.Field(i), limit-1, hops+1) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+var (
+	objectType        = reflect.TypeFor[Object]()
+	marshalerType     = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+	typeDepths        sync.Map // reflect.Type: int, typeDepth's answer
+)
+
+// typeDepth returns how many arrays and objects a value of type t nests at
+// most, as encoding/json encodes it, or -1 when its type does not bound it
+// (it holds an interface, or a type that holds itself).
+func typeDepth(t reflect.Type) int {
+	if d, ok := typeDepths.Load(t); ok {
+		return d.(int)
+	}
+	d := staticDepth(t, map[reflect.Type]bool{})
+	typeDepths.Store(t, d)
+	return d
+}
+
+func staticDepth(t reflect.Type, visiting map[reflect.Type]bool) int {
+	if t != objectType && (t.Implements(marshalerType) || t.Implements(textMarshalerType)) {
+		return 0
+	}
+	if visiting[t] {
+		return -1
+	}
+	visiting[t] = true
+	defer delete(visiting, t)
+	inner := 0
+	switch t.Kind() {
+	case reflect.Interface:
+		return -1
+	case reflect.Pointer:
+		return staticDepth(t.Elem(), visiting)
+	case reflect.Slice, reflect.Array, reflect.Map:
+		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			return 0 // base64
+		}
+		inner = staticDepth(t.Elem(), visiting)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() && !f.Anonymous {
+				continue
+			}
+			d := staticDepth(f.Type, visiting)
+			if d < 0 {
+				return -1
+			}
+			inner = max(inner, d)
+		}
+	default:
+		return 0
+	}
+	if inner < 0 {
+		return -1
+	}
+	return inner + 1
 }

@@ -163,3 +163,92 @@ func cyclicList() []any {
 	l[0] = l
 	return l
 }
+
+// deepNode is a recursive type: its depth is bounded only by its value.
+type deepNode struct {
+	Next *deepNode `json:"next,omitempty"`
+}
+
+// holder reaches its contents through an interface, which encoding/json
+// encodes by reflection.
+type holder struct {
+	V any `json:"v"`
+}
+
+func TestMarshalRefusesValuesNestedTooDeep(t *testing.T) {
+	const million = 1_000_000
+	nest := func(levels int, wrap func(any) any) any {
+		var v any = "leaf"
+		for range levels {
+			v = wrap(v)
+		}
+		return v
+	}
+	wraps := []struct {
+		name string
+		wrap func(any) any
+	}{
+		{"[]any", func(v any) any { return []any{v} }},
+		{"map[string]any", func(v any) any { return map[string]any{"k": v} }},
+		{"Object", func(v any) any { return webhooks.Object{{Key: "k", Value: v}} }},
+		{"a struct holding any", func(v any) any { return holder{V: v} }},
+		{"a struct and an Object in turn", func(v any) any {
+			return holder{V: webhooks.Object{{Key: "k", Value: v}}}
+		}},
+		{"a pointer to a struct holding any", func(v any) any { return &holder{V: v} }},
+	}
+	t.Run("[]any a million levels deep is an error, not a stack overflow", func(t *testing.T) {
+		_, err := webhooks.Marshal(nest(million, wraps[0].wrap))
+		assert.ErrorIs(t, err, webhooks.ErrTooDeep)
+	})
+	for _, w := range wraps {
+		t.Run(w.name+" 20000 levels deep is an error", func(t *testing.T) {
+			_, err := webhooks.Marshal(nest(20000, w.wrap))
+			assert.ErrorIs(t, err, webhooks.ErrTooDeep)
+		})
+	}
+
+	t.Run("a recursive type a million levels deep is an error", func(t *testing.T) {
+		var n *deepNode
+		for range million {
+			n = &deepNode{Next: n}
+		}
+		_, err := webhooks.Marshal(n)
+		assert.ErrorIs(t, err, webhooks.ErrTooDeep)
+		_, err = webhooks.Marshal([]any{map[string]any{"n": n}})
+		assert.ErrorIs(t, err, webhooks.ErrTooDeep)
+	})
+
+	t.Run("a value that holds itself is an error", func(t *testing.T) {
+		m := map[string]any{}
+		m["self"] = m
+		_, err := webhooks.Marshal(m)
+		assert.ErrorIs(t, err, webhooks.ErrTooDeep)
+		var p any
+		p = &p
+		_, err = webhooks.Marshal(holder{V: p})
+		assert.ErrorIs(t, err, webhooks.ErrTooDeep)
+	})
+
+	t.Run("10000 levels, as deep as encoding/json reads, are written", func(t *testing.T) {
+		for _, w := range wraps[:3] {
+			b, err := webhooks.Marshal(nest(10000, w.wrap))
+			require.NoError(t, err, w.name)
+			assert.True(t, json.Valid(b), "%s: encoding/json reads it back", w.name)
+			_, err = webhooks.Marshal(nest(10001, w.wrap))
+			assert.ErrorIs(t, err, webhooks.ErrTooDeep, w.name)
+		}
+		var n *deepNode
+		for range 10000 { // the innermost is {}
+			n = &deepNode{Next: n}
+		}
+		b, err := webhooks.Marshal(holder{V: nil})
+		require.NoError(t, err)
+		assert.Equal(t, `{"v":null}`, string(b))
+		b, err = webhooks.Marshal(n)
+		require.NoError(t, err)
+		assert.True(t, json.Valid(b))
+		_, err = webhooks.Marshal([]any{n})
+		assert.ErrorIs(t, err, webhooks.ErrTooDeep, "one level more")
+	})
+}

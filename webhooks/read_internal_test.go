@@ -58,14 +58,14 @@ func TestReadAll(t *testing.T) {
 			if tt.oneByte {
 				r = iotest.OneByteReader(r)
 			}
-			got, err := readAll(&stingyReader{t: t, r: r}, tt.announced)
+			got, err := readAll(&stingyReader{t: t, r: r}, tt.announced, &account{})
 			require.NoError(t, err)
 			assert.True(t, bytes.Equal(data[:tt.size], got), "got %d bytes, want %d", len(got), tt.size)
 		})
 	}
 
 	t.Run("an announced body gets one buffer of its size", func(t *testing.T) {
-		got, err := readAll(bytes.NewReader(data), int64(len(data)))
+		got, err := readAll(bytes.NewReader(data), int64(len(data)), &account{})
 		require.NoError(t, err)
 		assert.Equal(t, len(data)+1, cap(got), "the announced size and a byte to see the end")
 	})
@@ -73,8 +73,23 @@ func TestReadAll(t *testing.T) {
 	t.Run("a read error is returned", func(t *testing.T) {
 		boom := errors.New("reset")
 		for _, announced := range []int64{100, 1 << 20, -1} {
-			_, err := readAll(io.MultiReader(bytes.NewReader(data[:50<<10]), iotest.ErrReader(boom)), announced)
+			_, err := readAll(io.MultiReader(bytes.NewReader(data[:50<<10]), iotest.ErrReader(boom)), announced, &account{})
 			assert.ErrorIs(t, err, boom, "announced %d", announced)
 		}
 	})
+}
+
+func TestDefaultMaxBufferedBytes(t *testing.T) {
+	for _, tt := range []struct {
+		opts []HandlerOption
+		want int64
+	}{
+		{nil, DefaultMaxBufferedBytes},
+		{[]HandlerOption{WithMaxBodyBytes(1000)}, DefaultMaxBufferedBytes},
+		{[]HandlerOption{WithMaxBodyBytes(256 << 20)}, 512 << 20},
+		{[]HandlerOption{WithMaxBufferedBytes(5 << 20)}, 5 << 20},
+		{[]HandlerOption{WithMaxBufferedBytes(5 << 20), WithMaxBufferedBytes(0)}, DefaultMaxBufferedBytes},
+	} {
+		assert.Equal(t, tt.want, newConfig("k", tt.opts).buffered.max)
+	}
 }

@@ -65,10 +65,12 @@ func TOTPHandler(apiKey string, fn func(ctx context.Context, req *TOTPRequest) (
 	}
 	c := newConfig(apiKey, opts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, ok := c.receive(w, r)
+		var held account
+		body, ok := c.receive(w, r, &held)
 		if !ok {
 			return
 		}
+		defer held.release()
 		req, err := decodeTOTPRequest(body)
 		if err != nil {
 			c.reject(w, r, err)

@@ -119,6 +119,14 @@ type macState struct {
 // NewVerifier returns a Verifier accepting signatures made with any of keys.
 // Empty keys are ignored; a Verifier left with no key rejects everything
 // with ErrNoKey.
+//
+// Which key signs a delivery depends on the run (see "Which key signs" in
+// the package documentation): a task run's delivery is signed with the key
+// that created it, a workflow run's with the key that started it, a task
+// v2 run's with the organisation's newest key, a cancellation's with the
+// canceller's, and a replay's with the key of whoever asked for it. When
+// rotating, keep the old key here until no run created with it can still
+// finish, and until nobody replays with it.
 func NewVerifier(keys ...string) *Verifier {
 	v := new(Verifier)
 	for _, k := range keys {
