@@ -1,8 +1,11 @@
 package skyvern_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"slices"
@@ -162,7 +165,7 @@ func TestWaiterPollsInBatches(t *testing.T) {
 			start := b.clk.Now()
 			var reqs []string
 			turns := (n + skyvern.ListTrustPolls - 1) / skyvern.ListTrustPolls // Get Runs per sweep at most
-			sweeps := max(2, 20000/n)                                           // enough intervals for the figure, few pages under -race
+			sweeps := max(2, 20000/n)                                          // enough intervals for the figure, few pages under -race
 			for range sweeps {
 				got := b.sweep()
 				assert.LessOrEqual(t, len(getRuns(got)), turns, "the list's word is checked for a few runs a sweep")
@@ -341,4 +344,98 @@ func TestWaiterBatchFallsBackToGetRunWhenTheListIsRefused(t *testing.T) {
 	reqs = b.sweep()
 	assert.Zero(t, listPages(reqs), "the list is not asked again")
 	assert.Equal(t, slices.Sorted(slices.Values(ids)), getRuns(reqs))
+}
+
+// staleList is a transport that answers the run list as Skyvern's does
+// when the copy of each task run's status the list reads (the task_runs
+// row, which skyvern/forge/sdk/db/repositories/tasks.py
+// sync_task_run_status updates fire-and-forget) was never updated past
+// running: a finished task run is listed as running, and matches the
+// status filter as such. Workflow runs keep their own status, which
+// get_all_runs_v2 in workflow_runs.py reads live.
+type staleList struct{ next http.RoundTripper }
+
+func (s staleList) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodGet || r.URL.Path != "/v1/runs" {
+		return s.next.RoundTrip(r)
+	}
+	// Every run of the test is listed as not finished: ask for all of them.
+	r = r.Clone(r.Context())
+	q := r.URL.Query()
+	q.Del("status")
+	r.URL.RawQuery = q.Encode()
+	resp, err := s.next.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	var items []json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&items); err != nil {
+		return nil, err
+	}
+	for i, raw := range items {
+		var item struct {
+			Type   skyvern.RunType   `json:"task_run_type"`
+			Status skyvern.RunStatus `json:"status"`
+		}
+		if err := json.Unmarshal(raw, &item); err != nil {
+			return nil, err
+		}
+		if !item.Type.IsWorkflow() && item.Status.IsTerminal() {
+			items[i] = bytes.Replace(raw, []byte(`"status":"`+item.Status+`"`), []byte(`"status":"running"`), 1)
+			if bytes.Equal(items[i], raw) {
+				return nil, fmt.Errorf("staleList: no status to rewrite in %s", raw)
+			}
+		}
+	}
+	body, err := json.Marshal(items)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+func TestWaiterEndsWaitsTheListShowsRunning(t *testing.T) {
+	const n = 200 // more than ListTrustPolls: runs share turns
+	srv, ids := heldRuns(t, n, skyverntest.WithMaxRecords(0))
+	b := newBatch(t, srv, ids, staleList{http.DefaultTransport})
+	turns := (n + skyvern.ListTrustPolls - 1) / skyvern.ListTrustPolls
+	for range 3 { // into the steady state
+		b.sweep()
+	}
+	for _, id := range ids {
+		require.NoError(t, srv.Finish(id, skyverntest.Outcome{}))
+	}
+	finished := b.clk.Now()
+
+	// No webhook comes, and the list never shows a run finished: every
+	// wait still ends, each with the run's Get Run, within ListTrustPolls
+	// polls of the run's end, each at most the longest interval apart.
+	gets := 0
+	for sweeps := 1; b.w.Pending() > 0; sweeps++ {
+		require.LessOrEqual(t, sweeps, skyvern.ListTrustPolls, "every wait ends within ListTrustPolls polls")
+		pending := b.w.Pending()
+		reqs := b.sweep()
+		if pending >= 3 {
+			assert.Positive(t, listPages(reqs), "polled with the list")
+		}
+		got := getRuns(reqs)
+		if listPages(reqs) == 2 { // the list reached every run: the Get Runs are the turns alone
+			assert.LessOrEqual(t, len(got), turns, "the Get Runs are spread over the polls")
+		}
+		gets += len(got)
+	}
+	took := b.clk.Now().Sub(finished)
+	t.Logf("%d runs ended in %v (%.0f intervals) of fake time after they finished, with %d Get Runs", n, took, float64(took)/float64(fallbackInterval), gets)
+	assert.LessOrEqual(t, took, skyvern.ListTrustPolls*fallbackInterval, "the bound the Waiter's doc states")
+	assert.Equal(t, n, gets, "one Get Run for each run")
+	for _, id := range ids {
+		r := b.done(id)
+		require.NoError(t, r.err)
+		assert.Equal(t, id, r.run.RunID)
+		assert.Equal(t, skyvern.RunStatusCompleted, r.run.Status)
+	}
 }
