@@ -319,8 +319,9 @@ type waiterConfig struct {
 // DefaultFallbackFirst, 30 s), then about twice as long each time, capped
 // at maxWait (default DefaultFallbackMax, 5 min). Each poll comes between
 // half and all of the current interval after the previous one, so that
-// the polls of many runs can be made together (see Waiter). It applies to
-// NewWaiter only.
+// the polls of many runs can be made together (see Waiter). maxWait also
+// sets how long a wait can last after its run finished when the webhook is
+// lost: at most 144 × maxWait (see Waiter). It applies to NewWaiter only.
 func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.fallbackFirst, c.fallbackMax = first, maxWait

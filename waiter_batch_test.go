@@ -439,3 +439,31 @@ func TestWaiterEndsWaitsTheListShowsRunning(t *testing.T) {
 		assert.Equal(t, skyvern.RunStatusCompleted, r.run.Status)
 	}
 }
+
+func TestWaiterTakesTheListsWordForWorkflowRuns(t *testing.T) {
+	// get_all_runs_v2 reads a workflow run's status live from its
+	// workflow_runs row: that it goes on needs no Get Run to confirm.
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithMaxRecords(0))
+	srv.OnWorkflow("wpid_hold", skyverntest.Outcome{Hold: true})
+	c := srv.Client()
+	var ids []string
+	for range 3 {
+		run, err := c.RunWorkflow(context.Background(), skyvern.WorkflowRunRequest{WorkflowID: "wpid_hold"})
+		require.NoError(t, err)
+		ids = append(ids, run.RunID)
+	}
+	srv.Advance(skyverntest.DefaultRunDuration)
+	b := newBatch(t, srv, ids, staleList{http.DefaultTransport})
+	var reqs []string
+	for range skyvern.ListTrustPolls + 10 {
+		reqs = append(reqs, b.sweep()...)
+	}
+	assert.Equal(t, skyvern.ListTrustPolls+10, listPages(reqs))
+	assert.Empty(t, getRuns(reqs))
+
+	require.NoError(t, srv.Finish(ids[1], skyverntest.Outcome{}))
+	assert.Equal(t, []string{ids[1]}, getRuns(b.sweep()), "a finished workflow run leaves the list")
+	r := b.done(ids[1])
+	require.NoError(t, r.err)
+	assert.Equal(t, skyvern.RunStatusCompleted, r.run.Status)
+}
