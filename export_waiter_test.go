@@ -90,3 +90,7 @@ func (f *FakeClock) Tick() time.Time {
 	}
 	return t
 }
+
+// ListTrustPolls is how many polls in a row a Waiter may take a task run's
+// status from the run list before it gives the run a Get Run.
+const ListTrustPolls = listTrustPolls

@@ -157,17 +157,15 @@ func jitter(d time.Duration) time.Duration {
 // 100 a page, newest first, with status created, queued, running or
 // paused) from the first page on, until it has seen every run due, or the
 // list ends, or it has read about one page per ten runs due, or 100 pages
-// (as far as Skyvern lists). A run seen there is still going, and counts
-// as polled, whether it was due or only half way through its interval. A
-// run due that the pages did not show gets a Get Run of its own, which
-// gives the full result of a run that finished; one that was not due
-// waits for its turn. A run may be missed because it is older than the list
-// reaches, because another run finished while the pages were read and
-// moved it to an earlier page, or because it has a status the filter does
-// not know: that costs one Get Run, never a wrong result, since a run is
-// only ever taken as finished from its Get Run. In steady state, with
-// every pending run in the list, polling n runs costs about n/100
-// requests per interval, plus a Get Run for each run that finished.
+// (as far as Skyvern lists). A run seen there is taken as still going, and
+// counts as polled, whether it was due or only half way through its
+// interval. A run due that the pages did not show gets a Get Run of its
+// own, which gives the full result of a run that finished; one that was
+// not due waits for its turn. A run may be missed because it is older than
+// the list reaches, because another run finished while the pages were
+// read and moved it to an earlier page, or because it has a status the
+// filter does not know: that costs one Get Run, never a wrong result,
+// since a run is only ever taken as finished from its Get Run.
 //
 // A list page that fails for a reason that can pass (a 429 or 5xx after
 // the client's retries, a connection error) postpones the runs it was to
@@ -176,6 +174,32 @@ func jitter(d time.Duration) time.Duration {
 // not serve it) makes the Waiter poll each run with Get Run from then on.
 // With fewer than three runs due, each gets a Get Run, as a list page would
 // save nothing.
+//
+// # How long a wait can take
+//
+// The list shows a workflow run's own status, but for any other run (a
+// task of any engine) a copy of it that Skyvern updates apart from the
+// run and may miss, so the list can show such a run running long after it
+// ended. A Waiter therefore takes the list's word for a task run for at
+// most 143 polls in a row, and gives it a Get Run at its 144th poll at the
+// latest (pending runs take these turns at different polls, so that the
+// Get Runs spread evenly). So while Skyvern answers, a wait whose run has
+// finished ends, webhook or not, within 144 polls of the run's end, each
+// at most the maximum fallback interval apart: within 144 × 5 min = 12
+// hours with the defaults, 144 × maxWait with WithFallbackPolling. In
+// practice the copy follows within moments, and a finished run drops out
+// of the list at the next poll. A workflow run's wait ends at the first
+// poll after the run's end.
+//
+// # Cost
+//
+// In steady state, with every pending run in the list, polling n runs
+// costs about n/100 list pages per poll, plus n/144 Get Runs for the
+// turns above and one for each run that finished. Polls come every seven
+// eighths of an interval or so, which makes about 0.019 requests per
+// pending run per interval from 1,000 to 10,000 runs (against 1, for a Get
+// Run per run), and more per run for fewer runs (for 10 runs, a page per
+// poll: 0.1 request per run per poll).
 //
 // A Waiter is safe for concurrent use. Its zero value is not usable; create
 // one with NewWaiter.
@@ -200,6 +224,7 @@ type Waiter struct {
 	size        int      // the approximate bytes held by recent
 	running     bool     // the scheduler goroutine is running
 	noList      bool     // the list failed for good: poll with Get Run only
+	phase       int      // the listed count the next new wait starts at
 	sweepCancel context.CancelFunc
 	wake        chan struct{}
 }
@@ -215,6 +240,7 @@ type pendingWait struct {
 	eligible time.Time     // from when it may be polled along with others
 	delay    time.Duration // the current backoff
 	index    int           // in the queue; -1 when not queued
+	listed   int           // polls the list alone answered since the last Get Run
 	cancel   context.CancelFunc
 	polled   pollState // what the fallback polls found so far
 }
@@ -260,6 +286,14 @@ const (
 	listMaxPages = 100 // the most pages Skyvern serves
 	listMinDue   = 3   // fewer runs due are polled with Get Run
 	listRunsPer  = 10  // runs due per page read, at least
+
+	// listTrustPolls bounds how long the list's word that a task run is
+	// not finished is taken: such a run gets a Get Run at least once in
+	// this many polls. At 1,000 pending runs, a sweep about every 7/8 of
+	// an interval reads 10 pages and makes 1,000/144 ≈ 7 of these Get
+	// Runs: (10+7)/875 ≈ 0.019 requests per run per interval, under the
+	// 0.02 budget.
+	listTrustPolls = 144
 )
 
 // activeStatuses are the statuses of runs not finished yet.
@@ -285,8 +319,9 @@ type waiterConfig struct {
 // DefaultFallbackFirst, 30 s), then about twice as long each time, capped
 // at maxWait (default DefaultFallbackMax, 5 min). Each poll comes between
 // half and all of the current interval after the previous one, so that
-// the polls of many runs can be made together (see Waiter). It applies to
-// NewWaiter only.
+// the polls of many runs can be made together (see Waiter). maxWait also
+// sets how long a wait can last after its run finished when the webhook is
+// lost: at most 144 × maxWait (see Waiter). It applies to NewWaiter only.
 func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.fallbackFirst, c.fallbackMax = first, maxWait
@@ -412,7 +447,8 @@ func (w *Waiter) Wait(ctx context.Context, runID string) (*RunResponse, error) {
 	}
 	p := w.pending[runID]
 	if p == nil {
-		p = &pendingWait{runID: runID, done: make(chan struct{}), delay: w.first, index: -1}
+		p = &pendingWait{runID: runID, done: make(chan struct{}), delay: w.first, index: -1, listed: w.phase}
+		w.phase = (w.phase + 1) % listTrustPolls
 		w.pending[runID] = p
 		w.schedule(p)
 	}
@@ -544,7 +580,9 @@ type sweep struct {
 	runs   []*pendingWait // the runs due first, then the others
 	must   int            // runs[:must] are due
 	seen   []RunStatus    // per run: the status the list showed, or ""
-	res    []pollResult   // per run due and not seen: its Get Run
+	live   []bool         // per run seen: the list shows its live status
+	get    []bool         // per run: a Get Run was made for it
+	res    []pollResult   // per run with get: its Get Run
 }
 
 type pollResult struct {
@@ -593,6 +631,8 @@ func (w *Waiter) takeSweep(now time.Time) *sweep {
 func (s *sweep) run(w *Waiter) {
 	defer s.cancel()
 	s.seen = make([]RunStatus, len(s.runs))
+	s.live = make([]bool, len(s.runs))
+	s.get = make([]bool, len(s.runs))
 	var listErr error
 	if s.list {
 		listErr = s.readList(w)
@@ -604,8 +644,13 @@ func (s *sweep) run(w *Waiter) {
 	backOff := listErr != nil && canPass(listErr)
 	var polls []pollJob
 	if !backOff {
-		for i, p := range s.runs[:s.must] {
-			if s.seen[i] == "" && w.pending[p.runID] == p {
+		for i, p := range s.runs {
+			if w.pending[p.runID] != p {
+				continue
+			}
+			if s.seen[i] == "" && i < s.must || // due, and the list did not show it
+				s.seen[i] != "" && !s.live[i] && p.listed >= listTrustPolls-1 { // trusted long enough
+				s.get[i] = true
 				job := pollJob{i: i, id: p.runID}
 				job.ctx, p.cancel = context.WithCancel(s.ctx)
 				polls = append(polls, job)
@@ -613,7 +658,7 @@ func (s *sweep) run(w *Waiter) {
 		}
 	}
 	w.mu.Unlock()
-	s.res = make([]pollResult, s.must)
+	s.res = make([]pollResult, len(s.runs))
 	s.getRuns(w, polls)
 
 	w.mu.Lock()
@@ -628,14 +673,7 @@ func (s *sweep) run(w *Waiter) {
 			continue
 		}
 		switch {
-		case s.seen[i] != "":
-			p.polled.saw(s.seen[i])
-		case i >= s.must: // not due, and not seen: as it was
-			heap.Push(&w.queue, p)
-			continue
-		case backOff:
-			p.polled.record(s.ctx, nil, listErr)
-		default:
+		case s.get[i]:
 			run, err := s.res[i].run, s.res[i].err
 			p.polled.record(s.ctx, run, err)
 			switch {
@@ -643,10 +681,22 @@ func (s *sweep) run(w *Waiter) {
 				w.remember(run)
 				w.finish(p, run, nil)
 				continue
-			case err != nil && !canPass(err):
+			case err == nil:
+				p.listed = 0
+			case !canPass(err):
 				w.finish(p, nil, err)
 				continue
 			}
+		case s.seen[i] != "":
+			p.polled.saw(s.seen[i])
+			if !s.live[i] {
+				p.listed++
+			}
+		case backOff && i < s.must:
+			p.polled.record(s.ctx, nil, listErr)
+		default: // not due, and not seen: as it was
+			heap.Push(&w.queue, p)
+			continue
 		}
 		p.delay = min(2*p.delay, w.maxWait)
 		w.schedule(p)
@@ -670,6 +720,7 @@ func (s *sweep) readList(w *Waiter) error {
 		for _, item := range items {
 			if i, ok := at[item.RunID]; ok && s.seen[i] == "" && item.Status != "" && !item.Status.IsTerminal() {
 				s.seen[i] = item.Status
+				s.live[i] = item.RunType.IsWorkflow()
 				if i < s.must {
 					unseen--
 				}

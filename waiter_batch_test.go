@@ -1,8 +1,11 @@
 package skyvern_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"slices"
@@ -161,23 +164,35 @@ func TestWaiterPollsInBatches(t *testing.T) {
 			b.sweep() // the first poll
 			start := b.clk.Now()
 			var reqs []string
-			for range max(2, 10000/n) { // enough intervals for the figure, few pages under -race
-				reqs = append(reqs, b.sweep()...)
+			turns := (n + skyvern.ListTrustPolls - 1) / skyvern.ListTrustPolls // Get Runs per sweep at most
+			sweeps := max(2, 20000/n)                                          // enough intervals for the figure, few pages under -race
+			for range sweeps {
+				got := b.sweep()
+				assert.LessOrEqual(t, len(getRuns(got)), turns, "the list's word is checked for a few runs a sweep")
+				reqs = append(reqs, got...)
 				assert.Equal(t, 1, waiterGoroutines(), "one scheduler between sweeps, no poll goroutines")
-				assert.LessOrEqual(t, runtime.NumGoroutine()-baseG-n, 10, "goroutines do not grow with the runs")
+				// Besides a few of the test's, the client's idle connections: two
+				// goroutines each, one per Get Run made at once at most.
+				assert.LessOrEqual(t, runtime.NumGoroutine()-baseG-n, 10+2*skyvern.DefaultMaxConcurrentPolls,
+					"goroutines do not grow with the runs")
 			}
 			intervals := float64(b.clk.Now().Sub(start)) / float64(fallbackInterval)
 			perRun := float64(len(reqs)) / intervals / float64(n)
-			t.Logf("%d pending runs: %d requests in %.2f intervals: %.4f requests per run per interval", n, len(reqs), intervals, perRun)
+			t.Logf("%d pending runs: %d requests (%d pages, %d Get Runs) in %d sweeps, %.2f intervals: %.4f requests per run per interval",
+				n, len(reqs), listPages(reqs), len(getRuns(reqs)), sweeps, intervals, perRun)
 			assert.LessOrEqual(t, perRun, 1.0/50, "at most one request per 50 pending runs per interval")
-			assert.Empty(t, getRuns(reqs), "no run finished: no Get Run")
+			assert.Positive(t, len(getRuns(reqs)), "the list's word that a task run goes on is checked now and then")
 
 			finished := ids[n/2 : n/2+10]
 			for _, id := range finished {
 				require.NoError(t, srv.Finish(id, skyverntest.Outcome{Status: skyvern.RunStatusFailed}))
 			}
 			reqs = b.sweep()
-			assert.Equal(t, slices.Sorted(slices.Values(finished)), getRuns(reqs), "one Get Run per finished run")
+			got := getRuns(reqs)
+			for _, id := range finished {
+				assert.Contains(t, got, id, "a Get Run for each finished run")
+			}
+			assert.LessOrEqual(t, len(got), len(finished)+turns, "and a few for runs the list shows going")
 			for _, id := range finished {
 				r := b.done(id)
 				require.NoError(t, r.err)
@@ -329,4 +344,126 @@ func TestWaiterBatchFallsBackToGetRunWhenTheListIsRefused(t *testing.T) {
 	reqs = b.sweep()
 	assert.Zero(t, listPages(reqs), "the list is not asked again")
 	assert.Equal(t, slices.Sorted(slices.Values(ids)), getRuns(reqs))
+}
+
+// staleList is a transport that answers the run list as Skyvern's does
+// when the copy of each task run's status the list reads (the task_runs
+// row, which skyvern/forge/sdk/db/repositories/tasks.py
+// sync_task_run_status updates fire-and-forget) was never updated past
+// running: a finished task run is listed as running, and matches the
+// status filter as such. Workflow runs keep their own status, which
+// get_all_runs_v2 in workflow_runs.py reads live.
+type staleList struct{ next http.RoundTripper }
+
+func (s staleList) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodGet || r.URL.Path != "/v1/runs" {
+		return s.next.RoundTrip(r)
+	}
+	// Every run of the test is listed as not finished: ask for all of them.
+	r = r.Clone(r.Context())
+	q := r.URL.Query()
+	q.Del("status")
+	r.URL.RawQuery = q.Encode()
+	resp, err := s.next.RoundTrip(r)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	defer resp.Body.Close()
+	var items []json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&items); err != nil {
+		return nil, err
+	}
+	for i, raw := range items {
+		var item struct {
+			Type   skyvern.RunType   `json:"task_run_type"`
+			Status skyvern.RunStatus `json:"status"`
+		}
+		if err := json.Unmarshal(raw, &item); err != nil {
+			return nil, err
+		}
+		if !item.Type.IsWorkflow() && item.Status.IsTerminal() {
+			items[i] = bytes.Replace(raw, []byte(`"status":"`+item.Status+`"`), []byte(`"status":"running"`), 1)
+			if bytes.Equal(items[i], raw) {
+				return nil, fmt.Errorf("staleList: no status to rewrite in %s", raw)
+			}
+		}
+	}
+	body, err := json.Marshal(items)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+func TestWaiterEndsWaitsTheListShowsRunning(t *testing.T) {
+	const n = 200 // more than ListTrustPolls: runs share turns
+	srv, ids := heldRuns(t, n, skyverntest.WithMaxRecords(0))
+	b := newBatch(t, srv, ids, staleList{http.DefaultTransport})
+	turns := (n + skyvern.ListTrustPolls - 1) / skyvern.ListTrustPolls
+	for range 3 { // into the steady state
+		b.sweep()
+	}
+	for _, id := range ids {
+		require.NoError(t, srv.Finish(id, skyverntest.Outcome{}))
+	}
+	finished := b.clk.Now()
+
+	// No webhook comes, and the list never shows a run finished: every
+	// wait still ends, each with the run's Get Run, within ListTrustPolls
+	// polls of the run's end, each at most the longest interval apart.
+	gets := 0
+	for sweeps := 1; b.w.Pending() > 0; sweeps++ {
+		require.LessOrEqual(t, sweeps, skyvern.ListTrustPolls, "every wait ends within ListTrustPolls polls")
+		pending := b.w.Pending()
+		reqs := b.sweep()
+		if pending >= 3 {
+			assert.Positive(t, listPages(reqs), "polled with the list")
+		}
+		got := getRuns(reqs)
+		if listPages(reqs) == 2 { // the list reached every run: the Get Runs are the turns alone
+			assert.LessOrEqual(t, len(got), turns, "the Get Runs are spread over the polls")
+		}
+		gets += len(got)
+	}
+	took := b.clk.Now().Sub(finished)
+	t.Logf("%d runs ended in %v (%.0f intervals) of fake time after they finished, with %d Get Runs", n, took, float64(took)/float64(fallbackInterval), gets)
+	assert.LessOrEqual(t, took, skyvern.ListTrustPolls*fallbackInterval, "the bound the Waiter's doc states")
+	assert.Equal(t, n, gets, "one Get Run for each run")
+	for _, id := range ids {
+		r := b.done(id)
+		require.NoError(t, r.err)
+		assert.Equal(t, id, r.run.RunID)
+		assert.Equal(t, skyvern.RunStatusCompleted, r.run.Status)
+	}
+}
+
+func TestWaiterTakesTheListsWordForWorkflowRuns(t *testing.T) {
+	// get_all_runs_v2 reads a workflow run's status live from its
+	// workflow_runs row: that it goes on needs no Get Run to confirm.
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithMaxRecords(0))
+	srv.OnWorkflow("wpid_hold", skyverntest.Outcome{Hold: true})
+	c := srv.Client()
+	var ids []string
+	for range 3 {
+		run, err := c.RunWorkflow(context.Background(), skyvern.WorkflowRunRequest{WorkflowID: "wpid_hold"})
+		require.NoError(t, err)
+		ids = append(ids, run.RunID)
+	}
+	srv.Advance(skyverntest.DefaultRunDuration)
+	b := newBatch(t, srv, ids, staleList{http.DefaultTransport})
+	var reqs []string
+	for range skyvern.ListTrustPolls + 10 {
+		reqs = append(reqs, b.sweep()...)
+	}
+	assert.Equal(t, skyvern.ListTrustPolls+10, listPages(reqs))
+	assert.Empty(t, getRuns(reqs))
+
+	require.NoError(t, srv.Finish(ids[1], skyverntest.Outcome{}))
+	assert.Equal(t, []string{ids[1]}, getRuns(b.sweep()), "a finished workflow run leaves the list")
+	r := b.done(ids[1])
+	require.NoError(t, r.err)
+	assert.Equal(t, skyvern.RunStatusCompleted, r.run.Status)
 }
