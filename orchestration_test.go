@@ -345,6 +345,35 @@ func TestWaitForRun(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 	})
+	t.Run("a server that is down ends the wait after 20 failed polls in a row", func(t *testing.T) {
+		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f.reply("GET /v1/runs/{id}", 503, `{"detail":"down"}`)
+		_, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		require.ErrorIs(t, err, skyvern.ErrServer)
+		assert.Contains(t, err.Error(), "gave up after 20 polls in a row failed")
+		assert.Len(t, f.requests(), 20)
+	})
+	t.Run("an answer between failures starts the count again", func(t *testing.T) {
+		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		var steps []http.HandlerFunc
+		for range 19 {
+			steps = append(steps, status(503, ``))
+		}
+		steps = append(steps, status(200, `{"run_id":"tsk_1","status":"running"}`))
+		for range 19 {
+			steps = append(steps, status(503, ``))
+		}
+		steps = append(steps, status(200, `{"run_id":"tsk_1","status":"completed"}`))
+		f.handle("GET /v1/runs/{id}", sequence(steps...))
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		require.NoError(t, err)
+		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
+	})
+	t.Run("a nil client's Waiter says so at once", func(t *testing.T) {
+		_, err := skyvern.NewWaiter(nil).Wait(context.Background(), "tsk_1")
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "nil *Client")
+	})
 	t.Run("the context ends the wait and says where it was", func(t *testing.T) {
 		f := setup(t, fast)
 		ctx, cancel := context.WithCancel(context.Background())

@@ -22,8 +22,12 @@ import (
 // GetRun. A poll that fails for a reason that can pass (a connection error,
 // 408, 429 or 5xx, after GetRun's own retries) does not end the wait; an
 // answer that cannot change, such as 404 for an unknown run (ErrNotFound)
-// or 403 for a bad key, ends it at once with that *APIError. When ctx ends
-// first, the error wraps ctx.Err() and the last poll's error, if any.
+// or 403 for a bad key, ends it at once with that *APIError. Nor does a
+// wait outlast an outage: after 20 polls in a row have failed (about three
+// minutes with the default intervals), it ends with an error that says so
+// and wraps the last poll's error. When ctx ends first, the error wraps
+// ctx.Err() and the last poll's error, if any. Give ctx a deadline: a run
+// that never finishes is otherwise waited for as long as Skyvern answers.
 //
 // For many runs at once, prefer a Waiter, which takes the runs' webhooks
 // and polls only as a fallback.
@@ -48,6 +52,9 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...Option) (
 			return nil, err
 		}
 		ps.record(ctx, run, err)
+		if ps.failed >= maxPollFailures {
+			return nil, fmt.Errorf("skyvern: waiting for run %s: gave up after %d polls in a row failed; last poll: %w", runID, ps.failed, ps.lastErr)
+		}
 		wait := jitter(delay)
 		if timer == nil {
 			timer = time.NewTimer(wait)
@@ -68,9 +75,14 @@ func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...Option) (
 // waiting for, so that a wait cut short by its context says how far it got.
 type pollState struct {
 	polls   int
+	failed  int       // polls in a row that failed
 	status  RunStatus // the latest status seen
 	lastErr error     // the latest poll's error, when it failed
 }
+
+// maxPollFailures is how many polls in a row may fail before WaitForRun
+// gives up on a Skyvern that does not answer.
+const maxPollFailures = 20
 
 // record notes one poll's outcome. A poll cut short by the end of ctx is
 // counted but not kept: the reason the wait ends is ctx itself.
@@ -78,9 +90,10 @@ func (ps *pollState) record(ctx context.Context, run *RunResponse, err error) {
 	ps.polls++
 	switch {
 	case err == nil:
-		ps.status, ps.lastErr = run.Status, nil
+		ps.status, ps.lastErr, ps.failed = run.Status, nil, 0
 	case ctx.Err() == nil:
 		ps.lastErr = err
+		ps.failed++
 	}
 }
 
@@ -369,8 +382,8 @@ func WithPollOptions(opts ...Option) WaiterOption {
 }
 
 // NewWaiter returns a Waiter that polls through client, configured by
-// opts. NewWaiter keeps its simple signature: if an option is invalid,
-// every Wait returns that option's error, without waiting.
+// opts. NewWaiter keeps its simple signature: if client is nil or an option
+// is invalid, every Wait returns that error at once, without waiting.
 func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
 	wc := waiterConfig{
 		fallbackFirst:      DefaultFallbackFirst,
@@ -380,6 +393,9 @@ func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
 		recentTTL:          DefaultRecentTTL,
 	}
 	var err error
+	if client == nil {
+		err = errNilWaiterClient
+	}
 	for _, opt := range opts {
 		if opt != nil && err == nil {
 			err = opt(&wc)
@@ -408,6 +424,8 @@ func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
 		wake:      make(chan struct{}, 1),
 	}
 }
+
+var errNilWaiterClient = errors.New("skyvern: NewWaiter was given a nil *Client; pass the client whose GetRun and ListRuns poll for the runs")
 
 // Deliver hands the Waiter a run, typically from a webhook. A run with a
 // terminal status ends the waits for it, or, if none is pending, is kept
