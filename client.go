@@ -533,7 +533,10 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	for _, v := range e.header {
 		n += len(v)
 	}
-	hv := headerValues{h: req.Header, vals: make([]string, 0, n+2)}
+	hv := headerValues{h: req.Header, vals: st.hdr[:0]} // the call is allocated already
+	if n+2 > len(st.hdr) {
+		hv.vals = make([]string, 0, n+2)
+	}
 	hv.set("Accept", "application/json")
 	if e.upload != nil {
 		req.ContentLength = e.upload.length

@@ -112,6 +112,7 @@ type call struct {
 	maxRetries    int
 	maxRetryAfter time.Duration // the longest Retry-After the call waits for
 	maxBody       int64         // the longest 2xx body it reads
+	hdr           [8]string     // the request's header values, when they fit
 
 	n     int       // attempts started
 	start time.Time // when the current attempt started
@@ -145,11 +146,11 @@ func (c *call) begin(n int) {
 // outcome in c.last, logs it, and decides whether to try again.
 func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	a := attempt{err: err}
-	var co *crossOriginError
-	if errors.As(err, &co) {
-		a.err = co // without net/http's wrapping, which repeats the URL
-	}
-	if err == nil {
+	if err != nil {
+		if co := (*crossOriginError)(nil); errors.As(err, &co) {
+			a.err = co // without net/http's wrapping, which repeats the URL
+		}
+	} else {
 		a.resp = resp
 		if !c.e.stream || resp.StatusCode/100 != 2 { // a streamed 2xx body is the caller's
 			a.body, a.note, a.err = readBody(resp, c.maxBody)
