@@ -32,7 +32,9 @@ var (
 	// which fields.
 	ErrValidation = errors.New("skyvern: validation failed")
 	// ErrRateLimited matches an *APIError with status 429, returned once the
-	// client's retries are used up.
+	// client's retries are used up, or at once when its Retry-After asks for
+	// a longer wait than the client makes (30 s) or than the context has
+	// left; APIError.RetryAfter holds the server's value.
 	ErrRateLimited = errors.New("skyvern: rate limited")
 	// ErrServer matches an *APIError with any 5xx status.
 	ErrServer = errors.New("skyvern: server error")
