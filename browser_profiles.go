@@ -221,7 +221,7 @@ func profilePath(id, suffix string) (string, error) {
 // profile may exist, and ListBrowserProfiles with SearchKey finds it.
 func (c *Client) CreateBrowserProfile(ctx context.Context, req CreateBrowserProfileRequest, opts ...Option) (*BrowserProfile, error) {
 	var p BrowserProfile
-	e := endpoint{method: http.MethodPost, path: "/v1/browser_profiles", body: req, creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/browser_profiles", body: req, creates: true, created: createdID{"browser_profile_id", &p.BrowserProfileID}}
 	if err := c.do(ctx, e, &p, opts); err != nil {
 		return nil, err
 	}

@@ -227,7 +227,7 @@ func sessionPath(id, suffix string) (string, error) {
 // started, and ListBrowserSessions shows the active ones.
 func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
 	var s BrowserSession
-	e := endpoint{method: http.MethodPost, path: "/v1/browser_sessions", body: req, creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/browser_sessions", body: req, creates: true, created: createdID{"browser_session_id", &s.BrowserSessionID}}
 	if err := c.do(ctx, e, &s, opts); err != nil {
 		return nil, err
 	}

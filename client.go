@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -144,13 +145,29 @@ func newHTTPClient(c *engineSettings) *http.Client {
 	userCheck := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(req.URL, via[0].URL) {
-			if req.ContentLength != 0 {
-				// A 307 or 308 would resend the body (a credential's
-				// password, say) to another origin: answer with the
-				// redirect instead.
+			c, _ := req.Context().Value(callKey{}).(*call)
+			creating := c != nil && c.e.makes()
+			if req.ContentLength != 0 || creating && req.Method == via[0].Method {
+				// A 307 or 308 would resend the request, its body (a
+				// credential's password, say) or its create to another
+				// origin: answer with the redirect instead, Skyvern's way
+				// of saying it did not take the request.
 				return http.ErrUseLastResponse
 			}
-			req.Header.Del("X-Api-Key")
+			if creating {
+				// Any other redirect (303 See Other, ...) points at a
+				// result: what another origin answers is not what
+				// Skyvern created, so never take it.
+				return &crossOriginError{origin: req.URL.Scheme + "://" + req.URL.Host}
+			}
+			// net/http copies every header of the first request to the
+			// next; Accept and User-Agent are the only ones the SDK or the
+			// caller did not set for Skyvern alone.
+			for k := range req.Header {
+				if k != "Accept" && k != "User-Agent" {
+					delete(req.Header, k)
+				}
+			}
 		}
 		if userCheck != nil {
 			return userCheck(req, via)
@@ -223,6 +240,16 @@ func (b *cancelOnClose) Close() error {
 	return err
 }
 
+// crossOriginError is a creating call's answer redirecting to another
+// origin. The redirect is not followed: the request reached Skyvern's
+// origin, which may have acted on it.
+type crossOriginError struct{ origin string }
+
+func (e *crossOriginError) Error() string {
+	return "the answer redirects to another origin (" + e.origin + "), which is not followed for a call that creates something; " +
+		"Skyvern may have created it: look for it before trying again"
+}
+
 func sameOrigin(a, b *url.URL) bool {
 	return strings.EqualFold(a.Scheme, b.Scheme) &&
 		strings.EqualFold(a.Hostname(), b.Hostname()) &&
@@ -259,7 +286,24 @@ type endpoint struct {
 	// stream marks a call whose 2xx answer is handed to the caller
 	// unread; do sets it when out is a *rawResponse.
 	stream bool
+	// created, for a call that creates something, names the member of
+	// its decoded answer that holds the id of what it created. A 2xx
+	// answer where it is empty is no proof of anything: do returns an
+	// error that matches ErrRunMayExist and ErrMalformedResponse.
+	created createdID
 }
+
+// createdID names the id a creating call's answer must hold: member is
+// its place in the answer, for the error (such as "run_id"), and value
+// points where out holds it once decoded.
+type createdID struct {
+	member string
+	value  *string
+}
+
+// makes reports whether the call creates something: its result must
+// come from Skyvern's answer and nowhere else.
+func (e *endpoint) makes() bool { return e.creates || e.created.value != nil }
 
 // rawResponse is the out of a streamed download. After a 2xx answer, resp
 // is that answer with its body unread: the caller reads and closes it.
@@ -389,7 +433,8 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	}
 	raw, _ := out.(*rawResponse)
 	e.stream = raw != nil
-	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries}
+	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries,
+		maxRetryAfter: s.cfg.engine.maxRetryAfter, maxBody: s.cfg.maxResponseBytes}
 
 	req, err := st.prepare(ctx, s)
 	if err != nil {
@@ -413,12 +458,27 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 		return nil
 	}
 	if err := decodeBody(st.last.body, st.last.resp.Header.Get("Content-Type"), out); err != nil {
-		return st.fail(err, e.creates)
+		return st.fail(err, e.makes()) // a 2xx answer to a create: it may exist
+	}
+	if id := e.created; id.value != nil && *id.value == "" {
+		return st.fail(noIDError(st.last.resp.StatusCode, id.member, st.last.body), true)
 	}
 	return nil
 }
 
-var hdrJSON = []string{"application/json"}
+// noIDError is the error for a creating call's 2xx answer without the id
+// of what it created, with Skyvern's detail when the answer holds one.
+func noIDError(status int, member string, body []byte) error {
+	msg := fmt.Sprintf("the %d answer has no %s, so what the call created is unknown", status, member)
+	var env struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	if json.Unmarshal(body, &env) == nil && len(env.Detail) > 0 && string(env.Detail) != "null" {
+		var none []ValidationError
+		msg += " (detail: " + renderDetail(env.Detail, &none) + ")"
+	}
+	return &malformedError{msg: msg}
+}
 
 // prepare checks the call and builds its request, carrying the call in
 // its context for the engine's hooks.
@@ -463,27 +523,53 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	if err != nil {
 		return nil, err
 	}
-	// Header slices are shared, read-only, between requests.
-	h := req.Header
-	h["Accept"] = hdrJSON
+	// Each request gets its own header values, so that a RoundTripper
+	// that edits them in place changes this request only, never the
+	// client's key, headers or defaults.
+	n := 3 // Accept, User-Agent, X-Api-Key
+	for _, v := range cfg.headers {
+		n += len(v)
+	}
+	for _, v := range e.header {
+		n += len(v)
+	}
+	hv := headerValues{h: req.Header, vals: st.hdr[:0]} // the call is allocated already
+	if n+2 > len(st.hdr) {
+		hv.vals = make([]string, 0, n+2)
+	}
+	hv.set("Accept", "application/json")
 	if e.upload != nil {
 		req.ContentLength = e.upload.length
-		h["Content-Type"] = []string{e.upload.contentType}
+		hv.set("Content-Type", e.upload.contentType)
 	} else if body != nil {
-		h["Content-Type"] = hdrJSON
+		hv.set("Content-Type", "application/json")
 	}
 	for k, v := range cfg.headers {
-		h[k] = v
+		hv.set(k, v...)
 	}
 	for k, v := range e.header {
-		h[k] = v
+		hv.set(k, v...)
 	}
 	if cfg.idempotencyKey != "" {
-		h["Idempotency-Key"] = []string{cfg.idempotencyKey}
+		hv.set("Idempotency-Key", cfg.idempotencyKey)
 	}
-	h["User-Agent"] = s.ua
-	h["X-Api-Key"] = cfg.key.header()
+	hv.set("User-Agent", s.ua...)
+	hv.set("X-Api-Key", cfg.key.header()...)
 	return req, nil
+}
+
+// headerValues sets a request's headers from one array of values, each
+// header's slice capped at its own values so that an append copies them
+// instead of writing over the next header's.
+type headerValues struct {
+	h    http.Header
+	vals []string
+}
+
+func (hv *headerValues) set(key string, v ...string) {
+	i := len(hv.vals)
+	hv.vals = append(hv.vals, v...)
+	hv.h[key] = hv.vals[i:len(hv.vals):len(hv.vals)]
 }
 
 // outcome classifies the end of the call, from the engine's error and the
@@ -501,7 +587,11 @@ func (st *call) outcome(err error) error {
 		}
 		return st.fail(err, false)
 	case a.err != nil:
-		return st.fail(a.err, creates && mayHaveArrived(st, nil, a.err))
+		var co *crossOriginError
+		if errors.As(a.err, &co) {
+			return st.fail(co, true)
+		}
+		return st.fail(a.err, creates && mayHaveArrived(st, a.resp, a.err))
 	case err != nil:
 		return st.fail(err, creates && mayHaveArrived(st, nil, err))
 	case a.resp.StatusCode/100 != 2:
@@ -527,10 +617,11 @@ func (st *call) fail(err error, mayExist bool) error {
 }
 
 // readBody reads and closes the response body: all of it for a 2xx
-// response (Skyvern's outputs can be megabytes), failing with an error that
-// matches ErrMalformedResponse when it is cut off; up to maxErrorRead bytes
-// otherwise, with a note when the body was cut off or longer.
-func readBody(resp *http.Response) (body []byte, note string, err error) {
+// response (Skyvern's outputs can be megabytes), up to limit bytes, failing
+// with an error that matches ErrResponseTooLarge past it, and with one that
+// matches ErrMalformedResponse when the body is cut off; up to maxErrorRead
+// bytes otherwise, with a note when the body was cut off or longer.
+func readBody(resp *http.Response, limit int64) (body []byte, note string, err error) {
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		b, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead+1))
@@ -543,10 +634,16 @@ func readBody(resp *http.Response) (body []byte, note string, err error) {
 		return b, note, nil
 	}
 	n := resp.ContentLength
+	if n > limit {
+		return nil, "", &tooLargeError{limit: limit, declared: n}
+	}
 	if n < 0 || n > 8<<20 { // unknown, or too large to trust for one allocation
-		b, err := io.ReadAll(resp.Body)
+		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 		if err != nil {
 			return nil, "", &malformedError{msg: "body cut off: " + err.Error(), cause: err}
+		}
+		if int64(len(b)) > limit {
+			return nil, "", &tooLargeError{limit: limit, declared: n}
 		}
 		return b, "", nil
 	}
@@ -559,6 +656,22 @@ func readBody(resp *http.Response) (body []byte, note string, err error) {
 	}
 	return b, "", nil
 }
+
+// tooLargeError reports a 2xx body longer than the call's limit. declared
+// is the answer's Content-Length, or -1 when it had none.
+type tooLargeError struct {
+	limit, declared int64
+}
+
+func (e *tooLargeError) Error() string {
+	size := "more than"
+	if e.declared > 0 {
+		size = strconv.FormatInt(e.declared, 10) + " bytes, more than"
+	}
+	return fmt.Sprintf("response body too large: %s the limit of %d bytes (raise it with WithMaxResponseBytes)", size, e.limit)
+}
+
+func (e *tooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
 
 // malformedError reports a 2xx body that is not the expected JSON.
 type malformedError struct {
@@ -599,7 +712,8 @@ func decodeBody(body []byte, contentType string, out any) error {
 // shouldRetry is the retry policy. Reads and cancels are retried on
 // connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
 // create something are retried only when the request provably never reached
-// the server, or on 429, or on 503 with Retry-After.
+// the server, or on 429, or on 503 with a valid Retry-After (see
+// parseRetryAfter).
 //
 // A streamed upload is also never repeated unless its body can be sent
 // again (see streamBody.resendable).
@@ -621,7 +735,7 @@ func shouldRetry(c *call, resp *http.Response, err error) bool {
 	case http.StatusTooManyRequests:
 		return true
 	case http.StatusServiceUnavailable:
-		return !creates || resp.Header.Get("Retry-After") != ""
+		return !creates || hasRetryAfter(resp)
 	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return !creates
 	}

@@ -592,6 +592,9 @@ func (c *Client) sendCredential(ctx context.Context, path string, creates bool, 
 	}
 	var out CredentialResponse
 	e := endpoint{method: http.MethodPost, path: path, body: json.RawMessage(body), creates: creates}
+	if creates {
+		e.created = createdID{"credential_id", &out.CredentialID}
+	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, redactSecrets(err, secrets)
 	}

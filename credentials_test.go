@@ -360,7 +360,7 @@ func TestCredentialRetryRules(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := setup(t)
-			f.handle(tc.route, sequence(status(502, `{"detail":"OTP extraction is temporarily unavailable"}`), status(200, `{"credential_id":"cred_1"}`)))
+			f.handle(tc.route, sequence(status(502, `{"detail":"OTP extraction is temporarily unavailable"}`), status(200, `{"credential_id":"cred_1","totp_code_id":"totp_1"}`)))
 			require.NoError(t, tc.call(f.client))
 			reqs := f.requests()
 			require.Len(t, reqs, 2)

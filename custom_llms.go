@@ -255,6 +255,12 @@ func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates
 	}
 	var out customLLMAnswer
 	e := endpoint{method: method, path: path, body: json.RawMessage(body), creates: creates}
+	if creates {
+		// Decoded into (a null still sets it nil), so that its id can be
+		// declared before the answer arrives.
+		out.CustomLLM = new(CustomLLM)
+		e.created = createdID{"custom_llm.id", &out.CustomLLM.ID}
+	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, redactSecrets(err, secrets)
 	}

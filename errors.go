@@ -32,26 +32,35 @@ var (
 	// which fields.
 	ErrValidation = errors.New("skyvern: validation failed")
 	// ErrRateLimited matches an *APIError with status 429, returned once the
-	// client's retries are used up.
+	// client's retries are used up, or at once when its Retry-After asks for
+	// a longer wait than the client makes (30 s) or than the context has
+	// left; APIError.RetryAfter holds the server's value.
 	ErrRateLimited = errors.New("skyvern: rate limited")
 	// ErrServer matches an *APIError with any 5xx status.
 	ErrServer = errors.New("skyvern: server error")
 
-	// ErrRunMayExist matches an error from RunTask, RunWorkflow or
-	// RetryRunWebhook when the request may have reached Skyvern and been acted
-	// on even though the call failed: a connection lost after the request was
-	// written, a timeout, a 5xx or 408 answer, or a success answer whose body
-	// could not be read. These calls are not retried in that case, because
-	// Skyvern takes no idempotency key and a second attempt could start (and
-	// bill) a second browser run or send a second webhook. Look the run up
-	// (for example with ListRuns, or by the webhook it sends) before starting
-	// it again.
+	// ErrRunMayExist matches an error from a call that creates something
+	// (RunTask, RunWorkflow, CreateCredential, UploadFile, ...; RetryRunWebhook
+	// sends a webhook) when the request may have reached Skyvern and been
+	// acted on even though the call failed: a connection lost after the
+	// request was written, a timeout, a 5xx or 408 answer, a success answer
+	// whose body could not be read or lacks the id of what was created, or a
+	// redirect to another origin. These calls are not retried in that case,
+	// because Skyvern takes no idempotency key and a second attempt could
+	// start (and bill) a second browser run or send a second webhook. Look
+	// the run up (for example with ListRuns, or by the webhook it sends)
+	// before starting it again.
 	ErrRunMayExist = errors.New("skyvern: the request may have reached Skyvern; the run may exist")
 
 	// ErrMalformedResponse matches a *RequestError for a success response
 	// whose body is not the JSON the call expects: not JSON at all, cut off,
 	// or of the wrong shape.
 	ErrMalformedResponse = errors.New("skyvern: malformed response")
+
+	// ErrResponseTooLarge matches a *RequestError for a success answer
+	// longer than the call's limit (DefaultMaxResponseBytes, or
+	// WithMaxResponseBytes). It is not retried.
+	ErrResponseTooLarge = errors.New("skyvern: response too large")
 
 	// ErrNoAPIKey is returned by NewClient when no API key was given with
 	// WithAPIKey and SKYVERN_API_KEY is unset or empty.

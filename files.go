@@ -100,7 +100,9 @@ func (c *Client) UploadFile(ctx context.Context, req UploadFileRequest, opts ...
 		return nil, err
 	}
 	var out UploadedFile
-	e := endpoint{method: http.MethodPost, path: "/v1/upload_file", upload: body, creates: true}
+	// s3_uri, not file_id: Skyvern's answer model requires the first and
+	// only lately carries the second (UploadFileResponse, skyvern/schemas/runs.py).
+	e := endpoint{method: http.MethodPost, path: "/v1/upload_file", upload: body, creates: true, created: createdID{"s3_uri", &out.S3URI}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}

@@ -133,7 +133,8 @@ func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "
 // with Search finds it.
 func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts ...Option) (*Folder, error) {
 	var f Folder
-	if err := c.do(ctx, endpoint{method: http.MethodPost, path: "/v1/folders", body: req, creates: true}, &f, opts); err != nil {
+	e := endpoint{method: http.MethodPost, path: "/v1/folders", body: req, creates: true, created: createdID{"folder_id", &f.FolderID}}
+	if err := c.do(ctx, e, &f, opts); err != nil {
 		return nil, err
 	}
 	return &f, nil

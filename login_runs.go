@@ -198,7 +198,7 @@ func (c *Client) runShortcut(ctx context.Context, path string, body any, userAge
 		h = http.Header{"X-User-Agent": {userAgent}}
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: path, body: body, header: h, creates: true}
+	e := endpoint{method: http.MethodPost, path: path, body: body, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,14 @@ const (
 	DefaultPollFirst = time.Second
 	DefaultPollMax   = 10 * time.Second
 
+	// DefaultMaxResponseBytes bounds the body of a success answer that a
+	// call reads and decodes (64 MiB): far above any real answer (a run's
+	// output is what its extraction produced, typically kilobytes), low
+	// enough that a broken or hostile server cannot exhaust the memory of
+	// the process. WithMaxResponseBytes changes it. Streamed downloads
+	// (GetArtifactContent) are not bounded by it.
+	DefaultMaxResponseBytes = 64 << 20
+
 	defaultRetryWaitMin  = 500 * time.Millisecond
 	defaultRetryWaitMax  = 8 * time.Second
 	defaultMaxRetryAfter = 30 * time.Second
@@ -49,6 +57,8 @@ type config struct {
 	pollFirst      time.Duration
 	pollMax        time.Duration
 	idempotencyKey string // set per call only
+	// maxResponseBytes bounds a 2xx body that is read whole.
+	maxResponseBytes int64
 }
 
 // engineSettings are what the retry engine (the retryablehttp.Client and
@@ -78,8 +88,9 @@ func defaultConfig() config {
 			retryWaitMax:  defaultRetryWaitMax,
 			maxRetryAfter: defaultMaxRetryAfter,
 		},
-		pollFirst: DefaultPollFirst,
-		pollMax:   DefaultPollMax,
+		pollFirst:        DefaultPollFirst,
+		pollMax:          DefaultPollMax,
+		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 }
 
@@ -206,7 +217,10 @@ func WithMaxRetries(n int) Option {
 // WithRetryWait returns an Option that sets the backoff between retries: the
 // wait before retry n is random between 0 and first×2ⁿ, capped at maxWait
 // (defaults 500 ms and 8 s). A Retry-After header on a 429 or 503 answer
-// replaces the computed wait, up to 30 s.
+// replaces the computed wait; one that asks for more than 30 s, or for more
+// than the time the call's context has left, ends the call at once with
+// that answer (ErrRateLimited for a 429), its Retry-After in
+// APIError.RetryAfter.
 func WithRetryWait(first, maxWait time.Duration) Option {
 	return func(c *config) error {
 		c.engine.retryWaitMin, c.engine.retryWaitMax = first, maxWait
@@ -262,6 +276,22 @@ func WithHeader(key, value string) Option {
 			c.headers = make(http.Header)
 		}
 		c.headers.Add(key, value)
+		return nil
+	}
+}
+
+// WithMaxResponseBytes returns an Option that bounds the body of a success
+// answer the client reads (default DefaultMaxResponseBytes, 64 MiB). A
+// longer one is not read further: the call fails with a *RequestError that
+// matches ErrResponseTooLarge (and, for a call that creates something,
+// ErrRunMayExist, since Skyvern answered success). Streamed downloads
+// (GetArtifactContent) are not bounded by it. n must be positive.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("skyvern: WithMaxResponseBytes: want a positive size, got %d", n)
+		}
+		c.maxResponseBytes = n
 		return nil
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,7 +19,8 @@ import (
 )
 
 // backoff returns the wait before retry i+1: the server's Retry-After on a
-// 429 or 503 (seconds or an HTTP date), capped at maxRetryAfter; otherwise
+// 429 or 503 (seconds or an HTTP date), capped at maxRetryAfter (settle
+// does not retry past a longer one); otherwise
 // a random wait between 0 and first×2^i, capped at maxWait ("full jitter",
 // so that many clients retrying together spread out).
 func backoff(first, maxWait, maxRetryAfter time.Duration, i int, resp *http.Response, now time.Time) time.Duration {
@@ -41,25 +41,41 @@ func backoff(first, maxWait, maxRetryAfter time.Duration, i int, resp *http.Resp
 	return rand.N(ceiling + 1)
 }
 
-// parseRetryAfter parses a Retry-After value: delay-seconds or an HTTP date.
+// parseRetryAfter parses a Retry-After value as RFC 9110 defines it:
+// delay-seconds (ASCII digits only, no sign; a huge value is capped at a
+// day) or an HTTP date (one in the past means no wait). Anything else
+// ("abc", "1.5", "-1", "0x10", "1e3", full-width digits) is not a
+// Retry-After at all: it proves nothing about whether the server took the
+// request.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
+	v = strings.Trim(v, " \t")
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
+	if v[0] >= '0' && v[0] <= '9' {
+		const maxSecs = int64(24 * time.Hour / time.Second)
+		var secs int64
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			if secs = secs*10 + int64(c-'0'); secs > maxSecs {
+				secs = maxSecs + 1 // stays above the cap, never overflows
+			}
 		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second, true
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		return max(t.Sub(now), 0), true
 	}
 	return 0, false
+}
+
+// hasRetryAfter reports whether resp carries a Retry-After that parses.
+func hasRetryAfter(resp *http.Response) bool {
+	_, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Time{})
+	return ok
 }
 
 // newEngine returns the retrying HTTP machinery for one set of engine
@@ -91,9 +107,12 @@ func newEngine(s *engineSettings) *retryablehttp.Client {
 // calling goroutine, one attempt after another; only conn is written by
 // the transport's goroutines.
 type call struct {
-	e          *endpoint
-	logger     *slog.Logger
-	maxRetries int
+	e             *endpoint
+	logger        *slog.Logger
+	maxRetries    int
+	maxRetryAfter time.Duration // the longest Retry-After the call waits for
+	maxBody       int64         // the longest 2xx body it reads
+	hdr           [8]string     // the request's header values, when they fit
 
 	n     int       // attempts started
 	start time.Time // when the current attempt started
@@ -127,10 +146,14 @@ func (c *call) begin(n int) {
 // outcome in c.last, logs it, and decides whether to try again.
 func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	a := attempt{err: err}
-	if err == nil {
+	if err != nil {
+		if co := (*crossOriginError)(nil); errors.As(err, &co) {
+			a.err = co // without net/http's wrapping, which repeats the URL
+		}
+	} else {
 		a.resp = resp
 		if !c.e.stream || resp.StatusCode/100 != 2 { // a streamed 2xx body is the caller's
-			a.body, a.note, a.err = readBody(resp)
+			a.body, a.note, a.err = readBody(resp, c.maxBody)
 		}
 	}
 	answer := resp
@@ -138,6 +161,9 @@ func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool
 		answer = nil // judge a cut-off body like a lost connection
 	}
 	a.retrying = c.n <= c.maxRetries && shouldRetry(c, answer, a.err)
+	if a.retrying && answer != nil && c.waitTooLong(ctx, answer) {
+		a.retrying = false
+	}
 	c.last = a
 	if a.retrying && ctx.Err() != nil {
 		c.log(ctx, false) // the call is over; no wait, no retry
@@ -145,6 +171,27 @@ func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool
 	}
 	c.log(ctx, a.retrying)
 	return a.retrying, nil
+}
+
+// waitTooLong reports an answer whose Retry-After asks for a wait longer
+// than the call waits (the cap) or than the time its context has left:
+// the call then ends at once with that answer, instead of sleeping
+// through a wait that either ends in a retry Skyvern asked not to get or
+// is cut short by the context.
+func (c *call) waitTooLong(ctx context.Context, resp *http.Response) bool {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return false
+	}
+	now := time.Now()
+	d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	if !ok {
+		return false
+	}
+	if d > c.maxRetryAfter {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && now.Add(d).After(deadline)
 }
 
 // connTrace records, through httptrace, what the transport did about
@@ -185,7 +232,7 @@ func mayHaveArrived(a *call, resp *http.Response, err error) bool {
 		switch code := resp.StatusCode; {
 		case code == http.StatusTooManyRequests:
 			return false
-		case code == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+		case code == http.StatusServiceUnavailable && hasRetryAfter(resp):
 			return false
 		case code == http.StatusRequestTimeout || code >= 500:
 			return true
@@ -243,6 +290,10 @@ func isCertError(err error) bool {
 
 // permanent reports errors that no retry can fix.
 func permanent(err error) bool {
+	var co *crossOriginError
+	if errors.As(err, &co) || errors.Is(err, ErrResponseTooLarge) {
+		return true
+	}
 	msg := err.Error()
 	return isCertError(err) ||
 		strings.Contains(msg, "stopped after 10 redirects") ||

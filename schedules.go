@@ -206,6 +206,9 @@ func schedulePath(workflowID, scheduleID, suffix string) (string, error) {
 // ScheduleResponse.
 func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string, opts []Option) (*ScheduleResponse, error) {
 	var out ScheduleResponse
+	if e.creates {
+		e.created = createdID{"schedule.workflow_schedule_id", &out.Schedule.WorkflowScheduleID}
+	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, versionIDHint(err, workflowID)
 	}

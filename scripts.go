@@ -213,7 +213,7 @@ func scriptPath(id, suffix string) (string, error) { return idPath("/v1/scripts/
 // script with ListScripts before creating it again.
 func (c *Client) CreateScript(ctx context.Context, req CreateScriptRequest, opts ...Option) (*ScriptVersion, error) {
 	var out ScriptVersion
-	e := endpoint{method: http.MethodPost, path: "/v1/scripts", body: req, creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/scripts", body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
@@ -278,7 +278,8 @@ func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeploySc
 		return nil, err
 	}
 	var out ScriptVersion
-	if err := c.do(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, &out, opts); err != nil {
+	e := endpoint{method: http.MethodPost, path: path, body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
+	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil

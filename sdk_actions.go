@@ -565,7 +565,7 @@ func (c *Client) RunSDKAction(ctx context.Context, req SDKActionRequest, opts ..
 		return nil, &RequestError{Method: http.MethodPost, Path: "/v1/sdk/run_action", Err: errNoAction}
 	}
 	var out SDKActionResult
-	e := endpoint{method: http.MethodPost, path: "/v1/sdk/run_action", body: req, creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/sdk/run_action", body: req, creates: true, created: createdID{"workflow_run_id", &out.WorkflowRunID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}

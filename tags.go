@@ -707,7 +707,8 @@ func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts 
 // return ErrConflict for the label the first attempt registered.
 func (c *Client) CreateTagValue(ctx context.Context, req CreateTagValueRequest, opts ...Option) (*TagValue, error) {
 	var out TagValue
-	if err := c.do(ctx, endpoint{method: http.MethodPost, path: "/v1/tag-values", body: req}, &out, opts); err != nil {
+	e := endpoint{method: http.MethodPost, path: "/v1/tag-values", body: req, created: createdID{"value", &out.Value}}
+	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -119,7 +119,7 @@ func (c *Client) RunTask(ctx context.Context, req TaskRunRequest, opts ...Option
 		h = http.Header{"X-User-Agent": {req.XUserAgent}}
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: "/v1/run/tasks", body: req, header: h, creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/run/tasks", body: req, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func (t TOTPCode) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 // ErrUnauthorized) or a *RequestError.
 func (c *Client) SendTOTPCode(ctx context.Context, req TOTPCodeRequest, opts ...Option) (*TOTPCode, error) {
 	var out TOTPCode
-	e := endpoint{method: http.MethodPost, path: "/v1/credentials/totp", body: req}
+	e := endpoint{method: http.MethodPost, path: "/v1/credentials/totp", body: req, created: createdID{"totp_code_id", &out.TOTPCodeID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}

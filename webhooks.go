@@ -109,11 +109,11 @@ func (c *Client) RetryRunWebhook(ctx context.Context, runID string, req RetryRun
 	if err != nil {
 		return nil, err
 	}
-	e := endpoint{method: http.MethodPost, path: path, creates: true}
+	var rep RunWebhookReplayResponse
+	e := endpoint{method: http.MethodPost, path: path, creates: true, created: createdID{"run_id", &rep.RunID}}
 	if req.WebhookURL != "" {
 		e.body = req
 	}
-	var rep RunWebhookReplayResponse
 	if err := c.do(ctx, e, &rep, opts); err != nil {
 		return nil, err
 	}

@@ -233,7 +233,8 @@ func workflowPath(id, suffix string) (string, error) { return idPath("/v1/workfl
 // *RequestError.
 func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts ...Option) (*Workflow, error) {
 	var out Workflow
-	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: true, idempotencyKeyMakesSafe: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: true, idempotencyKeyMakesSafe: true,
+		created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
@@ -254,7 +255,8 @@ func (c *Client) UpdateWorkflow(ctx context.Context, workflowID string, req Work
 		return nil, err
 	}
 	var out Workflow
-	if err := c.do(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, &out, opts); err != nil {
+	e := endpoint{method: http.MethodPost, path: path, body: req, creates: true, created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
+	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, versionIDHint(err, workflowID)
 	}
 	return &out, nil

@@ -73,7 +73,7 @@ func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Opt
 		return nil, err
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: "/v1/workflows/runs/" + seg + "/retry", creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/workflows/runs/" + seg + "/retry", creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts .
 		}{true}
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: "/v1/run/workflows", query: q, body: req, header: h, creates: true}
+	e := endpoint{method: http.MethodPost, path: "/v1/run/workflows", query: q, body: req, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, versionIDHint(err, req.WorkflowID)
 	}
