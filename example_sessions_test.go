@@ -23,13 +23,20 @@ func ExampleClient_UseBrowserSession() {
 	// With the real API: skyvern.NewClient(), and the default poll interval.
 	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
 	ctx := context.Background()
+	cred, err := client.CreateCredential(ctx, skyvern.CredentialRequest{
+		Name:       "Billing portal",
+		Credential: skyvern.PasswordCredential{Username: "ops@example.com", Password: skyvern.NewSecret("s3cret")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
 		func(ctx context.Context, s *skyvern.BrowserSession) error {
 			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
 				URL:              "https://billing.example.com/login",
 				CredentialType:   skyvern.CredentialSourceSkyvern,
-				CredentialID:     "cred_123",
+				CredentialID:     cred.CredentialID,
 				BrowserSessionID: s.BrowserSessionID,
 			})
 			if err != nil {

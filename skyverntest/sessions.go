@@ -171,16 +171,27 @@ type blockRun struct {
 	downloads    []skyvern.FileInfo
 }
 
-// handleRunLogin serves Login Task: POST /v1/run/tasks/login. Each
-// credential source needs the fields it reads, refused with the server's
-// 400 when missing. The fake does not look up a Skyvern credential_id.
+// handleRunLogin serves Login Task: POST /v1/run/tasks/login. The
+// webhook URL is checked first; then each credential source needs the
+// fields it reads, refused with the server's 400 when missing, and a
+// Skyvern credential_id must name a stored credential (404 otherwise).
+//
+// Server: skyvern/forge/sdk/routes/run_blocks.py login.
 func (s *Server) handleRunLogin(c *call) {
 	req := bodyOf[skyvern.LoginRequest](c)
+	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
+	}
 	missing := ""
 	switch req.CredentialType {
 	case skyvern.CredentialSourceSkyvern:
 		if req.CredentialID == "" {
 			c.fail(http.StatusBadRequest, "credential_id is required to login with Skyvern credential")
+			return
+		}
+		if _, ok := s.creds.get(req.CredentialID); !ok {
+			c.fail(http.StatusNotFound, "Credential "+req.CredentialID+" not found")
 			return
 		}
 	case skyvern.CredentialSourceOnePassword:
