@@ -172,10 +172,14 @@ func TestScheduleErrorsAgainstTheFake(t *testing.T) {
 		is     error
 		detail string
 	}{
-		{"an expression with six fields", func() error {
-			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "0 0 * * * *", Timezone: "UTC"})
+		{"an expression the server's parser cannot read", func() error {
+			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "0 0 15W * *", Timezone: "UTC"})
 			return err
 		}, skyvern.ErrBadRequest, "Invalid cron expression"},
+		{"a sixth field is seconds, here every second", func() error {
+			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "0 0 * * * *", Timezone: "UTC"})
+			return err
+		}, skyvern.ErrBadRequest, "Cron interval must be at least 5 minutes"},
 		{"an expression firing every minute", func() error {
 			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "* * * * *", Timezone: "UTC"})
 			return err
