@@ -45,8 +45,22 @@ var credentialRoutes = []route{
 	{name: RouteGetServerVersion, handle: (*Server).handleGetServerVersion},
 }
 
+// handleCreateCredential serves Create Credential: 201 with the
+// credential without its secrets. A browser_profile_id must name a live
+// profile that no other credential links (400 otherwise).
+//
+// Server: skyvern/forge/sdk/routes/credentials.py create_credential,
+// _validate_credential_browser_profile_id, _convert_to_response.
 func (s *Server) handleCreateCredential(c *call) {
-	v, problems := s.creds.create(*bodyOf[skyvern.CredentialRequest](c))
+	req := *bodyOf[skyvern.CredentialRequest](c)
+	if problems := credentialValidate(req); problems != nil {
+		c.fail(http.StatusUnprocessableEntity, problems)
+		return
+	}
+	if !s.checkCredentialProfile(c, req.BrowserProfileID, "") {
+		return
+	}
+	v, problems := s.creds.create(req)
 	if problems != nil {
 		c.fail(http.StatusUnprocessableEntity, problems)
 		return
@@ -54,10 +68,39 @@ func (s *Server) handleCreateCredential(c *call) {
 	writeJSON(c.w, http.StatusCreated, render(v))
 }
 
+// checkCredentialProfile answers the server's 400, and reports false, when
+// profileID cannot be linked to the credential self ("" for a new one):
+// it is not a live profile, or another credential links it.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py
+// _validate_credential_browser_profile_id.
+func (s *Server) checkCredentialProfile(c *call, profileID, self string) bool {
+	if profileID == "" {
+		return true
+	}
+	if _, ok := s.profiles.live(profileID); !ok {
+		c.fail(http.StatusBadRequest, "Browser profile not found, browser_profile_id="+profileID)
+		return false
+	}
+	if s.creds.profileLinkedElsewhere(profileID, self) {
+		c.fail(http.StatusBadRequest, "This browser profile is already linked to another credential.")
+		return false
+	}
+	return true
+}
+
+// handleListCredentials serves Get Credentials: newest first, paged,
+// filtered by vault type, credential type and search.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py get_credentials.
 func (s *Server) handleListCredentials(c *call) {
 	c.reply(s.creds.list(*queryOf[skyvern.ListCredentialsParams](c)))
 }
 
+// handleGetCredential serves Get Credential; an unknown id is a 404
+// "Credential not found".
+//
+// Server: skyvern/forge/sdk/routes/credentials.py get_credential.
 func (s *Server) handleGetCredential(c *call) {
 	id := c.param("credential_id")
 	v, ok := s.creds.get(id)
@@ -68,9 +111,23 @@ func (s *Server) handleGetCredential(c *call) {
 	c.reply(v)
 }
 
+// handleUpdateCredential serves Update Credential: the credential is
+// replaced; its browser profile link, pin and auto-profile settings change
+// only when the request sets them. An unknown id is a 404 before anything
+// else is checked.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py update_credential.
 func (s *Server) handleUpdateCredential(c *call) {
 	id := c.param("credential_id")
-	v, found, problems := s.creds.update(id, *bodyOf[skyvern.CredentialRequest](c))
+	req := *bodyOf[skyvern.CredentialRequest](c)
+	if _, ok := s.creds.get(id); !ok {
+		c.fail(http.StatusNotFound, credentialNotFound(id, true))
+		return
+	}
+	if !s.checkCredentialProfile(c, req.BrowserProfileID, id) {
+		return
+	}
+	v, found, problems := s.creds.update(id, req)
 	switch {
 	case !found:
 		c.fail(http.StatusNotFound, credentialNotFound(id, true))
@@ -81,6 +138,9 @@ func (s *Server) handleUpdateCredential(c *call) {
 	}
 }
 
+// handleDeleteCredential serves Delete Credential: 204 without a body.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py delete_credential.
 func (s *Server) handleDeleteCredential(c *call) {
 	id := c.param("credential_id")
 	if !s.creds.delete(id) {
@@ -93,6 +153,8 @@ func (s *Server) handleDeleteCredential(c *call) {
 // handleSendTOTPCode stores the code, after checking as the server does
 // that the run or workflow it names exists (a workflow by its permanent id
 // or the id of its latest version).
+//
+// Server: skyvern/forge/sdk/routes/credentials.py send_totp_code.
 func (s *Server) handleSendTOTPCode(c *call) {
 	req := bodyOf[skyvern.TOTPCodeRequest](c)
 	switch {
@@ -137,6 +199,10 @@ func (s *Server) workflowExists(id string) bool {
 	return len(s.st.workflows(func(wf *skyvern.Workflow) bool { return wf.WorkflowID == id })) > 0
 }
 
+// handleGetServerVersion serves Get Version.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_version (the fake
+// reports ServerVersion).
 func (s *Server) handleGetServerVersion(c *call) {
 	c.reply(map[string]string{"version": ServerVersion})
 }

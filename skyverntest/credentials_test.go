@@ -395,3 +395,39 @@ func TestSecretsAreRecordedRedactedAndNeverLogged(t *testing.T) {
 		assert.False(t, errors.Is(err, skyvern.ErrNotFound))
 	})
 }
+
+// A credential links a live browser profile that no other credential
+// links, as the server checks; an update that leaves the profile out keeps
+// the link.
+func TestCredentialBrowserProfileLink(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := context.Background()
+	profile, err := client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{Name: "portal"})
+	require.NoError(t, err)
+
+	req := passwordRequest("Portal")
+	req.BrowserProfileID = "bp_404"
+	_, err = client.CreateCredential(ctx, req)
+	var apiErr *skyvern.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	assert.Equal(t, "Browser profile not found, browser_profile_id=bp_404", apiErr.Detail)
+
+	req.BrowserProfileID = profile.BrowserProfileID
+	linked, err := client.CreateCredential(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, profile.BrowserProfileID, linked.BrowserProfileID)
+
+	_, err = client.CreateCredential(ctx, req)
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	assert.Equal(t, "This browser profile is already linked to another credential.", apiErr.Detail)
+
+	updated, err := client.UpdateCredential(ctx, linked.CredentialID, passwordRequest("Portal renamed"))
+	require.NoError(t, err)
+	assert.Equal(t, "Portal renamed", updated.Name)
+	assert.Equal(t, profile.BrowserProfileID, updated.BrowserProfileID, "a link the update leaves out is kept")
+	_, err = client.UpdateCredential(ctx, linked.CredentialID, req)
+	require.NoError(t, err, "relinking its own profile is no conflict")
+}

@@ -33,6 +33,7 @@ type credentialEntry struct {
 	id  string
 	req skyvern.CredentialRequest
 	// Settings the server keeps across updates unless a request sets them.
+	browserProfileID    string
 	pinSavedSessionIP   bool
 	autoProfileDisabled *bool
 	proxySessionID      string
@@ -72,6 +73,9 @@ func (s *credentialStore) create(req skyvern.CredentialRequest) (skyvern.Credent
 // replaced, the pin and auto-profile settings only when req sets them.
 func (s *credentialStore) apply(e *credentialEntry, req skyvern.CredentialRequest) {
 	e.req = req
+	if req.BrowserProfileID != "" {
+		e.browserProfileID = req.BrowserProfileID
+	}
 	if req.PinSavedSessionIP != nil {
 		e.pinSavedSessionIP = *req.PinSavedSessionIP
 	}
@@ -178,6 +182,19 @@ func (s *credentialStore) update(id string, req skyvern.CredentialRequest) (v sk
 	return credentialView(e), true, nil
 }
 
+// profileLinkedElsewhere reports whether a credential other than self
+// links the browser profile profileID.
+func (s *credentialStore) profileLinkedElsewhere(profileID, self string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, e := range s.byID {
+		if id != self && e.browserProfileID == profileID {
+			return true
+		}
+	}
+	return false
+}
+
 // delete removes the credential id, reporting whether it existed.
 func (s *credentialStore) delete(id string) bool {
 	s.mu.Lock()
@@ -197,7 +214,7 @@ func credentialView(e *credentialEntry) skyvern.CredentialResponse {
 		CredentialID:        e.id,
 		Name:                r.Name,
 		VaultType:           r.VaultType,
-		BrowserProfileID:    r.BrowserProfileID,
+		BrowserProfileID:    e.browserProfileID,
 		AutoProfileDisabled: e.autoProfileDisabled,
 		PinSavedSessionIP:   e.pinSavedSessionIP,
 		TestedURL:           r.TestedURL,
