@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
@@ -28,6 +29,10 @@ const (
 	RouteSendTOTPCode     = "POST /v1/credentials/totp"
 	RouteGetServerVersion = "GET /v1/version"
 )
+
+// totpRawContentMaxLength is the longest message without a code that the
+// server keeps raw (skyvern/config.py TOTP_RAW_CONTENT_MAX_LENGTH).
+const totpRawContentMaxLength = 65536
 
 // ServerVersion is the version the fake reports on RouteGetServerVersion.
 const ServerVersion = "skyverntest"
@@ -166,6 +171,13 @@ func (s *Server) handleSendTOTPCode(c *call) {
 		return
 	case req.WorkflowRunID != "" && s.st.run(req.WorkflowRunID) == nil:
 		c.fail(http.StatusBadRequest, "Invalid workflow run id: "+req.WorkflowRunID)
+		return
+	}
+	// A message with no code is kept raw, up to the server's
+	// TOTP_RAW_CONTENT_MAX_LENGTH characters (skyvern/config.py).
+	if content := strings.TrimSpace(req.Content); utf8.RuneCountInString(content) > 10 && !totpDigits.MatchString(content) &&
+		utf8.RuneCountInString(req.Content) > totpRawContentMaxLength {
+		c.fail(http.StatusBadRequest, "Failed to parse otp login")
 		return
 	}
 	code, problems := s.totp.add(*req, s.orgID, s.clock.Now())

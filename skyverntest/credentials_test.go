@@ -254,6 +254,18 @@ func TestSendTOTPCodeThroughTheClient(t *testing.T) {
 		assert.Equal(t, []string{"123456", "998877", ""}, []string{codes[0].Code, codes[1].Code, codes[2].Code})
 		assert.Equal(t, *short, codes[0])
 	})
+	t.Run("400 for a message without a code too long to keep raw", func(t *testing.T) {
+		client := skyverntest.NewServer(t).Client() // its codes are not the test's
+		_, err := client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "i", Content: strings.Repeat("é", 65537)})
+		var apiErr *skyvern.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+		assert.Equal(t, "Failed to parse otp login", apiErr.Detail)
+		_, err = client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "i", Content: strings.Repeat("é", 65536)})
+		require.NoError(t, err, "the limit counts characters, not bytes")
+		_, err = client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "i", Content: "ééééé12345"})
+		require.NoError(t, err)
+	})
 	t.Run("400 for a run or workflow that does not exist", func(t *testing.T) {
 		for _, req := range []skyvern.TOTPCodeRequest{
 			{TOTPIdentifier: "i", Content: "1", TaskID: "tsk_404"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/skyvern-go/skyvern"
 )
@@ -348,7 +349,7 @@ func (s *totpStore) add(req skyvern.TOTPCodeRequest, organizationID string, now 
 		CreatedAt: skyvern.Time{Time: now}, ModifiedAt: skyvern.Time{Time: now},
 	}
 	switch {
-	case len(content) <= 10:
+	case utf8.RuneCountInString(content) <= 10:
 		code.Code, code.OTPType = content, skyvern.OTPTypeTOTP
 	case totpDigits.MatchString(content):
 		code.Code, code.OTPType = totpDigits.FindString(content), skyvern.OTPTypeTOTP
