@@ -23,7 +23,9 @@ func ExampleClient_UseBrowserSession() {
 	// With the real API: skyvern.NewClient(), and the default poll interval.
 	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
 	ctx := context.Background()
-	cred, err := client.CreateCredential(ctx, skyvern.CredentialRequest{
+	// The credential the code logs in with: with the real API, one saved
+	// beforehand.
+	err = srv.AddCredential("cred_123", skyvern.CredentialRequest{
 		Name:       "Billing portal",
 		Credential: skyvern.PasswordCredential{Username: "ops@example.com", Password: skyvern.NewSecret("s3cret")},
 	})
@@ -36,7 +38,7 @@ func ExampleClient_UseBrowserSession() {
 			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
 				URL:              "https://billing.example.com/login",
 				CredentialType:   skyvern.CredentialSourceSkyvern,
-				CredentialID:     cred.CredentialID,
+				CredentialID:     "cred_123",
 				BrowserSessionID: s.BrowserSessionID,
 			})
 			if err != nil {

@@ -3,6 +3,8 @@ package skyverntest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -225,6 +227,27 @@ func (s *Server) handleGetServerVersion(c *call) {
 // characters, else its first group of 4 to 8 digits), empty when it found
 // none. A test of code that forwards codes to Skyvern reads them here.
 func (s *Server) TOTPCodes() []skyvern.TOTPCode { return s.totp.all() }
+
+// AddCredential stores req under id, as though it had been created
+// through the API, replacing any credential with that id: a test of code
+// that names a credential it did not create (a "cred_..." id from its
+// configuration, for a login run) adds it here, since the server, and so
+// the fake, refuses a login with an unknown credential_id. It returns an
+// error, naming the members at fault but never their values, when req is
+// incomplete as Create Credential would refuse it, or id is empty.
+func (s *Server) AddCredential(id string, req skyvern.CredentialRequest) error {
+	if id == "" {
+		return errors.New("skyverntest: AddCredential: the id is empty")
+	}
+	if problems := s.creds.put(id, req); problems != nil {
+		var where []string
+		for _, p := range problems {
+			where = append(where, p.String()) // the member's path and message, no input
+		}
+		return fmt.Errorf("skyverntest: AddCredential: the request is incomplete: %s", strings.Join(where, "; "))
+	}
+	return nil
+}
 
 // Where the secrets sit in the bodies of credential and TOTP requests.
 var (

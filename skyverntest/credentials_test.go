@@ -443,3 +443,25 @@ func TestCredentialBrowserProfileLink(t *testing.T) {
 	_, err = client.UpdateCredential(ctx, linked.CredentialID, req)
 	require.NoError(t, err, "relinking its own profile is no conflict")
 }
+
+// A credential the test names, rather than creates, is served as one
+// created through the API, and a login run may use it.
+func TestAddCredential(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := context.Background()
+	require.NoError(t, srv.AddCredential("cred_from_config", passwordRequest("Portal")))
+	got, err := client.GetCredential(ctx, "cred_from_config")
+	require.NoError(t, err)
+	assert.Equal(t, "Portal", got.Name)
+	_, err = client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_from_config"})
+	require.NoError(t, err)
+
+	err = srv.AddCredential("cred_2", skyvern.CredentialRequest{Credential: skyvern.PasswordCredential{Password: skyvern.NewSecret(testPassword)}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "body.name: Field required")
+	assertNoSecrets(t, err.Error(), "AddCredential's error")
+	assert.Error(t, srv.AddCredential("", passwordRequest("x")))
+	_, err = client.GetCredential(ctx, "cred_2")
+	assert.ErrorIs(t, err, skyvern.ErrNotFound, "nothing is stored from an incomplete request")
+}

@@ -70,6 +70,24 @@ func (s *credentialStore) create(req skyvern.CredentialRequest) (skyvern.Credent
 	return credentialView(e), nil
 }
 
+// put stores req under id, as create does, replacing any credential with
+// that id, for a credential the test names rather than creates.
+func (s *credentialStore) put(id string, req skyvern.CredentialRequest) []skyvern.ValidationError {
+	if problems := credentialValidate(req); problems != nil {
+		return problems
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := &credentialEntry{id: id}
+	s.apply(e, req)
+	if _, ok := s.byID[id]; ok {
+		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
+	}
+	s.byID[id] = e
+	s.order = append(s.order, id)
+	return nil
+}
+
 // apply stores req in e as an update does: the credential and its name are
 // replaced, the pin and auto-profile settings only when req sets them.
 func (s *credentialStore) apply(e *credentialEntry, req skyvern.CredentialRequest) {
