@@ -48,6 +48,7 @@ func TestScheduleLifecycleAgainstTheFake(t *testing.T) {
 	require.NoError(t, err)
 	s := created.Schedule
 	assert.Regexp(t, `^wfs_\d+$`, s.WorkflowScheduleID)
+	assert.Equal(t, "local-wf-sched-"+s.WorkflowScheduleID, s.TemporalScheduleID, "the open-source server's backend id")
 	assert.Equal(t, wf.WorkflowPermanentID, s.WorkflowPermanentID)
 	assert.True(t, s.Enabled, "a schedule created without Enabled is enabled")
 	assert.Equal(t, skyvern.JSONObject{"region": "us"}, s.Parameters, "null parameters are dropped")

@@ -157,7 +157,7 @@ func (s *Server) handleCreateSchedule(c *call) {
 		Timezone:            req.Timezone,
 		Enabled:             enabled,
 		Parameters:          storedParameters(req.Parameters),
-		TemporalScheduleID:  id,
+		TemporalScheduleID:  "local-wf-sched-" + id, // agent_functions.py build_workflow_schedule_id
 		Name:                req.Name,
 		Description:         req.Description,
 		CreatedAt:           sdkTime(now),
