@@ -100,6 +100,9 @@ func TestCustomLLMsAgainstTheFake(t *testing.T) {
 		require.NoError(t, client.DeleteCustomLLM(ctx, local.ID))
 		_, err = client.UpdateCustomLLM(ctx, "oat_404", skyvern.CustomLLMRequest{Config: llmConfig()})
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
+		cfg.APIBase = "ftp://llm.example.com"
+		_, err = client.UpdateCustomLLM(ctx, "oat_404", skyvern.CustomLLMRequest{Config: cfg})
+		assert.ErrorIs(t, err, skyvern.ErrValidation, "the body is read before the id is looked up")
 		_, err = client.UpdateCustomLLM(ctx, "", skyvern.CustomLLMRequest{})
 		assert.ErrorIs(t, err, skyvern.ErrEmptyID)
 	})

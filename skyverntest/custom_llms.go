@@ -118,7 +118,13 @@ func (s *Server) handleCreateCustomLLM(c *call) {
 // schemas/custom_llms.py config_with_preserved_secrets.
 func (s *Server) handleUpdateCustomLLM(c *call) {
 	id := c.param("custom_llm_id")
-	cfg, err := s.customLLMs.withStored(id, bodyOf[skyvern.CustomLLMRequest](c).Config)
+	// The request's configuration is the model's first (a 422 before the
+	// 404), then the stored secrets fill in the masked ones.
+	cfg, ok := readCustomLLM(c, bodyOf[skyvern.CustomLLMRequest](c).Config)
+	if !ok {
+		return
+	}
+	cfg, err := s.customLLMs.withStored(id, cfg)
 	if err != nil {
 		c.failWith(err)
 		return
