@@ -120,13 +120,17 @@ func (s *Server) handleGetCredential(c *call) {
 
 // handleUpdateCredential serves Update Credential: the credential is
 // replaced; its browser profile link, pin and auto-profile settings change
-// only when the request sets them. An unknown id is a 404 before anything
-// else is checked.
+// only when the request sets them. The body is checked (422), then the id
+// (404), then the profile link (400).
 //
 // Server: skyvern/forge/sdk/routes/credentials.py update_credential.
 func (s *Server) handleUpdateCredential(c *call) {
 	id := c.param("credential_id")
 	req := *bodyOf[skyvern.CredentialRequest](c)
+	if problems := credentialValidate(req); problems != nil { // the body's model, before the route runs
+		c.fail(http.StatusUnprocessableEntity, problems)
+		return
+	}
 	if _, ok := s.creds.get(id); !ok {
 		c.fail(http.StatusNotFound, credentialNotFound(id, true))
 		return
