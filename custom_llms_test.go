@@ -86,14 +86,23 @@ func TestCustomLLMsAgainstTheFake(t *testing.T) {
 		_, err = client.CreateCustomLLM(ctx, skyvern.CustomLLMRequest{Config: skyvern.CustomLLMConfig{DisplayName: "x", ModelName: "m", Provider: "bogus"}})
 		assert.ErrorIs(t, err, skyvern.ErrValidation, "provider is an enum")
 		cfg := llmConfig()
-		cfg.APIBase = "http://llm.example.com"
+		cfg.APIBase = "ftp://llm.example.com"
 		_, err = client.CreateCustomLLM(ctx, skyvern.CustomLLMRequest{Config: cfg})
 		var apiErr *skyvern.APIError
 		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
-		assert.Equal(t, "Cloud api_base must use HTTPS on port 443", apiErr.Detail)
+		assert.Equal(t, http.StatusUnprocessableEntity, apiErr.StatusCode)
+		require.Len(t, apiErr.ValidationErrors, 1)
+		assert.Equal(t, "Value error, api_base must be an HTTP(S) URL", apiErr.ValidationErrors[0].Msg)
+		cfg.APIBase = "http://localhost:8000/v1" // a self-hosted server takes a local http base
+		local, err := client.CreateCustomLLM(ctx, skyvern.CustomLLMRequest{Config: cfg})
+		require.NoError(t, err)
+		assert.Equal(t, "http://localhost:8000/v1", local.Config.APIBase)
+		require.NoError(t, client.DeleteCustomLLM(ctx, local.ID))
 		_, err = client.UpdateCustomLLM(ctx, "oat_404", skyvern.CustomLLMRequest{Config: llmConfig()})
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
+		cfg.APIBase = "ftp://llm.example.com"
+		_, err = client.UpdateCustomLLM(ctx, "oat_404", skyvern.CustomLLMRequest{Config: cfg})
+		assert.ErrorIs(t, err, skyvern.ErrValidation, "the body is read before the id is looked up")
 		_, err = client.UpdateCustomLLM(ctx, "", skyvern.CustomLLMRequest{})
 		assert.ErrorIs(t, err, skyvern.ErrEmptyID)
 	})

@@ -23,6 +23,15 @@ func ExampleClient_UseBrowserSession() {
 	// With the real API: skyvern.NewClient(), and the default poll interval.
 	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
 	ctx := context.Background()
+	// The credential the code logs in with: with the real API, one saved
+	// beforehand.
+	err = srv.AddCredential("cred_123", skyvern.CredentialRequest{
+		Name:       "Billing portal",
+		Credential: skyvern.PasswordCredential{Username: "ops@example.com", Password: skyvern.NewSecret("s3cret")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
 		func(ctx context.Context, s *skyvern.BrowserSession) error {

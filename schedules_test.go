@@ -48,6 +48,7 @@ func TestScheduleLifecycleAgainstTheFake(t *testing.T) {
 	require.NoError(t, err)
 	s := created.Schedule
 	assert.Regexp(t, `^wfs_\d+$`, s.WorkflowScheduleID)
+	assert.Equal(t, "local-wf-sched-"+s.WorkflowScheduleID, s.TemporalScheduleID, "the open-source server's backend id")
 	assert.Equal(t, wf.WorkflowPermanentID, s.WorkflowPermanentID)
 	assert.True(t, s.Enabled, "a schedule created without Enabled is enabled")
 	assert.Equal(t, skyvern.JSONObject{"region": "us"}, s.Parameters, "null parameters are dropped")
@@ -172,10 +173,14 @@ func TestScheduleErrorsAgainstTheFake(t *testing.T) {
 		is     error
 		detail string
 	}{
-		{"an expression with six fields", func() error {
-			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "0 0 * * * *", Timezone: "UTC"})
+		{"an expression the server's parser cannot read", func() error {
+			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "0 0 15W * *", Timezone: "UTC"})
 			return err
 		}, skyvern.ErrBadRequest, "Invalid cron expression"},
+		{"a sixth field is seconds, here every second", func() error {
+			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "0 0 * * * *", Timezone: "UTC"})
+			return err
+		}, skyvern.ErrBadRequest, "Cron interval must be at least 5 minutes"},
 		{"an expression firing every minute", func() error {
 			_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "* * * * *", Timezone: "UTC"})
 			return err

@@ -76,8 +76,12 @@ func TestScriptsAgainstTheFake(t *testing.T) {
 		assert.Equal(t, 2, page[0].Version)
 	})
 
-	t.Run("RunScript is accepted for a known script", func(t *testing.T) {
-		require.NoError(t, client.RunScript(ctx, created.ScriptID))
+	t.Run("RunScript is refused, as the server refuses every run", func(t *testing.T) {
+		err := client.RunScript(ctx, created.ScriptID)
+		var apiErr *skyvern.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+		assert.Equal(t, "Not implemented", apiErr.Detail)
 	})
 
 	t.Run("errors", func(t *testing.T) {
@@ -85,7 +89,7 @@ func TestScriptsAgainstTheFake(t *testing.T) {
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
 		_, err = client.DeployScript(ctx, "s_404", skyvern.DeployScriptRequest{})
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
-		assert.ErrorIs(t, client.RunScript(ctx, "s_404"), skyvern.ErrNotFound)
+		assert.ErrorIs(t, client.RunScript(ctx, "s_404"), skyvern.ErrBadRequest, "the server refuses before it looks the script up")
 		_, err = client.CreateScript(ctx, skyvern.CreateScriptRequest{RunID: "tsk_404"})
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
 		var apiErr *skyvern.APIError

@@ -3,9 +3,12 @@ package skyverntest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/webhooks"
@@ -29,6 +32,10 @@ const (
 	RouteGetServerVersion = "GET /v1/version"
 )
 
+// totpRawContentMaxLength is the longest message without a code that the
+// server keeps raw (skyvern/config.py TOTP_RAW_CONTENT_MAX_LENGTH).
+const totpRawContentMaxLength = 65536
+
 // ServerVersion is the version the fake reports on RouteGetServerVersion.
 const ServerVersion = "skyverntest"
 
@@ -45,8 +52,22 @@ var credentialRoutes = []route{
 	{name: RouteGetServerVersion, handle: (*Server).handleGetServerVersion},
 }
 
+// handleCreateCredential serves Create Credential: 201 with the
+// credential without its secrets. A browser_profile_id must name a live
+// profile that no other credential links (400 otherwise).
+//
+// Server: skyvern/forge/sdk/routes/credentials.py create_credential,
+// _validate_credential_browser_profile_id, _convert_to_response.
 func (s *Server) handleCreateCredential(c *call) {
-	v, problems := s.creds.create(*bodyOf[skyvern.CredentialRequest](c))
+	req := *bodyOf[skyvern.CredentialRequest](c)
+	if problems := credentialValidate(req); problems != nil {
+		c.fail(http.StatusUnprocessableEntity, problems)
+		return
+	}
+	if !s.checkCredentialProfile(c, req.BrowserProfileID, "") {
+		return
+	}
+	v, problems := s.creds.create(req)
 	if problems != nil {
 		c.fail(http.StatusUnprocessableEntity, problems)
 		return
@@ -54,10 +75,39 @@ func (s *Server) handleCreateCredential(c *call) {
 	writeJSON(c.w, http.StatusCreated, render(v))
 }
 
+// checkCredentialProfile answers the server's 400, and reports false, when
+// profileID cannot be linked to the credential self ("" for a new one):
+// it is not a live profile, or another credential links it.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py
+// _validate_credential_browser_profile_id.
+func (s *Server) checkCredentialProfile(c *call, profileID, self string) bool {
+	if profileID == "" {
+		return true
+	}
+	if _, ok := s.profiles.live(profileID); !ok {
+		c.fail(http.StatusBadRequest, "Browser profile not found, browser_profile_id="+profileID)
+		return false
+	}
+	if s.creds.profileLinkedElsewhere(profileID, self) {
+		c.fail(http.StatusBadRequest, "This browser profile is already linked to another credential.")
+		return false
+	}
+	return true
+}
+
+// handleListCredentials serves Get Credentials: newest first, paged,
+// filtered by vault type, credential type and search.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py get_credentials.
 func (s *Server) handleListCredentials(c *call) {
 	c.reply(s.creds.list(*queryOf[skyvern.ListCredentialsParams](c)))
 }
 
+// handleGetCredential serves Get Credential; an unknown id is a 404
+// "Credential not found".
+//
+// Server: skyvern/forge/sdk/routes/credentials.py get_credential.
 func (s *Server) handleGetCredential(c *call) {
 	id := c.param("credential_id")
 	v, ok := s.creds.get(id)
@@ -68,9 +118,27 @@ func (s *Server) handleGetCredential(c *call) {
 	c.reply(v)
 }
 
+// handleUpdateCredential serves Update Credential: the credential is
+// replaced; its browser profile link, pin and auto-profile settings change
+// only when the request sets them. The body is checked (422), then the id
+// (404), then the profile link (400).
+//
+// Server: skyvern/forge/sdk/routes/credentials.py update_credential.
 func (s *Server) handleUpdateCredential(c *call) {
 	id := c.param("credential_id")
-	v, found, problems := s.creds.update(id, *bodyOf[skyvern.CredentialRequest](c))
+	req := *bodyOf[skyvern.CredentialRequest](c)
+	if problems := credentialValidate(req); problems != nil { // the body's model, before the route runs
+		c.fail(http.StatusUnprocessableEntity, problems)
+		return
+	}
+	if _, ok := s.creds.get(id); !ok {
+		c.fail(http.StatusNotFound, credentialNotFound(id, true))
+		return
+	}
+	if !s.checkCredentialProfile(c, req.BrowserProfileID, id) {
+		return
+	}
+	v, found, problems := s.creds.update(id, req)
 	switch {
 	case !found:
 		c.fail(http.StatusNotFound, credentialNotFound(id, true))
@@ -81,6 +149,9 @@ func (s *Server) handleUpdateCredential(c *call) {
 	}
 }
 
+// handleDeleteCredential serves Delete Credential: 204 without a body.
+//
+// Server: skyvern/forge/sdk/routes/credentials.py delete_credential.
 func (s *Server) handleDeleteCredential(c *call) {
 	id := c.param("credential_id")
 	if !s.creds.delete(id) {
@@ -93,6 +164,8 @@ func (s *Server) handleDeleteCredential(c *call) {
 // handleSendTOTPCode stores the code, after checking as the server does
 // that the run or workflow it names exists (a workflow by its permanent id
 // or the id of its latest version).
+//
+// Server: skyvern/forge/sdk/routes/credentials.py send_totp_code.
 func (s *Server) handleSendTOTPCode(c *call) {
 	req := bodyOf[skyvern.TOTPCodeRequest](c)
 	switch {
@@ -104,6 +177,13 @@ func (s *Server) handleSendTOTPCode(c *call) {
 		return
 	case req.WorkflowRunID != "" && s.st.run(req.WorkflowRunID) == nil:
 		c.fail(http.StatusBadRequest, "Invalid workflow run id: "+req.WorkflowRunID)
+		return
+	}
+	// A message with no code is kept raw, up to the server's
+	// TOTP_RAW_CONTENT_MAX_LENGTH characters (skyvern/config.py).
+	if content := strings.TrimSpace(req.Content); utf8.RuneCountInString(content) > 10 && !totpDigits.MatchString(content) &&
+		utf8.RuneCountInString(req.Content) > totpRawContentMaxLength {
+		c.fail(http.StatusBadRequest, "Failed to parse otp login")
 		return
 	}
 	code, problems := s.totp.add(*req, s.orgID, s.clock.Now())
@@ -137,6 +217,10 @@ func (s *Server) workflowExists(id string) bool {
 	return len(s.st.workflows(func(wf *skyvern.Workflow) bool { return wf.WorkflowID == id })) > 0
 }
 
+// handleGetServerVersion serves Get Version.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_version (the fake
+// reports ServerVersion).
 func (s *Server) handleGetServerVersion(c *call) {
 	c.reply(map[string]string{"version": ServerVersion})
 }
@@ -147,6 +231,27 @@ func (s *Server) handleGetServerVersion(c *call) {
 // characters, else its first group of 4 to 8 digits), empty when it found
 // none. A test of code that forwards codes to Skyvern reads them here.
 func (s *Server) TOTPCodes() []skyvern.TOTPCode { return s.totp.all() }
+
+// AddCredential stores req under id, as though it had been created
+// through the API, replacing any credential with that id: a test of code
+// that names a credential it did not create (a "cred_..." id from its
+// configuration, for a login run) adds it here, since the server, and so
+// the fake, refuses a login with an unknown credential_id. It returns an
+// error, naming the members at fault but never their values, when req is
+// incomplete as Create Credential would refuse it, or id is empty.
+func (s *Server) AddCredential(id string, req skyvern.CredentialRequest) error {
+	if id == "" {
+		return errors.New("skyverntest: AddCredential: the id is empty")
+	}
+	if problems := s.creds.put(id, req); problems != nil {
+		var where []string
+		for _, p := range problems {
+			where = append(where, p.String()) // the member's path and message, no input
+		}
+		return fmt.Errorf("skyverntest: AddCredential: the request is incomplete: %s", strings.Join(where, "; "))
+	}
+	return nil
+}
 
 // Where the secrets sit in the bodies of credential and TOTP requests.
 var (

@@ -254,6 +254,18 @@ func TestSendTOTPCodeThroughTheClient(t *testing.T) {
 		assert.Equal(t, []string{"123456", "998877", ""}, []string{codes[0].Code, codes[1].Code, codes[2].Code})
 		assert.Equal(t, *short, codes[0])
 	})
+	t.Run("400 for a message without a code too long to keep raw", func(t *testing.T) {
+		client := skyverntest.NewServer(t).Client() // its codes are not the test's
+		_, err := client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "i", Content: strings.Repeat("é", 65537)})
+		var apiErr *skyvern.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+		assert.Equal(t, "Failed to parse otp login", apiErr.Detail)
+		_, err = client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "i", Content: strings.Repeat("é", 65536)})
+		require.NoError(t, err, "the limit counts characters, not bytes")
+		_, err = client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "i", Content: "ééééé12345"})
+		require.NoError(t, err)
+	})
 	t.Run("400 for a run or workflow that does not exist", func(t *testing.T) {
 		for _, req := range []skyvern.TOTPCodeRequest{
 			{TOTPIdentifier: "i", Content: "1", TaskID: "tsk_404"},
@@ -394,4 +406,62 @@ func TestSecretsAreRecordedRedactedAndNeverLogged(t *testing.T) {
 		assert.Equal(t, testCode, codes[0].Content)
 		assert.False(t, errors.Is(err, skyvern.ErrNotFound))
 	})
+}
+
+// A credential links a live browser profile that no other credential
+// links, as the server checks; an update that leaves the profile out keeps
+// the link.
+func TestCredentialBrowserProfileLink(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := context.Background()
+	profile, err := client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{Name: "portal"})
+	require.NoError(t, err)
+
+	req := passwordRequest("Portal")
+	req.BrowserProfileID = "bp_404"
+	_, err = client.CreateCredential(ctx, req)
+	var apiErr *skyvern.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	assert.Equal(t, "Browser profile not found, browser_profile_id=bp_404", apiErr.Detail)
+
+	req.BrowserProfileID = profile.BrowserProfileID
+	linked, err := client.CreateCredential(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, profile.BrowserProfileID, linked.BrowserProfileID)
+
+	_, err = client.CreateCredential(ctx, req)
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	assert.Equal(t, "This browser profile is already linked to another credential.", apiErr.Detail)
+
+	updated, err := client.UpdateCredential(ctx, linked.CredentialID, passwordRequest("Portal renamed"))
+	require.NoError(t, err)
+	assert.Equal(t, "Portal renamed", updated.Name)
+	assert.Equal(t, profile.BrowserProfileID, updated.BrowserProfileID, "a link the update leaves out is kept")
+	_, err = client.UpdateCredential(ctx, linked.CredentialID, req)
+	require.NoError(t, err, "relinking its own profile is no conflict")
+}
+
+// A credential the test names, rather than creates, is served as one
+// created through the API, and a login run may use it.
+func TestAddCredential(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := context.Background()
+	require.NoError(t, srv.AddCredential("cred_from_config", passwordRequest("Portal")))
+	got, err := client.GetCredential(ctx, "cred_from_config")
+	require.NoError(t, err)
+	assert.Equal(t, "Portal", got.Name)
+	_, err = client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_from_config"})
+	require.NoError(t, err)
+
+	err = srv.AddCredential("cred_2", skyvern.CredentialRequest{Credential: skyvern.PasswordCredential{Password: skyvern.NewSecret(testPassword)}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "body.name: Field required")
+	assertNoSecrets(t, err.Error(), "AddCredential's error")
+	assert.Error(t, srv.AddCredential("", passwordRequest("x")))
+	_, err = client.GetCredential(ctx, "cred_2")
+	assert.ErrorIs(t, err, skyvern.ErrNotFound, "nothing is stored from an incomplete request")
 }

@@ -51,6 +51,15 @@ func TestCronNextFollowsEachFieldsSyntax(t *testing.T) {
 		{"@weekly", "@weekly", []string{"2026-03-08T00:00:00Z"}},
 		{"@monthly", "@monthly", []string{"2026-04-01T00:00:00Z"}},
 		{"@yearly", "@yearly", []string{"2027-01-01T00:00:00Z"}},
+		// The extensions croniter reads; the expected firings are croniter 3.0.4's.
+		{"L is the month's last day", "0 0 L * *", []string{"2026-03-31T00:00:00Z", "2026-04-30T00:00:00Z"}},
+		{"L in a list, in February", "0 0 1,l 2 *", []string{"2027-02-01T00:00:00Z", "2027-02-28T00:00:00Z", "2028-02-01T00:00:00Z", "2028-02-29T00:00:00Z"}},
+		{"the second Monday", "0 0 * * 1#2", []string{"2026-03-09T00:00:00Z", "2026-04-13T00:00:00Z"}},
+		{"the first Friday by name, and the first Sunday as 7", "0 0 * * fri#1,7#1", []string{"2026-03-06T00:00:00Z", "2026-04-03T00:00:00Z", "2026-04-05T00:00:00Z"}},
+		{"a fifth weekday only some months have", "0 0 * * 5#5", []string{"2026-05-29T00:00:00Z", "2026-07-31T00:00:00Z"}},
+		{"a sixth field is the second", "*/10 * * * * 0,30", []string{"2026-03-02T10:10:00Z", "2026-03-02T10:10:30Z", "2026-03-02T10:20:00Z"}},
+		{"a second later in the current minute", "7 10 * * * 45", []string{"2026-03-02T10:07:45Z", "2026-03-03T10:07:45Z"}},
+		{"a step beyond the field's range", "5/70 * * * *", []string{"2026-03-02T11:05:00Z"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -98,15 +107,22 @@ func TestCronNeverFiringExpressionHasNoNextRun(t *testing.T) {
 	require.True(t, ok)
 	_, ok = c.next(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.UTC)
 	assert.False(t, ok)
-	_, msg := checkCron("0 0 30 2 *", time.Now())
-	assert.Equal(t, cronInvalid, msg)
+	for _, expr := range []string{"0 0 30 2 *", "0 0 1 * 1#2", "0 0 L * 1#2"} {
+		_, msg := checkCron(expr, time.Now())
+		assert.Equal(t, "failed to find next date", msg, "croniter reads %q but finds no date", expr)
+	}
 }
 
 func TestParseCronRefusesMalformedExpressions(t *testing.T) {
 	for _, expr := range []string{
-		"", "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *",
-		"* * * 13 *", "* * * * 8", "*/0 * * * *", "*/61 * * * *", "5-1 * * * *", "a * * * *",
-		"1,,2 * * * *", "-1 * * * *", "+1 * * * *", "1- * * * *", "* * * foo *", "@every 5m", "L * * * *",
+		"", "* * * *", "* * * * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *",
+		"* * * 13 *", "* * * * 8", "*/0 * * * *", "5-1 * * * *", "a * * * *", "0 0 * * * 60",
+		"1,,2 * * * *", "-1 * * * *", "+1 * * * *", "1- * * * *", "* * * foo *", "@every 5m", "@reboot", "L * * * *",
+		// croniter refuses these too
+		"0 0 * * 5L", "0 0 * * L", "0 0 15W * *", "0 0 L-2 * *", "0 0 L/2 * *", "0 0 * * 1#6", "0 0 * * 1#0",
+		"0 0 * * 1#2,3", "0 0 * * 1-2#1", "0 0 * * *#1", "H 0 * * *", "0 0 * * fri-mon",
+		// croniter reads a seventh field, the year; the fake does not
+		"0 0 * * * 0 2027",
 	} {
 		_, ok := parseCron(expr)
 		assert.False(t, ok, "%q", expr)

@@ -86,7 +86,10 @@ func readCustomLLM(c *call, cfg skyvern.CustomLLMConfig) (skyvern.CustomLLMConfi
 	return cfg, false
 }
 
-// handleListCustomLLMs serves List Custom LLMs: {"custom_llms": [...]}.
+// handleListCustomLLMs serves List Custom LLMs: {"custom_llms": [...]},
+// the live ones, oldest first.
+//
+// Server: skyvern/forge/sdk/routes/custom_llms.py list_custom_llms.
 func (s *Server) handleListCustomLLMs(c *call) {
 	list := s.customLLMs.list()
 	out := make([]webhooks.Object, len(list))
@@ -97,6 +100,8 @@ func (s *Server) handleListCustomLLMs(c *call) {
 }
 
 // handleCreateCustomLLM serves Create Custom LLM: {"custom_llm": {...}}.
+//
+// Server: skyvern/forge/sdk/routes/custom_llms.py create_custom_llm.
 func (s *Server) handleCreateCustomLLM(c *call) {
 	cfg, ok := readCustomLLM(c, bodyOf[skyvern.CustomLLMRequest](c).Config)
 	if !ok {
@@ -106,10 +111,20 @@ func (s *Server) handleCreateCustomLLM(c *call) {
 }
 
 // handleUpdateCustomLLM serves Update Custom LLM: the configuration is
-// replaced, a masked secret sent back keeping the stored one.
+// replaced, a masked secret sent back keeping the stored one; an unknown
+// id is a 404 "Custom LLM not found".
+//
+// Server: skyvern/forge/sdk/routes/custom_llms.py update_custom_llm,
+// schemas/custom_llms.py config_with_preserved_secrets.
 func (s *Server) handleUpdateCustomLLM(c *call) {
 	id := c.param("custom_llm_id")
-	cfg, err := s.customLLMs.withStored(id, bodyOf[skyvern.CustomLLMRequest](c).Config)
+	// The request's configuration is the model's first (a 422 before the
+	// 404), then the stored secrets fill in the masked ones.
+	cfg, ok := readCustomLLM(c, bodyOf[skyvern.CustomLLMRequest](c).Config)
+	if !ok {
+		return
+	}
+	cfg, err := s.customLLMs.withStored(id, cfg)
 	if err != nil {
 		c.failWith(err)
 		return
@@ -124,7 +139,10 @@ func (s *Server) handleUpdateCustomLLM(c *call) {
 	}
 }
 
-// handleDeleteCustomLLM serves Delete Custom LLM: {"success": true}.
+// handleDeleteCustomLLM serves Delete Custom LLM: {"success": true}; an
+// unknown or deleted id is a 404 "Custom LLM not found".
+//
+// Server: skyvern/forge/sdk/routes/custom_llms.py delete_custom_llm.
 func (s *Server) handleDeleteCustomLLM(c *call) {
 	if err := s.customLLMs.delete(c.param("custom_llm_id"), s.now()); err != nil {
 		c.failWith(err)

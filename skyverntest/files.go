@@ -148,6 +148,10 @@ func (s *Server) SetArtifactContent(artifactID string, content io.ReaderAt, size
 
 // handleUploadFile serves Upload File: POST /v1/upload_file, a multipart
 // form with the file and an optional retention_days.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py upload_file,
+// _validate_file_size (413 before the 422 of
+// skyvern/services/uploaded_file_service.py resolve_expires_at).
 func (s *Server) handleUploadFile(c *call) {
 	req := bodyOf[skyvern.UploadFileRequest](c)
 	f := c.files["file"]
@@ -181,6 +185,8 @@ func (s *Server) handleUploadFile(c *call) {
 
 // handleDeleteFile serves Delete File: DELETE /v1/files/{file_id}, 204,
 // or 404 for a file it does not hold.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py delete_file.
 func (s *Server) handleDeleteFile(c *call) {
 	id := c.param("file_id")
 	if !s.files.delete(id) {
@@ -196,6 +202,8 @@ func (s *Server) handleDeleteFile(c *call) {
 // Skyvern reads it (one range; a malformed or multiple range is ignored)
 // and served by http.ServeContent; an unsatisfiable one is answered 416
 // with an empty body and "Content-Range: bytes */size".
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_artifact_content.
 func (s *Server) handleGetArtifactContent(c *call) {
 	id := c.param("artifact_id")
 	r, kind := s.st.artifactRun(id)

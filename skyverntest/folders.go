@@ -58,6 +58,8 @@ func checkTitle(c *call, title string) bool {
 }
 
 // handleCreateFolder serves Create Folder: POST /v1/folders.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py create_folder.
 func (s *Server) handleCreateFolder(c *call) {
 	req := bodyOf[skyvern.CreateFolderRequest](c)
 	if checkTitle(c, req.Title) {
@@ -75,6 +77,8 @@ func (s *Server) handleCreateFolder(c *call) {
 }
 
 // handleGetFolder serves Get Folder: GET /v1/folders/{folder_id}.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_folder.
 func (s *Server) handleGetFolder(c *call) {
 	f, ok := s.folders.get(c.param("folder_id"), s.st)
 	if !ok {
@@ -87,6 +91,8 @@ func (s *Server) handleGetFolder(c *call) {
 // handleListFolders serves Get Folders: GET /v1/folders, most recently
 // modified first, search matching a substring of the title or the
 // description, ignoring case.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_folders.
 func (s *Server) handleListFolders(c *call) {
 	q := queryOf[skyvern.ListFoldersParams](c)
 	out := page(s.folders.list(q.Search, s.st), orDefault(q.Page, 1), orDefault(q.PageSize, 100))
@@ -98,6 +104,8 @@ func (s *Server) handleListFolders(c *call) {
 
 // handleUpdateFolder serves Update Folder: PUT /v1/folders/{folder_id}. A
 // member left out or null leaves its value.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py update_folder.
 func (s *Server) handleUpdateFolder(c *call) {
 	req := bodyOf[skyvern.UpdateFolderRequest](c)
 	if req.Title != nil && checkTitle(c, *req.Title) {
@@ -113,6 +121,8 @@ func (s *Server) handleUpdateFolder(c *call) {
 
 // handleDeleteFolder serves Delete Folder: DELETE /v1/folders/{folder_id},
 // with delete_workflows to delete its workflows too.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py delete_folder.
 func (s *Server) handleDeleteFolder(c *call) {
 	id := c.param("folder_id")
 	del := queryOf[skyvern.DeleteFolderParams](c).DeleteWorkflows
@@ -127,6 +137,10 @@ func (s *Server) handleDeleteFolder(c *call) {
 // /v1/workflows/{id}/folder and its /v1/agents twin, which answers the
 // workflow's latest version. A null folder_id takes the workflow out of
 // its folder.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py
+// update_workflow_folder; skyvern/forge/sdk/db/repositories/folders.py
+// update_workflow_folder (the 400 for a folder not found).
 func (s *Server) handleUpdateWorkflowFolder(c *call) {
 	id := c.param("workflow_permanent_id")
 	folderID := ""

@@ -67,6 +67,9 @@ const scheduleNextRuns = 5
 
 // scheduleWorkflow returns the live workflow of the call's path, or answers
 // the schedule routes' 404 and returns nil.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// _ensure_workflow_exists.
 func (s *Server) scheduleWorkflow(c *call) *skyvern.Workflow {
 	id := c.param("workflow_permanent_id")
 	_, _, wf := s.st.workflowState(id)
@@ -76,12 +79,20 @@ func (s *Server) scheduleWorkflow(c *call) *skyvern.Workflow {
 	return wf
 }
 
+// scheduleNotFound answers the 404 of a schedule that is unknown, deleted
+// or of another workflow.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py _get_schedule_or_404.
 func scheduleNotFound(c *call) {
 	c.fail(http.StatusNotFound, "Schedule "+c.param("workflow_schedule_id")+" not found")
 }
 
 // readSchedule checks a create or update request as Skyvern does (400 for
 // an expression or a time zone it refuses), or answers and returns nil.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py _validate_request,
+// over skyvern/forge/sdk/workflow/schedules.py validate_cron_expression and
+// validate_timezone_name.
 func (s *Server) readSchedule(c *call) (*skyvern.ScheduleRequest, *cronSpec, *time.Location) {
 	req := bodyOf[skyvern.ScheduleRequest](c)
 	spec, msg := checkCron(req.CronExpression, s.clock.Now())
@@ -98,6 +109,9 @@ func (s *Server) readSchedule(c *call) (*skyvern.ScheduleRequest, *cronSpec, *ti
 
 // storedParameters drops the parameters set to null, as Skyvern does, and
 // keeps none when none are left.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// _strip_none_parameters.
 func storedParameters(p map[string]any) skyvern.JSONObject {
 	out := skyvern.JSONObject{}
 	for k, v := range p {
@@ -122,7 +136,11 @@ func (s *Server) replySchedule(c *call, ss scheduleState) {
 }
 
 // handleCreateSchedule serves Create Schedule: POST
-// /v1/workflows/{id}/schedules and its /v1/agents twin.
+// /v1/workflows/{id}/schedules and its /v1/agents twin. The expression and
+// time zone are checked (400) before the workflow (404).
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// create_workflow_schedule.
 func (s *Server) handleCreateSchedule(c *call) {
 	req, spec, loc := s.readSchedule(c)
 	if req == nil || s.scheduleWorkflow(c) == nil {
@@ -139,7 +157,7 @@ func (s *Server) handleCreateSchedule(c *call) {
 		Timezone:            req.Timezone,
 		Enabled:             enabled,
 		Parameters:          storedParameters(req.Parameters),
-		TemporalScheduleID:  id,
+		TemporalScheduleID:  "local-wf-sched-" + id, // agent_functions.py build_workflow_schedule_id
 		Name:                req.Name,
 		Description:         req.Description,
 		CreatedAt:           sdkTime(now),
@@ -151,6 +169,10 @@ func (s *Server) handleCreateSchedule(c *call) {
 
 // handleListWorkflowSchedules serves List Schedules of a workflow: GET
 // /v1/workflows/{id}/schedules and its /v1/agents twin, oldest first.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// list_workflow_schedules (repositories/schedules.py get_workflow_schedules
+// gives no order; the fake's is creation order).
 func (s *Server) handleListWorkflowSchedules(c *call) {
 	if s.scheduleWorkflow(c) == nil {
 		return
@@ -167,6 +189,9 @@ func (s *Server) handleListWorkflowSchedules(c *call) {
 
 // handleGetSchedule serves Get Schedule: GET
 // /v1/workflows/{id}/schedules/{schedule_id} and its /v1/agents twin.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// get_workflow_schedule.
 func (s *Server) handleGetSchedule(c *call) {
 	if s.scheduleWorkflow(c) == nil {
 		return
@@ -182,7 +207,11 @@ func (s *Server) handleGetSchedule(c *call) {
 // handleUpdateSchedule serves Update Schedule: PUT
 // /v1/workflows/{id}/schedules/{schedule_id} and its /v1/agents twin. It
 // replaces every setting but enabled, which changes only when the request
-// sets it to true or false.
+// sets it to true or false. The workflow (404) and the schedule (404) are
+// checked before the expression (400).
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// update_workflow_schedule.
 func (s *Server) handleUpdateSchedule(c *call) {
 	if s.scheduleWorkflow(c) == nil {
 		return
@@ -218,6 +247,9 @@ func (s *Server) handleEnableSchedule(c *call)  { s.setScheduleEnabled(c, true) 
 func (s *Server) handleDisableSchedule(c *call) { s.setScheduleEnabled(c, false) }
 
 // setScheduleEnabled serves Enable and Disable Schedule.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// enable_workflow_schedule, disable_workflow_schedule, _set_schedule_enabled.
 func (s *Server) setScheduleEnabled(c *call, enabled bool) {
 	if s.scheduleWorkflow(c) == nil {
 		return
@@ -234,7 +266,10 @@ func (s *Server) setScheduleEnabled(c *call, enabled bool) {
 
 // handleDeleteSchedule serves Delete Schedule: DELETE
 // /v1/workflows/{id}/schedules/{schedule_id} and its /v1/agents twin,
-// which answers {"ok": true}.
+// which answers {"ok": true}; the schedule is soft-deleted.
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// delete_workflow_schedule_route.
 func (s *Server) handleDeleteSchedule(c *call) {
 	if s.scheduleWorkflow(c) == nil {
 		return
@@ -251,7 +286,12 @@ func (s *Server) handleDeleteSchedule(c *call) {
 
 // handleListSchedules serves List Schedules across workflows: GET
 // /v1/schedules, newest first. search matches a substring of the
-// schedule's name or its workflow's title, ignoring case.
+// schedule's name or its workflow's title, ignoring case; a schedule
+// whose workflow is deleted is listed under "Untitled Workflow".
+//
+// Server: skyvern/forge/sdk/routes/workflow_schedules.py
+// list_organization_schedules; repositories/schedules.py
+// list_organization_schedules.
 func (s *Server) handleListSchedules(c *call) {
 	q := queryOf[skyvern.ListSchedulesParams](c)
 	pg, size := orDefault(q.Page, 1), orDefault(q.PageSize, 10)
@@ -269,6 +309,9 @@ func (s *Server) handleListSchedules(c *call) {
 		if q.Status != "" && v.Enabled != (q.Status == skyvern.ScheduleStatusActive) ||
 			search != "" && !strings.Contains(strings.ToLower(title), search) && !strings.Contains(strings.ToLower(v.Name), search) {
 			continue
+		}
+		if title == "" {
+			title = "Untitled Workflow" // no live version to take a title from
 		}
 		item := skyvern.ScheduleListItem{
 			WorkflowScheduleID:  v.WorkflowScheduleID,

@@ -16,9 +16,8 @@ const (
 	RouteListScripts  = "GET /v1/scripts"
 	RouteGetScript    = "GET /v1/scripts/{script_id}"
 	RouteDeployScript = "POST /v1/scripts/{script_id}/deploy"
-	// RouteRunScript answers null for a known script, as the spec
-	// documents; Skyvern Cloud currently refuses every call with 400 "Not
-	// implemented", which Server.Fault can play.
+	// RouteRunScript refuses every call with 400 "Not implemented", as
+	// the server's handler does, whatever the script id.
 	RouteRunScript = "POST /v1/scripts/{script_id}/run"
 )
 
@@ -46,6 +45,9 @@ func (c *call) failWith(err error) {
 // handleCreateScript serves Create Script: a new script, version 1, from
 // the request's files, answered with its file tree. A run_id must name a
 // run of the fake.
+//
+// Server: skyvern/forge/sdk/routes/scripts.py create_script,
+// skyvern/services/script_service.py create_script.
 func (s *Server) handleCreateScript(c *call) {
 	req := bodyOf[skyvern.CreateScriptRequest](c)
 	if req.RunID != "" && s.st.run(req.RunID) == nil {
@@ -62,12 +64,17 @@ func (s *Server) handleCreateScript(c *call) {
 
 // handleListScripts serves Get Scripts: the latest version of each script,
 // newest first, a page at a time (10 by default).
+//
+// Server: skyvern/forge/sdk/routes/scripts.py get_scripts.
 func (s *Server) handleListScripts(c *call) {
 	q := queryOf[skyvern.ListScriptsParams](c)
 	c.reply(s.scripts.list(orDefault(q.Page, 1), orDefault(q.PageSize, 10)))
 }
 
-// handleGetScript serves Get Script: the latest version.
+// handleGetScript serves Get Script: the latest version; 404 "Script not
+// found" for an unknown id.
+//
+// Server: skyvern/forge/sdk/routes/scripts.py get_script.
 func (s *Server) handleGetScript(c *call) {
 	sc, err := s.scripts.latest(c.param("script_id"))
 	if err != nil {
@@ -79,6 +86,8 @@ func (s *Server) handleGetScript(c *call) {
 
 // handleDeployScript serves Deploy Script: a new version with the files
 // sent in place of those of the same path.
+//
+// Server: skyvern/forge/sdk/routes/scripts.py deploy_script.
 func (s *Server) handleDeployScript(c *call) {
 	v, err := s.scripts.deploy(c.param("script_id"), bodyOf[skyvern.DeployScriptRequest](c).Files, s.now())
 	if err != nil {
@@ -88,13 +97,11 @@ func (s *Server) handleDeployScript(c *call) {
 	c.reply(v)
 }
 
-// handleRunScript serves Run Script for a known script with null, the
-// answer of the server's handler when it accepts the run. The fake runs
-// nothing.
+// handleRunScript serves Run Script: 400 "Not implemented" for every
+// call, a known script or not; the server's handler raises it before it
+// reads anything.
+//
+// Server: skyvern/forge/sdk/routes/scripts.py run_script.
 func (s *Server) handleRunScript(c *call) {
-	if _, err := s.scripts.latest(c.param("script_id")); err != nil {
-		c.failWith(err)
-		return
-	}
-	c.replyRaw([]byte("null"))
+	c.fail(http.StatusBadRequest, "Not implemented")
 }

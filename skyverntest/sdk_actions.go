@@ -195,6 +195,13 @@ func checkAction(c *call, req *skyvern.SDKActionRequest) []validationError {
 // handleRunSDKAction serves Run SDK Action: the action is checked, its
 // outcome chosen (OnAction), and the answer names the workflow run it was
 // recorded in: the request's, which must exist, or a new one.
+//
+// Server: skyvern/forge/sdk/routes/sdk.py run_sdk_action, _run_sdk_action
+// (404 "Workflow run ... not found"; an action's failure is a 422 with its
+// reason, SkyvernActionFailed). The concurrency cap it enters
+// (skyvern/forge/sdk/core/rate_limiter.py limit_sdk_action_concurrency)
+// never refuses in the open-source NoopRateLimiter; the fake has none
+// either.
 func (s *Server) handleRunSDKAction(c *call) {
 	req := bodyOf[skyvern.SDKActionRequest](c)
 	if errs := checkAction(c, req); errs != nil {

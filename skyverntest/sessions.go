@@ -72,6 +72,9 @@ func replyOr[T any](c *call, v T, err error) {
 
 // handleCreateBrowserSession serves Create Browser Session: POST
 // /v1/browser_sessions, whose body may be left out.
+//
+// Server: skyvern/forge/sdk/routes/browser_sessions.py
+// create_browser_session.
 func (s *Server) handleCreateBrowserSession(c *call) {
 	var req skyvern.CreateBrowserSessionRequest
 	if b := bodyOf[skyvern.CreateBrowserSessionRequest](c); b != nil {
@@ -83,12 +86,17 @@ func (s *Server) handleCreateBrowserSession(c *call) {
 
 // handleListBrowserSessions serves Get Browser Sessions: GET
 // /v1/browser_sessions, the active sessions, newest first, unpaged.
+//
+// Server: skyvern/forge/sdk/routes/browser_sessions.py
+// get_browser_sessions.
 func (s *Server) handleListBrowserSessions(c *call) {
 	c.reply(s.sessions.list(0, 0))
 }
 
 // handleGetBrowserSession serves Get Browser Session: GET
 // /v1/browser_sessions/{browser_session_id}, ended sessions included.
+//
+// Server: skyvern/forge/sdk/routes/browser_sessions.py get_browser_session.
 func (s *Server) handleGetBrowserSession(c *call) {
 	v, err := s.sessions.get(c.param("browser_session_id"))
 	replyOr(c, v, err)
@@ -96,6 +104,9 @@ func (s *Server) handleGetBrowserSession(c *call) {
 
 // handleUpdateBrowserSession serves Update Browser Session: PATCH
 // /v1/browser_sessions/{browser_session_id}; an ended session is a 409.
+//
+// Server: skyvern/forge/sdk/routes/browser_sessions.py
+// update_browser_session.
 func (s *Server) handleUpdateBrowserSession(c *call) {
 	v, err := s.sessions.update(c.param("browser_session_id"), *bodyOf[skyvern.UpdateBrowserSessionRequest](c))
 	replyOr(c, v, err)
@@ -104,6 +115,9 @@ func (s *Server) handleUpdateBrowserSession(c *call) {
 // handleCloseBrowserSession serves Close Browser Session: POST
 // /v1/browser_sessions/{browser_session_id}/close. It answers Skyvern's
 // message; closing an ended session changes nothing and succeeds.
+//
+// Server: skyvern/forge/sdk/routes/browser_sessions.py
+// close_browser_session.
 func (s *Server) handleCloseBrowserSession(c *call) {
 	if err := s.sessions.close(c.param("browser_session_id")); err != nil {
 		c.refuse(err)
@@ -115,6 +129,10 @@ func (s *Server) handleCloseBrowserSession(c *call) {
 // handleCreateBrowserProfile serves Create Browser Profile: POST
 // /v1/browser_profiles, blank, from a closed session that saved its state,
 // or from a workflow run the server knows.
+//
+// Server: skyvern/forge/sdk/routes/browser_profiles.py
+// create_browser_profile, _create_empty_profile,
+// _create_profile_from_session, _create_profile_from_workflow_run.
 func (s *Server) handleCreateBrowserProfile(c *call) {
 	runExists := func(id string) bool {
 		r := s.st.run(id)
@@ -126,12 +144,17 @@ func (s *Server) handleCreateBrowserProfile(c *call) {
 
 // handleListBrowserProfiles serves List Browser Profiles: GET
 // /v1/browser_profiles, newest first, paged.
+//
+// Server: skyvern/forge/sdk/routes/browser_profiles.py
+// list_browser_profiles.
 func (s *Server) handleListBrowserProfiles(c *call) {
 	c.reply(s.profiles.list(*queryOf[skyvern.ListBrowserProfilesParams](c)))
 }
 
 // handleGetBrowserProfile serves Get Browser Profile: GET
 // /v1/browser_profiles/{profile_id}.
+//
+// Server: skyvern/forge/sdk/routes/browser_profiles.py get_browser_profile.
 func (s *Server) handleGetBrowserProfile(c *call) {
 	v, err := s.profiles.get(c.param("profile_id"))
 	replyOr(c, v, err)
@@ -139,6 +162,9 @@ func (s *Server) handleGetBrowserProfile(c *call) {
 
 // handleUpdateBrowserProfile serves Update Browser Profile: PATCH
 // /v1/browser_profiles/{profile_id}.
+//
+// Server: skyvern/forge/sdk/routes/browser_profiles.py
+// update_browser_profile.
 func (s *Server) handleUpdateBrowserProfile(c *call) {
 	v, err := s.profiles.update(c.param("profile_id"), *bodyOf[skyvern.UpdateBrowserProfileRequest](c))
 	replyOr(c, v, err)
@@ -146,6 +172,9 @@ func (s *Server) handleUpdateBrowserProfile(c *call) {
 
 // handleDeleteBrowserProfile serves Delete Browser Profile: DELETE
 // /v1/browser_profiles/{profile_id}, which answers 204 without a body.
+//
+// Server: skyvern/forge/sdk/routes/browser_profiles.py
+// delete_browser_profile.
 func (s *Server) handleDeleteBrowserProfile(c *call) {
 	if err := s.profiles.delete(c.param("profile_id")); err != nil {
 		c.refuse(err)
@@ -156,6 +185,9 @@ func (s *Server) handleDeleteBrowserProfile(c *call) {
 
 // handleGetBrowserProfileUsage serves Get Browser Profile Usage: GET
 // /v1/browser_profiles/{profile_id}/usage.
+//
+// Server: skyvern/forge/sdk/routes/browser_profiles.py
+// get_browser_profile_usage.
 func (s *Server) handleGetBrowserProfileUsage(c *call) {
 	v, err := s.profiles.usage(c.param("profile_id"))
 	replyOr(c, v, err)
@@ -171,16 +203,27 @@ type blockRun struct {
 	downloads    []skyvern.FileInfo
 }
 
-// handleRunLogin serves Login Task: POST /v1/run/tasks/login. Each
-// credential source needs the fields it reads, refused with the server's
-// 400 when missing. The fake does not look up a Skyvern credential_id.
+// handleRunLogin serves Login Task: POST /v1/run/tasks/login. The
+// webhook URL is checked first; then each credential source needs the
+// fields it reads, refused with the server's 400 when missing, and a
+// Skyvern credential_id must name a stored credential (404 otherwise).
+//
+// Server: skyvern/forge/sdk/routes/run_blocks.py login.
 func (s *Server) handleRunLogin(c *call) {
 	req := bodyOf[skyvern.LoginRequest](c)
+	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
+		c.fail(http.StatusBadRequest, msg)
+		return
+	}
 	missing := ""
 	switch req.CredentialType {
 	case skyvern.CredentialSourceSkyvern:
 		if req.CredentialID == "" {
 			c.fail(http.StatusBadRequest, "credential_id is required to login with Skyvern credential")
+			return
+		}
+		if _, ok := s.creds.get(req.CredentialID); !ok {
+			c.fail(http.StatusNotFound, "Credential "+req.CredentialID+" not found")
 			return
 		}
 	case skyvern.CredentialSourceOnePassword:
@@ -222,6 +265,9 @@ func (s *Server) handleRunLogin(c *call) {
 // /v1/run/tasks/download_files. A completed download run has one made-up
 // file, named by download_suffix when given, which Get Run, its webhook
 // and its browser session list.
+//
+// Server: skyvern/forge/sdk/routes/run_blocks.py download_files (as login,
+// with a file download block).
 func (s *Server) handleRunDownloadFiles(c *call) {
 	req := bodyOf[skyvern.DownloadFilesRequest](c)
 	name := req.DownloadSuffix
@@ -316,6 +362,15 @@ func runSession(r *run) (sessionID, profileID, runnableType, runnableID string) 
 // and counts the run as seeded from the profile it names. It answers the
 // server's 404, and reports false, for a session that is unknown or has
 // ended.
+//
+// Server: skyvern/forge/agent.py create_task and
+// skyvern/forge/sdk/workflow/service.py create_workflow_run (404
+// BrowserSessionNotFound); skyvern/forge/sdk/db/repositories/
+// browser_sessions.py occupy_persistent_browser_session records the
+// runnable. Deliberate difference: a second run in a busy session takes
+// it over here; the server accepts it and then fails it when its lease is
+// refused ("Failed to begin browser session for workflow run: Browser
+// session ... is already occupied by ...", service.py execute_workflow).
 func (s *Server) claimSession(c *call, r *run) bool {
 	sessionID, profileID, typ, id := runSession(r)
 	if sessionID != "" {

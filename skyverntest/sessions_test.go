@@ -61,8 +61,10 @@ func TestBrowserSessionLifeCycle(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, updated.GenerateBrowserProfile)
 
+	cred, err := client.CreateCredential(ctx, passwordRequest("Billing"))
+	require.NoError(t, err)
 	login, err := client.RunLogin(ctx, skyvern.LoginRequest{
-		CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1",
+		CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: cred.CredentialID,
 		URL: "https://billing.example.com/login", BrowserSessionID: id})
 	require.NoError(t, err)
 	assert.Regexp(t, `^wr_\d+$`, login.RunID)
@@ -460,6 +462,10 @@ func TestLoginAndDownloadRequestErrors(t *testing.T) {
 		"no credential type":    {skyvern.LoginRequest{}, http.StatusUnprocessableEntity, ""},
 		"an unknown source":     {skyvern.LoginRequest{CredentialType: "lastpass"}, http.StatusUnprocessableEntity, ""},
 		"skyvern without an id": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern}, http.StatusBadRequest, "credential_id is required to login with Skyvern credential"},
+		"an unknown skyvern credential": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404"},
+			http.StatusNotFound, "Credential cred_404 not found"},
+		"a bad webhook URL before the credential": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404", WebhookURL: "ftp://x"},
+			http.StatusBadRequest, "Invalid URL: ftp://x"},
 		"1password without a vault": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceOnePassword, OnePasswordItemID: "i"},
 			http.StatusBadRequest, "onepassword_vault_id is required to login with 1Password credential"},
 		"azure without a password key": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceAzureVault,

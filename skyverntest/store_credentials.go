@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/skyvern-go/skyvern"
 )
@@ -33,6 +34,7 @@ type credentialEntry struct {
 	id  string
 	req skyvern.CredentialRequest
 	// Settings the server keeps across updates unless a request sets them.
+	browserProfileID    string
 	pinSavedSessionIP   bool
 	autoProfileDisabled *bool
 	proxySessionID      string
@@ -68,10 +70,31 @@ func (s *credentialStore) create(req skyvern.CredentialRequest) (skyvern.Credent
 	return credentialView(e), nil
 }
 
+// put stores req under id, as create does, replacing any credential with
+// that id, for a credential the test names rather than creates.
+func (s *credentialStore) put(id string, req skyvern.CredentialRequest) []skyvern.ValidationError {
+	if problems := credentialValidate(req); problems != nil {
+		return problems
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := &credentialEntry{id: id}
+	s.apply(e, req)
+	if _, ok := s.byID[id]; ok {
+		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
+	}
+	s.byID[id] = e
+	s.order = append(s.order, id)
+	return nil
+}
+
 // apply stores req in e as an update does: the credential and its name are
 // replaced, the pin and auto-profile settings only when req sets them.
 func (s *credentialStore) apply(e *credentialEntry, req skyvern.CredentialRequest) {
 	e.req = req
+	if req.BrowserProfileID != "" {
+		e.browserProfileID = req.BrowserProfileID
+	}
 	if req.PinSavedSessionIP != nil {
 		e.pinSavedSessionIP = *req.PinSavedSessionIP
 	}
@@ -178,6 +201,19 @@ func (s *credentialStore) update(id string, req skyvern.CredentialRequest) (v sk
 	return credentialView(e), true, nil
 }
 
+// profileLinkedElsewhere reports whether a credential other than self
+// links the browser profile profileID.
+func (s *credentialStore) profileLinkedElsewhere(profileID, self string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, e := range s.byID {
+		if id != self && e.browserProfileID == profileID {
+			return true
+		}
+	}
+	return false
+}
+
 // delete removes the credential id, reporting whether it existed.
 func (s *credentialStore) delete(id string) bool {
 	s.mu.Lock()
@@ -197,7 +233,7 @@ func credentialView(e *credentialEntry) skyvern.CredentialResponse {
 		CredentialID:        e.id,
 		Name:                r.Name,
 		VaultType:           r.VaultType,
-		BrowserProfileID:    r.BrowserProfileID,
+		BrowserProfileID:    e.browserProfileID,
 		AutoProfileDisabled: e.autoProfileDisabled,
 		PinSavedSessionIP:   e.pinSavedSessionIP,
 		TestedURL:           r.TestedURL,
@@ -331,7 +367,7 @@ func (s *totpStore) add(req skyvern.TOTPCodeRequest, organizationID string, now 
 		CreatedAt: skyvern.Time{Time: now}, ModifiedAt: skyvern.Time{Time: now},
 	}
 	switch {
-	case len(content) <= 10:
+	case utf8.RuneCountInString(content) <= 10:
 		code.Code, code.OTPType = content, skyvern.OTPTypeTOTP
 	case totpDigits.MatchString(content):
 		code.Code, code.OTPType = totpDigits.FindString(content), skyvern.OTPTypeTOTP

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,7 +37,17 @@ const customLLMNotFound = "Custom LLM not found"
 
 // checkCustomLLM completes cfg as the server's model does and returns the
 // reason it refuses it with, or "".
+//
+// Server: skyvern/forge/sdk/schemas/custom_llms.py
+// CustomLLMConfig.validate_provider_config, each refusal a 422 value_error,
+// with the default setting ALLOW_CUSTOM_LLM_LOCAL_API_BASES=True
+// (skyvern/config.py): any http or https api_base with a host is taken, and
+// routes/custom_llms.py _validate_custom_llm_api_base returns before its
+// 400s ("Cloud api_base must use HTTPS on port 443", "OpenRouter api_base
+// must use openrouter.ai"), which only a deployment with the setting off
+// answers.
 func checkCustomLLM(cfg *skyvern.CustomLLMConfig) (reason string, status int) {
+	cfg.APIBase = strings.TrimSpace(cfg.APIBase) // strip_strings: blank is None
 	switch cfg.Provider {
 	case skyvern.CustomLLMProviderOpenAICompatible:
 		if cfg.APIBase == "" {
@@ -59,16 +70,12 @@ func checkCustomLLM(cfg *skyvern.CustomLLMConfig) (reason string, status int) {
 	case skyvern.CustomLLMProviderOllama:
 		if cfg.APIBase == "" {
 			cfg.APIBase = ollamaDefaultAPIBase
-			return "", 0 // the default, which the fake lets through
 		}
 	}
 	if cfg.APIBase != "" {
 		u, err := url.Parse(cfg.APIBase)
-		if err != nil || u.Scheme != "https" || u.Host == "" || (u.Port() != "" && u.Port() != "443") {
-			return "Cloud api_base must use HTTPS on port 443", http.StatusBadRequest
-		}
-		if cfg.Provider == skyvern.CustomLLMProviderOpenRouter && u.Hostname() != "openrouter.ai" {
-			return "OpenRouter api_base must use openrouter.ai", http.StatusBadRequest
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return "api_base must be an HTTP(S) URL", http.StatusUnprocessableEntity
 		}
 	}
 	if cfg.SupportsVision == nil {

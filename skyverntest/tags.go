@@ -176,6 +176,9 @@ func pathKey(c *call) (string, bool) {
 
 // handleApplyTags serves Apply Run Tags and Apply Workflow Tags: the body
 // is checked first, then the run or workflow.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py apply_run_tags,
+// apply_workflow_tags.
 func (s *Server) handleApplyTags(c *call) {
 	changes, probs := normalizeChanges(*bodyOf[skyvern.TagChanges](c))
 	if probs != nil {
@@ -194,6 +197,9 @@ func (s *Server) handleApplyTags(c *call) {
 }
 
 // handleGetTags serves Get Run Tags and Get Workflow Tags.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_run_tags,
+// get_workflow_tags.
 func (s *Server) handleGetTags(c *call) {
 	if kind, id, ok := s.tagTarget(c); ok {
 		s.replyTags(c, kind, id)
@@ -202,6 +208,9 @@ func (s *Server) handleGetTags(c *call) {
 
 // handleDeleteTag serves Delete Run Tag and Delete Workflow Tag: removing
 // a grouped tag the run or workflow does not carry changes nothing.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py delete_run_tag,
+// delete_workflow_tag.
 func (s *Server) handleDeleteTag(c *call) {
 	key, ok := pathKey(c)
 	if !ok {
@@ -216,6 +225,9 @@ func (s *Server) handleDeleteTag(c *call) {
 }
 
 // handleTagHistory serves Get Run Tag History and Get Workflow Tag History.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py get_run_tag_history,
+// get_workflow_tag_history.
 func (s *Server) handleTagHistory(c *call) {
 	q := queryOf[tagHistoryQuery](c)
 	var since skyvern.Time
@@ -240,10 +252,15 @@ func (s *Server) handleTagHistory(c *call) {
 	c.reply(skyvern.WorkflowTagHistory{WorkflowPermanentID: id, Events: events})
 }
 
+// handleListTagKeys serves List Tag Keys.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py list_tag_keys.
 func (s *Server) handleListTagKeys(c *call) { c.reply(s.tags.tagKeys()) }
 
 // handleUpdateTagKey serves Update Tag Key: the body is checked, then the
 // key in the path, then the registry.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py update_tag_key.
 func (s *Server) handleUpdateTagKey(c *call) {
 	req := bodyOf[skyvern.UpdateTagKeyRequest](c)
 	desc := strings.TrimSpace(req.Description)
@@ -263,6 +280,9 @@ func (s *Server) handleUpdateTagKey(c *call) {
 	c.reply(k)
 }
 
+// handleDeleteTagKey serves Delete Tag Key.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py delete_tag_key.
 func (s *Server) handleDeleteTagKey(c *call) {
 	key, ok := pathKey(c)
 	if !ok {
@@ -276,11 +296,16 @@ func (s *Server) handleDeleteTagKey(c *call) {
 	c.reply(res)
 }
 
+// handleListTagValues serves List Tag Values, of one key or all.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py list_tag_values.
 func (s *Server) handleListTagValues(c *call) {
 	c.reply(s.tags.tagValues(queryOf[skyvern.ListTagValuesParams](c).Key, s.liveWorkflow))
 }
 
 // handleCreateTagValue serves Create Tag Value.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py create_tag_value.
 func (s *Server) handleCreateTagValue(c *call) {
 	req := bodyOf[skyvern.CreateTagValueRequest](c)
 	key := strings.TrimSpace(req.Key)
@@ -311,6 +336,8 @@ func (s *Server) handleCreateTagValue(c *call) {
 }
 
 // handleUpdateTagValue serves Update Tag Value (its color).
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py update_tag_value.
 func (s *Server) handleUpdateTagValue(c *call) {
 	req := bodyOf[skyvern.UpdateTagValueRequest](c)
 	value, why := normalizeTagValue(req.Value)
@@ -331,6 +358,8 @@ func (s *Server) handleUpdateTagValue(c *call) {
 }
 
 // handleRenameTagValue serves Rename Tag Value.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py rename_tag_value.
 func (s *Server) handleRenameTagValue(c *call) {
 	req := bodyOf[skyvern.RenameTagValueRequest](c)
 	var probs []tagProblem
@@ -369,6 +398,8 @@ func (s *Server) handleRenameTagValue(c *call) {
 }
 
 // handleDeleteTagValue serves Delete Tag Value, whose value is in the body.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py delete_tag_value.
 func (s *Server) handleDeleteTagValue(c *call) {
 	req := bodyOf[tagValueDeleteBody](c)
 	value, why := normalizeTagValue(req.Value)
@@ -391,6 +422,10 @@ func (s *Server) handleDeleteTagValue(c *call) {
 // handleBatchTags serves the four batch look-ups: the ids come
 // comma-separated in the query of the GET forms, as a list in the body of
 // the POST forms; blank ids are dropped, and at most 200 are taken.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py
+// batch_get_workflow_tags, batch_get_workflow_tags_post,
+// batch_get_run_tags, batch_get_run_tags_post.
 func (s *Server) handleBatchTags(c *call) {
 	var (
 		ids  []string
@@ -437,6 +472,10 @@ func (s *Server) handleBatchTags(c *call) {
 	writeJSON(c.w, http.StatusOK, webhooks.Object{{Key: member, Value: out}})
 }
 
+// handleRunTagSuggestions serves Get Run Tag Suggestions.
+//
+// Server: skyvern/forge/sdk/routes/agent_protocol.py
+// get_run_tag_suggestions.
 func (s *Server) handleRunTagSuggestions(c *call) { c.reply(s.tags.suggestions()) }
 
 // tagFilter reads the tags filter of a run list and returns the runs it

@@ -22,8 +22,7 @@ var scriptsWalk = []step{
 	{route: skyverntest.RouteListScripts, path: "/v1/scripts", want: 200},
 	{route: skyverntest.RouteListScripts, path: "/v1/scripts?page=2&page_size=1", want: 200},
 	{route: skyverntest.RouteListScripts, path: "/v1/scripts?page=0", want: 422, why: "page starts at 1"},
-	{route: skyverntest.RouteRunScript, path: "/v1/scripts/${script}/run", want: 200},
-	{route: skyverntest.RouteRunScript, path: "/v1/scripts/s_404/run", want: 404},
+	{route: skyverntest.RouteRunScript, path: "/v1/scripts/${script}/run", want: 400, why: "the server's handler is not implemented"},
 
 	// Custom LLMs.
 	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 200,
@@ -33,8 +32,8 @@ var scriptsWalk = []step{
 		body: `{"config":{"display_name":"Llama","provider":"openai_compatible","model_name":"llama3"}}`, why: "an OpenAI-compatible model needs api_base and api_key"},
 	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 422,
 		body: `{"config":{"display_name":"Llama","provider":"nope","model_name":"m"}}`, why: "provider is an enum"},
-	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 400,
-		body: `{"config":{"display_name":"Llama","provider":"gemini","model_name":"m","api_key":"k","api_base":"http://x.example"}}`, why: "Cloud wants HTTPS"},
+	{route: skyverntest.RouteCreateCustomLLM, path: "/v1/custom-llms", want: 422,
+		body: `{"config":{"display_name":"Llama","provider":"gemini","model_name":"m","api_key":"k","api_base":"ftp://x.example"}}`, why: "api_base must be an HTTP(S) URL"},
 	{route: skyverntest.RouteListCustomLLMs, path: "/v1/custom-llms", want: 200},
 	{route: skyverntest.RouteUpdateCustomLLM, path: "/v1/custom-llms/oat_1000001", want: 200,
 		body: `{"config":{"display_name":"Llama 2","provider":"openai_compatible","model_name":"llama3","api_base":"https://llm.example.com/v1","api_key":"********"}}`,

@@ -409,6 +409,12 @@ func TestAnswersMatchTheSpec(t *testing.T) {
 	}
 }
 
+// neverSucceeds are the routes the server refuses on every call, with why:
+// the walk checks their refusal only.
+var neverSucceeds = map[string]string{
+	skyverntest.RouteRunScript: "skyvern/forge/sdk/routes/scripts.py run_script raises 400 Not implemented",
+}
+
 // TestEveryRouteIsWalked fails when a route of the fake (skyverntest.Routes)
 // has no step in walkSteps that answers it with success: a new route needs
 // a case in the walk.
@@ -420,7 +426,7 @@ func TestEveryRouteIsWalked(t *testing.T) {
 		}
 	}
 	for _, route := range skyverntest.Routes() {
-		if !walked[route] {
+		if !walked[route] && neverSucceeds[route] == "" {
 			t.Errorf("route %q has no successful call in walkSteps: add one", route)
 		}
 	}
