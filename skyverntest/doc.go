@@ -47,7 +47,9 @@
 // Version (GET /v1/version). A credential is answered without its secrets,
 // as Skyvern answers it; the codes handed over are kept for the test to
 // read (Server.TOTPCodes); the secrets in these requests are recorded as
-// "[redacted]" and never logged.
+// "[redacted]" and never logged. A login run's credential_id must name a
+// stored credential, as on Skyvern: Server.AddCredential stores one under an
+// id the test chooses.
 //
 // Tags: a workflow run's and a workflow's tags (apply, get, delete one,
 // history, under /v1/runs/{workflow_run_id}/tags and
@@ -218,4 +220,15 @@
 //	Workflow definitions | forge/sdk/workflow/workflow_definition_converter.py: convert_workflow_definition | block members the fake does not model kept as sent, without each block type's defaults
 //	Workflow callback URL | forge/sdk/workflow/service.py: create_workflow_from_request | as for the webhook URL checks
 //	proxy_location of a definition | schemas/workflows.py: WorkflowCreateYAMLRequest | one enum error, not pydantic's one per union member
+//	Login run, its credential | forge/sdk/routes/run_blocks.py: login | a credential id the test chooses is stored with Server.AddCredential
+//	Credentials and their browser profile | forge/sdk/routes/credentials.py: create_credential, update_credential, get_credential, get_credentials, delete_credential, _validate_credential_browser_profile_id | "authenticator" TOTP keys are not validated
+//	Send TOTP Code | forge/sdk/routes/credentials.py: send_totp_code | the code is the first run of 4 to 8 digits, found without a model: no 402, no 502
+//	Custom LLMs | forge/sdk/routes/custom_llms.py; forge/sdk/schemas/custom_llms.py: validate_provider_config | follows the default ALLOW_CUSTOM_LLM_LOCAL_API_BASES: the cloud-only 400s are not served
+//	Schedules and cron | forge/sdk/routes/workflow_schedules.py: _validate_request; croniter 3.0.4 as Skyvern locks it | no year field; no plan-limit 409 (the open-source limit checker has none)
+//	Browser sessions and profiles | forge/sdk/routes/browser_sessions.py; forge/sdk/routes/browser_profiles.py | a second run in a busy session takes it over; Skyvern fails that run as "already occupied"
+//	Tags | forge/sdk/routes/agent_protocol.py: the tag routes | none
+//	Folders | forge/sdk/routes/agent_protocol.py: the folder routes; forge/sdk/db/repositories/folders.py | none
+//	Upload File, Delete File, artifact content | forge/sdk/routes/agent_protocol.py: upload_file, delete_file, get_artifact_content | an oversized upload without a key gets 403, where Skyvern answers 413
+//	Scripts | forge/sdk/routes/scripts.py (run_script answers 400 "Not implemented") | none
+//	Run SDK Action | forge/sdk/routes/sdk.py: run_sdk_action | no concurrency 429: the open-source limiter never refuses; Server.Fault makes one
 package skyverntest

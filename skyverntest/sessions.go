@@ -211,7 +211,7 @@ type blockRun struct {
 // Server: skyvern/forge/sdk/routes/run_blocks.py login.
 func (s *Server) handleRunLogin(c *call) {
 	req := bodyOf[skyvern.LoginRequest](c)
-	if msg := checkWebhookURL(req.WebhookURL); msg != "" {
+	if _, msg := s.checkWebhookURL(req.WebhookURL); msg != "" {
 		c.fail(http.StatusBadRequest, msg)
 		return
 	}

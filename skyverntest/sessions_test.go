@@ -465,7 +465,7 @@ func TestLoginAndDownloadRequestErrors(t *testing.T) {
 		"an unknown skyvern credential": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404"},
 			http.StatusNotFound, "Credential cred_404 not found"},
 		"a bad webhook URL before the credential": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404", WebhookURL: "ftp://x"},
-			http.StatusBadRequest, "Invalid URL: ftp://x"},
+			http.StatusBadRequest, "Invalid URL: ftp://x. Skyvern supports HTTP and HTTPS urls with max 2083 character length."},
 		"1password without a vault": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceOnePassword, OnePasswordItemID: "i"},
 			http.StatusBadRequest, "onepassword_vault_id is required to login with 1Password credential"},
 		"azure without a password key": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceAzureVault,
