@@ -19,6 +19,8 @@ func TestWebhookURLsAreCheckedOnEveryRoute(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
 	client := srv.Client()
 	ctx := ctxT(t)
+	require.NoError(t, srv.AddCredential("cred_1", skyvern.CredentialRequest{Name: "portal",
+		Credential: skyvern.PasswordCredential{Username: "u", Password: skyvern.NewSecret("p")}}))
 	const lb = "Webhook URL must use a stable custom hostname instead of an AWS load balancer DNS name."
 	routes := map[string]func(hook string) error{
 		"run task": func(hook string) error {
