@@ -440,7 +440,9 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 			// WaitBlockYAML.wait_sec defaults to 0.
 			sec := int64(0)
 			if n, ok := b["wait_sec"].(json.Number); ok {
-				sec, _ = n.Int64()
+				if f, err := n.Float64(); err == nil && f == float64(int64(f)) {
+					sec = int64(f) // pydantic takes 2.0 as 2
+				}
 			}
 			if sec <= 0 || sec > maxWaitSec {
 				return refuse("Invalid wait time " + strconv.FormatInt(sec, 10) + " for wait block '" + label +
