@@ -142,8 +142,9 @@
 // output parameter, listed first among the parameters; a context
 // parameter's source_parameter_key becomes its source, a block's
 // parameter_keys its parameters and a for loop's loop_over_parameter_key
-// its loop_over, each the parameter itself; and the converter's 422s
-// (undefined or duplicate keys, duplicate labels, ...) are answered.
+// its loop_over, each the parameter itself; a send_email block gets its
+// SMTP parameters; and the converter's refusals (undefined or duplicate
+// keys, duplicate labels, a wait of no time, ...) are answered.
 //
 // What the fake cannot know is made up from a run's state, the same for
 // the same state: its timeline is one block (workflow run) or one thought
@@ -218,6 +219,11 @@
 //	Retry Workflow Run | forge/sdk/routes/agent_protocol.py: retry_workflow_run | none
 //	Create Workflow, Idempotency-Key | forge/sdk/routes/agent_protocol.py: create_workflow, validate_idempotency_key | the wpid is not derived from the key
 //	Workflow definitions | forge/sdk/workflow/workflow_definition_converter.py: convert_workflow_definition | block members the fake does not model kept as sent, without each block type's defaults
+//	Parameter ids of a definition | forge/sdk/workflow/workflow_definition_converter.py: convert_workflow_definition; forge/sdk/db/id.py | none: each type's own id member (onepassword_credential_parameter_id, ...) and prefix
+//	Bitwarden login parameters | forge/sdk/workflow/workflow_definition_converter.py: convert_workflow_definition (WorkflowParameterMissingRequiredValue) | none: 400 without an item or collection id, or with a collection id alone and no url_parameter_key
+//	send_email SMTP parameters | forge/sdk/workflow/workflow_definition_converter.py: block_yaml_to_block (_smtp_parameter); models/parameter.py: PLATFORM_SMTP_AWS_KEYS | none: Skyvern's sender's AWS secrets added to the parameters, placeholders with custom_smtp_host, the converter's 422s
+//	Wait blocks | forge/sdk/workflow/workflow_definition_converter.py: block_yaml_to_block (InvalidWaitBlockTime) | none: 422 unless 1 <= wait_sec <= 1800 (settings.WORKFLOW_WAIT_BLOCK_MAX_SEC's default)
+//	Parameter types and criteria types | schemas/workflows.py: PARAMETER_YAML_TYPES, BranchCriteriaYAML | pydantic's 422 for a parameter_type not in the union (azure_secret included) and a criteria_type other than jinja2_template or prompt; only top-level blocks' criteria are checked, the other members of parameters and blocks are not
 //	Workflow callback URL | forge/sdk/workflow/service.py: create_workflow_from_request | as for the webhook URL checks
 //	proxy_location of a definition | schemas/workflows.py: WorkflowCreateYAMLRequest | one enum error, not pydantic's one per union member
 //	Login run, its credential | forge/sdk/routes/run_blocks.py: login | a credential id the test chooses is stored with Server.AddCredential

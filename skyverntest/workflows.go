@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/webhooks"
 )
 
 // This file serves the workflows created through the API (Create, Get,
@@ -42,7 +43,95 @@ func checkDefinition(loc []any, m map[string]json.RawMessage, raw []byte) []vali
 	if err := unmarshal(raw, &def); err != nil {
 		return []validationError{invalid("value_error", loc, err.Error(), json.RawMessage(raw), nil)}
 	}
-	return checkEnums(loc, reflect.ValueOf(def), nil)
+	if errs := checkEnums(loc, reflect.ValueOf(def), nil); errs != nil {
+		return errs
+	}
+	return checkBody(append(slices.Clip(loc), "workflow_definition"), m["workflow_definition"])
+}
+
+// parameterTags are the tags of schemas/workflows.py PARAMETER_YAML_TYPES,
+// a union discriminated by parameter_type, in its order and as pydantic
+// writes them (the repr of each ParameterType member): azure_secret, a
+// ParameterType, is not among them.
+var parameterTags = func() string {
+	var tags []string
+	for _, t := range []string{"aws_secret", "bitwarden_login_credential", "bitwarden_sensitive_information",
+		"bitwarden_credit_card_data", "onepassword", "azure_vault_credential", "workflow", "context", "output", "credential"} {
+		tags = append(tags, "<ParameterType."+strings.ToUpper(t)+": '"+t+"'>")
+	}
+	return strings.Join(tags, ", ")
+}()
+
+// checkBody checks what pydantic checks of a WorkflowDefinitionYAML
+// (schemas/workflows.py) beyond skyvern.WorkflowBody: each parameter's
+// parameter_type as the tag of PARAMETER_YAML_TYPES, and the criteria_type
+// of a top-level while_loop's condition and of a top-level conditional's
+// branch criteria (BranchCriteriaYAML: "jinja2_template" or "prompt").
+// Nested loop blocks are a plain union on the server, whose errors list
+// every member: they are not checked here.
+func checkBody(loc []any, raw json.RawMessage) []validationError {
+	var body struct {
+		Parameters []json.RawMessage `json:"parameters"`
+		Blocks     []json.RawMessage `json:"blocks"`
+	}
+	if json.Unmarshal(raw, &body) != nil {
+		return nil // checked against WorkflowBody
+	}
+	var errs []validationError
+	disc := webhooks.Member{Key: "discriminator", Value: "'parameter_type'"}
+	for i, p := range body.Parameters {
+		at := append(slices.Clip(loc), "parameters", i)
+		var m map[string]json.RawMessage
+		if json.Unmarshal(p, &m) != nil {
+			continue
+		}
+		var tag string
+		if json.Unmarshal(m["parameter_type"], &tag) != nil {
+			errs = append(errs, invalid("union_tag_not_found", at, "Unable to extract tag using discriminator 'parameter_type'",
+				rawValue(p), webhooks.Object{disc}))
+			continue
+		}
+		if !strings.Contains(parameterTags, ": '"+tag+"'>") {
+			errs = append(errs, invalid("union_tag_invalid", at,
+				"Input tag '"+tag+"' found using 'parameter_type' does not match any of the expected tags: "+parameterTags,
+				rawValue(p), webhooks.Object{disc, {Key: "tag", Value: tag}, {Key: "expected_tags", Value: parameterTags}}))
+		}
+	}
+	criteria := func(at []any, raw json.RawMessage) {
+		var c map[string]json.RawMessage
+		if json.Unmarshal(raw, &c) != nil {
+			return
+		}
+		t, ok := c["criteria_type"]
+		var s string
+		if !ok || (json.Unmarshal(t, &s) == nil && (s == "jinja2_template" || s == "prompt")) {
+			return
+		}
+		errs = append(errs, invalid("literal_error", append(at, "criteria_type"), "Input should be 'jinja2_template' or 'prompt'",
+			rawValue(t), webhooks.Object{{Key: "expected", Value: "'jinja2_template' or 'prompt'"}}))
+	}
+	for i, b := range body.Blocks {
+		var blk struct {
+			Type      string          `json:"block_type"`
+			Condition json.RawMessage `json:"condition"`
+			Branches  []struct {
+				Criteria json.RawMessage `json:"criteria"`
+			} `json:"branch_conditions"`
+		}
+		if json.Unmarshal(b, &blk) != nil {
+			continue
+		}
+		at := append(slices.Clip(loc), "blocks", i, blk.Type)
+		switch blk.Type {
+		case "while_loop":
+			criteria(append(at, "condition"), blk.Condition)
+		case "conditional":
+			for j, br := range blk.Branches {
+				criteria(append(slices.Clip(at), "branch_conditions", j, "criteria"), br.Criteria)
+			}
+		}
+	}
+	return errs
 }
 
 // readDefinition reads the definition of a Create or Update Workflow call,
@@ -110,7 +199,7 @@ func readDefinition(c *call, keep string) map[string]json.RawMessage {
 // sent, the server's defaults for the others, and the definition
 // converted (completeDefinition), or the 422 detail refusing it. now is
 // the time of saving.
-func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version int, now time.Time) (skyvern.Workflow, string) {
+func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version int, now time.Time) (skyvern.Workflow, *definitionError) {
 	var wf skyvern.Workflow
 	whole, _ := json.Marshal(def)
 	_ = json.Unmarshal(whole, &wf) // checked against WorkflowDefinition: the settings decode
@@ -134,9 +223,9 @@ func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version
 		wf.CacheKey = "default"
 	}
 	wf.CreatedAt, wf.ModifiedAt = sdkTime(now), sdkTime(now)
-	var msg string
-	wf.Definition, msg = s.completeDefinition(def["workflow_definition"], wf.WorkflowID, now)
-	return wf, msg
+	var err *definitionError
+	wf.Definition, err = s.completeDefinition(def["workflow_definition"], wf.WorkflowID, now)
+	return wf, err
 }
 
 // completeDefinition converts a definition as Skyvern's
@@ -152,7 +241,7 @@ func (s *Server) newVersion(def map[string]json.RawMessage, wpid string, version
 // resolved) and each for loop its loop_over (loop_over_parameter_key or
 // loop_variable_reference resolved). Block members it does not model are
 // kept as sent.
-func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now time.Time) (json.RawMessage, string) {
+func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now time.Time) (json.RawMessage, *definitionError) {
 	var body skyvern.WorkflowBody
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -174,7 +263,7 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 	var userKeys []string
 	for _, p := range body.Parameters {
 		if str(p, "parameter_type") == "output" {
-			return nil, "Cannot manually create output parameters"
+			return nil, refuse("Cannot manually create output parameters")
 		}
 		userKeys = append(userKeys, str(p, "key"))
 	}
@@ -194,7 +283,7 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 		walk([]any{b})
 	}
 	if dup := duplicates(labels); dup != "" {
-		return nil, "WorkflowDefinition has blocks with duplicate labels. Each block needs to have a unique label. Duplicate label(s): " + dup
+		return nil, refuse("WorkflowDefinition has blocks with duplicate labels. Each block needs to have a unique label. Duplicate label(s): " + dup)
 	}
 	outputKeys := make([]string, len(labels))
 	for i, l := range labels {
@@ -203,8 +292,8 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 	for _, reserved := range [][]string{outputKeys, reservedParameterKeys} {
 		for _, k := range userKeys {
 			if slices.Contains(reserved, k) {
-				return nil, "WorkflowDefinition has parameters with reserved keys. User created parameters cannot have the following reserved keys: " +
-					strings.Join(reserved, ",") + ". Parameter keys: " + strings.Join(userKeys, ",")
+				return nil, refuse("WorkflowDefinition has parameters with reserved keys. User created parameters cannot have the following reserved keys: " +
+					strings.Join(reserved, ",") + ". Parameter keys: " + strings.Join(userKeys, ","))
 			}
 		}
 	}
@@ -235,8 +324,25 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 			if _, ok := p["default_value"]; !ok {
 				p["default_value"] = nil
 			}
+		case typ == "bitwarden_login_credential":
+			// The converter's BITWARDEN_LOGIN_CREDENTIAL branch
+			// (WorkflowParameterMissingRequiredValue: 400).
+			required := ""
+			switch {
+			case str(p, "bitwarden_collection_id") == "" && str(p, "bitwarden_item_id") == "":
+				required = "bitwarden_collection_id or bitwarden_item_id"
+			case str(p, "bitwarden_item_id") == "" && str(p, "url_parameter_key") == "":
+				required = "url_parameter_key"
+			}
+			if required != "" {
+				return nil, &definitionError{http.StatusBadRequest, "Missing required value for workflow parameter. Workflow parameter type: " +
+					typ + ". workflow_parameter_key: " + key + ". Required value: " + required}
+			}
+			fallthrough
 		default:
-			p[typ+"_parameter_id"] = s.newID(typ + "_")
+			if id, ok := parameterIDs[typ]; ok {
+				p[id[0]] = s.newID(id[1])
+			}
 		}
 		add(stamp(p))
 	}
@@ -248,7 +354,7 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 		contexts = slices.DeleteFunc(contexts, func(k string) bool { return k == key })
 		src := str(p, "source_parameter_key")
 		if params[src] == nil {
-			return nil, "Source parameter key " + src + " for context parameter " + key + " does not exist."
+			return nil, refuse("Source parameter key " + src + " for context parameter " + key + " does not exist.")
 		}
 		if params[key] != nil {
 			dups = append(dups, key)
@@ -258,42 +364,64 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 			"source": params[src], "value": nil})
 	}
 	if len(dups) > 0 {
-		return nil, "WorkflowDefinition has parameters with duplicate keys. Each parameter needs to have a unique key. Duplicate key(s): " +
-			strings.Join(dups, ",")
+		return nil, refuse("WorkflowDefinition has parameters with duplicate keys. Each parameter needs to have a unique key. Duplicate key(s): " +
+			strings.Join(dups, ","))
 	}
 
+	// _collect_undefined_parameters, before any block is built.
 	var undefined []string // "  - Block 'l' references undefined parameter(s): 'a', 'b'"
-	var convert func(b map[string]any) string
-	convertAll := func(list []any) string {
+	var collect func(list []map[string]any)
+	collect = func(list []map[string]any) {
 		for _, b := range list {
-			if m, ok := b.(map[string]any); ok {
-				if msg := convert(m); msg != "" {
-					return msg
-				}
-			}
-		}
-		return ""
-	}
-	convert = func(b map[string]any) string {
-		label := str(b, "label")
-		b["output_parameter"] = params[label+"_output"]
-		if keys, ok := b["parameter_keys"].([]any); ok || slices.Contains(blocksWithParameters, str(b, "block_type")) {
-			resolved, missing := []any{}, []string{}
+			keys, _ := b["parameter_keys"].([]any)
+			var missing []string
 			for _, k := range keys {
-				ks, _ := k.(string)
-				if p := params[ks]; p != nil {
-					resolved = append(resolved, p)
-				} else {
+				if ks, _ := k.(string); params[ks] == nil {
 					missing = append(missing, "'"+ks+"'")
 				}
 			}
 			if len(missing) > 0 {
-				undefined = append(undefined, "  - Block '"+label+"' references undefined parameter(s): "+strings.Join(missing, ", "))
+				undefined = append(undefined, "  - Block '"+str(b, "label")+"' references undefined parameter(s): "+strings.Join(missing, ", "))
+			}
+			if t := str(b, "block_type"); t == "for_loop" || t == "while_loop" {
+				collect(blockList(b["loop_blocks"]))
+			}
+		}
+	}
+	collect(body.Blocks)
+	if len(undefined) > 0 {
+		return nil, refuse("Workflow definition has blocks that reference undefined parameters:\n" + strings.Join(undefined, "\n") +
+			"\n\nMake sure to define all parameters in the workflow parameters list before using them in blocks.")
+	}
+
+	// block_yaml_to_block, block by block; a loop's blocks before the
+	// loop's own checks. A send_email block may add parameters.
+	var convert func(b map[string]any) *definitionError
+	convertAll := func(list []map[string]any) *definitionError {
+		for _, b := range list {
+			if err := convert(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	convert = func(b map[string]any) *definitionError {
+		label, typ := str(b, "label"), str(b, "block_type")
+		if err := convertAll(blockList(b["loop_blocks"])); err != nil {
+			return err
+		}
+		b["output_parameter"] = params[label+"_output"]
+		if keys, ok := b["parameter_keys"].([]any); ok || slices.Contains(blocksWithParameters, typ) {
+			resolved := []any{}
+			for _, k := range keys {
+				ks, _ := k.(string)
+				resolved = append(resolved, params[ks])
 			}
 			delete(b, "parameter_keys")
 			b["parameters"] = resolved
 		}
-		if str(b, "block_type") == "for_loop" {
+		switch typ {
+		case "for_loop":
 			var over any
 			if p := params[str(b, "loop_over_parameter_key")]; p != nil {
 				over = p
@@ -303,31 +431,144 @@ func (s *Server) completeDefinition(raw json.RawMessage, workflowID string, now 
 				over = p
 			}
 			if over == nil && ref == "" {
-				return "For loop block '" + label + "' requires either loop_over_parameter_key or loop_variable_reference"
+				return refuse("For loop block '" + label + "' requires either loop_over_parameter_key or loop_variable_reference")
 			}
 			delete(b, "loop_over_parameter_key")
 			b["loop_over"] = over
+		case "wait":
+			// The converter's WAIT branch: InvalidWaitBlockTime (422);
+			// WaitBlockYAML.wait_sec defaults to 0.
+			sec := int64(0)
+			if n, ok := b["wait_sec"].(json.Number); ok {
+				if f, err := n.Float64(); err == nil && f == float64(int64(f)) {
+					sec = int64(f) // pydantic takes 2.0 as 2
+				}
+			}
+			if sec <= 0 || sec > maxWaitSec {
+				return refuse("Invalid wait time " + strconv.FormatInt(sec, 10) + " for wait block '" + label +
+					"'. It must be a whole number of seconds between 1 and " + strconv.Itoa(maxWaitSec) + ".")
+			}
+		case "send_email":
+			return s.smtpParameters(b, params, now, func(p map[string]any) { add(stamp(p)) })
 		}
-		nested, _ := b["loop_blocks"].([]any)
-		return convertAll(nested)
+		return nil
 	}
-	blocks := make([]any, len(body.Blocks))
-	for i, b := range body.Blocks {
-		blocks[i] = b
-	}
-	msg := convertAll(blocks)
-	if len(undefined) > 0 { // the converter checks these before building any block
-		return nil, "Workflow definition has blocks that reference undefined parameters:\n" + strings.Join(undefined, "\n") +
-			"\n\nMake sure to define all parameters in the workflow parameters list before using them in blocks."
-	}
-	if msg != "" {
-		return nil, msg
+	if err := convertAll(body.Blocks); err != nil {
+		return nil, err
 	}
 	body.Parameters = order
+	if body.Parameters == nil {
+		body.Parameters = []map[string]any{}
+	}
 	if body.Blocks == nil {
 		body.Blocks = []map[string]any{}
 	}
-	return mustMarshal(render(&body)), ""
+	return mustMarshal(render(&body)), nil
+}
+
+// blockList returns the blocks of a loop's loop_blocks member.
+func blockList(v any) []map[string]any {
+	list, _ := v.([]any)
+	var out []map[string]any
+	for _, b := range list {
+		if m, ok := b.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// smtpParameters gives a send_email block its smtp_host, smtp_port,
+// smtp_username and smtp_password, as the converter's SEND_EMAIL branch
+// (block_yaml_to_block, _smtp_parameter) does: each is the AWS secret
+// parameter its *_secret_parameter_key names, or the one of the same name
+// as the member, when declared; else, with custom_smtp_host set, a
+// placeholder (its times now) kept out of the definition's parameters; else a parameter
+// for Skyvern's own sender (aws_key from PLATFORM_SMTP_AWS_KEYS), which
+// add puts in the definition's parameters, where a later send_email block
+// finds it. A key naming nothing, or a parameter of that name of another
+// type, is refused with the converter's 422.
+func (s *Server) smtpParameters(b map[string]any, params map[string]map[string]any, now time.Time, add func(map[string]any)) *definitionError {
+	str := func(m map[string]any, k string) string { v, _ := m[k].(string); return v }
+	label := str(b, "label")
+	custom := strings.TrimSpace(str(b, "custom_smtp_host")) != ""
+	var missing []string
+	for _, sk := range platformSMTPKeys {
+		if key := str(b, sk[0]+"_secret_parameter_key"); key != "" && params[key] == nil && !custom && !slices.Contains(missing, key) {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return refuse("Send email block '" + label + "' references undefined parameter(s): " + strings.Join(missing, ", ") +
+			". Declare these parameters in the workflow before using them.")
+	}
+	for _, sk := range platformSMTPKeys {
+		name := sk[0]
+		key := str(b, name+"_secret_parameter_key")
+		if key == "" {
+			key = name
+		}
+		declared := params[key]
+		switch {
+		case declared != nil && str(declared, "parameter_type") == "aws_secret":
+			b[name] = declared
+		case custom:
+			at := timeValue(now)
+			b[name] = map[string]any{"parameter_type": "aws_secret", "key": name,
+				"description": "Unused placeholder; this block sends via custom SMTP.",
+				"aws_key":     "UNUSED_CUSTOM_SMTP_PLACEHOLDER", "aws_secret_parameter_id": "placeholder_" + name,
+				"workflow_id": "", "created_at": at, "modified_at": at, "deleted_at": nil}
+		case declared != nil:
+			return refuse("Send email block '" + label + "' needs parameter '" + key + "' to be an AWS secret parameter, but the workflow declares it as " +
+				str(declared, "parameter_type") + ". Rename that parameter or send via custom_smtp_host.")
+		default:
+			p := map[string]any{"parameter_type": "aws_secret", "key": name, "description": "Skyvern platform SMTP " + name,
+				"aws_key": sk[1], "aws_secret_parameter_id": s.newID("asp_")}
+			add(p)
+			b[name] = p
+		}
+	}
+	return nil
+}
+
+// parameterIDs gives, for each parameter type the converter saves, the
+// member holding the parameter's id and the id's prefix
+// (workflow/models/parameter.py, forge/sdk/db/id.py).
+var parameterIDs = map[string][2]string{
+	"aws_secret":                      {"aws_secret_parameter_id", "asp_"},
+	"credential":                      {"credential_parameter_id", "cp_"},
+	"onepassword":                     {"onepassword_credential_parameter_id", "opp_"},
+	"azure_vault_credential":          {"azure_vault_credential_parameter_id", "azcp_"},
+	"bitwarden_login_credential":      {"bitwarden_login_credential_parameter_id", "blc_"},
+	"bitwarden_sensitive_information": {"bitwarden_sensitive_information_parameter_id", "bsi_"},
+	"bitwarden_credit_card_data":      {"bitwarden_credit_card_data_parameter_id", "bccd_"},
+}
+
+// platformSMTPKeys are the AWS secret keys of Skyvern's own SMTP sender
+// (workflow/models/parameter.py PLATFORM_SMTP_AWS_KEYS), in the order the
+// converter provisions them.
+var platformSMTPKeys = [][2]string{
+	{"smtp_host", "SKYVERN_SMTP_HOST_AWS_SES"},
+	{"smtp_port", "SKYVERN_SMTP_PORT_AWS_SES"},
+	{"smtp_username", "SKYVERN_SMTP_USERNAME_SES"},
+	{"smtp_password", "SKYVERN_SMTP_PASSWORD_SES"},
+}
+
+// maxWaitSec is the server's settings.WORKFLOW_WAIT_BLOCK_MAX_SEC.
+const maxWaitSec = 30 * 60
+
+// definitionError is the converter's refusal of a definition: the status
+// of its exception (422 for most, 400 for
+// WorkflowParameterMissingRequiredValue) and the detail.
+type definitionError struct {
+	status int
+	detail string
+}
+
+// refuse is the converter's 422 refusal with detail.
+func refuse(detail string) *definitionError {
+	return &definitionError{http.StatusUnprocessableEntity, detail}
 }
 
 // reservedParameterKeys are the keys Skyvern keeps for itself
@@ -415,9 +656,9 @@ func (s *Server) handleCreateWorkflow(c *call) {
 		def["folder_id"], _ = json.Marshal(folder)
 	}
 	sw := &savedWorkflow{id: s.newID("wpid_")}
-	first, msg := s.newVersion(def, sw.id, 1, s.now())
-	if msg != "" {
-		c.fail(http.StatusUnprocessableEntity, msg)
+	first, refused := s.newVersion(def, sw.id, 1, s.now())
+	if refused != nil {
+		c.fail(refused.status, refused.detail)
 		return
 	}
 	sw.versions = []*workflowVersion{{wf: first}}
@@ -440,9 +681,9 @@ func (s *Server) handleUpdateWorkflow(c *call) {
 		return
 	}
 	_, hasFolder := def["folder_id"]
-	next, msg := s.newVersion(def, id, 0, s.now())
-	if msg != "" {
-		c.fail(http.StatusUnprocessableEntity, msg)
+	next, refused := s.newVersion(def, id, 0, s.now())
+	if refused != nil {
+		c.fail(refused.status, refused.detail)
 		return
 	}
 	wf := s.st.updateWorkflow(id, func(prev, wf *skyvern.Workflow) {

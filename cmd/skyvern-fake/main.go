@@ -13,7 +13,9 @@
 // server does (see package skyverntest, whose Routes lists them all). It
 // runs every run to the outcome chosen by its flags, and sends signed
 // webhooks to the runs' webhook_url (or their workflow's
-// webhook_callback_url), loopback addresses included. What it keeps lives
+// webhook_callback_url), loopback addresses included; a webhook URL on
+// another private or internal host is refused with 400, as Skyvern refuses
+// it, unless -allow-webhook-host names the host. What it keeps lives
 // in memory and ends with it.
 //
 // Usage:
@@ -39,6 +41,15 @@
 //	                       to turn it off)
 //	-max-records int       requests and webhook deliveries kept for the admin
 //	                       API, the most recent of each (default 10000)
+//	-allow-webhook-host list  hosts (names or IP addresses, comma-separated;
+//	                       the flag may be repeated) whose webhook URLs are
+//	                       accepted although Skyvern refuses private and
+//	                       internal hosts, as its ALLOWED_HOSTS setting does:
+//	                       for a receiver in another container, say
+//	                       -allow-webhook-host receiver,10.0.0.7
+//	-loopback-webhooks     accept webhook URLs on loopback hosts, which
+//	                       Skyvern refuses (default true; -loopback-webhooks=false
+//	                       to refuse them with Skyvern's 400)
 //
 // # Output
 //
@@ -152,6 +163,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	manualClock := fs.Bool("manual-clock", false, "stop the server's clock: only the admin API's clock/advance moves it")
 	admin := fs.Bool("admin", true, "serve the admin API under /_skyverntest/ (same x-api-key)")
 	maxRecords := fs.Int("max-records", 10000, "requests and webhook deliveries kept for the admin API, the most recent of each")
+	var hookHosts []string
+	fs.Func("allow-webhook-host", "comma-separated hosts (names or IP addresses) whose webhook URLs are accepted although\n"+
+		"Skyvern refuses private and internal hosts, such as another container's; repeatable", func(v string) error {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h == "" {
+				return errors.New("a host is empty")
+			}
+			hookHosts = append(hookHosts, h)
+		}
+		return nil
+	})
+	loopbackHooks := fs.Bool("loopback-webhooks", true, "accept webhook URLs on loopback hosts, which Skyvern refuses")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -185,6 +208,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		skyverntest.WithDefaultOutcome(o),
 		skyverntest.WithWebhookBackoff(*backoff),
 		skyverntest.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
+		skyverntest.WithLoopbackWebhooks(*loopbackHooks),
+	}
+	if len(hookHosts) > 0 {
+		opts = append(opts, skyverntest.WithAllowedWebhookHosts(hookHosts...))
 	}
 	if *admin {
 		opts = append(opts, skyverntest.WithAdminAPI(), skyverntest.WithMaxRecords(*maxRecords))

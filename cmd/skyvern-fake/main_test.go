@@ -214,6 +214,26 @@ func TestOutcomeAndWorkflowFlags(t *testing.T) {
 	}
 }
 
+// -allow-webhook-host accepts webhook URLs on the private hosts it names
+// (comma-separated, repeatable) and no others; -loopback-webhooks=false
+// refuses loopback ones as Skyvern does. Runs are held: no webhook is
+// sent to the private addresses.
+func TestWebhookHostFlags(t *testing.T) {
+	ctx := context.Background()
+	client := start(t, "-outcome", "hold", "-allow-webhook-host", "10.1.2.3, receiver",
+		"-allow-webhook-host", "192.168.7.7").client(t)
+	for _, url := range []string{"http://10.1.2.3:8080/hook", "http://192.168.7.7/hook", "http://127.0.0.1:9/hook"} {
+		_, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: url})
+		assert.NoError(t, err, url)
+	}
+	_, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: "http://10.9.9.9/hook"})
+	assert.ErrorIs(t, err, skyvern.ErrBadRequest, "a private host not named")
+
+	strict := start(t, "-outcome", "hold", "-loopback-webhooks=false").client(t)
+	_, err = strict.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", WebhookURL: "http://127.0.0.1:9/hook"})
+	assert.ErrorIs(t, err, skyvern.ErrBadRequest)
+}
+
 // The admin API drives a held run on a stopped clock to its webhook, over
 // HTTP alone.
 func TestAdminAPIDrivesARunToItsWebhook(t *testing.T) {
@@ -317,6 +337,7 @@ func TestBadFlags(t *testing.T) {
 		{"-output", "{"},
 		{"-port", "-1"},
 		{"-max-records", "-1"},
+		{"-allow-webhook-host", "a,,b"},
 		{"extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)

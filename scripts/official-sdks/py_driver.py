@@ -253,6 +253,8 @@ def rich_workflow(credential_id, other_wpid):
                 {"block_type": "http_request", "label": "http1", "method": "POST", "url": "https://example.com/api", "body": {"a": 1}},
                 {"block_type": "send_email", "label": "mail1", "sender": "a@example.com", "recipients": ["b@example.com"],
                  "subject": "hi", "body": "hello"},
+                {"block_type": "send_email", "label": "mail2", "sender": "a@example.com", "recipients": ["b@example.com"],
+                 "subject": "hi", "body": "hello", "custom_smtp_host": "smtp.example.com", "custom_smtp_port": 587},
                 {"block_type": "file_download", "label": "dl1", "navigation_goal": "download it"},
                 {"block_type": "file_url_parser", "label": "fup1", "file_url": "https://example.com/a.csv", "file_type": "csv"},
                 {"block_type": "pdf_parser", "label": "pdf1", "file_url": "https://example.com/a.pdf"},
@@ -424,6 +426,16 @@ def main():
     bad["workflow_definition"] = dict(WORKFLOW["workflow_definition"], blocks=[{"block_type": "wait", "label": "w"}])
     call("create_workflow", client.create_workflow, json_definition=bad, expect_status=422,
          why="workflow_definition_converter.py: a wait block's wait_sec defaults to 0, refused by InvalidWaitBlockTime (422)")
+    bad["workflow_definition"] = dict(WORKFLOW["workflow_definition"], blocks=[
+        {"block_type": "while_loop", "label": "wl", "condition": {"criteria_type": "python", "expression": "True"},
+         "loop_blocks": [{"block_type": "wait", "label": "w", "wait_sec": 1}]}])
+    call("create_workflow", client.create_workflow, json_definition=bad, expect_status=422,
+         why="schemas/workflows.py BranchCriteriaYAML.criteria_type is 'jinja2_template' or 'prompt': pydantic's 422")
+    bad["workflow_definition"] = dict(WORKFLOW["workflow_definition"], parameters=[
+        {"parameter_type": "bitwarden_login_credential", "key": "bw", "bitwarden_client_id_aws_secret_key": "a",
+         "bitwarden_client_secret_aws_secret_key": "b", "bitwarden_master_password_aws_secret_key": "c"}])
+    call("create_workflow", client.create_workflow, json_definition=bad, expect_status=400,
+         why="workflow_definition_converter.py: a Bitwarden login needs an item or collection id (WorkflowParameterMissingRequiredValue, 400)")
 
     # Browser sessions and profiles, login and download runs.
     bs = call("create_browser_session", client.create_browser_session, timeout=60)
