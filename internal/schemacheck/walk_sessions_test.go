@@ -34,9 +34,14 @@ var sessionsWalk = []step{
 	{route: skyverntest.RouteUpdateBrowserSession, path: "/v1/browser_sessions/" + unknownSession, want: 404,
 		body: `{"generate_browser_profile":false}`},
 
-	// Login and download runs, one in the session.
+	// Login and download runs, one in the session. A Skyvern credential_id
+	// must name a stored credential.
+	{route: skyverntest.RouteCreateCredential, path: "/v1/credentials", want: 201, body: passwordCredential,
+		save: map[string]string{"logincred": "credential_id"}},
+	{route: skyverntest.RouteRunLogin, path: "/v1/run/tasks/login", want: 404,
+		body: `{"credential_type":"skyvern","credential_id":"cred_1"}`, why: "an unknown credential"},
 	{route: skyverntest.RouteRunLogin, path: "/v1/run/tasks/login", want: 200,
-		body: `{"credential_type":"skyvern","credential_id":"cred_1","url":"https://example.com/login","browser_session_id":"${pbs}","webhook_url":"${hook}"}`,
+		body: `{"credential_type":"skyvern","credential_id":"${logincred}","url":"https://example.com/login","browser_session_id":"${pbs}","webhook_url":"${hook}"}`,
 		save: map[string]string{"login": "run_id"}},
 	{route: skyverntest.RouteRunLogin, path: "/v1/run/tasks/login", want: 422, body: `{}`, why: "credential_type is required"},
 	{route: skyverntest.RouteRunLogin, path: "/v1/run/tasks/login", want: 422, body: `{"credential_type":"lastpass"}`,
