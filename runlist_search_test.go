@@ -25,7 +25,7 @@ func TestListRunsSearchEndsWithErrSearchLimit(t *testing.T) {
 	_, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", URL: "https://rare.example.com"})
 	require.NoError(t, err)
 
-	list := func(p skyvern.ListRunsParams) (n int, last error, requests int) {
+	list := func(p skyvern.ListRunsParams) (n, requests int, last error) {
 		before := countRoute(srv, skyverntest.RouteListRuns)
 		for run, err := range client.ListRuns(ctx, p) {
 			if err != nil {
@@ -36,29 +36,29 @@ func TestListRunsSearchEndsWithErrSearchLimit(t *testing.T) {
 			require.Nil(t, last, "nothing follows the error")
 			n++
 		}
-		return n, last, countRoute(srv, skyverntest.RouteListRuns) - before
+		return n, countRoute(srv, skyverntest.RouteListRuns) - before, last
 	}
 
-	n, err, reqs := list(skyvern.ListRunsParams{SearchKey: "shop.example"})
+	n, reqs, err := list(skyvern.ListRunsParams{SearchKey: "shop.example"})
 	assert.Equal(t, 1000, n)
 	assert.ErrorIs(t, err, skyvern.ErrSearchLimit)
 	assert.Equal(t, 10, reqs, "pages of 100, none refused")
 
-	n, err, reqs = list(skyvern.ListRunsParams{SearchKey: "shop.example", PageSize: 30, Page: 3})
+	n, reqs, err = list(skyvern.ListRunsParams{SearchKey: "shop.example", PageSize: 30, Page: 3})
 	assert.Equal(t, 940, n, "matches 61 to 1000; the last page is cut at 1000")
 	assert.ErrorIs(t, err, skyvern.ErrSearchLimit)
 	assert.Equal(t, 32, reqs)
 
-	n, err, reqs = list(skyvern.ListRunsParams{SearchKey: "shop.example", Page: 11})
+	n, reqs, err = list(skyvern.ListRunsParams{SearchKey: "shop.example", Page: 11})
 	assert.Zero(t, n)
 	assert.ErrorIs(t, err, skyvern.ErrSearchLimit)
 	assert.Zero(t, reqs, "a page past the limit is not asked for")
 
-	n, err, _ = list(skyvern.ListRunsParams{SearchKey: "rare.example"})
+	n, _, err = list(skyvern.ListRunsParams{SearchKey: "rare.example"})
 	assert.Equal(t, 1, n)
 	assert.NoError(t, err, "a search with fewer matches ends as any listing")
 
-	n, err, _ = list(skyvern.ListRunsParams{PageSize: 100, Page: 10})
+	n, _, err = list(skyvern.ListRunsParams{PageSize: 100, Page: 10})
 	assert.Equal(t, 106, n, "no limit without a search")
 	assert.NoError(t, err)
 }

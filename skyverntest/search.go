@@ -40,13 +40,6 @@ const searchMatchLimit = 1000
 // that starts at or past searchMatchLimit matches (get_runs_v2).
 var searchLimitDetail = "Search pagination is limited to the first " + strconv.Itoa(searchMatchLimit) + " matches. Use a narrower search."
 
-// runInputs is what a workflow run's search covers beyond its ids and
-// title, in lower case: each field stands alone, as the server matches
-// each column on its own.
-type runInputs struct {
-	fields []string
-}
-
 // inputs returns the lower-case run inputs of r that search_key matches
 // (_run_input_search_clauses), made once, when a search first needs them:
 // they do not change once the run is stored. A task run has none: the
