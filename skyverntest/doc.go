@@ -100,7 +100,10 @@
 // x-api-key, 404 for an unknown run or workflow, 422 with FastAPI's
 // validation list for an invalid body or query parameter (a page beyond
 // 100, a search_key shorter than 3 characters), 400 for a replay of a run
-// that has not finished. Run ids look like Skyvern's ("tsk_...",
+// that has not finished, and 400 for a page of Get Runs past the first
+// 1000 matches of a search. Run search (search_key) matches what Skyvern's
+// matches: a run's title and URL, its ids, and a workflow run's parameters
+// and extra HTTP headers; never its prompt or webhook URL. Run ids look like Skyvern's ("tsk_...",
 // "tsk_v2_..." for the skyvern-2.0 engine, "wr_..." for workflow runs),
 // lists are newest first, and datetimes are written as Skyvern writes them,
 // in UTC without a timezone.
