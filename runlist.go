@@ -3,6 +3,7 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net/http"
 
@@ -25,14 +26,22 @@ const (
 // every run, newest first. Each list filter matches any of its values.
 type ListRunsParams struct {
 	// Page is the page ListRunsPage returns, or the one ListRuns starts
-	// from; 1 when 0. Skyvern serves at most 100 pages.
+	// from; 1 when 0. Skyvern serves at most 100 pages, and with SearchKey
+	// or WorkflowIDs only the first 1000 matches: a page that starts past
+	// them is refused (see ErrSearchLimit).
 	Page int `url:"page,omitempty"`
 	// PageSize is the number of runs per page, at most 100; when 0,
 	// ListRunsPage leaves the server's default (10) and ListRuns asks for 100.
 	PageSize int         `url:"page_size,omitempty"`
 	Status   []RunStatus `url:"status,omitempty"`
 	RunType  []RunType   `url:"run_type,omitempty"`
-	// SearchKey matches a substring (at least 3 characters) of the run.
+	// SearchKey keeps the runs where it is a substring, ignoring case, of
+	// one of: the run's title and URL as the list shows them (joined by a
+	// space; a workflow run has its workflow's title and no URL), its run
+	// id, its workflow's permanent id, and, for a workflow run, the keys,
+	// descriptions and values of its workflow parameters and its extra
+	// HTTP headers. Nothing else of the request is searched: not the
+	// prompt, not the webhook URL. At least 3 characters.
 	SearchKey string `url:"search_key,omitempty"`
 	// WorkflowIDs keeps runs of these workflows ("wpid_..."), at most 50.
 	WorkflowIDs []string `url:"workflow_permanent_id,omitempty"`
@@ -85,6 +94,16 @@ func (c *Client) ListRunsPage(ctx context.Context, p ListRunsParams, opts ...Opt
 	return out, nil
 }
 
+// ErrSearchLimit ends a ListRuns iteration that searches (SearchKey or
+// WorkflowIDs set) once it has yielded the 1000th match: Skyvern serves no
+// page of a search past its first 1000 matches, so there may be more that
+// no request can list. Narrow the search (more filters, a longer
+// SearchKey) to see them.
+var ErrSearchLimit = errors.New("skyvern: Skyvern lists only the first 1000 matches of a search (SearchKey or WorkflowIDs); there may be more: narrow the search")
+
+// searchMatchLimit is how many matches Skyvern serves of a search.
+const searchMatchLimit = 1000
+
 // ListRuns returns an iterator over all runs matching p, newest first. It
 // fetches page after page only as the loop consumes them and stops when the
 // loop stops; an error ends the sequence as its last element:
@@ -97,13 +116,46 @@ func (c *Client) ListRunsPage(ctx context.Context, p ListRunsParams, opts ...Opt
 //	}
 //
 // Skyvern serves at most 100 pages, so with the default page size of 100
-// the iterator ends after 10,000 runs.
+// a listing without a search ends after 10,000 runs. A search (SearchKey
+// or WorkflowIDs set) reaches the first 1000 matches only, counted from
+// the first run of page 1: once the iterator has yielded the last of them
+// it yields ErrSearchLimit instead of asking for a page Skyvern would
+// refuse, and so it does at once, sending nothing, when p.Page starts past
+// them. A search with exactly 1000 matches ends with ErrSearchLimit too,
+// as nothing tells it from a larger one.
 func (c *Client) ListRuns(ctx context.Context, p ListRunsParams, opts ...Option) iter.Seq2[*RunListItem, error] {
-	return pages(ctx, p.Page, p.PageSize, 100, func(ctx context.Context, page, size int) ([]RunListItem, error) {
+	fetch := func(ctx context.Context, page, size int) ([]RunListItem, error) {
 		q := p
 		q.Page, q.PageSize = page, size
 		return c.ListRunsPage(ctx, q, opts...)
-	})
+	}
+	if p.SearchKey == "" && len(p.WorkflowIDs) == 0 {
+		return pages(ctx, p.Page, p.PageSize, 100, fetch)
+	}
+	first, size := max(p.Page, 1), p.PageSize
+	if size < 1 {
+		size = defaultPageSize
+	}
+	return func(yield func(*RunListItem, error) bool) {
+		before := (first - 1) * size // matches on the pages before first
+		if before >= searchMatchLimit {
+			yield(nil, ErrSearchLimit)
+			return
+		}
+		// The last page that starts within the limit (Skyvern cuts it at the
+		// limit), and never past page 100.
+		last := min(first+(searchMatchLimit-before+size-1)/size-1, 100)
+		n := 0
+		for item, err := range pages(ctx, first, size, last, fetch) {
+			if !yield(item, err) || err != nil {
+				return
+			}
+			n++
+		}
+		if before+n >= searchMatchLimit {
+			yield(nil, ErrSearchLimit)
+		}
+	}
 }
 
 // BulkCancelResult reports which runs BulkCancelRuns canceled.

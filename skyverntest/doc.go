@@ -102,7 +102,10 @@
 // x-api-key, 404 for an unknown run or workflow, 422 with FastAPI's
 // validation list for an invalid body or query parameter (a page beyond
 // 100, a search_key shorter than 3 characters), 400 for a replay of a run
-// that has not finished. Run ids look like Skyvern's ("tsk_...",
+// that has not finished, and 400 for a page of Get Runs past the first
+// 1000 matches of a search. Run search (search_key) matches what Skyvern's
+// matches: a run's title and URL, its ids, and a workflow run's parameters
+// and extra HTTP headers; never its prompt or webhook URL. Run ids look like Skyvern's ("tsk_...",
 // "tsk_v2_..." for the skyvern-2.0 engine, "wr_..." for workflow runs),
 // lists are newest first, and datetimes are written as Skyvern writes them,
 // in UTC without a timezone.
@@ -226,6 +229,10 @@
 //	Parameter types and criteria types | schemas/workflows.py: PARAMETER_YAML_TYPES, BranchCriteriaYAML | pydantic's 422 for a parameter_type not in the union (azure_secret included) and a criteria_type other than jinja2_template or prompt; only top-level blocks' criteria are checked, the other members of parameters and blocks are not
 //	Workflow callback URL | forge/sdk/workflow/service.py: create_workflow_from_request | as for the webhook URL checks
 //	proxy_location of a definition | schemas/workflows.py: WorkflowCreateYAMLRequest | one enum error, not pydantic's one per union member
+//	Get Runs, its search_key | forge/sdk/db/repositories/workflow_runs.py: get_all_runs_v2, _run_input_search_clauses; forge/sdk/db/repositories/tasks.py: create_task_run, update_task_run | never the prompt or the webhook URL, as on Skyvern; header and object values searched in Go's compact JSON (Python's json.dumps adds spaces); the workflow runs Skyvern merges in without a task_runs row (the hidden wr_ run of a task v2 run) are not listed
+//	Get Runs, its limits | forge/sdk/routes/agent_protocol.py: get_runs_v2 | none: with a search or a workflow filter, the first 1000 matches only (a 400 past them); 50 workflow ids; 20 tags
+//	A task run's status in Get Runs | forge/sdk/db/repositories/tasks.py: sync_task_run_status | the fake's copy never lags; Skyvern's may, so a test that needs the lag wraps the fake (as the Waiter's tests do)
+//	The workflow run lists | forge/sdk/routes/agent_protocol.py: get_workflow_runs, get_workflow_runs_by_id; forge/sdk/db/repositories/workflow_runs.py: get_workflow_runs, get_workflow_runs_for_workflow_permanent_id | none
 //	Login run, its credential | forge/sdk/routes/run_blocks.py: login | a credential id the test chooses is stored with Server.AddCredential
 //	Credentials and their browser profile | forge/sdk/routes/credentials.py: create_credential, update_credential, get_credential, get_credentials, delete_credential, _validate_credential_browser_profile_id | "authenticator" TOTP keys are not validated
 //	Send TOTP Code | forge/sdk/routes/credentials.py: send_totp_code | the code is the first run of 4 to 8 digits, found without a model: no 402, no 502

@@ -156,6 +156,7 @@ func (s *Server) newWorkflowRun(req *skyvern.WorkflowRunRequest, wf *skyvern.Wor
 		// first block.
 		ru.versionID = wf.WorkflowID
 		ru.workflowTitle = wf.Title
+		ru.paramDefs = declaredParameters(wf.Definition)
 		if ru.hookURL == "" {
 			ru.hookURL = wf.DefaultWebhookURL
 		}
@@ -296,24 +297,34 @@ func (s *Server) handleRetryRunWebhook(c *call) {
 }
 
 // handleListRuns serves Get Runs: GET /v1/runs, task and workflow runs
-// alike, newest first. Each list filter (status, run_type,
+// alike, newest first (agent_protocol.py get_runs_v2, workflow_runs.py
+// get_all_runs_v2). Each list filter (status, run_type,
 // workflow_permanent_id) keeps the runs matching any of its values;
-// search_key matches a substring, ignoring case, of the run's id, its title
-// or the JSON text of its run_request; tags keeps the runs whose tags
-// pass the filter (ApplyRunTags).
+// search_key matches as search.go says; tags keeps the runs whose tags pass
+// the filter (ApplyRunTags). With a search_key or a workflow_permanent_id,
+// only the first 1000 matches are served: a page that starts at or past
+// them is a 400, and the page that reaches them is cut there.
 func (s *Server) handleListRuns(c *call) {
 	q := queryOf[skyvern.ListRunsParams](c)
+	pg, size := orDefault(q.Page, 1), orDefault(q.PageSize, 10)
+	skip := pageSkip(pg, size)
+	if q.SearchKey != "" || len(q.WorkflowIDs) > 0 {
+		if skip >= searchMatchLimit {
+			c.fail(http.StatusBadRequest, searchLimitDetail)
+			return
+		}
+		size = min(size, searchMatchLimit-skip)
+	}
 	tagged, ok := s.tagFilter(c, q.Tags)
 	if !ok {
 		return
 	}
-	pg, size := orDefault(q.Page, 1), orDefault(q.PageSize, 10)
-	c.reply(pageOfRuns(s.st, pg, size, func(ru *run) bool {
+	c.reply(pageOfRuns(s.st, skip, size, func(ru *run) bool {
 		return (tagged == nil || tagged[ru.id]) &&
 			(len(q.Status) == 0 || slices.Contains(q.Status, ru.status)) &&
 			(len(q.RunType) == 0 || slices.Contains(q.RunType, ru.typ)) &&
-			(len(q.WorkflowIDs) == 0 || ru.workflowID != "" && slices.Contains(q.WorkflowIDs, ru.workflowID)) &&
-			ru.matches(q.SearchKey)
+			(len(q.WorkflowIDs) == 0 || ru.listedWorkflowID() != "" && slices.Contains(q.WorkflowIDs, ru.listedWorkflowID())) &&
+			ru.matchesRunSearch(q.SearchKey)
 	}, s.listItem))
 }
 
@@ -327,9 +338,10 @@ func orDefault(n, def int) int {
 // handleListWorkflowRuns serves Get Workflow Runs: GET /v1/workflows/runs
 // and GET /v1/agents/runs, newest first, and Get Workflow Runs By ID: GET
 // /v1/workflows/{workflow_id}/runs and GET /v1/agents/{workflow_id}/runs,
-// the runs of one workflow. search_key and tags match as for Get Runs; the
-// fake's runs report no error codes or child runs, so an error_code filter
-// matches none.
+// the runs of one workflow (workflow_runs.py get_workflow_runs and
+// get_workflow_runs_for_workflow_permanent_id). search_key matches as
+// search.go says, tags as for Get Runs; the fake's runs report no error
+// codes or child runs, so an error_code filter matches none.
 func (s *Server) handleListWorkflowRuns(c *call) {
 	var q workflowRunsByIDQuery
 	switch c.q.(type) {
@@ -354,13 +366,14 @@ func (s *Server) handleListWorkflowRuns(c *call) {
 		return
 	}
 	wpid := c.param("workflow_id")
-	c.reply(pageOfRuns(s.st, orDefault(q.Page, 1), orDefault(q.PageSize, 10), func(ru *run) bool {
+	size := orDefault(q.PageSize, 10)
+	c.reply(pageOfRuns(s.st, pageSkip(orDefault(q.Page, 1), size), size, func(ru *run) bool {
 		return ru.typ == skyvern.RunTypeWorkflowRun && q.ErrorCode == "" && (tagged == nil || tagged[ru.id]) &&
 			(wpid == "" || ru.workflowID == wpid) &&
 			(start.IsZero() || !ru.created.Before(start.Time)) &&
 			(end.IsZero() || ru.created.Before(end.Time)) &&
 			(len(q.Status) == 0 || slices.Contains(q.Status, ru.status)) &&
-			ru.matches(q.SearchKey)
+			ru.matchesWorkflowRunSearch(q.SearchKey)
 	}, s.workflowRun))
 }
 

@@ -3,7 +3,6 @@ package skyverntest
 import (
 	"encoding/json"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -290,21 +289,6 @@ func (r *run) title() string {
 	return r.task.Title
 }
 
-// matches reports whether search is a substring of the run's id, its
-// title or the JSON text of its run_request, ignoring case; "" matches
-// every run.
-func (r *run) matches(search string) bool {
-	return search == "" || strings.Contains(r.searchText(), strings.ToLower(search))
-}
-
-// searchText returns the text matches searches, made once, when first
-// asked for: a run nobody searches for costs nothing. The fields it reads
-// do not change once the run is stored.
-func (r *run) searchText() string {
-	r.searchOnce.Do(func() { r.search = strings.ToLower(r.id + "\n" + r.title() + "\n" + string(r.request)) })
-	return r.search
-}
-
 // listItem is r as Get Runs lists it. The store's lock is held.
 func (s *Server) listItem(r *run) skyvern.RunListItem {
 	item := skyvern.RunListItem{
@@ -316,13 +300,10 @@ func (s *Server) listItem(r *run) skyvern.RunListItem {
 		StartedAt:       sdkTime(r.started),
 		FinishedAt:      sdkTime(r.finished),
 		CreatedAt:       sdkTime(r.created),
-		WorkflowDeleted: s.st.workflowDeleted(r.workflowID),
+		WorkflowDeleted: s.st.workflowDeleted(r.listedWorkflowID()),
 	}
-	switch r.typ {
-	case skyvern.RunTypeWorkflowRun:
+	if r.typ == skyvern.RunTypeWorkflowRun {
 		item.WorkflowPermanentID, item.TriggerType = r.workflowID, r.triggerType()
-	case skyvern.RunTypeTaskV2:
-		item.WorkflowPermanentID = r.workflowID
 	}
 	return item
 }

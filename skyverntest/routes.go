@@ -68,7 +68,8 @@ var runRoutes = []route{
 	{name: RouteCancelRun, handle: (*Server).handleCancelRun},
 	{name: RouteRetryRunWebhook, body: optionalBody[skyvern.RetryRunWebhookRequest](), handle: (*Server).handleRetryRunWebhook},
 	{name: RouteListRuns, query: query[skyvern.ListRunsParams](map[string]limit{
-		"page": between(1, 100), "page_size": between(1, 100), "search_key": length(3, 0)}), handle: (*Server).handleListRuns},
+		"page": between(1, 100), "page_size": between(1, 100), "search_key": length(3, 0),
+		"workflow_permanent_id": length(0, 50), "tags": length(0, 20)}), handle: (*Server).handleListRuns}, // agent_protocol.py get_runs_v2
 	{name: RouteBulkCancelRuns, body: body[bulkCancelRequest](), handle: (*Server).handleBulkCancelRuns},
 	{name: RouteGetRunTimeline, handle: (*Server).handleGetRunTimeline},
 	{name: RouteGetRunArtifacts, query: query[artifactsQuery](nil), handle: (*Server).handleGetRunArtifacts},

@@ -88,7 +88,8 @@ func TestListRunsFilters(t *testing.T) {
 	}
 	plain := start(skyvern.TaskRunRequest{Prompt: "p", Title: "Plain"})
 	failed := start(skyvern.TaskRunRequest{Prompt: "fail"})
-	v2 := start(skyvern.TaskRunRequest{Prompt: "Find the MANGO price", Engine: skyvern.RunEngineSkyvernV2})
+	v2 := start(skyvern.TaskRunRequest{Prompt: "Find the papaya price", URL: "https://MANGO.example.com", Engine: skyvern.RunEngineSkyvernV2,
+		WebhookURL: "https://hooks.example.com/kiwi"})
 	wrA := start(skyvern.WorkflowRunRequest{WorkflowID: "wpid_a", Title: "Invoices"})
 	wrB := start(skyvern.WorkflowRunRequest{WorkflowID: "wpid_b", Parameters: map[string]any{"zip": "10001"}})
 	srv.Advance(skyverntest.DefaultRunDuration)
@@ -112,10 +113,15 @@ func TestListRunsFilters(t *testing.T) {
 		{"two run types", skyvern.ListRunsParams{RunType: []skyvern.RunType{skyvern.RunTypeTaskV2, skyvern.RunTypeWorkflowRun}}, []string{wrB, wrA, v2}},
 		{"a workflow", skyvern.ListRunsParams{WorkflowIDs: []string{"wpid_a"}}, []string{wrA}},
 		{"two workflows", skyvern.ListRunsParams{WorkflowIDs: []string{"wpid_a", "wpid_b"}}, []string{wrB, wrA}},
-		{"a search in the prompt, ignoring case", skyvern.ListRunsParams{SearchKey: "mango"}, []string{v2}},
-		{"a search in the parameters", skyvern.ListRunsParams{SearchKey: "10001"}, []string{wrB}},
+		{"a search in the URL, ignoring case", skyvern.ListRunsParams{SearchKey: "mango"}, []string{v2}},
 		{"a search in the title", skyvern.ListRunsParams{SearchKey: "plain"}, []string{plain}},
+		{"a search in the parameter values", skyvern.ListRunsParams{SearchKey: "10001"}, []string{wrB}},
+		{"a search in the parameter keys", skyvern.ListRunsParams{SearchKey: "ZIP"}, []string{wrB}},
+		{"a search for the workflow", skyvern.ListRunsParams{SearchKey: "wpid_b"}, []string{wrB}},
 		{"a search for the id", skyvern.ListRunsParams{SearchKey: failed}, []string{failed}},
+		{"a search never looks at the prompt", skyvern.ListRunsParams{SearchKey: "papaya"}, []string{}},
+		{"a search never looks at the webhook URL", skyvern.ListRunsParams{SearchKey: "kiwi"}, []string{}},
+		{"a search never looks at the rest of the request", skyvern.ListRunsParams{SearchKey: "residential"}, []string{}},
 		{"tags, which no run has", skyvern.ListRunsParams{Tags: []string{"env:prod"}}, []string{}},
 		{"filters together", skyvern.ListRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusCompleted}, RunType: []skyvern.RunType{skyvern.RunTypeTaskV1}}, []string{plain}},
 	}
@@ -168,6 +174,9 @@ func TestListRunsRefusesOutOfRangeParameters(t *testing.T) {
 		"page above 100":      {skyvern.ListRunsParams{Page: 101}, "query.page: Input should be less than or equal to 100"},
 		"page size above 100": {skyvern.ListRunsParams{PageSize: 101}, "query.page_size: Input should be less than or equal to 100"},
 		"a short search key":  {skyvern.ListRunsParams{SearchKey: "ab"}, "query.search_key: String should have at least 3 characters"},
+		"51 workflows": {skyvern.ListRunsParams{WorkflowIDs: make([]string, 51)},
+			"query.workflow_permanent_id: List should have at most 50 items after validation, not 51"},
+		"21 tags": {skyvern.ListRunsParams{Tags: make([]string, 21)}, "query.tags: List should have at most 20 items after validation, not 21"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := client.ListRunsPage(ctx, tt.p)
@@ -186,6 +195,39 @@ func TestListRunsRefusesOutOfRangeParameters(t *testing.T) {
 		string(body))
 }
 
+// With a search_key or a workflow_permanent_id, Get Runs serves the first
+// 1000 matches only: the page that reaches them is cut there, and a page
+// past them is a 400 with the server's detail, whether or not there are
+// matches.
+func TestListRunsSearchesStopAt1000Matches(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client()
+	ctx := ctxT(t)
+	for range 1005 {
+		_, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", URL: "https://shop.example.com"})
+		require.NoError(t, err)
+	}
+	search := skyvern.ListRunsParams{SearchKey: "shop.example", Page: 34, PageSize: 30}
+	last, err := client.ListRunsPage(ctx, search)
+	require.NoError(t, err)
+	assert.Len(t, last, 10, "matches 991 to 1000 of 1005")
+	plain, err := client.ListRunsPage(ctx, skyvern.ListRunsParams{Page: 34, PageSize: 30})
+	require.NoError(t, err)
+	assert.Len(t, plain, 15, "no limit without a search")
+
+	for _, p := range []skyvern.ListRunsParams{
+		{SearchKey: "shop.example", Page: 11, PageSize: 100},
+		{SearchKey: "no such run", Page: 35, PageSize: 30},
+		{WorkflowIDs: []string{"wpid_x"}, Page: 100, PageSize: 11},
+	} {
+		_, err := client.ListRunsPage(ctx, p)
+		assert.ErrorIs(t, err, skyvern.ErrBadRequest, "%+v", p)
+		assert.Equal(t, "Search pagination is limited to the first 1000 matches. Use a narrower search.", apiError(t, err).Detail, "%+v", p)
+	}
+	_, err = client.ListRunsPage(ctx, skyvern.ListRunsParams{Page: 11, PageSize: 100})
+	assert.NoError(t, err, "no limit without a search")
+}
+
 func TestListWorkflowRuns(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
@@ -193,6 +235,8 @@ func TestListWorkflowRuns(t *testing.T) {
 	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title:             "Invoices",
 		DefaultWebhookURL: "http://127.0.0.1:1/hook",
+		Body: skyvern.WorkflowBody{Parameters: []map[string]any{{"parameter_type": "workflow", "key": "month",
+			"workflow_parameter_type": "integer", "description": "The billing period"}}},
 	}})
 	require.NoError(t, err)
 	srv.OnWorkflow("wpid_registered", skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "no invoices"})
@@ -244,10 +288,14 @@ func TestListWorkflowRuns(t *testing.T) {
 	failed, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}})
 	require.NoError(t, err)
 	assert.Len(t, failed, 2)
-	month, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: `"month":4`})
+	for _, key := range []string{"MONTH", "billing period", "invoices", wf.WorkflowPermanentID} { // parameter key, its description, the title, the workflow
+		found, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: key})
+		require.NoError(t, err)
+		assert.Equal(t, []string{newestFirst[0], newestFirst[2], newestFirst[4]}, workflowRunIDs(found), key)
+	}
+	hooked, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: "127.0.0.1"})
 	require.NoError(t, err)
-	require.Len(t, month, 1)
-	assert.Equal(t, newestFirst[0], month[0].WorkflowRunID)
+	assert.Empty(t, hooked, "the webhook URL is not searched")
 	coded, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{ErrorCode: "LOGIN_FAILED"})
 	require.NoError(t, err)
 	assert.Empty(t, coded)
@@ -478,4 +526,12 @@ func TestRunArtifactsOfAFinishedRun(t *testing.T) {
 		"checksum", "file_size", "task_id", "step_id", "workflow_run_id", "workflow_run_block_id", "run_id",
 		"browser_session_id", "observer_cruise_id", "observer_thought_id", "ai_suggestion_id", "signed_url",
 		"archived", "organization_id"}, keys(t, raw[0]))
+}
+
+func workflowRunIDs(runs []skyvern.WorkflowRun) []string {
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = r.WorkflowRunID
+	}
+	return ids
 }

@@ -577,7 +577,8 @@ type limit struct {
 // between bounds an integer query parameter to lo..hi (hi 0: no upper bound).
 func between(lo, hi int) limit { return limit{ge: lo, hasGE: true, le: hi} }
 
-// length bounds the characters of a string query parameter (0: no bound).
+// length bounds the characters of a string query parameter, or the
+// values of a list one (0: no bound).
 func length(lo, hi int) limit { return limit{minLen: lo, maxLen: hi} }
 
 // decodeQuery fills the struct *dst from q by its fields' url tags (the
@@ -606,6 +607,11 @@ func decodeQuery(q url.Values, dst reflect.Value, limits map[string]limit) []val
 		loc := []any{"query", name}
 		lim := limits[name]
 		if fv.Kind() == reflect.Slice {
+			if lim.maxLen > 0 && len(vals) > lim.maxLen { // pydantic's max_length of a list
+				errs = append(errs, invalid("too_long", loc, fmt.Sprintf("List should have at most %d items after validation, not %d", lim.maxLen, len(vals)),
+					vals, webhooks.Object{{Key: "field_type", Value: "List"}, {Key: "max_length", Value: lim.maxLen}, {Key: "actual_length", Value: len(vals)}}))
+				continue
+			}
 			list := reflect.MakeSlice(fv.Type(), len(vals), len(vals))
 			for j, v := range vals {
 				errs = append(errs, setScalar(list.Index(j), append(slices.Clip(loc), j), v, limit{})...)

@@ -46,10 +46,13 @@ type run struct {
 	workflow *skyvern.WorkflowRunRequest
 	request  json.RawMessage
 	hookURL  string // where the webhook goes: webhook_url, or the workflow's default
-	// search is the lower-case id, title and run_request, for search_key,
-	// made by searchText when a search first needs it.
-	search     string
+	// search is the run's inputs that search_key matches, in lower case,
+	// made by inputs when a search first needs them. paramDefs are the
+	// workflow parameters the saved workflow declared when the run started
+	// (nil for a workflow the fake knows no definition of).
+	search     []string
 	searchOnce sync.Once
+	paramDefs  []workflowParameter
 	// For workflow runs: the workflow's permanent id, its title, and the
 	// "w_..." id of the version that ran. For task v2 runs: the ids of the
 	// workflow run Skyvern makes behind them.
@@ -172,12 +175,12 @@ func pageSkip(pg, size int) int {
 	return (pg - 1) * size
 }
 
-// pageOfRuns returns page pg (from 1) of size runs that keep selects,
-// newest first, each converted by conv while the store is locked. It
-// walks the runs from the newest and stops once the page is full.
-func pageOfRuns[T any](st *store, pg, size int, keep func(*run) bool, conv func(*run) T) []T {
+// pageOfRuns returns up to size runs that keep selects, newest first,
+// after skipping the first skip of them (pageSkip gives it for a page),
+// each converted by conv while the store is locked. It walks the runs from
+// the newest and stops once the page is full.
+func pageOfRuns[T any](st *store, skip, size int, keep func(*run) bool, conv func(*run) T) []T {
 	out := []T{}
-	skip := pageSkip(pg, size)
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	for i := len(st.order) - 1; i >= 0 && len(out) < size; i-- {

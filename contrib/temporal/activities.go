@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/skyvern-go/skyvern"
 	"go.temporal.io/sdk/activity"
@@ -23,8 +26,8 @@ const (
 )
 
 // The query parameters of the webhook URL a run is started with: the
-// workflow execution waiting for it, and the step key that finds the run
-// again (see Activities.StartRun).
+// workflow execution waiting for it, and the step key by which StartRun
+// recognises the run again (see Activities.StartRun).
 const (
 	paramWorkflowID = "temporal_workflow_id"
 	paramRunID      = "temporal_run_id"
@@ -76,14 +79,25 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 // activity and different for every other.
 //
 // StartRun starts at most one Skyvern run per step, however often it is
-// attempted. Skyvern takes no idempotency key, so the step key stands in
-// for one: on any attempt after the first, and when starting fails with
-// skyvern.ErrRunMayExist, StartRun first lists the runs whose text contains
-// the key (Get Runs with search_key, which matches a run's request and so
-// its webhook_url) and returns the run it finds. When a start that may
-// have reached Skyvern finds nothing, StartRun fails, retryably, rather
-// than start again at once, so that the next attempt looks again after the
-// retry policy's backoff.
+// attempted. Skyvern takes no idempotency key and its run search does not
+// look at webhook URLs, so StartRun looks for the run its step may have
+// started among the runs that could be it: on any attempt after the first,
+// and when starting fails with skyvern.ErrRunMayExist, it lists the newest
+// runs of the kind it starts (Get Runs filtered by run_type, the task's
+// engine or workflow_run, and for a workflow run by the workflow's id),
+// and reads each one created since the step was first scheduled (Get Run)
+// until one's run_request.webhook_url carries the step key. It returns the
+// run it finds. "Since" allows for Skyvern's clock being up to MaxClockSkew
+// behind Temporal's; runs created earlier are not looked at.
+//
+// The look is bounded: one list of at most MaxCandidates runs, and a Get
+// Run for each of them, so at most 1+MaxCandidates requests (each retried
+// by the client as a read). When MaxCandidates runs of that kind were
+// created since the step was scheduled and none is the step's, StartRun
+// fails retryably with ErrTooManyCandidates rather than start a second run.
+// When a start that may have reached Skyvern finds nothing, StartRun
+// fails, retryably, rather than start again at once, so that the next
+// attempt looks again after the retry policy's backoff.
 //
 // Errors that retrying cannot cure (a bad request, a refused API key, an
 // unknown workflow) are non-retryable application errors.
@@ -96,8 +110,9 @@ func (a *Activities) StartRun(ctx context.Context, req StartRequest) (string, er
 		return "", nonRetryable(errNoWorkflow)
 	}
 	step := stepKey(info)
+	since := info.ScheduledTime // of the first attempt: Temporal keeps it across retries
 	if info.Attempt > 1 {
-		if id, err := a.find(ctx, step); err != nil || id != "" {
+		if id, err := a.find(ctx, req, step, since); err != nil || id != "" {
 			return id, classify(err)
 		}
 	}
@@ -106,7 +121,7 @@ func (a *Activities) StartRun(ctx context.Context, req StartRequest) (string, er
 		err = fmt.Errorf("skyvern temporal: Skyvern answered without a run id: %w", skyvern.ErrRunMayExist)
 	}
 	if errors.Is(err, skyvern.ErrRunMayExist) {
-		if id, ferr := a.find(ctx, step); ferr == nil && id != "" {
+		if id, ferr := a.find(ctx, req, step, since); ferr == nil && id != "" {
 			return id, nil
 		}
 		return "", err
@@ -155,18 +170,91 @@ func (a *Activities) start(ctx context.Context, req StartRequest, hook string) (
 	}
 }
 
-// find returns the id of the run started for step, or "" if there is none.
-// Should there be several, it returns the oldest (runs are listed newest
-// first), the one the first attempt started.
-func (a *Activities) find(ctx context.Context, step string) (string, error) {
-	id := ""
-	for run, err := range a.client.ListRuns(ctx, skyvern.ListRunsParams{SearchKey: step}) {
+// Bounds of the look for a run a step may have started; see
+// Activities.StartRun.
+const (
+	// MaxClockSkew is how far behind Temporal's clock Skyvern's may be:
+	// StartRun looks at the runs Skyvern created no earlier than this
+	// before Temporal first scheduled the step. A Skyvern clock further
+	// behind could hide the step's run, and StartRun would start a second.
+	MaxClockSkew = 5 * time.Minute
+	// MaxCandidates is how many runs one look lists and reads at most.
+	MaxCandidates = 100
+)
+
+// ErrTooManyCandidates is the retryable error of StartRun when more than
+// MaxCandidates runs that could be the step's were created since the step
+// was scheduled (a busy organisation) and none of the newest
+// MaxCandidates is: the step's run may be among the older ones, so
+// StartRun does not start one.
+var ErrTooManyCandidates = fmt.Errorf("skyvern temporal: more than %d runs of this kind were started since the step was scheduled and the newest are not the step's; not starting a run that may exist", MaxCandidates)
+
+// find returns the id of the run started for step, or "" if there is none:
+// of the runs of req's kind, newest first, created since the step was first
+// scheduled at since (less MaxClockSkew), the one whose webhook URL carries
+// step. It reads at most MaxCandidates runs and fails with
+// ErrTooManyCandidates when they are all recent enough and none matches.
+func (a *Activities) find(ctx context.Context, req StartRequest, step string, since time.Time) (string, error) {
+	p := skyvern.ListRunsParams{PageSize: MaxCandidates}
+	if t, known := runTypeOf(req); known {
+		p.RunType = []skyvern.RunType{t}
+	}
+	if req.Workflow != nil && req.Workflow.WorkflowID != "" {
+		p.WorkflowIDs = []string{req.Workflow.WorkflowID}
+	}
+	page, err := a.client.ListRunsPage(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	cutoff := since.Add(-MaxClockSkew)
+	for _, item := range page {
+		if !since.IsZero() && !item.CreatedAt.IsZero() && item.CreatedAt.Before(cutoff) {
+			return "", nil // this run and every later one predate the step
+		}
+		run, err := a.client.GetRun(ctx, item.RunID)
+		if errors.Is(err, skyvern.ErrNotFound) {
+			continue // gone since it was listed
+		}
 		if err != nil {
 			return "", err
 		}
-		id = run.RunID
+		var rr struct {
+			WebhookURL string `json:"webhook_url"`
+		}
+		if json.Unmarshal(run.RunRequest, &rr) == nil && strings.Contains(rr.WebhookURL, step) {
+			return run.RunID, nil
+		}
 	}
-	return id, nil
+	if len(page) < MaxCandidates {
+		return "", nil
+	}
+	return "", ErrTooManyCandidates
+}
+
+// runTypeOf returns the run type Skyvern lists the run req starts under,
+// and false for a task engine this package does not know (which could be
+// listed under any type).
+func runTypeOf(req StartRequest) (skyvern.RunType, bool) {
+	if req.Task == nil {
+		return skyvern.RunTypeWorkflowRun, true // login and download runs are workflow runs
+	}
+	switch req.Task.Engine {
+	case "", skyvern.RunEngineSkyvernV1:
+		return skyvern.RunTypeTaskV1, true
+	case skyvern.RunEngineSkyvernV2:
+		return skyvern.RunTypeTaskV2, true
+	case skyvern.RunEngineSkyvernV3:
+		return skyvern.RunTypeTaskV3, true
+	case skyvern.RunEngineOpenAICUA:
+		return skyvern.RunTypeOpenAICUA, true
+	case skyvern.RunEngineAnthropicCUA:
+		return skyvern.RunTypeAnthropicCUA, true
+	case skyvern.RunEngineUITARS:
+		return skyvern.RunTypeUITARS, true
+	case skyvern.RunEngineYutoriNavigator:
+		return skyvern.RunTypeYutoriNavigator, true
+	}
+	return "", false
 }
 
 // hookURL returns the webhook URL for a run waited for by the workflow
@@ -182,8 +270,7 @@ func (a *Activities) hookURL(workflowID, runID, step string) string {
 }
 
 // stepKey returns the key of the activity's step: "stk" and 32 hex digits,
-// letters and digits only, so that a substring search finds it however
-// the request is encoded.
+// letters and digits only, so that no encoding of the URL changes it.
 func stepKey(info activity.Info) string {
 	h := sha256.New()
 	for _, s := range []string{info.Namespace, info.WorkflowExecution.ID, info.WorkflowExecution.RunID, info.ActivityID} {

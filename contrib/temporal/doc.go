@@ -26,8 +26,8 @@
 // Start records the run's id in the workflow's history as the result of
 // the StartRun activity. A replayed workflow reads the id from there; a
 // retried activity finds the run it started, if any, by a key in the
-// webhook URL before it starts one (see Activities.StartRun), so neither
-// starts a second run. Wait takes the first signal with a final status
+// run's webhook URL, which Get Run shows, before it starts one (see
+// Activities.StartRun), so neither starts a second run. Wait takes the first signal with a final status
 // and ignores copies and stragglers; when no webhook has come after a
 // while, a durable timer polls Skyvern with the GetRun activity, at
 // growing intervals, so a webhook that was lost or a receiver that was
@@ -41,6 +41,9 @@
 // payloads if requests carry anything sensitive (extra HTTP headers, for
 // instance). Temporal limits a payload's size (2 MiB by default); a run
 // whose output is larger cannot be signalled nor returned by GetRun.
-// Finding a run after an ambiguous start relies on Skyvern's run search
-// (search_key) matching the run's webhook_url; see Activities.StartRun.
+// Finding a run after an ambiguous start reads the runs of the same kind
+// created since the step began, at most MaxCandidates of them, and assumes
+// Skyvern's clock is at most MaxClockSkew behind Temporal's; in an
+// organisation that starts more runs of that kind in that time, the step
+// fails (retryably) rather than risk a second run. See Activities.StartRun.
 package temporal

@@ -40,7 +40,7 @@ func SignalName(runID string) string { return "skyvern.run:" + runID }
 // retrying cannot cure as non-retryable whatever the policy.
 var (
 	startOptions = workflow.ActivityOptions{
-		StartToCloseTimeout: 3 * time.Minute, // the client's 60 s per attempt, its retries, and a search
+		StartToCloseTimeout: 3 * time.Minute, // the client's 60 s per attempt, its retries, and a look for the run
 		RetryPolicy: &sdktemporal.RetryPolicy{
 			InitialInterval:    5 * time.Second, // time for a run that may exist to show in the list
 			BackoffCoefficient: 2,
