@@ -148,7 +148,7 @@ func ours(srv *skyverntest.Server, workflowID ...string) []string {
 func TestStartRunFindsItsRunAmongLookAlikes(t *testing.T) {
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {
-			srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
+			srv := newFake(t)
 			direct := srv.Client()
 			ctx := context.Background()
 			for _, h := range otherHooks(testHook, 3) { // before the step: older, never read
@@ -185,7 +185,7 @@ func TestStartRunFindsItsRunAmongLookAlikes(t *testing.T) {
 // retryably, after a bounded number of requests, and starts nothing.
 func TestStartRunLooksAtMostAtMaxCandidates(t *testing.T) {
 	k := kinds[2] // a workflow run
-	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
+	srv := newFake(t)
 	direct := srv.Client()
 	ctx := context.Background()
 	proxy := lossyProxy(t, srv, k.createPath, func() {
@@ -274,4 +274,15 @@ func TestARetriedStartFindsItsRunAmongLookAlikes(t *testing.T) {
 			assert.Equal(t, 2, calls(r.sky, skyverntest.RouteListRuns), "the lost look, then the next attempt's")
 		})
 	}
+}
+
+// newFake starts a fake Skyvern that knows any workflow and stores the
+// credential cred_1, which the login runs name (Skyvern refuses a login
+// with an unknown credential).
+func newFake(t *testing.T) *skyverntest.Server {
+	t.Helper()
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
+	require.NoError(t, srv.AddCredential("cred_1", skyvern.CredentialRequest{Name: "shop",
+		Credential: skyvern.PasswordCredential{Username: "u", Password: skyvern.NewSecret("p")}}))
+	return srv
 }
