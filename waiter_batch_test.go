@@ -170,7 +170,11 @@ func TestWaiterPollsInBatches(t *testing.T) {
 				got := b.sweep()
 				assert.LessOrEqual(t, len(getRuns(got)), turns, "the list's word is checked for a few runs a sweep")
 				reqs = append(reqs, got...)
-				assert.Equal(t, 1, waiterGoroutines(), "one scheduler between sweeps, no poll goroutines")
+				// A sweep's poll goroutines have handed back their results
+				// and are on their way out: between sweeps, only the
+				// scheduler stays.
+				assert.Eventually(t, func() bool { return waiterGoroutines() == 1 }, 10*time.Second, time.Millisecond,
+					"one scheduler between sweeps, no poll goroutines")
 				// Besides a few of the test's, the client's idle connections: two
 				// goroutines each, one per Get Run made at once at most.
 				assert.LessOrEqual(t, runtime.NumGoroutine()-baseG-n, 10+2*skyvern.DefaultMaxConcurrentPolls,
