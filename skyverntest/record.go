@@ -22,6 +22,13 @@ type RecordedRequest struct {
 	// bodies of credential and 2FA-code routes (see RouteCreateCredential)
 	// are replaced by "[redacted]".
 	Body []byte
+	// StatusCode is the status the server answered with, or 0 while it has
+	// not answered yet and when it answered nothing (a fault that drops
+	// the connection, a client that went away).
+	StatusCode int
+	// Faulted reports that a fault set with Server.Fault answered the
+	// request, or spoiled its answer, in place of the route alone.
+	Faulted bool
 }
 
 // WebhookDelivery is one webhook the server sent: an attempt of a run's
@@ -57,7 +64,8 @@ func (s *Server) Requests() []RecordedRequest {
 	defer s.recMu.Unlock()
 	list := last(s.requests, s.cfg.maxRecords)
 	out := make([]RecordedRequest, len(list))
-	for i, r := range list {
+	for i, p := range list {
+		r := *p
 		r.Header = r.Header.Clone()
 		r.Body = bytes.Clone(r.Body)
 		out[i] = r
@@ -81,21 +89,25 @@ func (s *Server) Webhooks() []WebhookDelivery {
 	return out
 }
 
-func (s *Server) recordRequest(r *http.Request, route string, body []byte) {
+// recordRequest records r, served by route, and returns its record for
+// the status to be noted in; nil when records are off.
+func (s *Server) recordRequest(r *http.Request, route string, body []byte, faulted bool) *RecordedRequest {
 	if s.cfg.maxRecords == 0 {
-		return
+		return nil
 	}
-	rec := RecordedRequest{
+	rec := &RecordedRequest{
 		Method:   r.Method,
 		Path:     r.URL.Path,
 		RawQuery: r.URL.RawQuery,
 		Route:    route,
 		Header:   r.Header, // not changed after this; Requests returns clones
 		Body:     body,
+		Faulted:  faulted,
 	}
 	s.recMu.Lock()
 	s.requests = keep(append(s.requests, rec), s.cfg.maxRecords)
 	s.recMu.Unlock()
+	return rec
 }
 
 func (s *Server) recordWebhook(d *delivery, attempt int, a answer) {
