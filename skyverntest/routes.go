@@ -152,7 +152,7 @@ type call struct {
 	w       http.ResponseWriter
 	r       *http.Request
 	route   *route
-	raw     []byte   // the request body as received
+	raw     []byte // the request body as received
 	members map[string]json.RawMessage
 	req     any // *T of the route's body, or nil
 	q       any // *T of the route's query, or nil
@@ -446,7 +446,7 @@ type exchange struct {
 	// muxStatus is the status the mux wrote itself, discarded: 404, 405,
 	// or a redirect to the path's clean form.
 	muxStatus int
-	rec     *RecordedRequest // nil when records are off
+	rec       *RecordedRequest // nil when records are off
 }
 
 func (w *exchange) WriteHeader(code int) {
