@@ -2,7 +2,12 @@ package skyverntest
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 )
 
 // RecordedRequest is a request the server received.
@@ -55,6 +60,42 @@ type WebhookDelivery struct {
 	// Err describes why there was no answer: a refused connection, a
 	// timeout, a dropped connection.
 	Err string
+}
+
+// String describes the delivery on one line, for a test's failure message
+// or log: the run and the status its body reports, the URL (a password in
+// it masked), the attempt, and the receiver's status code or why there was
+// none. It leaves out the headers (the signature) and the bodies.
+//
+//	webhook of run tsk_1 (completed) to http://127.0.0.1:41234/hook, attempt 1: 200
+func (d WebhookDelivery) String() string {
+	var b strings.Builder
+	b.WriteString("webhook ")
+	if d.Replay {
+		b.WriteString("replay ")
+	}
+	b.WriteString("of run ")
+	b.WriteString(d.RunID)
+	var body struct {
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(d.Body, &body) == nil && body.Status != "" {
+		b.WriteString(" (" + body.Status + ")")
+	}
+	u := d.URL
+	if p, err := url.Parse(d.URL); err == nil {
+		u = p.Redacted()
+	}
+	fmt.Fprintf(&b, " to %s, attempt %d: ", u, d.Attempt)
+	switch {
+	case d.StatusCode != 0:
+		b.WriteString(strconv.Itoa(d.StatusCode))
+	case d.Err != "":
+		b.WriteString("no answer: " + d.Err)
+	default:
+		b.WriteString("no answer")
+	}
+	return b.String()
 }
 
 // Requests returns copies of the requests the server has received, oldest
