@@ -50,7 +50,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // routeTable is every route of the fake API: the routes of each API area,
@@ -186,7 +186,7 @@ func (c *call) has(name string) bool {
 }
 
 // reply answers 200 with v, an SDK value (or a list of them, or a
-// webhooks.Object), rendered with every member.
+// wire.Object), rendered with every member.
 func (c *call) reply(v any) {
 	writeJSON(c.w, http.StatusOK, renderAny(v))
 }
@@ -198,9 +198,9 @@ func (c *call) replyRaw(b []byte) { writeBody(c.w, http.StatusOK, b) }
 func (c *call) fail(status int, detail any) { writeDetail(c.w, status, detail) }
 
 // renderAny renders an SDK struct with render, a slice of them as a list,
-// and anything else (an ordered webhooks.Object included) as it is.
+// and anything else (an ordered wire.Object included) as it is.
 func renderAny(v any) any {
-	if _, ok := v.(webhooks.Object); ok {
+	if _, ok := v.(wire.Object); ok {
 		return v
 	}
 	rv := reflect.ValueOf(v)
