@@ -253,3 +253,25 @@ func TestMarshalRefusesValuesNestedTooDeep(t *testing.T) {
 		assert.ErrorIs(t, err, webhooks.ErrTooDeep, "one level more")
 	})
 }
+
+// The fake renders its answers and webhooks with internal/wire, whose
+// ordered Object is not part of this package's API; Marshal is that
+// renderer, so what the fake signs is what Marshal writes.
+func TestMarshalIsTheFakesRenderer(t *testing.T) {
+	type payload struct {
+		Z string  `json:"z"`
+		A float64 `json:"a"`
+	}
+	for _, v := range []any{
+		wire.Object{{Key: "z", Value: "<é>"}, {Key: "a", Value: 3.0}},
+		payload{Z: "<é>", A: 3},
+	} {
+		got, err := webhooks.Marshal(v)
+		require.NoError(t, err)
+		want, err := wire.Marshal(v)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+		assert.Equal(t, `{"z":"<é>","a":3}`, string(got), "a struct keeps its field order as an Object does")
+	}
+	assert.Same(t, wire.ErrTooDeep, webhooks.ErrTooDeep)
+}
