@@ -17,10 +17,10 @@ import (
 // serves its admin API. Skyvern's API has no path under it.
 const AdminPrefix = "/_skyverntest/"
 
-// WithAdminAPI returns an Option that serves the admin API on the
-// server's own port (Server.URL: the listener the API is on, no second
-// one), under AdminPrefix, so that a test in any language can drive the
-// server over HTTP as a Go test does with its methods.
+// WithAdminAPI returns an Option that serves the admin API on the same
+// port as the API (Server.URL; there is no second listener), under
+// AdminPrefix, so that a test in any language can drive the server over
+// HTTP as a Go test does with its methods.
 // Every admin call needs the server's x-api-key, like the API; its
 // requests are not recorded, do not take faults and are not logged.
 //
