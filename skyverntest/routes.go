@@ -328,16 +328,23 @@ func (s *Server) serveRoute(x *exchange, r *http.Request, rt *route) {
 // mux would redirect to its clean form included).
 func (s *Server) serveUnrouted(x *exchange, r *http.Request) {
 	x.routed = true // from here on, write
+	var allow []string
+	switch x.muxStatus {
+	case http.StatusMethodNotAllowed: // the mux's Allow, without the HEAD it lets GET serve
+		for m := range strings.SplitSeq(x.Header().Get("Allow"), ", ") {
+			if m != http.MethodHead && m != "" {
+				allow = append(allow, m)
+			}
+		}
+	case 0: // HEAD on a GET route, see routeHandler
+		allow = allowed(r)
+	}
 	clear(x.Header())
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		return // the connection is gone
 	}
 	x.rec = s.recordRequest(r, "/", raw, false)
-	var allow []string
-	if x.muxStatus == http.StatusMethodNotAllowed || x.muxStatus == 0 { // 0: HEAD, see routeHandler
-		allow = allowed(r)
-	}
 	if len(allow) > 0 {
 		x.Header().Set("Allow", strings.Join(allow, ", "))
 		writeDetail(x, http.StatusMethodNotAllowed, "Method Not Allowed")
