@@ -55,7 +55,9 @@ import (
 
 // routeTable is every route of the fake API: the routes of each API area,
 // each list kept in its area's file. Order does not matter: a literal path
-// segment takes precedence over a parameter.
+// segment takes precedence over a parameter, as http.ServeMux ranks
+// patterns; two routes neither of which ranks above the other make the
+// mux panic at the first request (TestEveryRouteIsServedByItsPattern catches that).
 var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes,
 	tagRoutes, fileRoutes, scheduleRoutes, folderRoutes, workflowRunRoutes)
 

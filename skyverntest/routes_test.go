@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -343,4 +344,26 @@ func startedRunForRecords(t *testing.T) (*skyverntest.Server, *skyvern.Client, s
 	run, err := client.RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
 	require.NoError(t, err)
 	return srv, client, run.RunID
+}
+
+func TestEveryRouteIsServedByItsPattern(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	param := regexp.MustCompile(`\{[a-z_]+\}`)
+	routes := skyverntest.Routes()
+	require.NotEmpty(t, routes)
+	for _, route := range routes {
+		method, path, _ := strings.Cut(route, " ")
+		path = param.ReplaceAllString(path, "x1")
+		for _, p := range []string{path, path + "/"} {
+			status, _, _ := do(t, method, srv.URL+p, "", "") // no key: 403, once routed
+			assert.Equal(t, http.StatusForbidden, status, "%s %s", method, p)
+		}
+	}
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2*len(routes))
+	for i, route := range routes {
+		assert.Equal(t, route, reqs[2*i].Route)
+		assert.Equal(t, route, reqs[2*i+1].Route, "the trailing-slash alias")
+		assert.Equal(t, http.StatusForbidden, reqs[2*i].StatusCode)
+	}
 }
