@@ -17,9 +17,10 @@ import (
 // serves its admin API. Skyvern's API has no path under it.
 const AdminPrefix = "/_skyverntest/"
 
-// WithAdminAPI returns an Option that serves the admin API on the
-// server's own port, under AdminPrefix, so that a test in any language
-// can drive the server over HTTP as a Go test does with its methods.
+// WithAdminAPI returns an Option that serves the admin API on the same
+// port as the API (Server.URL; there is no second listener), under
+// AdminPrefix, so that a test in any language can drive the server over
+// HTTP as a Go test does with its methods.
 // Every admin call needs the server's x-api-key, like the API; its
 // requests are not recorded, do not take faults and are not logged.
 //
@@ -45,19 +46,30 @@ const AdminPrefix = "/_skyverntest/"
 //	    {"status": "failed", "output": ..., "failure_reason": "...",
 //	     "webhook_copies": 2, "webhook_delay": "1s"}
 //	    Server.Finish with that Outcome (every member may be left out: the
-//	    run completes with a null output); answers the run as above. 404
-//	    for an unknown run, 409 for a finished one, 422 for a status that
-//	    is not final.
+//	    run completes with a null output); answers the run as above, its
+//	    final status already stored. The run's webhook is not sent by this
+//	    call: it falls due webhook_delay later (at once by default). On the
+//	    real clock it then goes out in the background; on the manual clock
+//	    (WithManualClock) time stands still, so it goes out only inside a
+//	    later clock/advance that reaches it (with no webhook_delay, an
+//	    advance of "0s" or an empty body), which answers once it has been
+//	    delivered. 404 for an unknown run, 409 for a finished one, 422 for
+//	    a status that is not final.
 //	POST /_skyverntest/faults
 //	    {"route": "GET /v1/runs/{run_id}", "status_code": 503, "body": "...",
 //	     "retry_after": "0", "delay": "100ms", "drop_connection": false,
 //	     "truncate": false, "malformed": false, "after": 0, "times": 2}
 //	    Server.Fault: route is a Route constant's value; the other members
 //	    are Fault's. 204 when set, 422 for an unknown route or status.
+//	DELETE /_skyverntest/faults[?route=...]
+//	    Server.ClearFaults: removes the faults of the routes named (the
+//	    parameter may be repeated), or of every route without one. 204
+//	    when cleared, 422 for an unknown route.
 //	GET  /_skyverntest/requests
 //	    Server.Requests, oldest first: {"method", "path", "raw_query",
-//	    "route", "header", "body"}, the body as a string. The x-api-key
-//	    and Authorization headers are shown as "[redacted]".
+//	    "route", "header", "body", "status_code", "faulted"}, the body as
+//	    a string. The x-api-key and Authorization headers are shown as
+//	    "[redacted]".
 //	GET  /_skyverntest/webhooks[?run_id=...]
 //	    Server.Webhooks, of one run or all: {"run_id", "url", "header",
 //	    "body", "attempt", "replay", "status_code", "response_body",
@@ -78,6 +90,7 @@ func (s *Server) adminHandler() http.Handler {
 	mux.HandleFunc("GET "+AdminPrefix+"runs/{run_id}", s.adminRun)
 	mux.HandleFunc("POST "+AdminPrefix+"runs/{run_id}/finish", s.adminFinish)
 	mux.HandleFunc("POST "+AdminPrefix+"faults", s.adminFault)
+	mux.HandleFunc("DELETE "+AdminPrefix+"faults", s.adminClearFaults)
 	mux.HandleFunc("GET "+AdminPrefix+"requests", s.adminRequests)
 	mux.HandleFunc("GET "+AdminPrefix+"webhooks", s.adminWebhooks)
 	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, r *http.Request) {
@@ -242,6 +255,18 @@ func (s *Server) adminFault(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+func (s *Server) adminClearFaults(w http.ResponseWriter, r *http.Request) {
+	routes := r.URL.Query()["route"]
+	for _, route := range routes {
+		if !knownRoute(route) {
+			adminError(w, http.StatusUnprocessableEntity, "skyverntest: ClearFaults: unknown route "+strconv.Quote(route))
+			return
+		}
+	}
+	s.ClearFaults(routes...)
+	w.WriteHeader(http.StatusNoContent)
+}
+
 // setFault calls s.Fault, turning its panic on an unknown route or an
 // invalid status into an error; any other panic goes on.
 func setFault(s *Server, route string, f Fault) (err error) {
@@ -269,6 +294,8 @@ func (s *Server) adminRequests(w http.ResponseWriter, _ *http.Request) {
 		Route    string      `json:"route"`
 		Header   http.Header `json:"header"`
 		Body     string      `json:"body"`
+		Status   int         `json:"status_code"`
+		Faulted  bool        `json:"faulted"`
 	}
 	reqs := s.Requests()
 	out := make([]request, len(reqs))
@@ -278,7 +305,8 @@ func (s *Server) adminRequests(w http.ResponseWriter, _ *http.Request) {
 				r.Header[name] = []string{"[redacted]"}
 			}
 		}
-		out[i] = request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Route: r.Route, Header: r.Header, Body: string(r.Body)}
+		out[i] = request{Method: r.Method, Path: r.Path, RawQuery: r.RawQuery, Route: r.Route, Header: r.Header, Body: string(r.Body),
+			Status: r.StatusCode, Faulted: r.Faulted}
 	}
 	adminJSON(w, http.StatusOK, out)
 }

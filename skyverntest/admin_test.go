@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -306,4 +307,47 @@ func ExampleWithAdminAPI() {
 	// Output:
 	// created
 	// completed
+}
+
+func TestAdminClearsFaultsAndRecordsStatuses(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithAdminAPI())
+	admin := srv.URL + skyverntest.AdminPrefix
+	for _, route := range []string{skyverntest.RouteGetRun, skyverntest.RouteListRuns} {
+		status, b := adminCall(t, "POST", admin+"faults", srv.APIKey, `{"route":"`+route+`","status_code":503,"times":-1}`)
+		require.Equal(t, http.StatusNoContent, status, "%s", b)
+	}
+	status, _ := adminCall(t, "GET", srv.URL+"/v1/runs/tsk_1", srv.APIKey, "")
+	assert.Equal(t, http.StatusServiceUnavailable, status)
+
+	status, _ = adminCall(t, "DELETE", admin+"faults?route="+url.QueryEscape(skyverntest.RouteGetRun), srv.APIKey, "")
+	require.Equal(t, http.StatusNoContent, status)
+	status, _ = adminCall(t, "GET", srv.URL+"/v1/runs/tsk_1", srv.APIKey, "")
+	assert.Equal(t, http.StatusNotFound, status, "the route's fault is cleared")
+	status, _ = adminCall(t, "GET", srv.URL+"/v1/runs", srv.APIKey, "")
+	assert.Equal(t, http.StatusServiceUnavailable, status, "another route's is not")
+
+	status, _ = adminCall(t, "DELETE", admin+"faults", srv.APIKey, "")
+	require.Equal(t, http.StatusNoContent, status)
+	status, _ = adminCall(t, "GET", srv.URL+"/v1/runs", srv.APIKey, "")
+	assert.Equal(t, http.StatusOK, status, "every fault is cleared")
+
+	status, b := adminCall(t, "DELETE", admin+"faults?route=GET+/v1/nowhere", srv.APIKey, "")
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, adminDetail(t, b), "unknown route")
+
+	status, b = adminCall(t, "GET", admin+"requests", srv.APIKey, "")
+	require.Equal(t, http.StatusOK, status)
+	var reqs []struct {
+		Route      string
+		StatusCode int `json:"status_code"`
+		Faulted    bool
+	}
+	require.NoError(t, json.Unmarshal(b, &reqs))
+	require.Len(t, reqs, 4)
+	assert.Equal(t, 503, reqs[0].StatusCode)
+	assert.True(t, reqs[0].Faulted)
+	assert.Equal(t, 404, reqs[1].StatusCode)
+	assert.False(t, reqs[1].Faulted)
+	assert.Equal(t, 200, reqs[3].StatusCode)
+	assert.False(t, reqs[3].Faulted)
 }

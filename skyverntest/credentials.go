@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file serves stored credentials, the 2FA codes handed to Skyvern
@@ -196,7 +196,7 @@ func (s *Server) handleSendTOTPCode(c *call) {
 
 // totpAnswer renders a stored code as the server answers it: a code held
 // raw to parse later is answered with an empty code and its status.
-func totpAnswer(code skyvern.TOTPCode) webhooks.Object {
+func totpAnswer(code skyvern.TOTPCode) wire.Object {
 	obj := render(code)
 	status, pending := code.Extra["status"]
 	if !pending {
@@ -207,7 +207,7 @@ func totpAnswer(code skyvern.TOTPCode) webhooks.Object {
 			obj[i].Value = ""
 		}
 	}
-	return append(obj, webhooks.Member{Key: "status", Value: status})
+	return append(obj, wire.Member{Key: "status", Value: status})
 }
 
 func (s *Server) workflowExists(id string) bool {

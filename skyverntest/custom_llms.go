@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file serves custom LLM configurations, kept in the customLLMStore
@@ -48,18 +48,18 @@ func redactCustomLLM(body []byte) []byte {
 
 // renderCustomLLM renders l, already masked, with every member of its
 // configuration, as the server writes its model.
-func renderCustomLLM(l skyvern.CustomLLM) webhooks.Object {
+func renderCustomLLM(l skyvern.CustomLLM) wire.Object {
 	o := render(l)
 	cfg := render(l.Config)
 	set(&cfg, "api_key", stringValue(l.Config.APIKey.Reveal())) // the mask, or null
-	params := webhooks.Object{}
+	params := wire.Object{}
 	for _, k := range sortedKeys(l.Config.ExtraParameters) {
-		params = append(params, webhooks.Member{Key: k, Value: l.Config.ExtraParameters[k]})
+		params = append(params, wire.Member{Key: k, Value: l.Config.ExtraParameters[k]})
 	}
 	if len(l.Config.ExtraHeaders) > 0 {
-		headers := webhooks.Object{}
+		headers := wire.Object{}
 		for _, k := range sortedKeys(l.Config.ExtraHeaders) {
-			headers = append(headers, webhooks.Member{Key: k, Value: l.Config.ExtraHeaders[k].Reveal()})
+			headers = append(headers, wire.Member{Key: k, Value: l.Config.ExtraHeaders[k].Reveal()})
 		}
 		set(&params, "extra_headers", headers)
 	}
@@ -79,7 +79,7 @@ func readCustomLLM(c *call, cfg skyvern.CustomLLMConfig) (skyvern.CustomLLMConfi
 	case http.StatusUnprocessableEntity:
 		// The model's own check: pydantic's value_error on the config.
 		c.fail(status, []validationError{invalid("value_error", []any{"body", "config"}, "Value error, "+reason,
-			rawValue(c.members["config"]), webhooks.Object{{Key: "error", Value: webhooks.Object{}}})})
+			rawValue(c.members["config"]), wire.Object{{Key: "error", Value: wire.Object{}}})})
 	default:
 		c.fail(status, reason)
 	}
@@ -92,11 +92,11 @@ func readCustomLLM(c *call, cfg skyvern.CustomLLMConfig) (skyvern.CustomLLMConfi
 // Server: skyvern/forge/sdk/routes/custom_llms.py list_custom_llms.
 func (s *Server) handleListCustomLLMs(c *call) {
 	list := s.customLLMs.list()
-	out := make([]webhooks.Object, len(list))
+	out := make([]wire.Object, len(list))
 	for i, l := range list {
 		out[i] = renderCustomLLM(l)
 	}
-	c.replyRaw(mustMarshal(webhooks.Object{{Key: "custom_llms", Value: out}}))
+	c.replyRaw(mustMarshal(wire.Object{{Key: "custom_llms", Value: out}}))
 }
 
 // handleCreateCustomLLM serves Create Custom LLM: {"custom_llm": {...}}.
@@ -107,7 +107,7 @@ func (s *Server) handleCreateCustomLLM(c *call) {
 	if !ok {
 		return
 	}
-	c.replyRaw(mustMarshal(webhooks.Object{{Key: "custom_llm", Value: renderCustomLLM(s.customLLMs.create(s.orgID, cfg, s.now()))}}))
+	c.replyRaw(mustMarshal(wire.Object{{Key: "custom_llm", Value: renderCustomLLM(s.customLLMs.create(s.orgID, cfg, s.now()))}}))
 }
 
 // handleUpdateCustomLLM serves Update Custom LLM: the configuration is
@@ -135,7 +135,7 @@ func (s *Server) handleUpdateCustomLLM(c *call) {
 			c.failWith(err)
 			return
 		}
-		c.replyRaw(mustMarshal(webhooks.Object{{Key: "custom_llm", Value: renderCustomLLM(l)}}))
+		c.replyRaw(mustMarshal(wire.Object{{Key: "custom_llm", Value: renderCustomLLM(l)}}))
 	}
 }
 
@@ -148,5 +148,5 @@ func (s *Server) handleDeleteCustomLLM(c *call) {
 		c.failWith(err)
 		return
 	}
-	c.replyRaw(mustMarshal(webhooks.Object{{Key: "success", Value: true}}))
+	c.replyRaw(mustMarshal(wire.Object{{Key: "success", Value: true}}))
 }

@@ -182,10 +182,14 @@
 // Server.Fault makes chosen calls of a route fail: a status code and body,
 // a 429 with Retry-After, a delay, a dropped connection, a truncated or
 // malformed answer; each route, /v1/agents twins included, is a Route
-// constant. Outcome.WebhookCopies and Outcome.WebhookDelay make
-// duplicate and out-of-order webhook deliveries. Server.Requests and
-// Server.Webhooks return every request received and every webhook sent,
-// with the receiver's answer, up to WithMaxRecords of each. WithMaxRuns
+// constant, served with its trailing-slash alias by an http.ServeMux whose
+// patterns are those constants. Server.ClearFaults removes the faults of
+// chosen routes, or of all, before they are used up. Outcome.WebhookCopies
+// and Outcome.WebhookDelay make duplicate and out-of-order webhook
+// deliveries. Server.Requests and Server.Webhooks return every request
+// received, with the status answered and whether a fault answered it, and
+// every webhook sent, with the receiver's answer (a WebhookDelivery prints
+// as one line, without its signature), up to WithMaxRecords of each. WithMaxRuns
 // bounds the runs kept (10,000 by default): beyond it the oldest finished
 // runs are forgotten, so a server left running under load does not grow
 // without bound.
@@ -193,13 +197,15 @@
 // # The admin API
 //
 // A server started WithAdminAPI (as the skyvern-fake command does by
-// default) also serves, on its own port under AdminPrefix
-// ("/_skyverntest/") and with the same x-api-key, an HTTP form of the
-// methods above, so that a test in another language drives the fake as a
-// Go test does: the clock (GET clock, POST clock/advance), the runs (GET
-// runs and runs/{run_id}, POST runs/{run_id}/finish), faults (POST faults),
-// and the records (GET requests, GET webhooks?run_id=...). WithAdminAPI
-// documents each endpoint.
+// default) also serves, on the same port as the API (Server.URL), under
+// AdminPrefix ("/_skyverntest/"), and with the same x-api-key, an HTTP
+// form of the methods above, so that a test in another language drives
+// the fake as a Go test does: the clock (GET clock, POST clock/advance),
+// the runs (GET runs and runs/{run_id}, POST runs/{run_id}/finish), faults
+// (POST faults, DELETE faults), and the records (GET requests, GET
+// webhooks?run_id=...). On the manual clock, finish stores the run's final
+// status at once but sends its webhook only inside a later clock/advance
+// ("0s" will do). WithAdminAPI documents each endpoint.
 //
 // # Fidelity to Skyvern's server
 //

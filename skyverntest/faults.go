@@ -77,6 +77,28 @@ func (s *Server) Fault(route string, f Fault) {
 	s.faults[route] = append(s.faults[route], &faultRule{f: f, first: first, last: last})
 }
 
+// ClearFaults removes the faults set on the given routes, or on every
+// route when none is given, including faults that apply to every call
+// (Times < 0) and faults still waiting for their After calls. Calls made
+// since then keep counting, so a Fault set afterwards counts After from
+// the time it is set. It panics for an unknown route, as Fault does.
+func (s *Server) ClearFaults(routes ...string) {
+	for _, route := range routes {
+		if !knownRoute(route) {
+			panic(fmt.Sprintf("skyverntest: ClearFaults: unknown route %q; use a Route constant (skyverntest.Routes lists them all)", route))
+		}
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	if len(routes) == 0 {
+		clear(s.faults)
+		return
+	}
+	for _, route := range routes {
+		delete(s.faults, route)
+	}
+}
+
 // takeFault counts a call of route and returns the fault it gets, if any.
 func (s *Server) takeFault(route string) *Fault {
 	s.faultMu.Lock()
@@ -139,6 +161,9 @@ func (s *Server) serveFault(c *call, f *Fault) {
 			w.Header()[k] = v
 		}
 		if f.Truncate {
+			if x, ok := w.(*exchange); ok {
+				x.noteStatus(rec.Code) // written below, past the exchange
+			}
 			head := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
 				rec.Code, http.StatusText(rec.Code), rec.Header().Get("Content-Type"), len(body))
 			hijack(w, append([]byte(head), body[:len(body)/2]...))

@@ -252,3 +252,34 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 		assert.Equal(t, http.StatusTeapot, status, route)
 	}
 }
+
+func TestClearFaultsRemovesAUsersFaults(t *testing.T) {
+	srv, _, id := startedRun(t)
+	client := srv.Client(skyvern.WithMaxRetries(0))
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, Times: -1})
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 500, After: 5})
+	srv.Fault(skyverntest.RouteListRuns, skyverntest.Fault{StatusCode: 502, Times: -1})
+	_, err := client.GetRun(ctxT(t), id)
+	require.Error(t, err)
+
+	srv.ClearFaults(skyverntest.RouteGetRun)
+	for range 7 { // past the After of the second fault, cleared too
+		_, err = client.GetRun(ctxT(t), id)
+		require.NoError(t, err)
+	}
+	status, _, _ := do(t, "GET", srv.URL+"/v1/runs", srv.APIKey, "")
+	require.Equal(t, http.StatusBadGateway, status, "only the route named is cleared")
+
+	srv.ClearFaults()
+	status, _, _ = do(t, "GET", srv.URL+"/v1/runs", srv.APIKey, "")
+	require.Equal(t, http.StatusOK, status, "no route named: every route is cleared")
+
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, After: 1})
+	_, err = client.GetRun(ctxT(t), id)
+	require.NoError(t, err, "After counts from when the fault is set")
+	_, err = client.GetRun(ctxT(t), id)
+	require.Error(t, err)
+
+	assert.PanicsWithValue(t, `skyverntest: ClearFaults: unknown route "GET /v1/nowhere"; use a Route constant (skyverntest.Routes lists them all)`,
+		func() { srv.ClearFaults("GET /v1/nowhere") })
+}

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file serves folders and the moving of workflows into them. A
@@ -47,10 +47,10 @@ func checkTitle(c *call, title string) bool {
 	switch {
 	case n < 1:
 		c.fail(http.StatusUnprocessableEntity, []validationError{invalid("string_too_short", []any{"body", "title"},
-			"String should have at least 1 character", title, webhooks.Object{{Key: "min_length", Value: 1}})})
+			"String should have at least 1 character", title, wire.Object{{Key: "min_length", Value: 1}})})
 	case n > 255:
 		c.fail(http.StatusUnprocessableEntity, []validationError{invalid("string_too_long", []any{"body", "title"},
-			"String should have at most 255 characters", title, webhooks.Object{{Key: "max_length", Value: 255}})})
+			"String should have at most 255 characters", title, wire.Object{{Key: "max_length", Value: 255}})})
 	default:
 		return false
 	}
@@ -130,7 +130,7 @@ func (s *Server) handleDeleteFolder(c *call) {
 		folderNotFound(c)
 		return
 	}
-	c.replyRaw(mustMarshal(webhooks.Object{{Key: "status", Value: "deleted"}, {Key: "folder_id", Value: id}, {Key: "workflows_deleted", Value: del}}))
+	c.replyRaw(mustMarshal(wire.Object{{Key: "status", Value: "deleted"}, {Key: "folder_id", Value: id}, {Key: "workflows_deleted", Value: del}}))
 }
 
 // handleUpdateWorkflowFolder serves Update Workflow Folder: PUT

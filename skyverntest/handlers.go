@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/wire"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
@@ -436,7 +437,7 @@ func writeBody(w http.ResponseWriter, status int, b []byte) {
 
 // writeDetail writes FastAPI's error body, {"detail": detail}.
 func writeDetail(w http.ResponseWriter, status int, detail any) {
-	writeJSON(w, status, webhooks.Object{{Key: "detail", Value: detail}})
+	writeJSON(w, status, wire.Object{{Key: "detail", Value: detail}})
 }
 
 // runTypeOf maps a task's engine to the run type Skyvern gives it.

@@ -2,7 +2,12 @@ package skyverntest
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 )
 
 // RecordedRequest is a request the server received.
@@ -22,6 +27,13 @@ type RecordedRequest struct {
 	// bodies of credential and 2FA-code routes (see RouteCreateCredential)
 	// are replaced by "[redacted]".
 	Body []byte
+	// StatusCode is the status the server answered with, or 0 while it has
+	// not answered yet and when it answered nothing (a fault that drops
+	// the connection, a client that went away).
+	StatusCode int
+	// Faulted reports that a fault set with Server.Fault answered the
+	// request, or spoiled its answer, in place of the route alone.
+	Faulted bool
 }
 
 // WebhookDelivery is one webhook the server sent: an attempt of a run's
@@ -50,6 +62,42 @@ type WebhookDelivery struct {
 	Err string
 }
 
+// String describes the delivery on one line, for a test's failure message
+// or log: the run and the status its body reports, the URL (a password in
+// it masked), the attempt, and the receiver's status code or why there was
+// none. It leaves out the headers (the signature) and the bodies.
+//
+//	webhook of run tsk_1 (completed) to http://127.0.0.1:41234/hook, attempt 1: 200
+func (d WebhookDelivery) String() string {
+	var b strings.Builder
+	b.WriteString("webhook ")
+	if d.Replay {
+		b.WriteString("replay ")
+	}
+	b.WriteString("of run ")
+	b.WriteString(d.RunID)
+	var body struct {
+		Status string `json:"status"`
+	}
+	if json.Unmarshal(d.Body, &body) == nil && body.Status != "" {
+		b.WriteString(" (" + body.Status + ")")
+	}
+	u := d.URL
+	if p, err := url.Parse(d.URL); err == nil {
+		u = p.Redacted()
+	}
+	fmt.Fprintf(&b, " to %s, attempt %d: ", u, d.Attempt)
+	switch {
+	case d.StatusCode != 0:
+		b.WriteString(strconv.Itoa(d.StatusCode))
+	case d.Err != "":
+		b.WriteString("no answer: " + d.Err)
+	default:
+		b.WriteString("no answer")
+	}
+	return b.String()
+}
+
 // Requests returns copies of the requests the server has received, oldest
 // first.
 func (s *Server) Requests() []RecordedRequest {
@@ -57,7 +105,8 @@ func (s *Server) Requests() []RecordedRequest {
 	defer s.recMu.Unlock()
 	list := last(s.requests, s.cfg.maxRecords)
 	out := make([]RecordedRequest, len(list))
-	for i, r := range list {
+	for i, p := range list {
+		r := *p
 		r.Header = r.Header.Clone()
 		r.Body = bytes.Clone(r.Body)
 		out[i] = r
@@ -81,21 +130,25 @@ func (s *Server) Webhooks() []WebhookDelivery {
 	return out
 }
 
-func (s *Server) recordRequest(r *http.Request, route string, body []byte) {
+// recordRequest records r, served by route, and returns its record for
+// the status to be noted in; nil when records are off.
+func (s *Server) recordRequest(r *http.Request, route string, body []byte, faulted bool) *RecordedRequest {
 	if s.cfg.maxRecords == 0 {
-		return
+		return nil
 	}
-	rec := RecordedRequest{
+	rec := &RecordedRequest{
 		Method:   r.Method,
 		Path:     r.URL.Path,
 		RawQuery: r.URL.RawQuery,
 		Route:    route,
 		Header:   r.Header, // not changed after this; Requests returns clones
 		Body:     body,
+		Faulted:  faulted,
 	}
 	s.recMu.Lock()
 	s.requests = keep(append(s.requests, rec), s.cfg.maxRecords)
 	s.recMu.Unlock()
+	return rec
 }
 
 func (s *Server) recordWebhook(d *delivery, attempt int, a answer) {

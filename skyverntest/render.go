@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file renders a run's state: the Run Response of Get Run and the
@@ -18,17 +18,17 @@ import (
 // set updates the member key of o, or appends it: a Python dict's update,
 // which is how the server lays its Run Response over a payload's legacy
 // members (a member already there keeps its place).
-func set(o *webhooks.Object, key string, v any) {
+func set(o *wire.Object, key string, v any) {
 	for i := range *o {
 		if (*o)[i].Key == key {
 			(*o)[i].Value = v
 			return
 		}
 	}
-	*o = append(*o, webhooks.Member{Key: key, Value: v})
+	*o = append(*o, wire.Member{Key: key, Value: v})
 }
 
-func update(o *webhooks.Object, with webhooks.Object) {
+func update(o *wire.Object, with wire.Object) {
 	for _, m := range with {
 		set(o, m.Key, m.Value)
 	}
@@ -104,7 +104,7 @@ func (r *run) response() skyvern.RunResponse {
 
 // responseObject renders the Run Response with the members of the run's
 // kind; drop leaves out more.
-func (r *run) responseObject(drop ...string) webhooks.Object {
+func (r *run) responseObject(drop ...string) wire.Object {
 	if r.typ != skyvern.RunTypeWorkflowRun {
 		drop = append(drop, workflowOnly...)
 	}
@@ -120,8 +120,8 @@ func (r *run) render() []byte { return mustMarshal(r.responseObject()) }
 // type, then the Run Response. A replay (Retry Run Webhook) is shaped as
 // Skyvern shapes one, which for task v2 and workflow runs differs from the
 // first delivery. The store's lock is held.
-func (s *Server) webhookPayload(r *run, replay bool) webhooks.Object {
-	var o webhooks.Object
+func (s *Server) webhookPayload(r *run, replay bool) wire.Object {
+	var o wire.Object
 	switch r.typ {
 	case skyvern.RunTypeWorkflowRun:
 		o = r.workflowLegacy(replay)
@@ -154,9 +154,9 @@ func nullable[T any](p *T) any {
 
 // taskLegacy is the task v1 response that task webhooks (v1, v3, CUA,
 // UI-TARS, navigator) start with.
-func (r *run) taskLegacy() webhooks.Object {
+func (r *run) taskLegacy() wire.Object {
 	t := r.task
-	return webhooks.Object{
+	return wire.Object{
 		{Key: "task_id", Value: r.id},
 		{Key: "status", Value: string(r.status)},
 		{Key: "created_at", Value: timeValue(r.created)},
@@ -182,9 +182,9 @@ func (r *run) taskLegacy() webhooks.Object {
 }
 
 // taskV2Legacy is the task v2 record that task v2 webhooks start with.
-func (s *Server) taskV2Legacy(r *run) webhooks.Object {
+func (s *Server) taskV2Legacy(r *run) wire.Object {
 	t := r.task
-	return webhooks.Object{
+	return wire.Object{
 		{Key: "task_id", Value: r.id},
 		{Key: "status", Value: string(r.status)},
 		{Key: "organization_id", Value: s.orgID},
@@ -219,13 +219,13 @@ func nilMap[V any](m map[string]V) any {
 // workflowLegacy is the workflow run status response that workflow
 // webhooks start with; a replay leaves out the callback, TOTP and header
 // members.
-func (r *run) workflowLegacy(replay bool) webhooks.Object {
+func (r *run) workflowLegacy(replay bool) wire.Object {
 	w := r.workflow
 	var params any = w.Parameters
 	if w.Parameters == nil {
 		params = map[string]any{}
 	}
-	o := webhooks.Object{
+	o := wire.Object{
 		{Key: "workflow_id", Value: r.workflowID},
 		{Key: "workflow_run_id", Value: r.id},
 		{Key: "status", Value: string(r.status)},
@@ -234,17 +234,17 @@ func (r *run) workflowLegacy(replay bool) webhooks.Object {
 		{Key: "proxy_location", Value: w.ProxyLocation},
 	}
 	if !replay {
-		o = append(o, webhooks.Member{Key: "webhook_callback_url", Value: stringValue(r.hookURL)})
+		o = append(o, wire.Member{Key: "webhook_callback_url", Value: stringValue(r.hookURL)})
 	}
-	o = append(o, webhooks.Member{Key: "webhook_failure_reason", Value: stringValue(r.webhookFail)})
+	o = append(o, wire.Member{Key: "webhook_failure_reason", Value: stringValue(r.webhookFail)})
 	if !replay {
 		o = append(o,
-			webhooks.Member{Key: "totp_verification_url", Value: stringValue(w.TOTPURL)},
-			webhooks.Member{Key: "totp_identifier", Value: stringValue(w.TOTPIdentifier)},
-			webhooks.Member{Key: "extra_http_headers", Value: nilMap(w.ExtraHTTPHeaders)},
+			wire.Member{Key: "totp_verification_url", Value: stringValue(w.TOTPURL)},
+			wire.Member{Key: "totp_identifier", Value: stringValue(w.TOTPIdentifier)},
+			wire.Member{Key: "extra_http_headers", Value: nilMap(w.ExtraHTTPHeaders)},
 		)
 	}
-	return append(o, webhooks.Object{
+	return append(o, wire.Object{
 		{Key: "queued_at", Value: timeValue(r.queued)},
 		{Key: "started_at", Value: timeValue(r.started)},
 		{Key: "finished_at", Value: timeValue(r.finished)},

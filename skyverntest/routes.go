@@ -6,11 +6,12 @@ package skyverntest
 // handler. Around every handler, once for all routes, the router:
 //
 //   - serves the admin API (WithAdminAPI) under /_skyverntest/;
-//   - matches the path, with or without a trailing slash as Skyvern's
+//   - matches the path with an http.ServeMux whose patterns are the Route
+//     constants (router), with or without a trailing slash as Skyvern's
 //     aliases allow, answering 404 {"detail":"Not Found"} for an unknown
 //     path and 405 with Allow for a known path with another method;
-//   - records the request (Server.Requests) and applies the faults set for
-//     the route (Server.Fault);
+//   - records the request (Server.Requests), with the status answered,
+//     and applies the faults set for the route (Server.Fault);
 //   - checks x-api-key (403, logged with the reason, never the key);
 //   - decodes the query into the params type and the body into the request
 //     type, checking each member against the Go type of its field (enums by
@@ -42,19 +43,21 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // routeTable is every route of the fake API: the routes of each API area,
 // each list kept in its area's file. Order does not matter: a literal path
-// segment takes precedence over a parameter.
+// segment takes precedence over a parameter, as http.ServeMux ranks
+// patterns; two routes neither of which ranks above the other make the
+// mux panic at the first request (TestEveryRouteIsServedByItsPattern catches that).
 var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes,
 	tagRoutes, fileRoutes, scheduleRoutes, folderRoutes, workflowRunRoutes)
 
@@ -111,8 +114,7 @@ type route struct {
 	// logged, nor are the inputs its 422 answers quote.
 	redact func(body []byte) []byte
 
-	method string
-	segs   []string // the path's segments; "{x}" is a parameter
+	method string // the method of name
 }
 
 // bodySpec says what a route's JSON body decodes into.
@@ -152,8 +154,7 @@ type call struct {
 	w       http.ResponseWriter
 	r       *http.Request
 	route   *route
-	params  []string // path parameter values, in path order
-	raw     []byte   // the request body as received
+	raw     []byte // the request body as received
 	members map[string]json.RawMessage
 	req     any // *T of the route's body, or nil
 	q       any // *T of the route's query, or nil
@@ -178,18 +179,7 @@ func queryOf[T any](c *call) *T {
 }
 
 // param returns the path parameter name, such as "run_id".
-func (c *call) param(name string) string {
-	i := 0
-	for _, seg := range c.route.segs {
-		if seg[0] == '{' {
-			if seg[1:len(seg)-1] == name {
-				return c.params[i]
-			}
-			i++
-		}
-	}
-	return ""
-}
+func (c *call) param(name string) string { return c.r.PathValue(name) }
 
 // has reports whether the body has the member name, null or not.
 func (c *call) has(name string) bool {
@@ -198,7 +188,7 @@ func (c *call) has(name string) bool {
 }
 
 // reply answers 200 with v, an SDK value (or a list of them, or a
-// webhooks.Object), rendered with every member.
+// wire.Object), rendered with every member.
 func (c *call) reply(v any) {
 	writeJSON(c.w, http.StatusOK, renderAny(v))
 }
@@ -210,9 +200,9 @@ func (c *call) replyRaw(b []byte) { writeBody(c.w, http.StatusOK, b) }
 func (c *call) fail(status int, detail any) { writeDetail(c.w, status, detail) }
 
 // renderAny renders an SDK struct with render, a slice of them as a list,
-// and anything else (an ordered webhooks.Object included) as it is.
+// and anything else (an ordered wire.Object included) as it is.
 func renderAny(v any) any {
-	if _, ok := v.(webhooks.Object); ok {
+	if _, ok := v.(wire.Object); ok {
 		return v
 	}
 	rv := reflect.ValueOf(v)
@@ -230,135 +220,139 @@ func renderAny(v any) any {
 	return v
 }
 
-// router matches requests to the route table.
-type router struct {
-	bySegs map[int][]*route
-}
-
-func newRouter() *router {
-	rt := &router{bySegs: make(map[int][]*route)}
+// router is the fake's http.ServeMux, built once from the route table:
+// each Route constant is registered as the ServeMux pattern it is, and
+// again with "{$}" after a trailing slash for Skyvern's aliases. The mux
+// does the matching only (a literal segment beating a parameter, as on
+// Skyvern); every route's handler is routeHandler, so the pipeline around
+// the handlers (recording, faults, authentication, decoding) is
+// Server.serveRoute, the same for all. The mux holds no Server: each
+// request carries its own in its exchange.
+var router = sync.OnceValue(func() *http.ServeMux {
+	mux := http.NewServeMux()
 	for i := range routeTable {
 		r := &routeTable[i]
 		method, path, _ := strings.Cut(r.name, " ")
 		r.method = method
-		r.segs = strings.Split(strings.Trim(path, "/"), "/")
-		rt.bySegs[len(r.segs)] = append(rt.bySegs[len(r.segs)], r)
+		mux.Handle(r.name, routeHandler{r})
+		mux.Handle(method+" "+path+"/{$}", routeHandler{r})
 	}
-	return rt
+	return mux
+})
+
+// routeMethods are the methods of the route table, sorted, as Allow lists
+// them.
+var routeMethods = sync.OnceValue(func() []string {
+	var ms []string
+	for _, r := range routeTable {
+		m, _, _ := strings.Cut(r.name, " ")
+		if !slices.Contains(ms, m) {
+			ms = append(ms, m)
+		}
+	}
+	slices.Sort(ms)
+	return ms
+})
+
+// routeHandler is the mux's handler of one route.
+type routeHandler struct{ rt *route }
+
+func (h routeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x := w.(*exchange)
+	if r.Method != h.rt.method {
+		return // HEAD, which the mux lets GET patterns match: Skyvern answers 405
+	}
+	x.srv.serveRoute(x, r, h.rt)
 }
 
-// match finds the route for method and path. It returns nil and the
-// methods the path allows (none for an unknown path) when there is no
-// route for method.
-func (rt *router) match(method, path string) (*route, []string, []string) {
-	path = strings.TrimPrefix(path, "/")
-	if len(path) > 1 && strings.HasSuffix(path, "/") {
-		path = path[:len(path)-1] // Skyvern's trailing-slash aliases
-	}
-	var buf [16]string // the segments, without allocating for most paths
-	segs := buf[:0]
-	for s := range strings.SplitSeq(path, "/") {
-		if u, err := url.PathUnescape(s); err == nil {
-			s = u
-		}
-		segs = append(segs, s)
-	}
-	var best *route
-	bestScore := -1
+// allowed returns the methods the route table serves r's path with,
+// sorted; none for a path it does not serve.
+func allowed(r *http.Request) []string {
 	var allow []string
-	for _, r := range rt.bySegs[len(segs)] {
-		score, ok := matchSegs(r.segs, segs)
-		if !ok {
-			continue
-		}
-		if r.method != method {
-			if !slices.Contains(allow, r.method) {
-				allow = append(allow, r.method)
-			}
-			continue
-		}
-		if score > bestScore {
-			best, bestScore = r, score
+	for _, m := range routeMethods() {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := router().Handler(probe); pattern != "" {
+			allow = append(allow, m)
 		}
 	}
-	if best == nil {
-		slices.Sort(allow)
-		return nil, nil, allow
-	}
-	var params []string
-	for i, s := range best.segs {
-		if s[0] == '{' {
-			params = append(params, segs[i])
-		}
-	}
-	return best, params, nil
+	return allow
 }
 
-// matchSegs reports whether path matches pattern, and scores the match:
-// literal segments earlier in the path count more, so /v1/runs/cancel
-// beats /v1/runs/{run_id}.
-func matchSegs(pattern, path []string) (int, bool) {
-	score := 0
-	for i, p := range pattern {
-		if p[0] == '{' {
-			if path[i] == "" {
-				return 0, false
-			}
-			continue
-		}
-		if p != path[i] {
-			return 0, false
-		}
-		score |= 1 << (len(pattern) - i)
-	}
-	return score, true
-}
-
-// serveHTTP is the server's handler: the prologue of every route.
+// serveHTTP is the server's handler: the admin API, or the route the mux
+// finds, or FastAPI's 404 or 405 when it finds none.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.adminOnce.Do(func() { s.admin = s.adminHandler() })
 		s.admin.ServeHTTP(w, r)
 		return
 	}
+	x := &exchange{ResponseWriter: w, srv: s}
 	start := time.Now()
-	rt, params, allow := s.router.match(r.Method, r.URL.EscapedPath())
+	router().ServeHTTP(x, r)
+	if !x.routed {
+		s.serveUnrouted(x, r)
+	}
+	if l := s.cfg.logger; l != nil {
+		l.Info("skyverntest request", "method", r.Method, "path", r.URL.Path, "status", x.status,
+			"fault", x.faulted, "duration", time.Since(start))
+	}
+}
+
+// serveRoute is the pipeline of every route: it reads and records the
+// request, applies the route's fault, if any, or else serves it.
+func (s *Server) serveRoute(x *exchange, r *http.Request, rt *route) {
+	x.routed = true
 	var raw []byte // a form is streamed: neither read here nor recorded
-	if rt == nil || rt.body == nil || !rt.body.form {
+	if rt.body == nil || !rt.body.form {
 		var err error
 		if raw, err = io.ReadAll(r.Body); err != nil {
 			return // the connection is gone
 		}
 	}
-	name, kept := "/", raw
-	if rt != nil {
-		name = rt.name
-		if rt.redact != nil {
-			kept = rt.redact(raw)
+	kept := raw
+	if rt.redact != nil {
+		kept = rt.redact(raw)
+	}
+	f := s.takeFault(rt.name)
+	x.faulted = f != nil
+	x.rec = s.recordRequest(r, rt.name, kept, x.faulted)
+	c := &call{w: x, r: r, route: rt, raw: raw, srv: s}
+	if f != nil {
+		s.serveFault(c, f)
+	} else {
+		s.serve(c)
+	}
+}
+
+// serveUnrouted answers a request the mux found no route for, in place of
+// the mux's own plain-text answer (which the exchange discarded): 405 with
+// Allow for a path served with other methods, 404 otherwise (a path the
+// mux would redirect to its clean form included).
+func (s *Server) serveUnrouted(x *exchange, r *http.Request) {
+	x.routed = true // from here on, write
+	var allow []string
+	switch x.muxStatus {
+	case http.StatusMethodNotAllowed: // the mux's Allow, without the HEAD it lets GET serve
+		for m := range strings.SplitSeq(x.Header().Get("Allow"), ", ") {
+			if m != http.MethodHead && m != "" {
+				allow = append(allow, m)
+			}
 		}
+	case 0: // HEAD on a GET route, see routeHandler
+		allow = allowed(r)
 	}
-	s.recordRequest(r, name, kept)
-	sw := &statusWriter{ResponseWriter: w}
-	faulted := false
-	switch {
-	case rt == nil && len(allow) > 0:
-		sw.Header().Set("Allow", strings.Join(allow, ", "))
-		writeDetail(sw, http.StatusMethodNotAllowed, "Method Not Allowed")
-	case rt == nil:
-		writeDetail(sw, http.StatusNotFound, "Not Found")
-	default:
-		c := &call{w: sw, r: r, route: rt, params: params, raw: raw, srv: s}
-		if f := s.takeFault(rt.name); f != nil {
-			faulted = true
-			s.serveFault(c, f)
-		} else {
-			s.serve(c)
-		}
+	clear(x.Header())
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return // the connection is gone
 	}
-	if l := s.cfg.logger; l != nil {
-		l.Info("skyverntest request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"fault", faulted, "duration", time.Since(start))
+	x.rec = s.recordRequest(r, "/", raw, false)
+	if len(allow) > 0 {
+		x.Header().Set("Allow", strings.Join(allow, ", "))
+		writeDetail(x, http.StatusMethodNotAllowed, "Method Not Allowed")
+		return
 	}
+	writeDetail(x, http.StatusNotFound, "Not Found")
 }
 
 // serve authenticates, decodes and validates the call, then runs its
@@ -448,24 +442,52 @@ func logged(rt *route, errs []validationError) []validationError {
 	return out
 }
 
-// statusWriter remembers the status written, for the log.
-type statusWriter struct {
+// exchange is the response writer of one request. It remembers the
+// status written, for the log and the request's record, and discards what
+// the mux writes itself (its plain-text 404 and 405) until a route or
+// serveUnrouted takes the request.
+type exchange struct {
 	http.ResponseWriter
-	status int
+	srv     *Server
+	routed  bool
+	faulted bool
+	status  int
+	// muxStatus is the status the mux wrote itself, discarded: 404, 405,
+	// or a redirect to the path's clean form.
+	muxStatus int
+	rec       *RecordedRequest // nil when records are off
 }
 
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
+func (w *exchange) WriteHeader(code int) {
+	if !w.routed {
+		w.muxStatus = code
+		return
 	}
+	w.noteStatus(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
+func (w *exchange) Write(b []byte) (int, error) {
+	if !w.routed {
+		return len(b), nil
 	}
+	w.noteStatus(http.StatusOK)
 	return w.ResponseWriter.Write(b)
 }
 
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// noteStatus keeps the first status answered, in the request's record
+// too (before the client can read the answer, so a test that has its
+// answer finds its record complete).
+func (w *exchange) noteStatus(code int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = code
+	if w.rec != nil {
+		w.srv.recMu.Lock()
+		w.rec.StatusCode = code
+		w.srv.recMu.Unlock()
+	}
+}
+
+func (w *exchange) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -265,4 +266,104 @@ func receiver(t *testing.T) (url string, stop func()) {
 	done := make(chan struct{})
 	go func() { defer close(done); srv.Serve(ln) }()
 	return fmt.Sprintf("http://%s/hook", ln.Addr()), func() { srv.Close(); <-done }
+}
+
+func TestServeMuxRoutingKeepsSkyvernsAnswers(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	// HEAD is not served: FastAPI's routes do not add it to GET.
+	status, _, header := do(t, "HEAD", srv.URL+"/v1/runs", srv.APIKey, "")
+	assert.Equal(t, http.StatusMethodNotAllowed, status)
+	assert.Equal(t, "GET", header.Get("Allow"))
+	// A literal segment beats a parameter; a parameter takes any other value.
+	status, _, _ = do(t, "POST", srv.URL+"/v1/runs/cancel", srv.APIKey, `{"run_ids":[]}`)
+	assert.Equal(t, http.StatusOK, status)
+	status, _, header = do(t, "GET", srv.URL+"/v1/runs/cancel", srv.APIKey, "")
+	assert.Equal(t, http.StatusNotFound, status, "GET /v1/runs/{run_id} with the id cancel")
+	assert.Empty(t, header.Get("Allow"))
+	// A path the mux would redirect to its clean form is not served.
+	status, body, header := do(t, "GET", srv.URL+"/v1//runs", srv.APIKey, "")
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.JSONEq(t, `{"detail":"Not Found"}`, string(body))
+	assert.Empty(t, header.Get("Location"))
+	// An escaped parameter is handed over unescaped, as one segment.
+	status, body, _ = do(t, "GET", srv.URL+"/v1/runs/tsk%2F1", srv.APIKey, "")
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Contains(t, string(body), "tsk/1")
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 5)
+	assert.Equal(t, "/", reqs[0].Route, "HEAD has no route")
+	assert.Equal(t, skyverntest.RouteBulkCancelRuns, reqs[1].Route)
+	assert.Equal(t, skyverntest.RouteGetRun, reqs[2].Route)
+	assert.Equal(t, "/", reqs[3].Route)
+	assert.Equal(t, skyverntest.RouteGetRun, reqs[4].Route)
+	for i, want := range []int{405, 200, 404, 404, 404} {
+		assert.Equal(t, want, reqs[i].StatusCode, "request %d", i)
+	}
+}
+
+func TestRecordedRequestsSayTheStatusAndTheFault(t *testing.T) {
+	srv, client, id := startedRunForRecords(t)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, RetryAfter: "0"})
+	_, err := client.GetRun(ctxT(t), id)
+	require.Error(t, err)
+	_, err = client.GetRun(ctxT(t), id)
+	require.NoError(t, err)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{Truncate: true})
+	_, _ = client.GetRun(ctxT(t), id)
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{DropConnection: true})
+	_, _ = client.GetRun(ctxT(t), id)
+	status, _, _ := do(t, "GET", srv.URL+"/v1/runs/"+id, "wrong", "")
+	require.Equal(t, http.StatusForbidden, status)
+
+	type got struct {
+		status  int
+		faulted bool
+	}
+	var gets []got
+	for _, r := range srv.Requests() {
+		if r.Route == skyverntest.RouteGetRun {
+			gets = append(gets, got{r.StatusCode, r.Faulted})
+		}
+	}
+	assert.Equal(t, []got{
+		{503, true},  // the fault's status
+		{200, false}, // served
+		{200, true},  // a truncated answer keeps the status it was cut from
+		{0, true},    // a dropped connection answers nothing
+		{403, false},
+	}, gets)
+}
+
+// startedRunForRecords returns a server with one run and a client that
+// does not retry.
+func startedRunForRecords(t *testing.T) (*skyverntest.Server, *skyvern.Client, string) {
+	t.Helper()
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	client := srv.Client(skyvern.WithMaxRetries(0))
+	run, err := client.RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
+	require.NoError(t, err)
+	return srv, client, run.RunID
+}
+
+func TestEveryRouteIsServedByItsPattern(t *testing.T) {
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	param := regexp.MustCompile(`\{[a-z_]+\}`)
+	routes := skyverntest.Routes()
+	require.NotEmpty(t, routes)
+	for _, route := range routes {
+		method, path, _ := strings.Cut(route, " ")
+		path = param.ReplaceAllString(path, "x1")
+		for _, p := range []string{path, path + "/"} {
+			status, _, _ := do(t, method, srv.URL+p, "", "") // no key: 403, once routed
+			assert.Equal(t, http.StatusForbidden, status, "%s %s", method, p)
+		}
+	}
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2*len(routes))
+	for i, route := range routes {
+		assert.Equal(t, route, reqs[2*i].Route)
+		assert.Equal(t, route, reqs[2*i+1].Route, "the trailing-slash alias")
+		assert.Equal(t, http.StatusForbidden, reqs[2*i].StatusCode)
+	}
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file serves the schedules of saved workflows and fires them: when a
@@ -281,7 +281,7 @@ func (s *Server) handleDeleteSchedule(c *call) {
 		scheduleNotFound(c)
 		return
 	}
-	c.replyRaw(mustMarshal(webhooks.Object{{Key: "ok", Value: true}}))
+	c.replyRaw(mustMarshal(wire.Object{{Key: "ok", Value: true}}))
 }
 
 // handleListSchedules serves List Schedules across workflows: GET

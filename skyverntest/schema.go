@@ -15,7 +15,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file makes the SDK's own types the fake's schema. Requests are
@@ -26,17 +26,17 @@ import (
 // server writes its models.
 
 // validationError is one entry of FastAPI's 422 list.
-type validationError = webhooks.Object
+type validationError = wire.Object
 
-func invalid(typ string, loc []any, msg string, input any, ctx webhooks.Object) validationError {
-	e := webhooks.Object{
+func invalid(typ string, loc []any, msg string, input any, ctx wire.Object) validationError {
+	e := wire.Object{
 		{Key: "type", Value: typ},
 		{Key: "loc", Value: loc},
 		{Key: "msg", Value: msg},
 		{Key: "input", Value: input},
 	}
 	if ctx != nil {
-		e = append(e, webhooks.Member{Key: "ctx", Value: ctx})
+		e = append(e, wire.Member{Key: "ctx", Value: ctx})
 	}
 	return e
 }
@@ -81,7 +81,7 @@ func fieldsOf(t reflect.Type) []field {
 // as null, nested structs rendered the same way. Extra members are not
 // rendered: the server writes only what its model has. Members named in
 // drop are left out, for models of the server that lack them.
-func render(v any, drop ...string) webhooks.Object {
+func render(v any, drop ...string) wire.Object {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -93,14 +93,14 @@ func render(v any, drop ...string) webhooks.Object {
 }
 
 // renderStruct renders the struct value rv as render does.
-func renderStruct(rv reflect.Value, drop []string) webhooks.Object {
+func renderStruct(rv reflect.Value, drop []string) wire.Object {
 	fields := fieldsOf(rv.Type())
-	o := make(webhooks.Object, 0, len(fields))
+	o := make(wire.Object, 0, len(fields))
 	for _, f := range fields {
 		if slices.Contains(drop, f.name) {
 			continue
 		}
-		o = append(o, webhooks.Member{Key: f.name, Value: renderField(rv.Field(f.index), f.how, f.optional)})
+		o = append(o, wire.Member{Key: f.name, Value: renderField(rv.Field(f.index), f.how, f.optional)})
 	}
 	return o
 }
@@ -245,7 +245,7 @@ func renderField(v reflect.Value, how renderHow, optional bool) any {
 			return e.Int()
 		}
 	case howStructs:
-		list := make([]webhooks.Object, v.Len())
+		list := make([]wire.Object, v.Len())
 		for i := range list {
 			list[i] = renderStruct(v.Index(i), nil)
 		}
@@ -296,7 +296,7 @@ func enumError(loc []any, t reflect.Type, input any) validationError {
 	if n := len(quoted); n > 1 {
 		expected = strings.Join(quoted[:n-1], ", ") + " or " + quoted[n-1]
 	}
-	return invalid("enum", loc, "Input should be "+expected, input, webhooks.Object{{Key: "expected", Value: expected}})
+	return invalid("enum", loc, "Input should be "+expected, input, wire.Object{{Key: "expected", Value: expected}})
 }
 
 // checkEnums walks a decoded value and reports each enum-typed field (or
@@ -401,7 +401,7 @@ func members(body []byte, optional bool) (map[string]json.RawMessage, []validati
 			pos = int(max(syn.Offset-1, 0))
 		}
 		return nil, []validationError{invalid("json_invalid", []any{"body", pos}, "JSON decode error",
-			map[string]any{}, webhooks.Object{{Key: "error", Value: "Expecting value"}})}
+			map[string]any{}, wire.Object{{Key: "error", Value: "Expecting value"}})}
 	}
 	if string(trimmed) == "null" && optional {
 		return nil, nil
@@ -413,7 +413,7 @@ func members(body []byte, optional bool) (map[string]json.RawMessage, []validati
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &m); err != nil {
 		return nil, []validationError{invalid("json_invalid", []any{"body", 0}, "JSON decode error",
-			map[string]any{}, webhooks.Object{{Key: "error", Value: err.Error()}})}
+			map[string]any{}, wire.Object{{Key: "error", Value: err.Error()}})}
 	}
 	return m, nil
 }
@@ -609,7 +609,7 @@ func decodeQuery(q url.Values, dst reflect.Value, limits map[string]limit) []val
 		if fv.Kind() == reflect.Slice {
 			if lim.maxLen > 0 && len(vals) > lim.maxLen { // pydantic's max_length of a list
 				errs = append(errs, invalid("too_long", loc, fmt.Sprintf("List should have at most %d items after validation, not %d", lim.maxLen, len(vals)),
-					vals, webhooks.Object{{Key: "field_type", Value: "List"}, {Key: "max_length", Value: lim.maxLen}, {Key: "actual_length", Value: len(vals)}}))
+					vals, wire.Object{{Key: "field_type", Value: "List"}, {Key: "max_length", Value: lim.maxLen}, {Key: "actual_length", Value: len(vals)}}))
 				continue
 			}
 			list := reflect.MakeSlice(fv.Type(), len(vals), len(vals))
@@ -641,10 +641,10 @@ func setScalar(v reflect.Value, loc []any, s string, lim limit) []validationErro
 			return one(invalid("int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer", s, nil))
 		case lim.hasGE && n < lim.ge:
 			return one(invalid("greater_than_equal", loc, fmt.Sprintf("Input should be greater than or equal to %d", lim.ge),
-				s, webhooks.Object{{Key: "ge", Value: lim.ge}}))
+				s, wire.Object{{Key: "ge", Value: lim.ge}}))
 		case lim.le > 0 && n > lim.le:
 			return one(invalid("less_than_equal", loc, fmt.Sprintf("Input should be less than or equal to %d", lim.le),
-				s, webhooks.Object{{Key: "le", Value: lim.le}}))
+				s, wire.Object{{Key: "le", Value: lim.le}}))
 		}
 		v.SetInt(int64(n))
 	case reflect.Bool:
@@ -660,10 +660,10 @@ func setScalar(v reflect.Value, loc []any, s string, lim limit) []validationErro
 		switch n := utf8.RuneCountInString(s); {
 		case n < lim.minLen:
 			return one(invalid("string_too_short", loc, fmt.Sprintf("String should have at least %d characters", lim.minLen),
-				s, webhooks.Object{{Key: "min_length", Value: lim.minLen}}))
+				s, wire.Object{{Key: "min_length", Value: lim.minLen}}))
 		case lim.maxLen > 0 && n > lim.maxLen:
 			return one(invalid("string_too_long", loc, fmt.Sprintf("String should have at most %d characters", lim.maxLen),
-				s, webhooks.Object{{Key: "max_length", Value: lim.maxLen}}))
+				s, wire.Object{{Key: "max_length", Value: lim.maxLen}}))
 		}
 		v.SetString(s)
 		if enumOf(v.Type()) && !knownEnum(v) {

@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file serves POST /v1/sdk/run_action, the AI browser actions of
@@ -181,12 +181,12 @@ func checkAction(c *call, req *skyvern.SDKActionRequest) []validationError {
 	var tag string
 	if json.Unmarshal(m["type"], &tag) != nil {
 		return []validationError{invalid("union_tag_not_found", loc, "Unable to extract tag using discriminator 'type'",
-			rawValue(raw), webhooks.Object{{Key: "discriminator", Value: "'type'"}})}
+			rawValue(raw), wire.Object{{Key: "discriminator", Value: "'type'"}})}
 	}
 	if req.Action == nil {
 		return []validationError{invalid("union_tag_invalid", loc,
 			fmt.Sprintf("Input tag '%s' found using 'type' does not match any of the expected tags: %s", tag, actionTags),
-			rawValue(raw), webhooks.Object{{Key: "discriminator", Value: "'type'"}, {Key: "tag", Value: tag},
+			rawValue(raw), wire.Object{{Key: "discriminator", Value: "'type'"}, {Key: "tag", Value: tag},
 				{Key: "expected_tags", Value: actionTags}})}
 	}
 	return checkObject(append(loc, tag), m, raw, reflect.TypeOf(req.Action), nil)
@@ -238,5 +238,5 @@ func (s *Server) handleRunSDKAction(c *call) {
 	if result == nil {
 		result = json.RawMessage("null")
 	}
-	c.replyRaw(mustMarshal(webhooks.Object{{Key: "workflow_run_id", Value: wrID}, {Key: "result", Value: result}}))
+	c.replyRaw(mustMarshal(wire.Object{{Key: "workflow_run_id", Value: wrID}, {Key: "result", Value: result}}))
 }

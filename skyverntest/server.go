@@ -82,7 +82,6 @@ type Server struct {
 	cfg    config
 	tb     testing.TB // nil when made by Start
 	ts     *httptest.Server
-	router *router
 	clock  *clock
 	hc     *http.Client // sends webhooks
 	ctx    context.Context
@@ -120,7 +119,7 @@ type Server struct {
 	calls   map[string]int64
 
 	recMu    sync.Mutex
-	requests []RecordedRequest
+	requests []*RecordedRequest
 	webhooks []WebhookDelivery
 }
 
@@ -161,7 +160,6 @@ func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		APIKey:    cfg.apiKey,
 		cfg:       cfg,
-		router:    newRouter(),
 		st:        newStore(cfg.maxRuns),
 		creds:     newCredentialStore(),
 		totp:      &totpStore{},

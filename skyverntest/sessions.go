@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // The routes of browser sessions, browser profiles and the runs that
@@ -123,7 +123,7 @@ func (s *Server) handleCloseBrowserSession(c *call) {
 		c.refuse(err)
 		return
 	}
-	c.reply(webhooks.Object{{Key: "message", Value: "Browser session closed"}})
+	c.reply(wire.Object{{Key: "message", Value: "Browser session closed"}})
 }
 
 // handleCreateBrowserProfile serves Create Browser Profile: POST

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file holds the fake's browser sessions and browser profiles as plain
@@ -99,7 +99,7 @@ func (st *sessionStore) create(req skyvern.CreateBrowserSessionRequest) (skyvern
 	case timeout < sessionMinTimeout:
 		return skyvern.BrowserSession{}, &sessionRefusal{status: http.StatusUnprocessableEntity, detail: []validationError{
 			invalid("greater_than_equal", []any{"body", "timeout"}, fmt.Sprintf("Input should be greater than or equal to %d", sessionMinTimeout),
-				timeout, webhooks.Object{{Key: "ge", Value: sessionMinTimeout}}),
+				timeout, wire.Object{{Key: "ge", Value: sessionMinTimeout}}),
 		}}
 	case timeout > sessionMaxTimeout:
 		warning = fmt.Sprintf("Requested timeout of %d minutes exceeds the maximum of %d minutes (%d hours); this session was capped at %d minutes.",
@@ -393,7 +393,7 @@ func profileNameConflict(name string) error {
 func (ps *profileStore) create(req skyvern.CreateBrowserProfileRequest, sessions *sessionStore, runExists func(runID string) bool) (skyvern.BrowserProfile, error) {
 	if req.Name == "" {
 		return skyvern.BrowserProfile{}, &sessionRefusal{status: http.StatusUnprocessableEntity, detail: []validationError{
-			invalid("string_too_short", []any{"body", "name"}, "String should have at least 1 character", "", webhooks.Object{{Key: "min_length", Value: 1}}),
+			invalid("string_too_short", []any{"body", "name"}, "String should have at least 1 character", "", wire.Object{{Key: "min_length", Value: 1}}),
 		}}
 	}
 	p := skyvern.BrowserProfile{

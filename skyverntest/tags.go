@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // The routes of tags: of workflow runs, of workflows (each with its
@@ -157,7 +157,7 @@ func (s *Server) replyTags(c *call, kind tagKind, id string) {
 func failValues(c *call, probs []tagProblem) {
 	errs := make([]validationError, len(probs))
 	for i, p := range probs {
-		errs[i] = invalid("value_error", p.loc, "Value error, "+p.msg, p.input, webhooks.Object{{Key: "error", Value: webhooks.Object{}}})
+		errs[i] = invalid("value_error", p.loc, "Value error, "+p.msg, p.input, wire.Object{{Key: "error", Value: wire.Object{}}})
 	}
 	c.fail(http.StatusUnprocessableEntity, errs)
 }
@@ -458,9 +458,9 @@ func (s *Server) handleBatchTags(c *call) {
 		return
 	}
 	// Rendered by hand: a map's values are not rendered with null members.
-	out := map[string][]webhooks.Object{}
+	out := map[string][]wire.Object{}
 	for id, labels := range s.tags.batch(kind, kept, live) {
-		out[id] = make([]webhooks.Object, len(labels))
+		out[id] = make([]wire.Object, len(labels))
 		for i, l := range labels {
 			out[id][i] = render(l)
 		}
@@ -469,7 +469,7 @@ func (s *Server) handleBatchTags(c *call) {
 	if kind == runTags {
 		member = "run_tags"
 	}
-	writeJSON(c.w, http.StatusOK, webhooks.Object{{Key: member, Value: out}})
+	writeJSON(c.w, http.StatusOK, wire.Object{{Key: member, Value: out}})
 }
 
 // handleRunTagSuggestions serves Get Run Tag Suggestions.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/wire"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
@@ -42,7 +43,7 @@ type delivery struct {
 
 // sign builds a delivery of payload to url, signed with the server's key
 // and stamped with the server's clock.
-func (s *Server) sign(runID, url string, payload webhooks.Object, replay bool) (*delivery, error) {
+func (s *Server) sign(runID, url string, payload wire.Object, replay bool) (*delivery, error) {
 	body, err := webhooks.Marshal(payload)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package skyverntest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -442,4 +443,27 @@ func TestReplayShapesFollowTheRunType(t *testing.T) {
 	var parsed skyvern.RunResponse
 	require.NoError(t, json.Unmarshal([]byte(rep.Payload), &parsed))
 	assert.Equal(t, skyvern.RunStatusCompleted, parsed.Status)
+}
+
+func TestWebhookDeliveryPrintsReadablyWithoutSecrets(t *testing.T) {
+	hook := newHook(t, nil)
+	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
+	srv.OnPrompt("p", skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "out of stock"})
+	run, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p", WebhookURL: hook.URL})
+	require.NoError(t, err)
+	srv.Advance(time.Second)
+
+	list := srv.Webhooks()
+	require.Len(t, list, 1)
+	d := list[0]
+	want := "webhook of run " + run.RunID + " (failed) to " + hook.URL + ", attempt 1: 200"
+	assert.Equal(t, want, d.String())
+	assert.Equal(t, want, fmt.Sprintf("%v", d), "fmt's verbs use String")
+	assert.Equal(t, want, fmt.Sprintf("%+v", d))
+	assert.NotContains(t, fmt.Sprint(d), d.Header.Get("X-Skyvern-Signature"))
+	assert.NotContains(t, fmt.Sprint(d), "out of stock", "no body")
+
+	d = skyverntest.WebhookDelivery{RunID: "wr_1", URL: "http://user:hunter2@127.0.0.1:9/hook", Attempt: 3, Replay: true,
+		Err: "connection refused", Header: http.Header{"X-Skyvern-Signature": {"abc123"}}}
+	assert.Equal(t, "webhook replay of run wr_1 to http://user:xxxxx@127.0.0.1:9/hook, attempt 3: no answer: connection refused", d.String())
 }

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/skyvern-go/skyvern"
-	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // This file serves the workflows created through the API (Create, Get,
@@ -78,7 +78,7 @@ func checkBody(loc []any, raw json.RawMessage) []validationError {
 		return nil // checked against WorkflowBody
 	}
 	var errs []validationError
-	disc := webhooks.Member{Key: "discriminator", Value: "'parameter_type'"}
+	disc := wire.Member{Key: "discriminator", Value: "'parameter_type'"}
 	for i, p := range body.Parameters {
 		at := append(slices.Clip(loc), "parameters", i)
 		var m map[string]json.RawMessage
@@ -88,13 +88,13 @@ func checkBody(loc []any, raw json.RawMessage) []validationError {
 		var tag string
 		if json.Unmarshal(m["parameter_type"], &tag) != nil {
 			errs = append(errs, invalid("union_tag_not_found", at, "Unable to extract tag using discriminator 'parameter_type'",
-				rawValue(p), webhooks.Object{disc}))
+				rawValue(p), wire.Object{disc}))
 			continue
 		}
 		if !strings.Contains(parameterTags, ": '"+tag+"'>") {
 			errs = append(errs, invalid("union_tag_invalid", at,
 				"Input tag '"+tag+"' found using 'parameter_type' does not match any of the expected tags: "+parameterTags,
-				rawValue(p), webhooks.Object{disc, {Key: "tag", Value: tag}, {Key: "expected_tags", Value: parameterTags}}))
+				rawValue(p), wire.Object{disc, {Key: "tag", Value: tag}, {Key: "expected_tags", Value: parameterTags}}))
 		}
 	}
 	criteria := func(at []any, raw json.RawMessage) {
@@ -108,7 +108,7 @@ func checkBody(loc []any, raw json.RawMessage) []validationError {
 			return
 		}
 		errs = append(errs, invalid("literal_error", append(at, "criteria_type"), "Input should be 'jinja2_template' or 'prompt'",
-			rawValue(t), webhooks.Object{{Key: "expected", Value: "'jinja2_template' or 'prompt'"}}))
+			rawValue(t), wire.Object{{Key: "expected", Value: "'jinja2_template' or 'prompt'"}}))
 	}
 	for i, b := range body.Blocks {
 		var blk struct {

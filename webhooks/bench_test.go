@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/wire"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
@@ -20,11 +21,11 @@ import (
 // once encoded, as Skyvern writes it: run fields, legacy fields (including
 // "outputs", which repeats the output), and an output of many records with
 // string fields.
-func benchValue(size int) webhooks.Object {
-	var records webhooks.Object
+func benchValue(size int) wire.Object {
+	var records wire.Object
 	for n := 0; 2*n < size-1500; {
 		i := len(records)
-		m := webhooks.Member{Key: fmt.Sprintf("product_%04d", i), Value: webhooks.Object{
+		m := wire.Member{Key: fmt.Sprintf("product_%04d", i), Value: wire.Object{
 			{Key: "title", Value: fmt.Sprintf("Stainless steel kettle, 1.7 L, model %d – “quiet boil” <edition>", i)},
 			{Key: "price", Value: 19.99 + float64(i)},
 			{Key: "currency", Value: "EUR"},
@@ -33,7 +34,7 @@ func benchValue(size int) webhooks.Object {
 			{Key: "rating", Value: 4.5},
 			{Key: "reviews", Value: []any{"Great kettle, boils fast.", "Lid is a bit stiff\nbut fine."}},
 		}}
-		b, err := webhooks.Marshal(webhooks.Object{m})
+		b, err := webhooks.Marshal(wire.Object{m})
 		if err != nil {
 			panic(err)
 		}
@@ -41,7 +42,7 @@ func benchValue(size int) webhooks.Object {
 		records = append(records, m)
 	}
 	output := map[string]any{"extract_block": records}
-	return webhooks.Object{
+	return wire.Object{
 		{Key: "workflow_id", Value: "wpid_123456789"},
 		{Key: "workflow_run_id", Value: "wr_123456789"},
 		{Key: "status", Value: "completed"},

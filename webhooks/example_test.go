@@ -68,10 +68,16 @@ func ExampleSign() {
 }
 
 func ExampleMarshal() {
-	body, err := webhooks.Marshal(webhooks.Object{
-		{Key: "run_id", Value: "tsk_1"},
-		{Key: "status", Value: skyvern.RunStatusCompleted},
-		{Key: "output", Value: map[string]any{"price": 3.0, "ratio": 1e-07, "title": "<Kettle> & cup ☕"}},
+	// A struct's fields keep their order; a map's keys are sorted.
+	type payload struct {
+		RunID  string            `json:"run_id"`
+		Status skyvern.RunStatus `json:"status"`
+		Output map[string]any    `json:"output"`
+	}
+	body, err := webhooks.Marshal(payload{
+		RunID:  "tsk_1",
+		Status: skyvern.RunStatusCompleted,
+		Output: map[string]any{"price": 3.0, "ratio": 1e-07, "title": "<Kettle> & cup ☕"},
 	})
 	if err != nil {
 		fmt.Println(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/wire"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
@@ -25,7 +26,7 @@ func TestMarshalWritesSkyvernsBytes(t *testing.T) {
 		want string
 	}{
 		// Key order.
-		{"an ordered Object keeps its key order", webhooks.Object{{Key: "z", Value: 1}, {Key: "a", Value: 2}, {Key: "m", Value: 3}}, `{"z":1,"a":2,"m":3}`},
+		{"an ordered Object keeps its key order", wire.Object{{Key: "z", Value: 1}, {Key: "a", Value: 2}, {Key: "m", Value: 3}}, `{"z":1,"a":2,"m":3}`},
 		{"a map is written with its keys sorted", map[string]any{"b": 1, "a": 2, "c": 3}, `{"a":2,"b":1,"c":3}`},
 		{"a struct is written in field order under its json tags", struct {
 			Zeta  string `json:"zeta"`
@@ -33,7 +34,7 @@ func TestMarshalWritesSkyvernsBytes(t *testing.T) {
 			Empty int    `json:"empty,omitempty"`
 			Skip  string `json:"-"`
 		}{"z", 1, 0, "x"}, `{"zeta":"z","alpha":1}`},
-		{"a nil Object is an empty object", webhooks.Object(nil), `{}`},
+		{"a nil Object is an empty object", wire.Object(nil), `{}`},
 		{"a nil slice is null", []int(nil), `null`},
 
 		// Strings.
@@ -69,8 +70,8 @@ func TestMarshalWritesSkyvernsBytes(t *testing.T) {
 		{"a json.Number keeps a non-whole value", json.Number("2.50"), `2.5`},
 
 		// Nesting and raw JSON.
-		{"nested objects and lists are rewritten recursively", webhooks.Object{
-			{Key: "list", Value: []any{1.0, webhooks.Object{{Key: "k", Value: nil}}, []int{}, map[string]any{}}},
+		{"nested objects and lists are rewritten recursively", wire.Object{
+			{Key: "list", Value: []any{1.0, wire.Object{{Key: "k", Value: nil}}, []int{}, map[string]any{}}},
 			{Key: "t", Value: true},
 			{Key: "f", Value: false},
 			{Key: "deep", Value: map[string]any{"x": []any{[]any{2.0, 0.5}}}},
@@ -82,7 +83,7 @@ func TestMarshalWritesSkyvernsBytes(t *testing.T) {
 		{"each invalid UTF-8 byte of a string becomes U+FFFD", "a\xff\xfeb", "\"a\xef\xbf\xbd\xef\xbf\xbdb\""},
 		{"an Object in a map in a struct is written in order", struct {
 			M map[string]any `json:"m"`
-		}{map[string]any{"o": webhooks.Object{{Key: "z<", Value: 1.0}, {Key: "a", Value: []any{0.5, nil}}}}},
+		}{map[string]any{"o": wire.Object{{Key: "z<", Value: 1.0}, {Key: "a", Value: []any{0.5, nil}}}}},
 			`{"m":{"o":{"z<":1,"a":[0.5,null]}}}`},
 		{"integer types of every size", []any{int8(-8), uint16(16), int32(-32), uint64(64), int(0)}, `[-8,16,-32,64,0]`},
 
@@ -119,7 +120,7 @@ func TestMarshalReproducesBodiesInSkyvernsForm(t *testing.T) {
 
 func TestSignOfMarshalIsWhatSkyvernSends(t *testing.T) {
 	// The same vectors as TestSignMatchesAnIndependentHMAC, built as values.
-	body, err := webhooks.Marshal(webhooks.Object{{Key: "run_id", Value: "tsk_1"}, {Key: "status", Value: skyvern.RunStatusCompleted}})
+	body, err := webhooks.Marshal(wire.Object{{Key: "run_id", Value: "tsk_1"}, {Key: "status", Value: skyvern.RunStatusCompleted}})
 	require.NoError(t, err)
 	assert.Equal(t, "811f15ada21338a5c8b96c8b75829dab020d77b10a4a858c7f00b7f621830104", webhooks.Sign(body, testKey))
 
@@ -131,7 +132,7 @@ func TestSignOfMarshalIsWhatSkyvernSends(t *testing.T) {
 func TestMarshalReportsWhatCannotBeWritten(t *testing.T) {
 	for name, v := range map[string]any{
 		"NaN":                               math.NaN(),
-		"an infinity inside an Object":      webhooks.Object{{Key: "x", Value: math.Inf(1)}},
+		"an infinity inside an Object":      wire.Object{{Key: "x", Value: math.Inf(1)}},
 		"a number beyond the float64 range": json.Number("1.5e999"),
 		"a channel":                         make(chan int),
 		"a map that holds itself":           cyclic(),
@@ -147,7 +148,7 @@ func TestMarshalReportsWhatCannotBeWritten(t *testing.T) {
 
 func TestObjectMarshalJSONWritesSkyvernsForm(t *testing.T) {
 	// Through encoding/json, which escapes HTML characters again.
-	got, err := json.Marshal(webhooks.Object{{Key: "p", Value: 3.0}, {Key: "s", Value: "<é>"}, {Key: "n", Value: webhooks.Object(nil)}})
+	got, err := json.Marshal(wire.Object{{Key: "p", Value: 3.0}, {Key: "s", Value: "<é>"}, {Key: "n", Value: wire.Object(nil)}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"p":3,"s":"\u003cé\u003e","n":{}}`, string(got))
 }
@@ -190,10 +191,10 @@ func TestMarshalRefusesValuesNestedTooDeep(t *testing.T) {
 	}{
 		{"[]any", func(v any) any { return []any{v} }},
 		{"map[string]any", func(v any) any { return map[string]any{"k": v} }},
-		{"Object", func(v any) any { return webhooks.Object{{Key: "k", Value: v}} }},
+		{"Object", func(v any) any { return wire.Object{{Key: "k", Value: v}} }},
 		{"a struct holding any", func(v any) any { return holder{V: v} }},
 		{"a struct and an Object in turn", func(v any) any {
-			return holder{V: webhooks.Object{{Key: "k", Value: v}}}
+			return holder{V: wire.Object{{Key: "k", Value: v}}}
 		}},
 		{"a pointer to a struct holding any", func(v any) any { return &holder{V: v} }},
 	}
@@ -251,4 +252,26 @@ func TestMarshalRefusesValuesNestedTooDeep(t *testing.T) {
 		_, err = webhooks.Marshal([]any{n})
 		assert.ErrorIs(t, err, webhooks.ErrTooDeep, "one level more")
 	})
+}
+
+// The fake renders its answers and webhooks with internal/wire, whose
+// ordered Object is not part of this package's API; Marshal is that
+// renderer, so what the fake signs is what Marshal writes.
+func TestMarshalIsTheFakesRenderer(t *testing.T) {
+	type payload struct {
+		Z string  `json:"z"`
+		A float64 `json:"a"`
+	}
+	for _, v := range []any{
+		wire.Object{{Key: "z", Value: "<é>"}, {Key: "a", Value: 3.0}},
+		payload{Z: "<é>", A: 3},
+	} {
+		got, err := webhooks.Marshal(v)
+		require.NoError(t, err)
+		want, err := wire.Marshal(v)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+		assert.Equal(t, `{"z":"<é>","a":3}`, string(got), "a struct keeps its field order as an Object does")
+	}
+	assert.Same(t, wire.ErrTooDeep, webhooks.ErrTooDeep)
 }

@@ -89,13 +89,18 @@
 //	POST /_skyverntest/runs/{run_id}/finish   {"status": "failed", "output": ...,
 //	                                          "failure_reason": "...", "webhook_copies": 2,
 //	                                          "webhook_delay": "1s"}: end a run now, such
-//	                                          as one held by -outcome hold
+//	                                          as one held by -outcome hold; with
+//	                                          -manual-clock its webhook goes out at
+//	                                          the next clock/advance ("0s" will do)
 //	POST /_skyverntest/faults                 {"route": "GET /v1/runs/{run_id}",
 //	                                          "status_code": 503, "retry_after": "0",
 //	                                          "times": 2, ...}: make calls of a route fail
 //	                                          (also "body", "delay", "drop_connection",
 //	                                          "truncate", "malformed", "after")
-//	GET  /_skyverntest/requests               the requests received (keys redacted)
+//	DELETE /_skyverntest/faults?route=...     clear the faults of a route (the parameter
+//	                                          may be repeated), or of all without one
+//	GET  /_skyverntest/requests               the requests received (keys redacted), each
+//	                                          with the status answered and "faulted"
 //	GET  /_skyverntest/webhooks?run_id=...    the webhook deliveries, with the signed
 //	                                          body as sent and the receiver's answer
 //

@@ -1,4 +1,4 @@
-package webhooks
+package wire
 
 import (
 	"bytes"
