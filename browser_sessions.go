@@ -223,7 +223,7 @@ func sessionPath(id, suffix string) (string, error) {
 // session is billable and Skyvern takes no idempotency key, it is retried
 // only when the request provably never reached the server or the server
 // refused it with 429 or with 503 and Retry-After. Any other failure after
-// the request may have arrived matches ErrRunMayExist: a session may have
+// the request may have arrived matches ErrOutcomeUnknown: a session may have
 // started, and ListBrowserSessions shows the active ones.
 func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
 	var s BrowserSession
@@ -336,7 +336,7 @@ const closeSessionTimeout = 2 * time.Minute
 // It returns fn's error, the close's error (wrapped with the session's id),
 // or both joined with errors.Join. If creating the session fails, fn is not
 // called and that error is returned as CreateBrowserSession returns it
-// (ErrRunMayExist included). opts apply to the create and the close.
+// (ErrOutcomeUnknown included). opts apply to the create and the close.
 func (c *Client) UseBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, fn func(ctx context.Context, s *BrowserSession) error, opts ...Option) (err error) {
 	s, err := c.CreateBrowserSession(ctx, req, opts...)
 	if err != nil {

@@ -289,7 +289,7 @@ type endpoint struct {
 	// created, for a call that creates something, names the member of
 	// its decoded answer that holds the id of what it created. A 2xx
 	// answer where it is empty is no proof of anything: do returns an
-	// error that matches ErrRunMayExist and ErrMalformedResponse.
+	// error that matches ErrOutcomeUnknown and ErrMalformedResponse.
 	created createdID
 }
 

@@ -211,7 +211,7 @@ func TestACreateAnsweredWithoutAnIDMayHaveCreatedIt(t *testing.T) {
 					id, err := cc.call(ctx, f.client)
 					require.Error(t, err, "a success without the id must not pass")
 					assert.Empty(t, id)
-					assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+					assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 					assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
 					assert.Contains(t, err.Error(), cc.member)
 					if strings.Contains(answer, "detail") {
@@ -244,5 +244,5 @@ func TestAnUpdateAnsweredWithoutAnIDIsNotAMaybeCreate(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.client.UpdateCustomLLM(ctx, "llm_1", skyvern.CustomLLMRequest{Config: llmConfig()})
 	require.Error(t, err, "an answer without custom_llm is still refused")
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, fmt.Sprint(err))
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, fmt.Sprint(err))
 }

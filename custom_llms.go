@@ -270,7 +270,7 @@ func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates
 // customLLMAnswer is the answer of CreateCustomLLM and UpdateCustomLLM. It
 // refuses an answer without a custom LLM while it is decoded, so that the
 // call reports it like any malformed answer: with its attempts and, for a
-// create, as ErrRunMayExist (the configuration may have been stored).
+// create, as ErrOutcomeUnknown (the configuration may have been stored).
 type customLLMAnswer struct {
 	CustomLLM *CustomLLM `json:"custom_llm"`
 }
@@ -308,7 +308,7 @@ func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
 // repeated create stores a second configuration, so it is retried only
 // when the request provably never reached Skyvern or Skyvern refused it
 // with 429, or 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrRunMayExist: look for it with ListCustomLLMs
+// have arrived matches ErrOutcomeUnknown: look for it with ListCustomLLMs
 // before creating it again.
 func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
 	return c.sendCustomLLM(ctx, http.MethodPost, "/v1/custom-llms", true, req, opts)

@@ -247,12 +247,12 @@ func TestCustomLLMAnswerWithoutTheLLMIsMalformed(t *testing.T) {
 	var reqErr *skyvern.RequestError
 	require.ErrorAs(t, err, &reqErr)
 	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
-	assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "the create may have stored the configuration")
+	assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown, "the create may have stored the configuration")
 	assert.Equal(t, 1, reqErr.Attempts)
 
 	_, err = f.client.UpdateCustomLLM(ctx, "oat_1", req)
 	require.ErrorAs(t, err, &reqErr)
 	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "an update creates nothing")
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "an update creates nothing")
 	assert.Equal(t, 1, reqErr.Attempts)
 }

@@ -188,7 +188,7 @@
 // request provably never reached the server (it failed while resolving,
 // connecting or in the TLS handshake) or the server said it did not take
 // it (429, or 503 with Retry-After). Any other failure is returned at once
-// and matches ErrRunMayExist: look for the run (or what it created) before
+// and matches ErrOutcomeUnknown: look for the run (or what it created) before
 // starting it again.
 //
 // # Errors

@@ -125,7 +125,7 @@ func ExampleClient_RetryWorkflowRun() {
 	srv.OnWorkflow(wf.WorkflowPermanentID, skyverntest.Outcome{}) // the site is back
 	retry, err := client.RetryWorkflowRun(ctx, first.RunID)
 	if err != nil {
-		panic(err) // with ErrRunMayExist, look for the new run before retrying again
+		panic(err) // with ErrOutcomeUnknown, look for the new run before retrying again
 	}
 	srv.Advance(skyverntest.DefaultRunDuration)
 	retry, _ = client.GetRun(ctx, retry.RunID)

@@ -91,7 +91,7 @@ func ExampleClient_CloseBrowserSession() {
 
 	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
 	if err != nil {
-		panic(err) // with ErrRunMayExist, a session may still have started: see ListBrowserSessions
+		panic(err) // with ErrOutcomeUnknown, a session may still have started: see ListBrowserSessions
 	}
 	defer client.CloseBrowserSession(context.WithoutCancel(ctx), s.BrowserSessionID)
 

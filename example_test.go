@@ -82,7 +82,7 @@ func ExampleClient_RunTask() {
 		MaxSteps:   skyvern.Ptr(10),
 	})
 	switch {
-	case errors.Is(err, skyvern.ErrRunMayExist):
+	case errors.Is(err, skyvern.ErrOutcomeUnknown):
 		// The request may have started a run: look for it before retrying.
 	case err != nil:
 		panic(err)
@@ -320,7 +320,7 @@ func priceAll(ctx context.Context, client *skyvern.Client, waiter *skyvern.Waite
 				WebhookURL: webhookURL,
 			})
 			if err != nil {
-				// With ErrRunMayExist, look the run up before starting it again.
+				// With ErrOutcomeUnknown, look the run up before starting it again.
 				results[i] = fmt.Sprintf("%s: not started: %v", sku, err)
 				return
 			}

@@ -129,7 +129,7 @@ func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "
 // would make a second folder, so it is retried only when the request
 // provably never reached the server or the server refused it with 429 or
 // with 503 and Retry-After; any other failure after the request may have
-// arrived matches ErrRunMayExist: the folder may exist, and ListFolders
+// arrived matches ErrOutcomeUnknown: the folder may exist, and ListFolders
 // with Search finds it.
 func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts ...Option) (*Folder, error) {
 	var f Folder

@@ -170,7 +170,7 @@ func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error { return jsonobj
 // idempotency key, so it is retried only when the request provably never
 // reached the server or the server refused it with 429 or with 503 and
 // Retry-After; any other failure after the request may have arrived matches
-// ErrRunMayExist: look for the run before starting it again.
+// ErrOutcomeUnknown: look for the run before starting it again.
 func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option) (*RunResponse, error) {
 	return c.runShortcut(ctx, "/v1/run/tasks/login", req, req.XUserAgent, opts)
 }
@@ -185,7 +185,7 @@ func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option)
 // for a missing NavigationGoal). Like RunTask, it is retried only when the
 // request provably never reached the server or the server refused it with
 // 429 or with 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrRunMayExist.
+// have arrived matches ErrOutcomeUnknown.
 func (c *Client) RunDownloadFiles(ctx context.Context, req DownloadFilesRequest, opts ...Option) (*RunResponse, error) {
 	return c.runShortcut(ctx, "/v1/run/tasks/download_files", req, req.XUserAgent, opts)
 }

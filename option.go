@@ -284,7 +284,7 @@ func WithHeader(key, value string) Option {
 // answer the client reads (default DefaultMaxResponseBytes, 64 MiB). A
 // longer one is not read further: the call fails with a *RequestError that
 // matches ErrResponseTooLarge (and, for a call that creates something,
-// ErrRunMayExist, since Skyvern answered success). Streamed downloads
+// ErrOutcomeUnknown, since Skyvern answered success). Streamed downloads
 // (GetArtifactContent) are not bounded by it. n must be positive.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {

@@ -281,7 +281,7 @@ func TestCreateWorkflowRetries(t *testing.T) {
 		f := setup(t)
 		f.handle("POST /v1/workflows", hangUp)
 		_, err := f.client.CreateWorkflow(context.Background(), skyvern.WorkflowRequest{YAMLDefinition: "x"})
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 	})
 	t.Run("with a key, it is retried like a read", func(t *testing.T) {

@@ -227,7 +227,7 @@ func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string
 // would add a second schedule, which would start every run twice, so it
 // is retried only when the request provably never reached the server or
 // the server refused it with 429 or with 503 and Retry-After; any other
-// failure after the request may have arrived matches ErrRunMayExist: look
+// failure after the request may have arrived matches ErrOutcomeUnknown: look
 // for the schedule with ListWorkflowSchedules before creating it again.
 func (c *Client) CreateSchedule(ctx context.Context, workflowID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
 	path, err := workflowPath(workflowID, "/schedules")

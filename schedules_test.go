@@ -249,7 +249,7 @@ func TestScheduleErrorsAgainstTheFake(t *testing.T) {
 	t.Run("a lost create is not repeated and may exist", func(t *testing.T) {
 		srv.Fault(skyverntest.RouteCreateSchedule, skyverntest.Fault{StatusCode: http.StatusBadGateway})
 		_, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, good)
-		require.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		require.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Equal(t, 1, apiError(t, err).Attempts)
 	})
 	t.Run("a read is retried", func(t *testing.T) {

@@ -451,7 +451,7 @@ func TestSessionAndProfileErrors(t *testing.T) {
 		var apiErr *skyvern.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.ErrorIs(t, err, skyvern.ErrValidation)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 422 is a refusal: no session was started")
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 422 is a refusal: no session was started")
 		require.Len(t, apiErr.ValidationErrors, 1)
 		assert.Equal(t, []any{"body", "timeout"}, apiErr.ValidationErrors[0].Loc)
 	})
@@ -466,7 +466,7 @@ func TestSessionAndProfileErrors(t *testing.T) {
 		f.reply("POST /v1/browser_profiles", 409, `{"detail":"A browser profile named 'billing' already exists."}`)
 		_, err := f.client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{Name: "billing"})
 		assert.ErrorIs(t, err, skyvern.ErrConflict)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	})
 	t.Run("deleting an unknown profile is ErrNotFound", func(t *testing.T) {
 		f := setup(t)
@@ -521,14 +521,14 @@ func TestSessionAndProfileRetryRules(t *testing.T) {
 			f := setup(t)
 			f.handle(tc.route, sequence(status(502, ``), status(200, tc.answer)))
 			err := tc.call(f.client)
-			assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			assert.Len(t, f.requests(), 1)
 		})
 		t.Run(tc.name+" is not retried after a dropped connection", func(t *testing.T) {
 			f := setup(t)
 			f.handle(tc.route, sequence(hangUp, status(200, tc.answer)))
 			err := tc.call(f.client)
-			assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			assert.Len(t, f.requests(), 1)
 		})
 		t.Run(tc.name+" is retried after a 429 with the identical body", func(t *testing.T) {
@@ -727,7 +727,7 @@ func TestUseBrowserSession(t *testing.T) {
 		called := false
 		err := f.client.UseBrowserSession(context.Background(), skyvern.CreateBrowserSessionRequest{},
 			func(context.Context, *skyvern.BrowserSession) error { called = true; return nil })
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "a 500 may have started a session")
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 500 may have started a session")
 		assert.False(t, called)
 		assert.Len(t, f.requests(), 1)
 	})

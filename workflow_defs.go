@@ -246,7 +246,8 @@ func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts .
 // new version, and returns that version.
 //
 // It calls POST /v1/workflows/{workflow_id}. A repeat would save another
-// version, so it is retried only like RunTask. Errors: ErrEmptyID; an
+// version, so it is retried only like RunTask: a failure after the request
+// may have arrived matches ErrOutcomeUnknown. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ErrValidation) or a *RequestError. The
 // ErrNotFound for a version id ("w_...") says so.
 func (c *Client) UpdateWorkflow(ctx context.Context, workflowID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {

@@ -66,7 +66,7 @@ func (c *Client) ListRunsOfWorkflow(ctx context.Context, workflowID string, p Li
 // unknown run or workflow; a *RequestError. Each call starts a billable
 // run, so, like RunWorkflow, it is retried only when the request provably
 // never reached the server or the server refused it with 429 or with 503
-// and Retry-After; other failures match ErrRunMayExist.
+// and Retry-After; other failures match ErrOutcomeUnknown.
 func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
 	seg, err := pathSegment(runID)
 	if err != nil {

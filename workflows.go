@@ -90,7 +90,7 @@ func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
 // (ErrNotFound) for an unknown workflow, and for a version id ("w_...")
 // given as req.WorkflowID, which the error then points out. Like RunTask, it is retried only when the request
 // provably never reached the server or the server refused it with 429 or
-// 503 and Retry-After; other failures match ErrRunMayExist.
+// 503 and Retry-After; other failures match ErrOutcomeUnknown.
 func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts ...Option) (*RunResponse, error) {
 	var h http.Header
 	if req.MaxStepsOverride != nil {

@@ -168,7 +168,7 @@ func TestRunsInAnUnknownOrClosedSessionAreRefused(t *testing.T) {
 		for _, session := range []string{"pbs_404", closed.BrowserSessionID} {
 			err := start(session)
 			assert.ErrorIs(t, err, skyvern.ErrNotFound, "%s in %s", name, session)
-			assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 404 says the run was not made")
+			assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 404 says the run was not made")
 			assert.Equal(t, "Browser session "+session+" does not exist or is not live.", refusedWith(t, err, http.StatusNotFound))
 		}
 	}
@@ -258,7 +258,7 @@ func TestBrowserSessionErrors(t *testing.T) {
 
 	_, err = client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 1})
 	assert.ErrorIs(t, err, skyvern.ErrValidation)
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 422 says nothing was made")
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 422 says nothing was made")
 	_, err = client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{BrowserProfileID: "bp_404"})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	assert.Equal(t, "Browser profile bp_404 not found", refusedWith(t, err, http.StatusNotFound))
@@ -476,7 +476,7 @@ func TestLoginAndDownloadRequestErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := client.RunLogin(ctx, tc.req)
 			detail := refusedWith(t, err, tc.status)
-			assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			if tc.detail != "" {
 				assert.Equal(t, tc.detail, detail)
 			}

@@ -95,7 +95,7 @@ func TestStartRunSendsAWebhookURLThatNamesTheWorkflow(t *testing.T) {
 func TestStartRunFindsTheRunWhoseAnswerWasLost(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	// Skyvern starts the run, and its answer is cut short: the client
-	// cannot tell whether the run exists (skyvern.ErrRunMayExist).
+	// cannot tell whether the run exists (skyvern.ErrOutcomeUnknown).
 	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Truncate: true})
 	env := activityEnv(mustActivities(t, srv.Client(), "https://hooks.example.com/skyvern"))
 
