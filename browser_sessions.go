@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -255,18 +256,20 @@ func (c *Client) GetBrowserSession(ctx context.Context, sessionID string, opts .
 	return &s, nil
 }
 
-// ListBrowserSessions returns the organization's active browser sessions:
-// those not yet closed, from the last 24 hours. The server does not page
-// this list, so it is returned whole.
+// ListBrowserSessions iterates over the organization's active browser
+// sessions: those not yet closed, from the last 24 hours. The server does
+// not page this list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/browser_sessions. Errors: an *APIError (ErrUnauthorized)
 // or a *RequestError. It is retried like a read.
-func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) ([]BrowserSession, error) {
-	var out []BrowserSession
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_sessions"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) iter.Seq2[*BrowserSession, error] {
+	return whole(ctx, func(ctx context.Context) ([]BrowserSession, error) {
+		var out []BrowserSession
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_sessions"}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }
 
 // UpdateBrowserSession changes the live browser session sessionID and

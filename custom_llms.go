@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"maps"
 	"net/http"
 
@@ -227,19 +228,22 @@ func (l CustomLLM) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(l) }
 // segment.
 func customLLMPath(id string) (string, error) { return idPath("/v1/custom-llms/", id, "") }
 
-// ListCustomLLMs returns the organization's custom LLM configurations,
-// their secrets masked. The server does not page this list.
+// ListCustomLLMs iterates over the organization's custom LLM
+// configurations, their secrets masked. The server does not page this
+// list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/custom-llms and is retried like a read. Errors: an
 // *APIError (ErrUnauthorized) or a *RequestError.
-func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) ([]CustomLLM, error) {
-	var out struct {
-		CustomLLMs []CustomLLM `json:"custom_llms"`
-	}
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/custom-llms"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out.CustomLLMs, nil
+func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) iter.Seq2[*CustomLLM, error] {
+	return whole(ctx, func(ctx context.Context) ([]CustomLLM, error) {
+		var out struct {
+			CustomLLMs []CustomLLM `json:"custom_llms"`
+		}
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/custom-llms"}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out.CustomLLMs, nil
+	})
 }
 
 // sendCustomLLM sends req, secrets revealed, and decodes the custom LLM

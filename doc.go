@@ -34,7 +34,7 @@
 // again and reports how the receiver answered. ListRuns and
 // ListWorkflowRuns are iterators (iter.Seq2) that fetch pages as the loop
 // consumes them; ListRunsPage and ListWorkflowRunsPage fetch one page.
-// GetRunTimeline and GetRunArtifacts return what a run did and recorded.
+// ListRunTimeline and ListRunArtifacts return what a run did and recorded.
 //
 // Task runs and workflow runs come back as one type, RunResponse, told apart
 // by RunType. Decoding is lenient on purpose: a missing field is not an
@@ -144,7 +144,7 @@
 // RenameTagValue and DeleteTagValue its grouped labels and their colors;
 // deleting or renaming one changes every run and workflow that carries it.
 // BatchGetRunTags and BatchGetWorkflowTags read the tags of up to 200 runs
-// or workflows in one call, and ListRunTagSuggestions lists what runs carry
+// or workflows in one call, and GetRunTagSuggestions lists what runs carry
 // now. ListRunsParams.Tags and ListWorkflowsParams.Tags find runs and
 // workflows by tag, with terms such as "env:prod", "env:*" or "nightly".
 //

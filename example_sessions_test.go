@@ -70,7 +70,7 @@ func ExampleClient_UseBrowserSession() {
 	}
 
 	// UseBrowserSession closed the session on the way out.
-	active, err := client.ListBrowserSessions(ctx)
+	active, err := skyvern.Collect(client.ListBrowserSessions(ctx))
 	if err != nil {
 		panic(err)
 	}

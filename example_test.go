@@ -357,7 +357,7 @@ func ExampleClient_BulkCancelRuns() {
 	// Output: 2 canceled; failed: [tsk_unknown]
 }
 
-func ExampleClient_GetRunTimeline() {
+func ExampleClient_ListRunTimeline() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
 	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{})
@@ -366,7 +366,7 @@ func ExampleClient_GetRunTimeline() {
 	run, _ := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
 	srv.Advance(time.Minute)
 
-	timeline, err := client.GetRunTimeline(ctx, run.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, run.RunID))
 	if err != nil {
 		panic(err)
 	}
@@ -378,7 +378,7 @@ func ExampleClient_GetRunTimeline() {
 	// Output: block task completed
 }
 
-func ExampleClient_GetRunArtifacts() {
+func ExampleClient_ListRunArtifacts() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
 	client := srv.Client()
@@ -386,7 +386,7 @@ func ExampleClient_GetRunArtifacts() {
 	run, _ := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 	srv.Advance(time.Minute)
 
-	arts, err := client.GetRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording})
+	arts, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording}))
 	if err != nil {
 		panic(err)
 	}
@@ -447,7 +447,7 @@ func ExampleClient_UpdateWorkflow() {
 	if err != nil {
 		panic(err)
 	}
-	versions, _ := client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID)
+	versions, _ := skyvern.Collect(client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID))
 	latest, _ := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{})
 	first, _ := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{Version: 1})
 	fmt.Println(updated.Version, len(versions), latest.Title, "/", first.Title)

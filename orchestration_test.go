@@ -157,7 +157,7 @@ func TestGetRunTimelineAndArtifacts(t *testing.T) {
 	f.reply("GET /v1/runs/{id}/artifacts", 200, `[{"artifact_id":"a_1","artifact_type":"screenshot_final","uri":"s3://b/a.png",`+
 		`"organization_id":"o_1","created_at":"2026-01-31T15:20:42.5","modified_at":"2026-01-31T15:20:42.5","archived":false,"signed_url":"https://x/a.png"}]`)
 
-	tl, err := f.client.GetRunTimeline(context.Background(), "wr_1")
+	tl, err := skyvern.Collect(f.client.ListRunTimeline(context.Background(), "wr_1"))
 	require.NoError(t, err)
 	require.Len(t, tl, 1)
 	assert.Equal(t, "block", tl[0].Type)
@@ -167,7 +167,7 @@ func TestGetRunTimelineAndArtifacts(t *testing.T) {
 	require.Len(t, tl[0].Children, 1)
 	assert.Equal(t, "click the button", tl[0].Children[0].Thought.Thought)
 
-	arts, err := f.client.GetRunArtifacts(context.Background(), "wr_1", []skyvern.ArtifactType{skyvern.ArtifactTypeScreenshotFinal, skyvern.ArtifactTypeRecording})
+	arts, err := skyvern.Collect(f.client.ListRunArtifacts(context.Background(), "wr_1", []skyvern.ArtifactType{skyvern.ArtifactTypeScreenshotFinal, skyvern.ArtifactTypeRecording}))
 	require.NoError(t, err)
 	require.Len(t, arts, 1)
 	assert.Equal(t, skyvern.ArtifactTypeScreenshotFinal, arts[0].ArtifactType)
@@ -233,7 +233,10 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 			func(c *skyvern.Client) error { return c.DeleteWorkflow(ctx, "wpid_1") },
 			"POST", "/v1/workflows/wpid_1/delete", "", "", nil},
 		{"ListWorkflowVersions", "GET /v1/workflows/{id}/versions", `[` + workflowJSON + `]`,
-			func(c *skyvern.Client) error { _, err := c.ListWorkflowVersions(ctx, "wpid_1"); return err },
+			func(c *skyvern.Client) error {
+				_, err := skyvern.Collect(c.ListWorkflowVersions(ctx, "wpid_1"))
+				return err
+			},
 			"GET", "/v1/workflows/wpid_1/versions", "", "", nil},
 		{"ListWorkflowsPage", "GET /v1/workflows", `[` + workflowJSON + `]`,
 			func(c *skyvern.Client) error {

@@ -152,9 +152,9 @@ func (s *ScheduleListItem) UnmarshalJSON(data []byte) error { return jsonobj.Unm
 // MarshalJSON encodes the item, Extra included.
 func (s ScheduleListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
-// SchedulePage is one page of ListSchedulesPage, with the number of
-// schedules on all pages.
-type SchedulePage struct {
+// schedulePage is the List Schedules answer: one page, with the number of
+// schedules on all pages. ListSchedulesPage returns its Schedules.
+type schedulePage struct {
 	Schedules  []ScheduleListItem `json:"schedules"`
 	TotalCount int                `json:"total_count"`
 	Page       int                `json:"page"`
@@ -165,10 +165,10 @@ type SchedulePage struct {
 }
 
 // UnmarshalJSON decodes the page, keeping unmodelled members in Extra.
-func (p *SchedulePage) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
+func (p *schedulePage) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
 
 // MarshalJSON encodes the page, Extra included.
-func (p SchedulePage) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
+func (p schedulePage) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 // ListSchedulesParams filters ListSchedules and ListSchedulesPage. The
 // zero value lists every schedule of the organization.
@@ -252,24 +252,27 @@ func (c *Client) GetSchedule(ctx context.Context, workflowID, scheduleID string,
 	return c.scheduleCall(ctx, endpoint{method: http.MethodGet, path: path}, workflowID, opts)
 }
 
-// ListWorkflowSchedules returns every schedule of the workflow workflowID.
-// Skyvern sends them in one answer, not in pages.
+// ListWorkflowSchedules iterates over every schedule of the workflow
+// workflowPermanentID. The server does not page this list: one request,
+// made when iteration starts, fetches it.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/schedules. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for an unknown workflow; a
 // *RequestError. It is retried like a read.
-func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowID string, opts ...Option) ([]Schedule, error) {
-	path, err := workflowPath(workflowID, "/schedules")
-	if err != nil {
-		return nil, err
-	}
-	var out struct {
-		Schedules []Schedule `json:"schedules"`
-	}
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
-	}
-	return out.Schedules, nil
+func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Schedule, error] {
+	return whole(ctx, func(ctx context.Context) ([]Schedule, error) {
+		path, err := workflowPath(workflowPermanentID, "/schedules")
+		if err != nil {
+			return nil, err
+		}
+		var out struct {
+			Schedules []Schedule `json:"schedules"`
+		}
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+			return nil, versionIDHint(err, workflowPermanentID)
+		}
+		return out.Schedules, nil
+	})
 }
 
 // UpdateSchedule replaces the settings of the schedule scheduleID of the
@@ -335,17 +338,17 @@ func (c *Client) DeleteSchedule(ctx context.Context, workflowID, scheduleID stri
 }
 
 // ListSchedulesPage returns one page of the organization's schedules,
-// across workflows, with their total count.
+// across workflows.
 //
 // It calls GET /v1/schedules with p as query parameters. Errors: an
 // *APIError (ErrValidation for a bad page, page size or status) or a
 // *RequestError. It is retried like a read.
-func (c *Client) ListSchedulesPage(ctx context.Context, p ListSchedulesParams, opts ...Option) (*SchedulePage, error) {
-	var out SchedulePage
+func (c *Client) ListSchedulesPage(ctx context.Context, p ListSchedulesParams, opts ...Option) ([]ScheduleListItem, error) {
+	var out schedulePage
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/schedules", query: p}, &out, opts); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out.Schedules, nil
 }
 
 // ListSchedules returns an iterator over the organization's schedules
@@ -363,10 +366,6 @@ func (c *Client) ListSchedules(ctx context.Context, p ListSchedulesParams, opts 
 	return pages(ctx, p.Page, p.PageSize, 0, func(ctx context.Context, page, size int) ([]ScheduleListItem, error) {
 		q := p
 		q.Page, q.PageSize = page, size
-		out, err := c.ListSchedulesPage(ctx, q, opts...)
-		if err != nil {
-			return nil, err
-		}
-		return out.Schedules, nil
+		return c.ListSchedulesPage(ctx, q, opts...)
 	})
 }

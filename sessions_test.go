@@ -80,7 +80,7 @@ func TestSessionAndProfileMethodsOnTheWire(t *testing.T) {
 		{
 			name: "ListBrowserSessions sends no query", route: "GET /v1/browser_sessions", answer: `[` + sessionJSON + `]`,
 			call: func(c *skyvern.Client) error {
-				_, err := c.ListBrowserSessions(ctx)
+				_, err := skyvern.Collect(c.ListBrowserSessions(ctx))
 				return err
 			},
 			method: "GET", rawPath: "/v1/browser_sessions",
@@ -483,7 +483,7 @@ func TestSessionAndProfileErrors(t *testing.T) {
 	t.Run("a malformed session list is ErrMalformedResponse", func(t *testing.T) {
 		f := setup(t)
 		f.reply("GET /v1/browser_sessions", 200, `{"not":"a list"}`)
-		_, err := f.client.ListBrowserSessions(ctx)
+		_, err := skyvern.Collect(f.client.ListBrowserSessions(ctx))
 		assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
 	})
 }
@@ -551,7 +551,7 @@ func TestSessionAndProfileRetryRules(t *testing.T) {
 			return err
 		}},
 		{"ListBrowserSessions", "GET /v1/browser_sessions", `[]`, func(c *skyvern.Client) error {
-			_, err := c.ListBrowserSessions(ctx)
+			_, err := skyvern.Collect(c.ListBrowserSessions(ctx))
 			return err
 		}},
 		{"UpdateBrowserSession", "PATCH /v1/browser_sessions/{id}", sessionJSON, func(c *skyvern.Client) error {

@@ -306,23 +306,27 @@ func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...
 	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
 }
 
-// ListWorkflowVersions returns every version of workflow workflowID, its
-// permanent id ("wpid_...", Workflow.WorkflowPermanentID), newest first. An
-// unknown workflow has none, and so has a version id ("w_...").
+// ListWorkflowVersions iterates over every version of the workflow
+// workflowPermanentID ("wpid_...", Workflow.WorkflowPermanentID), newest
+// first. An unknown workflow has none, and so has a version id ("w_...").
+// The server does not page this list: one request, made when iteration
+// starts, fetches it.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/versions. Errors:
 // ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError. It is
 // retried like a read.
-func (c *Client) ListWorkflowVersions(ctx context.Context, workflowID string, opts ...Option) ([]Workflow, error) {
-	path, err := workflowPath(workflowID, "/versions")
-	if err != nil {
-		return nil, err
-	}
-	var out []Workflow
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListWorkflowVersions(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Workflow, error] {
+	return whole(ctx, func(ctx context.Context) ([]Workflow, error) {
+		path, err := workflowPath(workflowPermanentID, "/versions")
+		if err != nil {
+			return nil, err
+		}
+		var out []Workflow
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }
 
 // ListWorkflowsParams filters ListWorkflows and ListWorkflowsPage.

@@ -191,11 +191,11 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 			return err
 		},
 		skyverntest.RouteGetRunTimeline: func() error {
-			_, err := client.GetRunTimeline(ctx, run.RunID)
+			_, err := skyvern.Collect(client.ListRunTimeline(ctx, run.RunID))
 			return err
 		},
 		skyverntest.RouteGetRunArtifacts: func() error {
-			_, err := client.GetRunArtifacts(ctx, run.RunID, nil)
+			_, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, nil))
 			return err
 		},
 		skyverntest.RouteListWorkflowRuns: func() error {
@@ -220,7 +220,7 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 		},
 		skyverntest.RouteDeleteWorkflow: func() error { return client.DeleteWorkflow(ctx, "wpid_1") },
 		skyverntest.RouteListWorkflowVersions: func() error {
-			_, err := client.ListWorkflowVersions(ctx, "wpid_1")
+			_, err := skyvern.Collect(client.ListWorkflowVersions(ctx, "wpid_1"))
 			return err
 		},
 	} {

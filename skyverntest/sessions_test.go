@@ -52,7 +52,7 @@ func TestBrowserSessionLifeCycle(t *testing.T) {
 	assert.Equal(t, skyvern.BrowserSessionStatusRunning, got.Status, "its browser is up by the next request")
 	assert.False(t, got.StartedAt.IsZero())
 
-	listed, err := client.ListBrowserSessions(ctx)
+	listed, err := skyvern.Collect(client.ListBrowserSessions(ctx))
 	require.NoError(t, err)
 	require.Len(t, listed, 1)
 	assert.Equal(t, id, listed[0].BrowserSessionID)
@@ -119,7 +119,7 @@ func TestBrowserSessionLifeCycle(t *testing.T) {
 	assert.False(t, closed.CompletedAt.IsZero())
 	require.NoError(t, client.CloseBrowserSession(ctx, id), "closing an ended session is harmless")
 
-	listed, err = client.ListBrowserSessions(ctx)
+	listed, err = skyvern.Collect(client.ListBrowserSessions(ctx))
 	require.NoError(t, err)
 	assert.Empty(t, listed, "only active sessions are listed")
 
@@ -444,7 +444,7 @@ func TestLoginAndDownloadRunsAreWorkflowRuns(t *testing.T) {
 	require.Len(t, runs, 2)
 	assert.Equal(t, "File Download", runs[0].Title)
 	assert.Equal(t, "Login", runs[1].Title)
-	timeline, err := client.GetRunTimeline(ctx, dl.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, dl.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	assert.Equal(t, "file_download", timeline[0].Block.Label)

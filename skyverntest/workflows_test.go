@@ -281,7 +281,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.Contains(t, string(body), `"int_parsing"`)
 
-	versions, err := client.ListWorkflowVersions(ctx, v1.WorkflowPermanentID)
+	versions, err := skyvern.Collect(client.ListWorkflowVersions(ctx, v1.WorkflowPermanentID))
 	require.NoError(t, err)
 	require.Len(t, versions, 2)
 	assert.Equal(t, []int{2, 1}, []int{versions[0].Version, versions[1].Version}, "newest first")
@@ -290,7 +290,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	_, err = client.UpdateWorkflow(ctx, "wpid_404", skyvern.WorkflowRequest{YAMLDefinition: "title: x\n" + emptyBody})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	assert.Equal(t, "Workflow not found. workflow_permanent_id=wpid_404", apiError(t, err).Detail)
-	versions, err = client.ListWorkflowVersions(ctx, "wpid_404")
+	versions, err = skyvern.Collect(client.ListWorkflowVersions(ctx, "wpid_404"))
 	require.NoError(t, err)
 	assert.Empty(t, versions, "Skyvern lists no versions of an unknown workflow")
 }
@@ -310,7 +310,7 @@ func TestDeleteWorkflow(t *testing.T) {
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	_, err = client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{Version: 1})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
-	versions, err := client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID)
+	versions, err := skyvern.Collect(client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID))
 	require.NoError(t, err)
 	assert.Empty(t, versions)
 	all, err := client.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{})
@@ -477,7 +477,7 @@ func TestRunsOfASavedWorkflowUseItsWebhookUnlessTheyHaveTheirOwn(t *testing.T) {
 	assert.Equal(t, `"`+overridden.RunID+`"`, string(members(t, own.deliveries()[0].Body)["run_id"]))
 
 	// Its timeline's block is the workflow's first block.
-	timeline, err := client.GetRunTimeline(ctx, plain.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, plain.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	assert.Equal(t, "login", timeline[0].Block.Label)
