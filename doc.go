@@ -32,8 +32,8 @@
 // RunTask and RunWorkflow start runs; GetRun reads one; CancelRun and
 // BulkCancelRuns stop them; RetryRunWebhook sends a finished run's webhook
 // again and reports how the receiver answered. ListRuns and
-// ListWorkflowRuns are iterators (iter.Seq2) that fetch pages as the loop
-// consumes them; ListRunsPage and ListWorkflowRunsPage fetch one page.
+// ListRunsOfAllWorkflows are iterators (iter.Seq2) that fetch pages as the loop
+// consumes them; ListRunsPage and ListRunsOfAllWorkflowsPage fetch one page.
 // ListRunTimeline and ListRunArtifacts return what a run did and recorded.
 //
 // Task runs and workflow runs come back as one type, RunResponse, told apart
@@ -67,7 +67,7 @@
 // overrides it with WorkflowRunRequest.WebhookURL (webhook_url).
 //
 // (workflow_runs.go) ListRunsOfWorkflow iterates over the runs of one
-// workflow, with filters beyond those of ListWorkflowRuns (creation time,
+// workflow, with filters beyond those of ListRunsOfAllWorkflows (creation time,
 // tags, child runs), and ListRunsOfWorkflowPage fetches one page;
 // RetryWorkflowRun starts a finished workflow run again, with its
 // parameters and webhook, a new billable run; ResetWorkflowBrowserProfile

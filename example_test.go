@@ -489,7 +489,7 @@ func ExampleClient_DeleteWorkflow() {
 	// Output: true
 }
 
-func ExampleClient_ListWorkflowRuns() {
+func ExampleClient_ListRunsOfAllWorkflows() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
 	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "login failed"})
@@ -498,7 +498,7 @@ func ExampleClient_ListWorkflowRuns() {
 	client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
 	srv.Advance(time.Minute)
 
-	for run, err := range client.ListWorkflowRuns(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}}) {
+	for run, err := range client.ListRunsOfAllWorkflows(ctx, skyvern.ListRunsOfAllWorkflowsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}}) {
 		if err != nil {
 			panic(err)
 		}

@@ -31,7 +31,7 @@ var operationMethods = map[string][]string{
 	"GET /v1/agents":                                  {"ListWorkflows", "ListWorkflowsPage"},
 	"POST /v1/agents/{workflow_id}":                   {"UpdateWorkflow"},
 	"POST /v1/agents/{workflow_id}/delete":            {"DeleteWorkflow"},
-	"GET /v1/agents/runs":                             {"ListWorkflowRuns", "ListWorkflowRunsPage"},
+	"GET /v1/agents/runs":                             {"ListRunsOfAllWorkflows", "ListRunsOfAllWorkflowsPage"},
 	"GET /v1/agents/{workflow_permanent_id}":          {"GetWorkflow"},
 	"GET /v1/agents/{workflow_permanent_id}/versions": {"ListWorkflowVersions"},
 	"GET /v1/version":                                 {"GetServerVersion"},

@@ -244,9 +244,9 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 				return err
 			},
 			"GET", "/v1/workflows", "only_workflows=true&status=published", "", nil},
-		{"ListWorkflowRunsPage", "GET /v1/workflows/runs", `[]`,
+		{"ListRunsOfAllWorkflowsPage", "GET /v1/workflows/runs", `[]`,
 			func(c *skyvern.Client) error {
-				_, err := c.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}, ErrorCode: "login_failed"})
+				_, err := c.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}, ErrorCode: "login_failed"})
 				return err
 			},
 			"GET", "/v1/workflows/runs", "error_code=login_failed&status=failed", "", nil},

@@ -13,7 +13,7 @@ import (
 // CronExpression falls due in its Timezone, Skyvern starts a run of the
 // workflow with the schedule's Parameters. A scheduled run is an ordinary
 // workflow run: its webhook goes to the workflow's webhook_callback_url,
-// and ListWorkflowRuns shows it with TriggerType TriggerTypeScheduled and
+// and ListRunsOfAllWorkflows shows it with TriggerType TriggerTypeScheduled and
 // its WorkflowScheduleID.
 //
 // Decoding never fails on a missing field or an unknown value; members
@@ -190,8 +190,8 @@ type ListSchedulesParams struct {
 // schedulePath returns
 // "/v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}"
 // plus suffix, each id escaped.
-func schedulePath(workflowID, scheduleID, suffix string) (string, error) {
-	path, err := workflowPath(workflowID, "/schedules/")
+func schedulePath(workflowPermanentID, scheduleID, suffix string) (string, error) {
+	path, err := workflowPath(workflowPermanentID, "/schedules/")
 	if err != nil {
 		return "", err
 	}
@@ -204,18 +204,18 @@ func schedulePath(workflowID, scheduleID, suffix string) (string, error) {
 
 // scheduleCall sends one call about a single schedule and decodes its
 // ScheduleResponse.
-func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string, opts []Option) (*ScheduleResponse, error) {
+func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowPermanentID string, opts []Option) (*ScheduleResponse, error) {
 	var out ScheduleResponse
 	if e.creates {
 		e.created = createdID{"schedule.workflow_schedule_id", &out.Schedule.WorkflowScheduleID}
 	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
 }
 
-// CreateSchedule adds a schedule to the saved workflow workflowID (its
+// CreateSchedule adds a schedule to the saved workflow workflowPermanentID (its
 // permanent id, "wpid_...") and returns it with its next firings.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/schedules (the
@@ -229,27 +229,27 @@ func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string
 // the server refused it with 429 or with 503 and Retry-After; any other
 // failure after the request may have arrived matches ErrOutcomeUnknown: look
 // for the schedule with ListWorkflowSchedules before creating it again.
-func (c *Client) CreateSchedule(ctx context.Context, workflowID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := workflowPath(workflowID, "/schedules")
+func (c *Client) CreateSchedule(ctx context.Context, workflowPermanentID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
+	path, err := workflowPath(workflowPermanentID, "/schedules")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, workflowPermanentID, opts)
 }
 
-// GetSchedule returns the schedule scheduleID of the workflow workflowID,
+// GetSchedule returns the schedule scheduleID of the workflow workflowPermanentID,
 // with its next firings.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
 // workflow, or a schedule that is unknown, deleted or another workflow's;
 // a *RequestError. It is retried like a read.
-func (c *Client) GetSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "")
+func (c *Client) GetSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodGet, path: path}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodGet, path: path}, workflowPermanentID, opts)
 }
 
 // ListWorkflowSchedules iterates over every schedule of the workflow
@@ -276,7 +276,7 @@ func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID 
 }
 
 // UpdateSchedule replaces the settings of the schedule scheduleID of the
-// workflow workflowID with req (see ScheduleRequest: Enabled nil keeps the
+// workflow workflowPermanentID with req (see ScheduleRequest: Enabled nil keeps the
 // schedule's state) and returns it with its next firings.
 //
 // It calls PUT /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
@@ -284,44 +284,44 @@ func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID 
 // GetSchedule), ErrBadRequest (as for CreateSchedule); a *RequestError.
 // Replacing the settings twice has the effect of replacing them once, so
 // it is retried like a read.
-func (c *Client) UpdateSchedule(ctx context.Context, workflowID, scheduleID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "")
+func (c *Client) UpdateSchedule(ctx context.Context, workflowPermanentID, scheduleID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPut, path: path, body: req}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPut, path: path, body: req}, workflowPermanentID, opts)
 }
 
 // EnableSchedule resumes the schedule scheduleID of the workflow
-// workflowID: its next firing starts a run again. Enabling an enabled
+// workflowPermanentID: its next firing starts a run again. Enabling an enabled
 // schedule changes nothing.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/enable.
 // Errors: as for GetSchedule. It is retried like a read.
-func (c *Client) EnableSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "/enable")
+func (c *Client) EnableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "/enable")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowPermanentID, opts)
 }
 
 // DisableSchedule pauses the schedule scheduleID of the workflow
-// workflowID: it starts no runs until EnableSchedule. Disabling a disabled
+// workflowPermanentID: it starts no runs until EnableSchedule. Disabling a disabled
 // schedule changes nothing.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/disable.
 // Errors: as for GetSchedule. It is retried like a read.
-func (c *Client) DisableSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "/disable")
+func (c *Client) DisableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "/disable")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowPermanentID, opts)
 }
 
 // DeleteSchedule deletes the schedule scheduleID of the workflow
-// workflowID; runs it already started go on.
+// workflowPermanentID; runs it already started go on.
 //
 // It calls DELETE /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id},
 // which answers {"ok": true}. Errors: ErrEmptyID; an *APIError matching
@@ -329,12 +329,12 @@ func (c *Client) DisableSchedule(ctx context.Context, workflowID, scheduleID str
 // read, so when an attempt's answer is lost, the retry can find the
 // schedule gone and return ErrNotFound even though it was deleted as
 // asked.
-func (c *Client) DeleteSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) error {
-	path, err := schedulePath(workflowID, scheduleID, "")
+func (c *Client) DeleteSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) error {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
 		return err
 	}
-	return versionIDHint(c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts), workflowID)
+	return versionIDHint(c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts), workflowPermanentID)
 }
 
 // ListSchedulesPage returns one page of the organization's schedules,

@@ -18,7 +18,7 @@ import (
 // organization keeps a registry of the groups in use (tag keys, each with a
 // description) and of the grouped labels (tag values, each with a palette
 // color); applying a grouped tag registers both. ListRuns and
-// ListWorkflowRuns find runs by their tags (ListRunsParams.Tags), and
+// ListRunsOfAllWorkflows find runs by their tags (ListRunsParams.Tags), and
 // ListWorkflows finds workflows by theirs.
 //
 // The workflow tag routes are called through their long-lived

@@ -264,7 +264,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.RetryWorkflowRun(ctx, "wr_123"))
 	}},
 	"GET /v1/agents/runs": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{}))
+		return ret(c.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{}))
 	}},
 	"GET /v1/agents/{wpid}/runs": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.ListRunsOfWorkflowPage(ctx, "workflow_id", skyvern.ListRunsOfWorkflowParams{}))

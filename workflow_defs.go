@@ -241,7 +241,7 @@ func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts .
 	return &out, nil
 }
 
-// UpdateWorkflow replaces the definition of workflow workflowID, its
+// UpdateWorkflow replaces the definition of workflow workflowPermanentID, its
 // permanent id ("wpid_...", Workflow.WorkflowPermanentID), saving it as a
 // new version, and returns that version.
 //
@@ -250,15 +250,15 @@ func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts .
 // may have arrived matches ErrOutcomeUnknown. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ErrValidation) or a *RequestError. The
 // ErrNotFound for a version id ("w_...") says so.
-func (c *Client) UpdateWorkflow(ctx context.Context, workflowID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowID, "")
+func (c *Client) UpdateWorkflow(ctx context.Context, workflowPermanentID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
+	path, err := workflowPath(workflowPermanentID, "")
 	if err != nil {
 		return nil, err
 	}
 	var out Workflow
 	e := endpoint{method: http.MethodPost, path: path, body: req, creates: true, created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
 }
@@ -271,26 +271,26 @@ type GetWorkflowParams struct {
 	Template bool `url:"template,omitempty"`
 }
 
-// GetWorkflow returns workflow workflowID, its permanent id ("wpid_...",
+// GetWorkflow returns workflow workflowPermanentID, its permanent id ("wpid_...",
 // Workflow.WorkflowPermanentID), at its latest version unless p says
 // otherwise.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ...) or a *RequestError. The ErrNotFound for a
 // version id ("w_...") says so. It is retried like a read.
-func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowID, "")
+func (c *Client) GetWorkflow(ctx context.Context, workflowPermanentID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
+	path, err := workflowPath(workflowPermanentID, "")
 	if err != nil {
 		return nil, err
 	}
 	var out Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: p}, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
 }
 
-// DeleteWorkflow deletes workflow workflowID, its permanent id ("wpid_...",
+// DeleteWorkflow deletes workflow workflowPermanentID, its permanent id ("wpid_...",
 // Workflow.WorkflowPermanentID), with all its versions.
 //
 // It calls POST /v1/workflows/{workflow_id}/delete. Skyvern answers success
@@ -298,8 +298,8 @@ func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkfl
 // ("w_...") deletes nothing without an error; deleting twice is harmless,
 // so it is retried like a read. Errors: ErrEmptyID; an *APIError
 // (ErrUnauthorized, ...) or a *RequestError.
-func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...Option) error {
-	path, err := workflowPath(workflowID, "/delete")
+func (c *Client) DeleteWorkflow(ctx context.Context, workflowPermanentID string, opts ...Option) error {
+	path, err := workflowPath(workflowPermanentID, "/delete")
 	if err != nil {
 		return err
 	}

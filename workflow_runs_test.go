@@ -33,7 +33,7 @@ func TestListRunsOfWorkflowAgainstTheFake(t *testing.T) {
 
 	var got []string
 	for run, err := range client.ListRunsOfWorkflow(ctx, wf.WorkflowPermanentID, skyvern.ListRunsOfWorkflowParams{
-		ListWorkflowRunsParams: skyvern.ListWorkflowRunsParams{PageSize: 2},
+		ListRunsOfAllWorkflowsParams: skyvern.ListRunsOfAllWorkflowsParams{PageSize: 2},
 	}) {
 		require.NoError(t, err)
 		got = append(got, run.WorkflowRunID)

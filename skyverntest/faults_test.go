@@ -199,7 +199,7 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 			return err
 		},
 		skyverntest.RouteListWorkflowRuns: func() error {
-			_, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{})
+			_, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{})
 			return err
 		},
 		skyverntest.RouteCreateWorkflow: func() error {

@@ -24,7 +24,7 @@ type (
 	}
 	// workflowRunsByIDQuery is the query of Get Workflow Runs By ID.
 	workflowRunsByIDQuery struct {
-		skyvern.ListWorkflowRunsParams
+		skyvern.ListRunsOfAllWorkflowsParams
 		CreatedAtStart   string   `url:"created_at_start"`
 		CreatedAtEnd     string   `url:"created_at_end"`
 		Tags             []string `url:"tags"`
@@ -348,7 +348,7 @@ func (s *Server) handleListWorkflowRuns(c *call) {
 	case *workflowRunsByIDQuery:
 		q = *queryOf[workflowRunsByIDQuery](c)
 	default:
-		q.ListWorkflowRunsParams = *queryOf[skyvern.ListWorkflowRunsParams](c)
+		q.ListRunsOfAllWorkflowsParams = *queryOf[skyvern.ListRunsOfAllWorkflowsParams](c)
 	}
 	var start, end skyvern.Time
 	for _, t := range []struct {

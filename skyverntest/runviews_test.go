@@ -258,7 +258,7 @@ func TestListWorkflowRuns(t *testing.T) {
 	srv.Advance(skyverntest.DefaultRunDuration)
 
 	var got []*skyvern.WorkflowRun
-	for run, err := range client.ListWorkflowRuns(ctx, skyvern.ListWorkflowRunsParams{PageSize: 2}) {
+	for run, err := range client.ListRunsOfAllWorkflows(ctx, skyvern.ListRunsOfAllWorkflowsParams{PageSize: 2}) {
 		require.NoError(t, err)
 		got = append(got, run)
 	}
@@ -285,21 +285,21 @@ func TestListWorkflowRuns(t *testing.T) {
 	assert.Empty(t, registered.WebhookURL)
 	assert.Empty(t, saved.Extra)
 
-	failed, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}})
+	failed, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}})
 	require.NoError(t, err)
 	assert.Len(t, failed, 2)
 	for _, key := range []string{"MONTH", "billing period", "invoices", wf.WorkflowPermanentID} { // parameter key, its description, the title, the workflow
-		found, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: key})
+		found, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{SearchKey: key})
 		require.NoError(t, err)
 		assert.Equal(t, []string{newestFirst[0], newestFirst[2], newestFirst[4]}, workflowRunIDs(found), key)
 	}
-	hooked, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: "127.0.0.1"})
+	hooked, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{SearchKey: "127.0.0.1"})
 	require.NoError(t, err)
 	assert.Empty(t, hooked, "the webhook URL is not searched")
-	coded, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{ErrorCode: "LOGIN_FAILED"})
+	coded, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{ErrorCode: "LOGIN_FAILED"})
 	require.NoError(t, err)
 	assert.Empty(t, coded)
-	_, err = client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: strings.Repeat("x", 501)})
+	_, err = client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{SearchKey: strings.Repeat("x", 501)})
 	assert.ErrorIs(t, err, skyvern.ErrValidation)
 
 	// Every member of the spec's WorkflowRun, under both names.
