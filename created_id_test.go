@@ -46,7 +46,7 @@ func creatingCalls() []creatingCall {
 			return run(c.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_1"}))
 		}},
 		{"RunLogin", member("run_id"), "run_id", func(ctx context.Context, c *skyvern.Client) (string, error) {
-			return run(c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login"}))
+			return run(c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login"}))
 		}},
 		{"RunDownloadFiles", member("run_id"), "run_id", func(ctx context.Context, c *skyvern.Client) (string, error) {
 			return run(c.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{NavigationGoal: "g"}))

@@ -37,7 +37,7 @@ func ExampleClient_UseBrowserSession() {
 		func(ctx context.Context, s *skyvern.BrowserSession) error {
 			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
 				URL:              "https://billing.example.com/login",
-				CredentialType:   skyvern.CredentialSourceSkyvern,
+				CredentialSource: skyvern.CredentialSourceSkyvern,
 				CredentialID:     "cred_123",
 				BrowserSessionID: s.BrowserSessionID,
 			})

@@ -178,7 +178,7 @@ func TestSessionAndProfileMethodsOnTheWire(t *testing.T) {
 			name: "RunLogin sends the credential source and the x-user-agent header", route: "POST /v1/run/tasks/login", answer: workflowRunJSON,
 			call: func(c *skyvern.Client) error {
 				_, err := c.RunLogin(ctx, skyvern.LoginRequest{
-					CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login",
+					CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login",
 					WebhookURL: "https://example.com/hook", BrowserSessionID: "pbs_1", MaxScreenshotScrollingTimes: skyvern.Ptr(0),
 					XUserAgent: "bot/1",
 				})
@@ -193,7 +193,7 @@ func TestSessionAndProfileMethodsOnTheWire(t *testing.T) {
 			name: "RunLogin with a vault sends the vault's fields", route: "POST /v1/run/tasks/login", answer: workflowRunJSON,
 			call: func(c *skyvern.Client) error {
 				_, err := c.RunLogin(ctx, skyvern.LoginRequest{
-					CredentialType: skyvern.CredentialSourceAzureVault, AzureVaultName: "v", AzureVaultUsernameKey: "u",
+					CredentialSource: skyvern.CredentialSourceAzureVault, AzureVaultName: "v", AzureVaultUsernameKey: "u",
 					AzureVaultPasswordKey: "p", AzureVaultTOTPSecretKey: "t", ProxyLocation: skyvern.ProxyLocationNone,
 				})
 				return err
@@ -392,7 +392,7 @@ func TestRequestTypesDecodeWhatTheyEncode(t *testing.T) {
 		assert.Equal(t, in, out)
 	})
 	t.Run("LoginRequest", func(t *testing.T) {
-		in := skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceOnePassword, OnePasswordVaultID: "v", OnePasswordItemID: "i",
+		in := skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceOnePassword, OnePasswordVaultID: "v", OnePasswordItemID: "i",
 			ExtraHTTPHeaders: map[string]string{"A": "1"}, MaxScreenshotScrollingTimes: skyvern.Ptr(2)}
 		var out skyvern.LoginRequest
 		roundTrip(t, in, &out)
@@ -416,7 +416,7 @@ func TestLoginAndDownloadReturnRuns(t *testing.T) {
 	f := setup(t)
 	f.reply("POST /v1/run/tasks/login", 200, `{"run_id":"wr_7","status":"queued","run_type":"workflow_run","browser_session_id":"pbs_1",`+
 		`"run_request":{"workflow_id":"wpid_login"},"app_url":"https://app.skyvern.com/runs/wr_7","recording_archived":false,"legacy":1}`)
-	run, err := f.client.RunLogin(context.Background(), skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceBitwarden, BitwardenItemID: "it"})
+	run, err := f.client.RunLogin(context.Background(), skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceBitwarden, BitwardenItemID: "it"})
 	require.NoError(t, err)
 	assert.Equal(t, "wr_7", run.RunID)
 	assert.Equal(t, skyvern.RunTypeWorkflowRun, run.RunType)
@@ -508,7 +508,7 @@ func TestSessionAndProfileRetryRules(t *testing.T) {
 			return err
 		}},
 		{"RunLogin", "POST /v1/run/tasks/login", workflowRunJSON, func(c *skyvern.Client) error {
-			_, err := c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"})
+			_, err := c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"})
 			return err
 		}},
 		{"RunDownloadFiles", "POST /v1/run/tasks/download_files", workflowRunJSON, func(c *skyvern.Client) error {

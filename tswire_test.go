@@ -221,7 +221,7 @@ var wireCases = map[string]wireCase{
 		return nil, c.DeleteCustomLLM(ctx, "custom_llm_id")
 	}},
 	"POST /v1/run/tasks/login": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}))
+		return ret(c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}))
 	}},
 	"POST /v1/run/tasks/download_files": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{NavigationGoal: "g"}))

@@ -36,7 +36,7 @@ func TestWebhookURLsAreCheckedOnEveryRoute(t *testing.T) {
 			return err
 		},
 		"login": func(hook string) error {
-			_, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", WebhookURL: hook})
+			_, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", WebhookURL: hook})
 			return err
 		},
 		"download": func(hook string) error {

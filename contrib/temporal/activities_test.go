@@ -162,7 +162,7 @@ func TestStartRunStartsEachKindOfRun(t *testing.T) {
 	for _, req := range []skytemporal.StartRequest{
 		{Task: &skyvern.TaskRunRequest{Prompt: "p"}},
 		{Workflow: &skyvern.WorkflowRunRequest{WorkflowID: "wpid_1"}},
-		{Login: &skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}},
+		{Login: &skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}},
 		{Download: &skyvern.DownloadFilesRequest{NavigationGoal: "get the invoice"}},
 	} {
 		val, err := env.ExecuteActivity(skytemporal.ActivityStartRun, req)
