@@ -69,7 +69,7 @@ func creatingCalls() []creatingCall {
 			return r.WorkflowRunID, nil
 		}},
 		{"CreateWorkflow", member("workflow_permanent_id"), "workflow_permanent_id", func(ctx context.Context, c *skyvern.Client) (string, error) {
-			w, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\n"})
+			w, err := c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: t\n"})
 			if err != nil {
 				return "", err
 			}

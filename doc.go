@@ -179,17 +179,14 @@
 // connection errors and on 408, 429, 500, 502, 503 and 504, with
 // exponential backoff, full jitter, a cap, and Retry-After honoured up to
 // 30 seconds; waits end when the context does. Calls that start billable
-// work or create something (RunTask, RunWorkflow, RetryWorkflowRun,
-// RunLogin, RunDownloadFiles, CreateBrowserSession, CreateBrowserProfile,
-// RetryRunWebhook, CreateWorkflow, UpdateWorkflow, CreateSchedule,
-// CreateFolder, UploadFile, CreateScript, DeployScript, RunScript,
-// CreateCredential, CreateCustomLLM, RunSDKAction) take no idempotency key at Skyvern (CreateWorkflow
-// excepted, see WithIdempotencyKey), so they are retried only when the
-// request provably never reached the server (it failed while resolving,
-// connecting or in the TLS handshake) or the server said it did not take
-// it (429, or 503 with Retry-After). Any other failure is returned at once
-// and matches ErrOutcomeUnknown: look for the run (or what it created) before
-// starting it again.
+// work, create something or send a webhook take no idempotency key at
+// Skyvern (CreateWorkflow excepted, see CreateWorkflowRequest.IdempotencyKey),
+// so they are retried only when the request provably never reached the
+// server (it failed while resolving, connecting or in the TLS handshake) or
+// the server said it did not take it (429, or 503 with Retry-After). Any
+// other failure is returned at once and matches ErrOutcomeUnknown, whose
+// documentation lists these calls: look for the run (or what the call
+// created) before making the call again.
 //
 // # Errors
 //

@@ -402,7 +402,7 @@ func ExampleClient_CreateWorkflow() {
 	client := srv.Client()
 	ctx := context.Background()
 
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title: "Monthly invoices",
 		// Called when any run of the workflow finishes, unless the run sets
 		// its own WorkflowRunRequest.WebhookURL.
@@ -414,7 +414,7 @@ func ExampleClient_CreateWorkflow() {
 				"navigation_goal": "Download the invoice for {{ month }}",
 			}},
 		},
-	}}, skyvern.WithIdempotencyKey("create-monthly-invoices-v1")) // safe to retry
+	}, IdempotencyKey: "create-monthly-invoices-v1"}) // safe to retry
 	if err != nil {
 		panic(err)
 	}
@@ -438,7 +438,7 @@ func ExampleClient_UpdateWorkflow() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 
 	// A YAML definition as Skyvern's editor exports it.
 	updated, err := client.UpdateWorkflow(ctx, wf.WorkflowPermanentID, skyvern.WorkflowRequest{
@@ -460,7 +460,7 @@ func ExampleClient_ListWorkflows() {
 	client := srv.Client()
 	ctx := context.Background()
 	for _, title := range []string{"Invoices", "Refunds", "Invoice disputes"} {
-		client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: " + title + "\nworkflow_definition: {parameters: [], blocks: []}\n"})
+		client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: " + title + "\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	}
 
 	for wf, err := range client.ListWorkflows(ctx, skyvern.ListWorkflowsParams{SearchKey: "invoice"}) {
@@ -479,7 +479,7 @@ func ExampleClient_DeleteWorkflow() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Old\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Old\nworkflow_definition: {parameters: [], blocks: []}\n"})
 
 	if err := client.DeleteWorkflow(ctx, wf.WorkflowPermanentID); err != nil {
 		panic(err)

@@ -47,16 +47,15 @@ const (
 
 // config is the resolved configuration of a Client or of one call.
 type config struct {
-	key            Secret // the API key
-	baseURL        string // scheme://host[:port][/prefix], without a trailing slash
-	engine         engineSettings
-	maxRetries     int
-	appUserAgent   string
-	headers        http.Header
-	logger         *slog.Logger
-	pollFirst      time.Duration
-	pollMax        time.Duration
-	idempotencyKey string // set per call only
+	key          Secret // the API key
+	baseURL      string // scheme://host[:port][/prefix], without a trailing slash
+	engine       engineSettings
+	maxRetries   int
+	appUserAgent string
+	headers      http.Header
+	logger       *slog.Logger
+	pollFirst    time.Duration
+	pollMax      time.Duration
 	// maxResponseBytes bounds a 2xx body that is read whole.
 	maxResponseBytes int64
 }
@@ -317,29 +316,6 @@ func validHeaderName(s string) bool {
 		}
 	}
 	return true
-}
-
-// WithIdempotencyKey returns an Option for one call that sends key in the
-// Idempotency-Key header. Skyvern de-duplicates CreateWorkflow by it: a
-// repeat with the same key creates nothing and answers with the workflow
-// the key first created. So a CreateWorkflow call with a key is also retried
-// like a read. Use a new key for each new workflow: a key already used for
-// another definition does not create it (skyverntest refuses it with 422).
-// The key must be 1 to 255 visible ASCII characters. Passing it to
-// NewClient is an error, since one key must not serve different requests.
-func WithIdempotencyKey(key string) Option {
-	return func(c *config) error {
-		if len(key) == 0 || len(key) > 255 {
-			return fmt.Errorf("skyvern: WithIdempotencyKey: want 1 to 255 characters, got %d", len(key))
-		}
-		for i := 0; i < len(key); i++ {
-			if key[i] <= ' ' || key[i] >= 0x7f {
-				return errors.New("skyvern: WithIdempotencyKey: the key must be visible ASCII")
-			}
-		}
-		c.idempotencyKey = key
-		return nil
-	}
 }
 
 // WithPollInterval returns an Option that sets how WaitForRun spaces its

@@ -207,13 +207,13 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 	}{
 		{"CreateWorkflow posts the JSON definition", "POST /v1/workflows", workflowJSON,
 			func(c *skyvern.Client) error {
-				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+				_, err := c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: def})
 				return err
 			},
 			"POST", "/v1/workflows", "", wantDef, nil},
 		{"CreateWorkflow posts YAML as it is, with an idempotency key", "POST /v1/workflows", workflowJSON,
 			func(c *skyvern.Client) error {
-				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"}, skyvern.WithIdempotencyKey("create-invoices-1"))
+				_, err := c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\n", IdempotencyKey: "create-invoices-1"})
 				return err
 			},
 			"POST", "/v1/workflows", "", `{"yaml_definition":"title: Invoices\n"}`, map[string]string{"Idempotency-Key": "create-invoices-1"}},
@@ -283,14 +283,14 @@ func TestCreateWorkflowRetries(t *testing.T) {
 	t.Run("without a key, a lost answer is not retried", func(t *testing.T) {
 		f := setup(t)
 		f.handle("POST /v1/workflows", hangUp)
-		_, err := f.client.CreateWorkflow(context.Background(), skyvern.WorkflowRequest{YAMLDefinition: "x"})
+		_, err := f.client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{YAMLDefinition: "x"})
 		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 	})
 	t.Run("with a key, it is retried like a read", func(t *testing.T) {
 		f := setup(t)
 		f.handle("POST /v1/workflows", sequence(hangUp, status(502, ``), status(200, workflowJSON)))
-		_, err := f.client.CreateWorkflow(context.Background(), skyvern.WorkflowRequest{YAMLDefinition: "x"}, skyvern.WithIdempotencyKey("k-1"))
+		_, err := f.client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{YAMLDefinition: "x", IdempotencyKey: "k-1"})
 		require.NoError(t, err)
 		reqs := f.requests()
 		require.Len(t, reqs, 3)
@@ -298,9 +298,13 @@ func TestCreateWorkflowRetries(t *testing.T) {
 			assert.Equal(t, "k-1", r.Header.Get("Idempotency-Key"))
 		}
 	})
-	t.Run("a key on the client is refused", func(t *testing.T) {
-		_, err := skyvern.NewClient(skyvern.WithAPIKey("k"), skyvern.WithIdempotencyKey("x"))
-		assert.ErrorContains(t, err, "one call")
+	t.Run("a bad key is refused before anything is sent", func(t *testing.T) {
+		f := setup(t)
+		for _, key := range []string{"has space", "tab\t", "é", strings.Repeat("k", 256)} {
+			_, err := f.client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{YAMLDefinition: "x", IdempotencyKey: key})
+			assert.ErrorContains(t, err, "IdempotencyKey", "%q", key)
+		}
+		assert.Empty(t, f.requests())
 	})
 }
 
@@ -426,7 +430,7 @@ func TestAVersionIDWhereAPermanentIDBelongsGetsAHint(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := context.Background()
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(wf.WorkflowID, "w_"), wf.WorkflowID)
 	require.True(t, strings.HasPrefix(wf.WorkflowPermanentID, "wpid_"), wf.WorkflowPermanentID)

@@ -361,13 +361,6 @@ func TestAnAnswerInHandIsNotDiscarded(t *testing.T) {
 	assert.Equal(t, "tsk_123", run.RunID)
 }
 
-func TestIdempotencyKeysAreRefusedWhereSkyvernIgnoresThem(t *testing.T) {
-	f := setup(t)
-	_, err := f.client.RunTask(context.Background(), skyvern.TaskRunRequest{Prompt: "p"}, skyvern.WithIdempotencyKey("k1"))
-	assert.ErrorContains(t, err, "only CreateWorkflow")
-	assert.Empty(t, f.requests())
-}
-
 func TestFailedCallsLeaveASharedTransportAlone(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
 	defer other.Close()

@@ -20,7 +20,7 @@ import (
 // webhook URL.
 func saveWorkflow(t *testing.T, client *skyvern.Client, title, hook string) *skyvern.Workflow {
 	t.Helper()
-	wf, err := client.CreateWorkflow(context.Background(), skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	wf, err := client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title: title, DefaultWebhookURL: hook,
 		Body: skyvern.WorkflowBody{Parameters: []map[string]any{}, Blocks: []map[string]any{}},
 	}})

@@ -28,7 +28,7 @@ func newTagFixture(t *testing.T) *tagFixture {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := context.Background()
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	f := &tagFixture{srv: srv, client: client, wpid: wf.WorkflowPermanentID}
 	for _, dst := range []*string{&f.run, &f.other} {
@@ -117,7 +117,7 @@ func TestATaggedRunIsFoundByItsTagWithListRuns(t *testing.T) {
 func TestATaggedWorkflowIsFoundByItsTagWithListWorkflows(t *testing.T) {
 	f := newTagFixture(t)
 	ctx := context.Background()
-	second, err := f.client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Receipts\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	second, err := f.client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Receipts\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	_, err = f.client.ApplyWorkflowTags(ctx, f.wpid, skyvern.TagChanges{Tags: []skyvern.TagLabel{{Key: "team", Value: "finance"}}})
 	require.NoError(t, err)

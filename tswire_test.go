@@ -77,7 +77,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{}))
 	}},
 	"POST /v1/agents": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\n"}))
+		return ret(c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: t\n"}))
 	}},
 	"POST /v1/agents/{wpid}": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.UpdateWorkflow(ctx, "wpid_123", skyvern.WorkflowRequest{YAMLDefinition: "title: t\n"}))

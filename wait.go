@@ -372,8 +372,7 @@ func WithRecentResults(n int, ttl time.Duration) WaiterOption {
 
 // WithPollOptions returns a WaiterOption that passes opts to each fallback
 // request of the Waiter (Get Run and list pages), as to any call:
-// WithTimeout or WithHeader, for example. They are checked by NewWaiter;
-// WithIdempotencyKey is refused, since reads take none.
+// WithTimeout or WithHeader, for example. They are checked by NewWaiter.
 func WithPollOptions(opts ...Option) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.pollOpts = append(c.pollOpts, opts...)
@@ -403,9 +402,7 @@ func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
 	}
 	if err == nil && len(wc.pollOpts) > 0 {
 		cc := client.cfg.clone()
-		if err = cc.apply(wc.pollOpts); err == nil && cc.idempotencyKey != "" {
-			err = errors.New("skyvern: WithPollOptions: WithIdempotencyKey does not apply to Get Run")
-		}
+		err = cc.apply(wc.pollOpts)
 	}
 	return &Waiter{
 		client:    client,

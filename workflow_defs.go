@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
@@ -29,7 +30,8 @@ const (
 	WorkflowStatusImportFailed  WorkflowStatus = "import_failed"
 )
 
-// WorkflowRequest is the body of CreateWorkflow and UpdateWorkflow: the
+// WorkflowRequest is the body of UpdateWorkflow (CreateWorkflow takes the
+// same fields in a CreateWorkflowRequest, with an idempotency key): the
 // workflow's definition, as JSON or as YAML. Set exactly one of the two;
 // the server refuses a request with neither.
 type WorkflowRequest struct {
@@ -223,18 +225,57 @@ func versionIDHint(err error, id string) error {
 // workflowPath returns "/v1/workflows/{id}" plus suffix, id escaped.
 func workflowPath(id, suffix string) (string, error) { return idPath("/v1/workflows/", id, suffix) }
 
+// CreateWorkflowRequest is a new workflow for CreateWorkflow: its
+// definition, as in WorkflowRequest, and an optional idempotency key.
+type CreateWorkflowRequest struct {
+	// JSONDefinition is sent as json_definition: usually a
+	// *WorkflowDefinition, or your own struct, a map or a json.RawMessage.
+	JSONDefinition any `json:"json_definition,omitempty"`
+	// YAMLDefinition is sent as yaml_definition: the same definition
+	// written in YAML, as Skyvern's editor exports it.
+	YAMLDefinition string `json:"yaml_definition,omitempty"`
+	// IdempotencyKey, when set, is sent in the Idempotency-Key header.
+	// Skyvern de-duplicates workflow creation by it: a repeat with the same
+	// key creates nothing and answers with the workflow the key first
+	// created, so CreateWorkflow with a key is retried like a read. Use a
+	// new key for each new workflow: a key already used for another
+	// definition does not create it (skyverntest refuses it with 422). It
+	// must be 1 to 255 visible ASCII characters.
+	IdempotencyKey string `json:"-"`
+}
+
+// checkIdempotencyKey reports whether key may be sent as an
+// Idempotency-Key header.
+func checkIdempotencyKey(key string) error {
+	if len(key) > 255 {
+		return fmt.Errorf("skyvern: CreateWorkflowRequest.IdempotencyKey: want 1 to 255 characters, got %d", len(key))
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] <= ' ' || key[i] >= 0x7f {
+			return errors.New("skyvern: CreateWorkflowRequest.IdempotencyKey: the key must be visible ASCII")
+		}
+	}
+	return nil
+}
+
 // CreateWorkflow saves a new workflow and returns its first version.
 //
-// It calls POST /v1/workflows. Like RunTask it is not retried once the
-// request may have reached the server, since a repeat would create a second
-// workflow, unless the call carries WithIdempotencyKey, which Skyvern
-// honours here and which makes the call safe to retry. Errors: an
-// *APIError (ErrValidation for a bad definition, ErrConflict) or a
-// *RequestError.
-func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts ...Option) (*Workflow, error) {
+// It calls POST /v1/workflows. Without req.IdempotencyKey it is, like
+// RunTask, not retried once the request may have reached the server, since
+// a repeat would create a second workflow: such a failure matches
+// ErrOutcomeUnknown. With a key, which Skyvern honours here, it is retried
+// like a read. Errors: a bad key, before anything is sent; an *APIError
+// (ErrValidation for a bad definition, ErrConflict) or a *RequestError.
+func (c *Client) CreateWorkflow(ctx context.Context, req CreateWorkflowRequest, opts ...Option) (*Workflow, error) {
+	if err := checkIdempotencyKey(req.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	var out Workflow
-	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: true, idempotencyKeyMakesSafe: true,
+	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: req.IdempotencyKey == "",
 		created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
+	if req.IdempotencyKey != "" {
+		e.header = http.Header{"Idempotency-Key": {req.IdempotencyKey}}
+	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}

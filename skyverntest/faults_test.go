@@ -203,7 +203,7 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 			return err
 		},
 		skyverntest.RouteCreateWorkflow: func() error {
-			_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"})
+			_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: x\n"})
 			return err
 		},
 		skyverntest.RouteListWorkflows: func() error {

@@ -232,7 +232,7 @@ func TestListWorkflowRuns(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := ctxT(t)
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title:             "Invoices",
 		DefaultWebhookURL: "http://127.0.0.1:1/hook",
 		Body: skyvern.WorkflowBody{Parameters: []map[string]any{{"parameter_type": "workflow", "key": "month",
