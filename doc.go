@@ -165,11 +165,14 @@
 //
 // NewClient takes Options (WithAPIKey, WithBaseURL, WithHTTPClient,
 // WithTimeout, WithMaxRetries, WithRetryWait, WithUserAgent, WithHeader,
-// WithLogger, WithPollInterval). Every method also takes Options as its
-// last arguments, which apply to that call only. NewWaiter takes
-// WaiterOptions instead (WithFallbackPolling, WithMaxConcurrentPolls,
-// WithRecentResults, WithPollOptions), a separate type, so that one passed
-// to a method does not compile:
+// WithLogger, WithMaxResponseBytes). Every method also takes Options as
+// its last arguments, which apply to that call only. An option that only
+// some calls use has its own type, so that passing it anywhere else does
+// not compile: WaitForRun takes WaitOptions (WithPollInterval, and any
+// Option, for each poll); NewWaiter takes WaiterOptions
+// (WithFallbackPolling, WithMaxConcurrentPolls, WithRecentResults,
+// WithPollOptions); CreateWorkflow's idempotency key is a field of its
+// request:
 //
 //	run, err := client.GetRun(ctx, id, skyvern.WithTimeout(5*time.Second), skyvern.WithMaxRetries(5))
 //

@@ -20,8 +20,8 @@ func ExampleClient_UseBrowserSession() {
 		panic(err)
 	}
 	defer srv.Close()
-	// With the real API: skyvern.NewClient(), and the default poll interval.
-	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
+	// With the real API: skyvern.NewClient().
+	client := srv.Client()
 	ctx := context.Background()
 	// The credential the code logs in with: with the real API, one saved
 	// beforehand.

@@ -54,8 +54,6 @@ type config struct {
 	appUserAgent string
 	headers      http.Header
 	logger       *slog.Logger
-	pollFirst    time.Duration
-	pollMax      time.Duration
 	// maxResponseBytes bounds a 2xx body that is read whole.
 	maxResponseBytes int64
 }
@@ -87,8 +85,6 @@ func defaultConfig() config {
 			retryWaitMax:  defaultRetryWaitMax,
 			maxRetryAfter: defaultMaxRetryAfter,
 		},
-		pollFirst:        DefaultPollFirst,
-		pollMax:          DefaultPollMax,
 		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 }
@@ -318,17 +314,43 @@ func validHeaderName(s string) bool {
 	return true
 }
 
-// WithPollInterval returns an Option that sets how WaitForRun spaces its
-// calls to GetRun: the first wait is about first, each next one about twice
-// the last, capped at maxWait, each with random jitter (defaults
-// DefaultPollFirst, 1 s, and DefaultPollMax, 10 s). It applies to NewClient
-// (the default for every WaitForRun) and to WaitForRun; other calls ignore
-// it. A Waiter's fallback polling is set by WithFallbackPolling.
-func WithPollInterval(first, maxWait time.Duration) Option {
-	return func(c *config) error {
-		c.pollFirst, c.pollMax = first, maxWait
-		return checkRange("WithPollInterval", first, maxWait)
+// WaitOption configures one WaitForRun call, the only method that takes
+// it. WithPollInterval is a WaitOption, and so is every Option, which then
+// applies to each GetRun of the wait.
+type WaitOption interface {
+	applyWait(*waitConfig)
+}
+
+// waitConfig is the resolved configuration of one WaitForRun call.
+type waitConfig struct {
+	first, maxWait time.Duration
+	opts           []Option // for each GetRun
+	err            error    // of the first invalid WaitOption
+}
+
+// applyWait makes an Option a WaitOption: it applies to each poll.
+func (o Option) applyWait(w *waitConfig) { w.opts = append(w.opts, o) }
+
+// pollInterval is the WaitOption WithPollInterval returns.
+type pollInterval struct{ first, maxWait time.Duration }
+
+func (p pollInterval) applyWait(w *waitConfig) {
+	if err := checkRange("WithPollInterval", p.first, p.maxWait); err != nil {
+		if w.err == nil {
+			w.err = err
+		}
+		return
 	}
+	w.first, w.maxWait = p.first, p.maxWait
+}
+
+// WithPollInterval returns a WaitOption that sets how WaitForRun spaces
+// its calls to GetRun: the first wait is about first, each next one about
+// twice the last, capped at maxWait, each with random jitter (defaults
+// DefaultPollFirst, 1 s, and DefaultPollMax, 10 s). Only WaitForRun takes
+// it; a Waiter's fallback polling is set by WithFallbackPolling.
+func WithPollInterval(first, maxWait time.Duration) WaitOption {
+	return pollInterval{first, maxWait}
 }
 
 // checkRange validates a (first, max) pair of durations for option name.

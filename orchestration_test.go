@@ -323,45 +323,45 @@ func runStates(f *fixture, statuses ...string) *atomic.Int32 {
 func TestWaitForRun(t *testing.T) {
 	fast := skyvern.WithPollInterval(time.Millisecond, 4*time.Millisecond)
 	t.Run("polls until a terminal status", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		polls := runStates(f, "created", "queued", "running", "running", "completed")
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 		assert.Equal(t, int32(5), polls.Load())
 	})
 	t.Run("a failed run is a result, not an error", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		runStates(f, "running", "failed")
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusFailed, run.Status)
 	})
 	t.Run("a 404 ends the wait at once", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		f.reply("GET /v1/runs/{id}", 404, `{"detail":"Run not found"}`)
-		_, err := f.client.WaitForRun(context.Background(), "tsk_nope")
+		_, err := f.client.WaitForRun(context.Background(), "tsk_nope", fast)
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
 		assert.Len(t, f.requests(), 1)
 	})
 	t.Run("a passing outage does not end the wait", func(t *testing.T) {
-		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f := setup(t, skyvern.WithMaxRetries(0))
 		f.handle("GET /v1/runs/{id}", sequence(status(200, `{"run_id":"tsk_1","status":"running"}`), status(503, ``), hangUp,
 			status(200, `{"run_id":"tsk_1","status":"completed"}`)))
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 	})
 	t.Run("a server that is down ends the wait after 20 failed polls in a row", func(t *testing.T) {
-		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f := setup(t, skyvern.WithMaxRetries(0))
 		f.reply("GET /v1/runs/{id}", 503, `{"detail":"down"}`)
-		_, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		_, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.ErrorIs(t, err, skyvern.ErrServer)
 		assert.Contains(t, err.Error(), "gave up after 20 polls in a row failed")
 		assert.Len(t, f.requests(), 20)
 	})
 	t.Run("an answer between failures starts the count again", func(t *testing.T) {
-		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f := setup(t, skyvern.WithMaxRetries(0))
 		var steps []http.HandlerFunc
 		for range 19 {
 			steps = append(steps, status(503, ``))
@@ -372,7 +372,7 @@ func TestWaitForRun(t *testing.T) {
 		}
 		steps = append(steps, status(200, `{"run_id":"tsk_1","status":"completed"}`))
 		f.handle("GET /v1/runs/{id}", sequence(steps...))
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 	})
@@ -382,7 +382,7 @@ func TestWaitForRun(t *testing.T) {
 		assert.Contains(t, err.Error(), "nil *Client")
 	})
 	t.Run("the context ends the wait and says where it was", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		var polls atomic.Int32
 		f.handle("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -391,7 +391,7 @@ func TestWaitForRun(t *testing.T) {
 			}
 			fmt.Fprint(w, `{"run_id":"tsk_1","status":"running"}`)
 		})
-		_, err := f.client.WaitForRun(ctx, "tsk_1")
+		_, err := f.client.WaitForRun(ctx, "tsk_1", fast)
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Contains(t, err.Error(), `last status "running"`)
 	})
@@ -400,6 +400,17 @@ func TestWaitForRun(t *testing.T) {
 		_, err := f.client.WaitForRun(context.Background(), "tsk_1", skyvern.WithPollInterval(time.Second, time.Millisecond))
 		require.Error(t, err)
 		assert.Empty(t, f.requests())
+	})
+	t.Run("an Option applies to each poll", func(t *testing.T) {
+		f := setup(t)
+		runStates(f, "running", "completed")
+		_, err := f.client.WaitForRun(context.Background(), "tsk_1", fast, skyvern.WithHeader("X-Trace", "t1"))
+		require.NoError(t, err)
+		reqs := f.requests()
+		require.Len(t, reqs, 2)
+		for _, r := range reqs {
+			assert.Equal(t, "t1", r.Header.Get("X-Trace"))
+		}
 	})
 }
 
