@@ -26,14 +26,42 @@
 //	var out struct{ Title string `json:"title"` }
 //	err = run.DecodeOutput(&out)
 //
+// # Naming
+//
+// One rule names every method:
+//
+//   - ListX returns an iter.Seq2[*X, error] over every X, fetching more
+//     as the loop consumes them; an error ends the sequence as its last
+//     element. Collect turns any of them into a slice.
+//   - ListXPage returns one page, []X, chosen by the params' Page and
+//     PageSize. It exists only where the server pages: where it answers
+//     with the whole list at once (ListBrowserSessions, ListCustomLLMs,
+//     ListTagKeys, ListTagValues, ListWorkflowSchedules,
+//     ListWorkflowVersions, ListRunArtifacts, ListRunTimeline), ListX makes
+//     that one request, when the loop starts, and there is no ListXPage.
+//   - GetX returns one value, *X, even one that holds lists
+//     (GetRunTagSuggestions, GetRunTags).
+//   - CreateX, UpdateX, DeleteX change stored objects; RunX starts a run.
+//   - A scope is in the name: ListRunsOfWorkflow lists one workflow's
+//     runs, ListRunsOfAllWorkflows those of every workflow, ListRuns runs
+//     of every kind.
+//   - A parameter that must be a workflow's permanent id ("wpid_...",
+//     Workflow.WorkflowPermanentID) is named workflowPermanentID; a version
+//     id ("w_...") there finds nothing.
+//   - An option has the type of the calls it applies to (Option, WaitOption,
+//     WaiterOption), or is a field of the one request that uses it.
+//   - Every call that may have acted although it failed returns errors
+//     matching one sentinel, ErrOutcomeUnknown, which lists those calls.
+//
 // # Runs
 //
 // (tasks.go, workflows.go, runs.go, runlist.go, timeline.go, artifacts.go)
 // RunTask and RunWorkflow start runs; GetRun reads one; CancelRun and
 // BulkCancelRuns stop them; RetryRunWebhook sends a finished run's webhook
 // again and reports how the receiver answered. ListRuns and
-// ListRunsOfAllWorkflows are iterators (iter.Seq2) that fetch pages as the loop
-// consumes them; ListRunsPage and ListRunsOfAllWorkflowsPage fetch one page.
+// ListRunsOfAllWorkflows are iterators (iter.Seq2) that fetch pages as the
+// loop consumes them; ListRunsPage and ListRunsOfAllWorkflowsPage fetch one
+// page.
 // ListRunTimeline and ListRunArtifacts return what a run did and recorded.
 //
 // Task runs and workflow runs come back as one type, RunResponse, told apart
