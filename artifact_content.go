@@ -136,7 +136,7 @@ func (e *RangeError) Unwrap() error { return e.Err }
 func (e *RangeError) Is(target error) bool { return target == ErrRangeNotSatisfiable }
 
 // GetArtifactContent downloads the content of an artifact of a run (the
-// ArtifactID of one of GetRunArtifacts's answers), such as its recording
+// ArtifactID of one of ListRunArtifacts's answers), such as its recording
 // or a screenshot, streamed: nothing is buffered and there is no size cap.
 // The caller must Close the answer.
 //

@@ -27,7 +27,7 @@ func finishedRunArtifacts(t *testing.T, srv *skyverntest.Server, client *skyvern
 	run, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "Save the invoice"})
 	require.NoError(t, err)
 	srv.Advance(time.Hour)
-	arts, err := client.GetRunArtifacts(ctx, run.RunID, nil)
+	arts, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, nil))
 	require.NoError(t, err)
 	require.Len(t, arts, 2)
 	require.Equal(t, skyvern.ArtifactTypeRecording, arts[0].ArtifactType)

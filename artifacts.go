@@ -3,6 +3,7 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
@@ -93,23 +94,26 @@ func (a *Artifact) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(d
 // MarshalJSON encodes the artifact, Extra included.
 func (a Artifact) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(a) }
 
-// GetRunArtifacts returns the artifacts a run recorded, optionally only
-// those of the given types.
+// ListRunArtifacts iterates over the artifacts a run recorded, optionally
+// only those of the given types. The server does not page this list: one
+// request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/runs/{run_id}/artifacts, with one artifact_type query
 // parameter per type. Errors: ErrEmptyID; an *APIError (ErrNotFound, ...);
 // a *RequestError. It is retried like a read.
-func (c *Client) GetRunArtifacts(ctx context.Context, runID string, types []ArtifactType, opts ...Option) ([]Artifact, error) {
-	path, err := runPath(runID, "/artifacts")
-	if err != nil {
-		return nil, err
-	}
-	q := struct {
-		Types []ArtifactType `url:"artifact_type,omitempty"`
-	}{types}
-	var out []Artifact
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: q}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListRunArtifacts(ctx context.Context, runID string, types []ArtifactType, opts ...Option) iter.Seq2[*Artifact, error] {
+	return whole(ctx, func(ctx context.Context) ([]Artifact, error) {
+		path, err := runPath(runID, "/artifacts")
+		if err != nil {
+			return nil, err
+		}
+		q := struct {
+			Types []ArtifactType `url:"artifact_type,omitempty"`
+		}{types}
+		var out []Artifact
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: q}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }

@@ -217,7 +217,7 @@ func profilePath(id, suffix string) (string, error) {
 // repeated create would make a second profile or fail on the taken name, so
 // it is retried only when the request provably never reached the server or
 // the server refused it with 429 or with 503 and Retry-After; any other
-// failure after the request may have arrived matches ErrRunMayExist: the
+// failure after the request may have arrived matches ErrOutcomeUnknown: the
 // profile may exist, and ListBrowserProfiles with SearchKey finds it.
 func (c *Client) CreateBrowserProfile(ctx context.Context, req CreateBrowserProfileRequest, opts ...Option) (*BrowserProfile, error) {
 	var p BrowserProfile

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -223,7 +224,7 @@ func sessionPath(id, suffix string) (string, error) {
 // session is billable and Skyvern takes no idempotency key, it is retried
 // only when the request provably never reached the server or the server
 // refused it with 429 or with 503 and Retry-After. Any other failure after
-// the request may have arrived matches ErrRunMayExist: a session may have
+// the request may have arrived matches ErrOutcomeUnknown: a session may have
 // started, and ListBrowserSessions shows the active ones.
 func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
 	var s BrowserSession
@@ -255,18 +256,20 @@ func (c *Client) GetBrowserSession(ctx context.Context, sessionID string, opts .
 	return &s, nil
 }
 
-// ListBrowserSessions returns the organization's active browser sessions:
-// those not yet closed, from the last 24 hours. The server does not page
-// this list, so it is returned whole.
+// ListBrowserSessions iterates over the organization's active browser
+// sessions: those not yet closed, from the last 24 hours. The server does
+// not page this list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/browser_sessions. Errors: an *APIError (ErrUnauthorized)
 // or a *RequestError. It is retried like a read.
-func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) ([]BrowserSession, error) {
-	var out []BrowserSession
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_sessions"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) iter.Seq2[*BrowserSession, error] {
+	return whole(ctx, func(ctx context.Context) ([]BrowserSession, error) {
+		var out []BrowserSession
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_sessions"}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }
 
 // UpdateBrowserSession changes the live browser session sessionID and
@@ -336,7 +339,7 @@ const closeSessionTimeout = 2 * time.Minute
 // It returns fn's error, the close's error (wrapped with the session's id),
 // or both joined with errors.Join. If creating the session fails, fn is not
 // called and that error is returned as CreateBrowserSession returns it
-// (ErrRunMayExist included). opts apply to the create and the close.
+// (ErrOutcomeUnknown included). opts apply to the create and the close.
 func (c *Client) UseBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, fn func(ctx context.Context, s *BrowserSession) error, opts ...Option) (err error) {
 	s, err := c.CreateBrowserSession(ctx, req, opts...)
 	if err != nil {

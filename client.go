@@ -66,9 +66,6 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.key.IsZero() {
 		return nil, ErrNoAPIKey
 	}
-	if cfg.idempotencyKey != "" {
-		return nil, errors.New("skyvern: WithIdempotencyKey applies to one call; pass it to the method, not to NewClient")
-	}
 	return &Client{setup{cfg: cfg, rc: newEngine(&cfg.engine), ua: []string{userAgent(&cfg)}}}, nil
 }
 
@@ -277,9 +274,6 @@ type endpoint struct {
 	// run or sends a webhook): it is retried only when the request provably
 	// never reached the server or the server said it did not take it.
 	creates bool
-	// idempotencyKeyMakesSafe marks a creating call that Skyvern
-	// de-duplicates by Idempotency-Key: with a key it is retried like a read.
-	idempotencyKeyMakesSafe bool
 	// upload, when set, is the request body, streamed from its source
 	// (body is then nil): see streamBody for when it is sent again.
 	upload *streamBody
@@ -289,7 +283,7 @@ type endpoint struct {
 	// created, for a call that creates something, names the member of
 	// its decoded answer that holds the id of what it created. A 2xx
 	// answer where it is empty is no proof of anything: do returns an
-	// error that matches ErrRunMayExist and ErrMalformedResponse.
+	// error that matches ErrOutcomeUnknown and ErrMalformedResponse.
 	created createdID
 }
 
@@ -484,14 +478,6 @@ func noIDError(status int, member string, body []byte) error {
 // its context for the engine's hooks.
 func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, error) {
 	e, cfg := st.e, &s.cfg
-	if cfg.idempotencyKey != "" {
-		if !e.idempotencyKeyMakesSafe {
-			// net/http itself resends a POST that carries the header, which
-			// is unsafe where Skyvern ignores the key.
-			return nil, errors.New("WithIdempotencyKey: Skyvern de-duplicates only CreateWorkflow by its key; do not send one here")
-		}
-		e.creates = false
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -549,9 +535,6 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	}
 	for k, v := range e.header {
 		hv.set(k, v...)
-	}
-	if cfg.idempotencyKey != "" {
-		hv.set("Idempotency-Key", cfg.idempotencyKey)
 	}
 	hv.set("User-Agent", s.ua...)
 	hv.set("X-Api-Key", cfg.key.header()...)

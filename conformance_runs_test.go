@@ -47,7 +47,7 @@ var runConformance = conformanceArea{
 	},
 	queries: []queryCase{
 		{method: "get", path: "/v1/runs", goType: skyvern.ListRunsParams{}},
-		{method: "get", path: "/v1/agents/runs", goType: skyvern.ListWorkflowRunsParams{}},
+		{method: "get", path: "/v1/agents/runs", goType: skyvern.ListRunsOfAllWorkflowsParams{}},
 		// title is deprecated in favour of search_key.
 		{method: "get", path: "/v1/agents", goType: skyvern.ListWorkflowsParams{}, skip: []string{"title"}},
 		{method: "get", path: "/v1/agents/{workflow_permanent_id}", goType: skyvern.GetWorkflowParams{}},

@@ -46,7 +46,7 @@ func creatingCalls() []creatingCall {
 			return run(c.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_1"}))
 		}},
 		{"RunLogin", member("run_id"), "run_id", func(ctx context.Context, c *skyvern.Client) (string, error) {
-			return run(c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login"}))
+			return run(c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login"}))
 		}},
 		{"RunDownloadFiles", member("run_id"), "run_id", func(ctx context.Context, c *skyvern.Client) (string, error) {
 			return run(c.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{NavigationGoal: "g"}))
@@ -69,7 +69,7 @@ func creatingCalls() []creatingCall {
 			return r.WorkflowRunID, nil
 		}},
 		{"CreateWorkflow", member("workflow_permanent_id"), "workflow_permanent_id", func(ctx context.Context, c *skyvern.Client) (string, error) {
-			w, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\n"})
+			w, err := c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: t\n"})
 			if err != nil {
 				return "", err
 			}
@@ -211,7 +211,7 @@ func TestACreateAnsweredWithoutAnIDMayHaveCreatedIt(t *testing.T) {
 					id, err := cc.call(ctx, f.client)
 					require.Error(t, err, "a success without the id must not pass")
 					assert.Empty(t, id)
-					assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+					assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 					assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
 					assert.Contains(t, err.Error(), cc.member)
 					if strings.Contains(answer, "detail") {
@@ -244,5 +244,5 @@ func TestAnUpdateAnsweredWithoutAnIDIsNotAMaybeCreate(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.client.UpdateCustomLLM(ctx, "llm_1", skyvern.CustomLLMRequest{Config: llmConfig()})
 	require.Error(t, err, "an answer without custom_llm is still refused")
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, fmt.Sprint(err))
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, fmt.Sprint(err))
 }

@@ -624,7 +624,7 @@ func (c *Client) sendCredential(ctx context.Context, path string, creates bool, 
 // A repeated create stores a second credential, so CreateCredential is
 // retried only when the request provably never reached Skyvern or Skyvern
 // refused it with 429, or 503 and Retry-After. Any other failure after the
-// request may have arrived matches ErrRunMayExist: the credential may have
+// request may have arrived matches ErrOutcomeUnknown: the credential may have
 // been created, so look for it (ListCredentials with Search set to its
 // name) before creating it again.
 func (c *Client) CreateCredential(ctx context.Context, req CredentialRequest, opts ...Option) (*CredentialResponse, error) {

@@ -310,7 +310,7 @@ func TestCredentialErrors(t *testing.T) {
 		var apiErr *skyvern.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.ErrorIs(t, err, skyvern.ErrValidation)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 422 is a refusal")
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 422 is a refusal")
 		require.Len(t, apiErr.ValidationErrors, 1)
 		assert.Equal(t, "body.name: Field required", apiErr.ValidationErrors[0].String())
 	})
@@ -329,7 +329,7 @@ func TestCredentialRetryRules(t *testing.T) {
 		f := setup(t)
 		f.reply("POST /v1/credentials", 502, `{"detail":"bad gateway"}`)
 		_, err := f.client.CreateCredential(ctx, req)
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 	})
 	t.Run("a create refused with 429 is repeated", func(t *testing.T) {

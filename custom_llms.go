@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"maps"
 	"net/http"
 
@@ -227,19 +228,22 @@ func (l CustomLLM) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(l) }
 // segment.
 func customLLMPath(id string) (string, error) { return idPath("/v1/custom-llms/", id, "") }
 
-// ListCustomLLMs returns the organization's custom LLM configurations,
-// their secrets masked. The server does not page this list.
+// ListCustomLLMs iterates over the organization's custom LLM
+// configurations, their secrets masked. The server does not page this
+// list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/custom-llms and is retried like a read. Errors: an
 // *APIError (ErrUnauthorized) or a *RequestError.
-func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) ([]CustomLLM, error) {
-	var out struct {
-		CustomLLMs []CustomLLM `json:"custom_llms"`
-	}
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/custom-llms"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out.CustomLLMs, nil
+func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) iter.Seq2[*CustomLLM, error] {
+	return whole(ctx, func(ctx context.Context) ([]CustomLLM, error) {
+		var out struct {
+			CustomLLMs []CustomLLM `json:"custom_llms"`
+		}
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/custom-llms"}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out.CustomLLMs, nil
+	})
 }
 
 // sendCustomLLM sends req, secrets revealed, and decodes the custom LLM
@@ -270,7 +274,7 @@ func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates
 // customLLMAnswer is the answer of CreateCustomLLM and UpdateCustomLLM. It
 // refuses an answer without a custom LLM while it is decoded, so that the
 // call reports it like any malformed answer: with its attempts and, for a
-// create, as ErrRunMayExist (the configuration may have been stored).
+// create, as ErrOutcomeUnknown (the configuration may have been stored).
 type customLLMAnswer struct {
 	CustomLLM *CustomLLM `json:"custom_llm"`
 }
@@ -308,7 +312,7 @@ func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
 // repeated create stores a second configuration, so it is retried only
 // when the request provably never reached Skyvern or Skyvern refused it
 // with 429, or 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrRunMayExist: look for it with ListCustomLLMs
+// have arrived matches ErrOutcomeUnknown: look for it with ListCustomLLMs
 // before creating it again.
 func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
 	return c.sendCustomLLM(ctx, http.MethodPost, "/v1/custom-llms", true, req, opts)

@@ -57,7 +57,7 @@ func TestCustomLLMsAgainstTheFake(t *testing.T) {
 	assert.Equal(t, 0.2, *llm.Config.Temperature)
 
 	t.Run("ListCustomLLMs lists it", func(t *testing.T) {
-		list, err := client.ListCustomLLMs(ctx)
+		list, err := skyvern.Collect(client.ListCustomLLMs(ctx))
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		assert.Equal(t, llm.ID, list[0].ID)
@@ -109,7 +109,7 @@ func TestCustomLLMsAgainstTheFake(t *testing.T) {
 
 	t.Run("DeleteCustomLLM removes it", func(t *testing.T) {
 		require.NoError(t, client.DeleteCustomLLM(ctx, llm.ID))
-		list, err := client.ListCustomLLMs(ctx)
+		list, err := skyvern.Collect(client.ListCustomLLMs(ctx))
 		require.NoError(t, err)
 		assert.Empty(t, list)
 		assert.ErrorIs(t, client.DeleteCustomLLM(ctx, llm.ID), skyvern.ErrNotFound)
@@ -247,12 +247,12 @@ func TestCustomLLMAnswerWithoutTheLLMIsMalformed(t *testing.T) {
 	var reqErr *skyvern.RequestError
 	require.ErrorAs(t, err, &reqErr)
 	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
-	assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "the create may have stored the configuration")
+	assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown, "the create may have stored the configuration")
 	assert.Equal(t, 1, reqErr.Attempts)
 
 	_, err = f.client.UpdateCustomLLM(ctx, "oat_1", req)
 	require.ErrorAs(t, err, &reqErr)
 	assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "an update creates nothing")
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "an update creates nothing")
 	assert.Equal(t, 1, reqErr.Attempts)
 }

@@ -26,15 +26,43 @@
 //	var out struct{ Title string `json:"title"` }
 //	err = run.DecodeOutput(&out)
 //
+// # Naming
+//
+// One rule names every method:
+//
+//   - ListX returns an iter.Seq2[*X, error] over every X, fetching more
+//     as the loop consumes them; an error ends the sequence as its last
+//     element. Collect turns any of them into a slice.
+//   - ListXPage returns one page, []X, chosen by the params' Page and
+//     PageSize. It exists only where the server pages: where it answers
+//     with the whole list at once (ListBrowserSessions, ListCustomLLMs,
+//     ListTagKeys, ListTagValues, ListWorkflowSchedules,
+//     ListWorkflowVersions, ListRunArtifacts, ListRunTimeline), ListX makes
+//     that one request, when the loop starts, and there is no ListXPage.
+//   - GetX returns one value, *X, even one that holds lists
+//     (GetRunTagSuggestions, GetRunTags).
+//   - CreateX, UpdateX, DeleteX change stored objects; RunX starts a run.
+//   - A scope is in the name: ListRunsOfWorkflow lists one workflow's
+//     runs, ListRunsOfAllWorkflows those of every workflow, ListRuns runs
+//     of every kind.
+//   - A parameter that must be a workflow's permanent id ("wpid_...",
+//     Workflow.WorkflowPermanentID) is named workflowPermanentID; a version
+//     id ("w_...") there finds nothing.
+//   - An option has the type of the calls it applies to (Option, WaitOption,
+//     WaiterOption), or is a field of the one request that uses it.
+//   - Every call that may have acted although it failed returns errors
+//     matching one sentinel, ErrOutcomeUnknown, which lists those calls.
+//
 // # Runs
 //
 // (tasks.go, workflows.go, runs.go, runlist.go, timeline.go, artifacts.go)
 // RunTask and RunWorkflow start runs; GetRun reads one; CancelRun and
 // BulkCancelRuns stop them; RetryRunWebhook sends a finished run's webhook
 // again and reports how the receiver answered. ListRuns and
-// ListWorkflowRuns are iterators (iter.Seq2) that fetch pages as the loop
-// consumes them; ListRunsPage and ListWorkflowRunsPage fetch one page.
-// GetRunTimeline and GetRunArtifacts return what a run did and recorded.
+// ListRunsOfAllWorkflows are iterators (iter.Seq2) that fetch pages as the
+// loop consumes them; ListRunsPage and ListRunsOfAllWorkflowsPage fetch one
+// page.
+// ListRunTimeline and ListRunArtifacts return what a run did and recorded.
 //
 // Task runs and workflow runs come back as one type, RunResponse, told apart
 // by RunType. Decoding is lenient on purpose: a missing field is not an
@@ -67,7 +95,7 @@
 // overrides it with WorkflowRunRequest.WebhookURL (webhook_url).
 //
 // (workflow_runs.go) ListRunsOfWorkflow iterates over the runs of one
-// workflow, with filters beyond those of ListWorkflowRuns (creation time,
+// workflow, with filters beyond those of ListRunsOfAllWorkflows (creation time,
 // tags, child runs), and ListRunsOfWorkflowPage fetches one page;
 // RetryWorkflowRun starts a finished workflow run again, with its
 // parameters and webhook, a new billable run; ResetWorkflowBrowserProfile
@@ -144,7 +172,7 @@
 // RenameTagValue and DeleteTagValue its grouped labels and their colors;
 // deleting or renaming one changes every run and workflow that carries it.
 // BatchGetRunTags and BatchGetWorkflowTags read the tags of up to 200 runs
-// or workflows in one call, and ListRunTagSuggestions lists what runs carry
+// or workflows in one call, and GetRunTagSuggestions lists what runs carry
 // now. ListRunsParams.Tags and ListWorkflowsParams.Tags find runs and
 // workflows by tag, with terms such as "env:prod", "env:*" or "nightly".
 //
@@ -165,11 +193,14 @@
 //
 // NewClient takes Options (WithAPIKey, WithBaseURL, WithHTTPClient,
 // WithTimeout, WithMaxRetries, WithRetryWait, WithUserAgent, WithHeader,
-// WithLogger, WithPollInterval). Every method also takes Options as its
-// last arguments, which apply to that call only. NewWaiter takes
-// WaiterOptions instead (WithFallbackPolling, WithMaxConcurrentPolls,
-// WithRecentResults, WithPollOptions), a separate type, so that one passed
-// to a method does not compile:
+// WithLogger, WithMaxResponseBytes). Every method also takes Options as
+// its last arguments, which apply to that call only. An option that only
+// some calls use has its own type, so that passing it anywhere else does
+// not compile: WaitForRun takes WaitOptions (WithPollInterval, and any
+// Option, for each poll); NewWaiter takes WaiterOptions
+// (WithFallbackPolling, WithMaxConcurrentPolls, WithRecentResults,
+// WithPollOptions); CreateWorkflow's idempotency key is a field of its
+// request:
 //
 //	run, err := client.GetRun(ctx, id, skyvern.WithTimeout(5*time.Second), skyvern.WithMaxRetries(5))
 //
@@ -179,17 +210,14 @@
 // connection errors and on 408, 429, 500, 502, 503 and 504, with
 // exponential backoff, full jitter, a cap, and Retry-After honoured up to
 // 30 seconds; waits end when the context does. Calls that start billable
-// work or create something (RunTask, RunWorkflow, RetryWorkflowRun,
-// RunLogin, RunDownloadFiles, CreateBrowserSession, CreateBrowserProfile,
-// RetryRunWebhook, CreateWorkflow, UpdateWorkflow, CreateSchedule,
-// CreateFolder, UploadFile, CreateScript, DeployScript, RunScript,
-// CreateCredential, CreateCustomLLM, RunSDKAction) take no idempotency key at Skyvern (CreateWorkflow
-// excepted, see WithIdempotencyKey), so they are retried only when the
-// request provably never reached the server (it failed while resolving,
-// connecting or in the TLS handshake) or the server said it did not take
-// it (429, or 503 with Retry-After). Any other failure is returned at once
-// and matches ErrRunMayExist: look for the run (or what it created) before
-// starting it again.
+// work, create something or send a webhook take no idempotency key at
+// Skyvern (CreateWorkflow excepted, see CreateWorkflowRequest.IdempotencyKey),
+// so they are retried only when the request provably never reached the
+// server (it failed while resolving, connecting or in the TLS handshake) or
+// the server said it did not take it (429, or 503 with Retry-After). Any
+// other failure is returned at once and matches ErrOutcomeUnknown, whose
+// documentation lists these calls: look for the run (or what the call
+// created) before making the call again.
 //
 // # Errors
 //

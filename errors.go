@@ -39,18 +39,30 @@ var (
 	// ErrServer matches an *APIError with any 5xx status.
 	ErrServer = errors.New("skyvern: server error")
 
-	// ErrRunMayExist matches an error from a call that creates something
-	// (RunTask, RunWorkflow, CreateCredential, UploadFile, ...; RetryRunWebhook
-	// sends a webhook) when the request may have reached Skyvern and been
-	// acted on even though the call failed: a connection lost after the
-	// request was written, a timeout, a 5xx or 408 answer, a success answer
-	// whose body could not be read or lacks the id of what was created, or a
-	// redirect to another origin. These calls are not retried in that case,
-	// because Skyvern takes no idempotency key and a second attempt could
-	// start (and bill) a second browser run or send a second webhook. Look
-	// the run up (for example with ListRuns, or by the webhook it sends)
-	// before starting it again.
-	ErrRunMayExist = errors.New("skyvern: the request may have reached Skyvern; the run may exist")
+	// ErrOutcomeUnknown matches an error from a call that changes something
+	// on the server when the request may have reached Skyvern and been acted
+	// on even though the call failed: a connection lost after the request
+	// was written, a timeout, a 5xx or 408 answer, a success answer whose
+	// body could not be read or lacks the id of what was created, or a
+	// redirect to another origin. Such a call is not retried then, since a
+	// repeat could start (and bill) a second run, store a second object or
+	// send a second webhook: look for what the call would have made before
+	// making it again.
+	//
+	// Exactly these methods return it:
+	//
+	//   - runs started: RunTask, RunWorkflow, RunLogin, RunDownloadFiles,
+	//     RunSDKAction, RunScript, RetryWorkflowRun;
+	//   - webhooks sent: RetryRunWebhook;
+	//   - objects created: CreateBrowserProfile, CreateBrowserSession (and
+	//     UseBrowserSession, which calls it), CreateCredential,
+	//     CreateCustomLLM, CreateFolder, CreateSchedule, CreateScript,
+	//     DeployScript (a new script version), CreateWorkflow (unless
+	//     CreateWorkflowRequest.IdempotencyKey is set), UpdateWorkflow (a new
+	//     workflow version) and UploadFile.
+	//
+	// The name says what the caller knows: not whether the call took effect.
+	ErrOutcomeUnknown = errors.New("skyvern: the request may have reached Skyvern and been acted on; the outcome is unknown")
 
 	// ErrMalformedResponse matches a *RequestError for a success response
 	// whose body is not the JSON the call expects: not JSON at all, cut off,
@@ -186,7 +198,7 @@ func (e *APIError) Error() string {
 }
 
 // Is makes errors.Is match the sentinel for e's status code (ErrNotFound for
-// 404 and so on), and ErrRunMayExist when the request may have been acted on.
+// 404 and so on), and ErrOutcomeUnknown when the request may have been acted on.
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrBadRequest:
@@ -203,7 +215,7 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrServer:
 		return e.StatusCode >= 500 && e.StatusCode <= 599
-	case ErrRunMayExist:
+	case ErrOutcomeUnknown:
 		return e.mayExist
 	}
 	return false
@@ -302,8 +314,8 @@ func (e *RequestError) Error() string {
 // Unwrap returns the underlying failure.
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// Is reports whether target is ErrRunMayExist and the request may have been
+// Is reports whether target is ErrOutcomeUnknown and the request may have been
 // acted on by Skyvern.
 func (e *RequestError) Is(target error) bool {
-	return target == ErrRunMayExist && e.mayExist
+	return target == ErrOutcomeUnknown && e.mayExist
 }

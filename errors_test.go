@@ -63,7 +63,7 @@ func TestAPIErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.wantMsg)
 			assert.ErrorIs(t, err, tc.sentinel)
 			for _, other := range []error{skyvern.ErrBadRequest, skyvern.ErrUnauthorized, skyvern.ErrNotFound,
-				skyvern.ErrConflict, skyvern.ErrValidation, skyvern.ErrRateLimited, skyvern.ErrServer, skyvern.ErrRunMayExist} {
+				skyvern.ErrConflict, skyvern.ErrValidation, skyvern.ErrRateLimited, skyvern.ErrServer, skyvern.ErrOutcomeUnknown} {
 				if other != tc.sentinel {
 					assert.NotErrorIs(t, err, other)
 				}
@@ -84,7 +84,7 @@ func TestValidationErrorsAreParsed(t *testing.T) {
 	assert.Equal(t, []any{"body", "prompt"}, v.Loc)
 	assert.Equal(t, "missing", v.Type)
 	assert.JSONEq(t, `{"url":"x"}`, string(v.Input))
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 422 is a refusal: no run was created")
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 422 is a refusal: no run was created")
 	assert.Len(t, f.requests(), 1, "a 422 is not retried")
 }
 
@@ -168,7 +168,7 @@ func TestMalformedSuccessResponses(t *testing.T) {
 		f.reply("POST /v1/run/tasks", 200, `{"run_id": "tsk_1", "sta`)
 		_, err := f.client.RunTask(context.Background(), skyvern.TaskRunRequest{Prompt: "p"})
 		assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 	})
 }

@@ -31,7 +31,7 @@ func ExampleClient_GetArtifactContent() {
 	if _, err := client.WaitForRun(ctx, run.RunID); err != nil {
 		log.Fatal(err)
 	}
-	artifacts, err := client.GetRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording})
+	artifacts, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording}))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func ExampleClient_CreateSchedule() {
 	}))
 	defer receiver.Close()
 
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title:             "Morning prices",
 		DefaultWebhookURL: receiver.URL, // where scheduled runs report
 		Body: skyvern.WorkflowBody{
@@ -73,7 +73,7 @@ func ExampleClient_ListSchedules() {
 	client := srv.Client()
 	ctx := context.Background()
 
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Reports\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Reports\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "@daily", Timezone: "UTC", Name: "daily"})
 	client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "@weekly", Timezone: "UTC", Name: "weekly", Enabled: skyvern.Ptr(false)})
 
@@ -96,7 +96,7 @@ func ExampleClient_UpdateWorkflowFolder() {
 	if err != nil {
 		panic(err)
 	}
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	if _, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr(folder.FolderID)}); err != nil {
 		panic(err)
 	}
@@ -117,7 +117,7 @@ func ExampleClient_RetryWorkflowRun() {
 	client := srv.Client()
 	ctx := context.Background()
 
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Flaky\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Flaky\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	srv.OnWorkflow(wf.WorkflowPermanentID, skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "site down"})
 	first, _ := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
 	srv.Advance(skyverntest.DefaultRunDuration)
@@ -125,7 +125,7 @@ func ExampleClient_RetryWorkflowRun() {
 	srv.OnWorkflow(wf.WorkflowPermanentID, skyverntest.Outcome{}) // the site is back
 	retry, err := client.RetryWorkflowRun(ctx, first.RunID)
 	if err != nil {
-		panic(err) // with ErrRunMayExist, look for the new run before retrying again
+		panic(err) // with ErrOutcomeUnknown, look for the new run before retrying again
 	}
 	srv.Advance(skyverntest.DefaultRunDuration)
 	retry, _ = client.GetRun(ctx, retry.RunID)
@@ -142,7 +142,7 @@ func ExampleClient_ListRunsOfWorkflow() {
 	client := srv.Client()
 	ctx := context.Background()
 
-	prices, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: `
+	prices, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: `
 title: Morning prices
 workflow_definition:
   parameters: [{parameter_type: workflow, key: sku, workflow_parameter_type: string}]

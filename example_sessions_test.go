@@ -20,8 +20,8 @@ func ExampleClient_UseBrowserSession() {
 		panic(err)
 	}
 	defer srv.Close()
-	// With the real API: skyvern.NewClient(), and the default poll interval.
-	client := srv.Client(skyvern.WithPollInterval(10*time.Millisecond, 100*time.Millisecond))
+	// With the real API: skyvern.NewClient().
+	client := srv.Client()
 	ctx := context.Background()
 	// The credential the code logs in with: with the real API, one saved
 	// beforehand.
@@ -37,7 +37,7 @@ func ExampleClient_UseBrowserSession() {
 		func(ctx context.Context, s *skyvern.BrowserSession) error {
 			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
 				URL:              "https://billing.example.com/login",
-				CredentialType:   skyvern.CredentialSourceSkyvern,
+				CredentialSource: skyvern.CredentialSourceSkyvern,
 				CredentialID:     "cred_123",
 				BrowserSessionID: s.BrowserSessionID,
 			})
@@ -70,7 +70,7 @@ func ExampleClient_UseBrowserSession() {
 	}
 
 	// UseBrowserSession closed the session on the way out.
-	active, err := client.ListBrowserSessions(ctx)
+	active, err := skyvern.Collect(client.ListBrowserSessions(ctx))
 	if err != nil {
 		panic(err)
 	}
@@ -91,7 +91,7 @@ func ExampleClient_CloseBrowserSession() {
 
 	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
 	if err != nil {
-		panic(err) // with ErrRunMayExist, a session may still have started: see ListBrowserSessions
+		panic(err) // with ErrOutcomeUnknown, a session may still have started: see ListBrowserSessions
 	}
 	defer client.CloseBrowserSession(context.WithoutCancel(ctx), s.BrowserSessionID)
 

@@ -44,7 +44,7 @@ func ExampleClient_ApplyRunTags() {
 		fmt.Printf("%s %s %q\n", e.EventType, e.Key, e.Value)
 	}
 	// Removing a tag leaves its label registered, with its color.
-	values, _ := client.ListTagValues(ctx, skyvern.ListTagValuesParams{Key: "customer"})
+	values, _ := skyvern.Collect(client.ListTagValues(ctx, skyvern.ListTagValuesParams{Key: "customer"}))
 	fmt.Println(values[0].Value, values[0].Color)
 	// Output:
 	// tagged nightly

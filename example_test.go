@@ -82,7 +82,7 @@ func ExampleClient_RunTask() {
 		MaxSteps:   skyvern.Ptr(10),
 	})
 	switch {
-	case errors.Is(err, skyvern.ErrRunMayExist):
+	case errors.Is(err, skyvern.ErrOutcomeUnknown):
 		// The request may have started a run: look for it before retrying.
 	case err != nil:
 		panic(err)
@@ -320,7 +320,7 @@ func priceAll(ctx context.Context, client *skyvern.Client, waiter *skyvern.Waite
 				WebhookURL: webhookURL,
 			})
 			if err != nil {
-				// With ErrRunMayExist, look the run up before starting it again.
+				// With ErrOutcomeUnknown, look the run up before starting it again.
 				results[i] = fmt.Sprintf("%s: not started: %v", sku, err)
 				return
 			}
@@ -357,7 +357,7 @@ func ExampleClient_BulkCancelRuns() {
 	// Output: 2 canceled; failed: [tsk_unknown]
 }
 
-func ExampleClient_GetRunTimeline() {
+func ExampleClient_ListRunTimeline() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
 	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{})
@@ -366,7 +366,7 @@ func ExampleClient_GetRunTimeline() {
 	run, _ := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
 	srv.Advance(time.Minute)
 
-	timeline, err := client.GetRunTimeline(ctx, run.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, run.RunID))
 	if err != nil {
 		panic(err)
 	}
@@ -378,7 +378,7 @@ func ExampleClient_GetRunTimeline() {
 	// Output: block task completed
 }
 
-func ExampleClient_GetRunArtifacts() {
+func ExampleClient_ListRunArtifacts() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
 	client := srv.Client()
@@ -386,7 +386,7 @@ func ExampleClient_GetRunArtifacts() {
 	run, _ := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 	srv.Advance(time.Minute)
 
-	arts, err := client.GetRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording})
+	arts, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording}))
 	if err != nil {
 		panic(err)
 	}
@@ -402,7 +402,7 @@ func ExampleClient_CreateWorkflow() {
 	client := srv.Client()
 	ctx := context.Background()
 
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title: "Monthly invoices",
 		// Called when any run of the workflow finishes, unless the run sets
 		// its own WorkflowRunRequest.WebhookURL.
@@ -414,7 +414,7 @@ func ExampleClient_CreateWorkflow() {
 				"navigation_goal": "Download the invoice for {{ month }}",
 			}},
 		},
-	}}, skyvern.WithIdempotencyKey("create-monthly-invoices-v1")) // safe to retry
+	}, IdempotencyKey: "create-monthly-invoices-v1"}) // safe to retry
 	if err != nil {
 		panic(err)
 	}
@@ -438,7 +438,7 @@ func ExampleClient_UpdateWorkflow() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 
 	// A YAML definition as Skyvern's editor exports it.
 	updated, err := client.UpdateWorkflow(ctx, wf.WorkflowPermanentID, skyvern.WorkflowRequest{
@@ -447,7 +447,7 @@ func ExampleClient_UpdateWorkflow() {
 	if err != nil {
 		panic(err)
 	}
-	versions, _ := client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID)
+	versions, _ := skyvern.Collect(client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID))
 	latest, _ := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{})
 	first, _ := client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{Version: 1})
 	fmt.Println(updated.Version, len(versions), latest.Title, "/", first.Title)
@@ -460,7 +460,7 @@ func ExampleClient_ListWorkflows() {
 	client := srv.Client()
 	ctx := context.Background()
 	for _, title := range []string{"Invoices", "Refunds", "Invoice disputes"} {
-		client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: " + title + "\nworkflow_definition: {parameters: [], blocks: []}\n"})
+		client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: " + title + "\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	}
 
 	for wf, err := range client.ListWorkflows(ctx, skyvern.ListWorkflowsParams{SearchKey: "invoice"}) {
@@ -479,7 +479,7 @@ func ExampleClient_DeleteWorkflow() {
 	defer srv.Close()
 	client := srv.Client()
 	ctx := context.Background()
-	wf, _ := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Old\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Old\nworkflow_definition: {parameters: [], blocks: []}\n"})
 
 	if err := client.DeleteWorkflow(ctx, wf.WorkflowPermanentID); err != nil {
 		panic(err)
@@ -489,7 +489,7 @@ func ExampleClient_DeleteWorkflow() {
 	// Output: true
 }
 
-func ExampleClient_ListWorkflowRuns() {
+func ExampleClient_ListRunsOfAllWorkflows() {
 	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
 	defer srv.Close()
 	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "login failed"})
@@ -498,7 +498,7 @@ func ExampleClient_ListWorkflowRuns() {
 	client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
 	srv.Advance(time.Minute)
 
-	for run, err := range client.ListWorkflowRuns(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}}) {
+	for run, err := range client.ListRunsOfAllWorkflows(ctx, skyvern.ListRunsOfAllWorkflowsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}}) {
 		if err != nil {
 			panic(err)
 		}

@@ -94,3 +94,7 @@ func (f *FakeClock) Tick() time.Time {
 // ListTrustPolls is how many polls in a row a Waiter may take a task run's
 // status from the run list before it gives the run a Get Run.
 const ListTrustPolls = listTrustPolls
+
+// SchedulePage is the List Schedules answer, for the conformance test and
+// the decode benchmark: ListSchedulesPage returns only its Schedules.
+type SchedulePage = schedulePage

@@ -86,7 +86,7 @@ func (f UploadedFile) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(f) 
 // also be able to send the content again: with req.Open it opens the
 // content anew for each attempt; with req.Content, only while none of it
 // has been read. A failure after the request may have arrived matches
-// ErrRunMayExist: the file may have been stored, under an id the caller
+// ErrOutcomeUnknown: the file may have been stored, under an id the caller
 // never learns, until its retention ends.
 //
 // Errors, returned before anything is sent: a missing Filename, neither or

@@ -178,7 +178,7 @@ func TestUploadFileRetryRules(t *testing.T) {
 				f.handle("POST /v1/upload_file", sequence(h, status(200, uploadedJSON)))
 				o := &countingOpen{content: "abc"}
 				_, err := f.client.UploadFile(ctx, skyvern.UploadFileRequest{Filename: "a", Open: o.open})
-				assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+				assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 				assert.Len(t, f.requests(), 1)
 				assert.EqualValues(t, 1, o.opened.Load())
 			})

@@ -129,7 +129,7 @@ func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "
 // would make a second folder, so it is retried only when the request
 // provably never reached the server or the server refused it with 429 or
 // with 503 and Retry-After; any other failure after the request may have
-// arrived matches ErrRunMayExist: the folder may exist, and ListFolders
+// arrived matches ErrOutcomeUnknown: the folder may exist, and ListFolders
 // with Search finds it.
 func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts ...Option) (*Folder, error) {
 	var f Folder
@@ -217,7 +217,7 @@ func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFold
 	return c.do(ctx, endpoint{method: http.MethodDelete, path: path, query: p}, nil, opts)
 }
 
-// UpdateWorkflowFolder moves the saved workflow workflowID ("wpid_...")
+// UpdateWorkflowFolder moves the saved workflow workflowPermanentID ("wpid_...")
 // into the folder *req.FolderID, or out of its folder when req.FolderID is
 // nil, and returns the workflow's latest version, whose FolderID says where
 // it is now.
@@ -227,14 +227,14 @@ func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFold
 // matching ErrNotFound for an unknown workflow, ErrBadRequest for an
 // unknown folder; a *RequestError. Moving a workflow twice to the same
 // place has the effect of moving it once, so it is retried like a read.
-func (c *Client) UpdateWorkflowFolder(ctx context.Context, workflowID string, req UpdateWorkflowFolderRequest, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowID, "/folder")
+func (c *Client) UpdateWorkflowFolder(ctx context.Context, workflowPermanentID string, req UpdateWorkflowFolderRequest, opts ...Option) (*Workflow, error) {
+	path, err := workflowPath(workflowPermanentID, "/folder")
 	if err != nil {
 		return nil, err
 	}
 	var wf Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodPut, path: path, body: req}, &wf, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &wf, nil
 }

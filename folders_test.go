@@ -148,7 +148,7 @@ func TestFolderErrorsAgainstTheFake(t *testing.T) {
 
 	srv.Fault(skyverntest.RouteCreateFolder, skyverntest.Fault{StatusCode: http.StatusBadGateway})
 	_, err = client.CreateFolder(ctx, skyvern.CreateFolderRequest{Title: "x"})
-	assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "a create is not repeated blindly")
+	assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a create is not repeated blindly")
 }
 
 func TestUpdateWorkflowFolderOnTheWire(t *testing.T) {

@@ -41,7 +41,7 @@ func (s CredentialSource) IsKnown() bool {
 
 // LoginRequest starts a login run: Skyvern signs in to a website with a
 // credential it fetches itself, from its own store or a vault, so that the
-// secret never passes through your code. Only CredentialType is required by
+// secret never passes through your code. Only CredentialSource is required by
 // the server, with the fields that source reads (see CredentialSource).
 // Fields left at their zero value are not sent; the pointer fields
 // distinguish "not set" from an explicit 0 (use Ptr). To send an explicit
@@ -50,8 +50,9 @@ func (s CredentialSource) IsKnown() bool {
 // To keep the signed-in browser for later runs, run the login in a browser
 // session (BrowserSessionID) or save its state in a browser profile.
 type LoginRequest struct {
-	// CredentialType says where the credential comes from.
-	CredentialType CredentialSource `json:"credential_type,omitempty"`
+	// CredentialSource says where the credential comes from (credential_type
+	// on the wire; CredentialType is what a stored credential holds).
+	CredentialSource CredentialSource `json:"credential_type,omitempty"`
 	// URL is the website's login page.
 	URL string `json:"url,omitempty"`
 	// Prompt replaces Skyvern's default login instructions.
@@ -166,11 +167,11 @@ func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error { return jsonobj
 //
 // It calls POST /v1/run/tasks/login. What req sets is sent as it is; the
 // server validates it (422, an *APIError matching ErrValidation, for a
-// missing CredentialType). Like RunTask, it starts a billable run without an
+// missing CredentialSource). Like RunTask, it starts a billable run without an
 // idempotency key, so it is retried only when the request provably never
 // reached the server or the server refused it with 429 or with 503 and
 // Retry-After; any other failure after the request may have arrived matches
-// ErrRunMayExist: look for the run before starting it again.
+// ErrOutcomeUnknown: look for the run before starting it again.
 func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option) (*RunResponse, error) {
 	return c.runShortcut(ctx, "/v1/run/tasks/login", req, req.XUserAgent, opts)
 }
@@ -185,7 +186,7 @@ func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option)
 // for a missing NavigationGoal). Like RunTask, it is retried only when the
 // request provably never reached the server or the server refused it with
 // 429 or with 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrRunMayExist.
+// have arrived matches ErrOutcomeUnknown.
 func (c *Client) RunDownloadFiles(ctx context.Context, req DownloadFilesRequest, opts ...Option) (*RunResponse, error) {
 	return c.runShortcut(ctx, "/v1/run/tasks/download_files", req, req.XUserAgent, opts)
 }

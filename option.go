@@ -47,16 +47,13 @@ const (
 
 // config is the resolved configuration of a Client or of one call.
 type config struct {
-	key            Secret // the API key
-	baseURL        string // scheme://host[:port][/prefix], without a trailing slash
-	engine         engineSettings
-	maxRetries     int
-	appUserAgent   string
-	headers        http.Header
-	logger         *slog.Logger
-	pollFirst      time.Duration
-	pollMax        time.Duration
-	idempotencyKey string // set per call only
+	key          Secret // the API key
+	baseURL      string // scheme://host[:port][/prefix], without a trailing slash
+	engine       engineSettings
+	maxRetries   int
+	appUserAgent string
+	headers      http.Header
+	logger       *slog.Logger
 	// maxResponseBytes bounds a 2xx body that is read whole.
 	maxResponseBytes int64
 }
@@ -88,8 +85,6 @@ func defaultConfig() config {
 			retryWaitMax:  defaultRetryWaitMax,
 			maxRetryAfter: defaultMaxRetryAfter,
 		},
-		pollFirst:        DefaultPollFirst,
-		pollMax:          DefaultPollMax,
 		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 }
@@ -284,7 +279,7 @@ func WithHeader(key, value string) Option {
 // answer the client reads (default DefaultMaxResponseBytes, 64 MiB). A
 // longer one is not read further: the call fails with a *RequestError that
 // matches ErrResponseTooLarge (and, for a call that creates something,
-// ErrRunMayExist, since Skyvern answered success). Streamed downloads
+// ErrOutcomeUnknown, since Skyvern answered success). Streamed downloads
 // (GetArtifactContent) are not bounded by it. n must be positive.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
@@ -319,40 +314,43 @@ func validHeaderName(s string) bool {
 	return true
 }
 
-// WithIdempotencyKey returns an Option for one call that sends key in the
-// Idempotency-Key header. Skyvern de-duplicates CreateWorkflow by it: a
-// repeat with the same key creates nothing and answers with the workflow
-// the key first created. So a CreateWorkflow call with a key is also retried
-// like a read. Use a new key for each new workflow: a key already used for
-// another definition does not create it (skyverntest refuses it with 422).
-// The key must be 1 to 255 visible ASCII characters. Passing it to
-// NewClient is an error, since one key must not serve different requests.
-func WithIdempotencyKey(key string) Option {
-	return func(c *config) error {
-		if len(key) == 0 || len(key) > 255 {
-			return fmt.Errorf("skyvern: WithIdempotencyKey: want 1 to 255 characters, got %d", len(key))
-		}
-		for i := 0; i < len(key); i++ {
-			if key[i] <= ' ' || key[i] >= 0x7f {
-				return errors.New("skyvern: WithIdempotencyKey: the key must be visible ASCII")
-			}
-		}
-		c.idempotencyKey = key
-		return nil
-	}
+// WaitOption configures one WaitForRun call, the only method that takes
+// it. WithPollInterval is a WaitOption, and so is every Option, which then
+// applies to each GetRun of the wait.
+type WaitOption interface {
+	applyWait(*waitConfig)
 }
 
-// WithPollInterval returns an Option that sets how WaitForRun spaces its
-// calls to GetRun: the first wait is about first, each next one about twice
-// the last, capped at maxWait, each with random jitter (defaults
-// DefaultPollFirst, 1 s, and DefaultPollMax, 10 s). It applies to NewClient
-// (the default for every WaitForRun) and to WaitForRun; other calls ignore
-// it. A Waiter's fallback polling is set by WithFallbackPolling.
-func WithPollInterval(first, maxWait time.Duration) Option {
-	return func(c *config) error {
-		c.pollFirst, c.pollMax = first, maxWait
-		return checkRange("WithPollInterval", first, maxWait)
+// waitConfig is the resolved configuration of one WaitForRun call.
+type waitConfig struct {
+	first, maxWait time.Duration
+	opts           []Option // for each GetRun
+	err            error    // of the first invalid WaitOption
+}
+
+// applyWait makes an Option a WaitOption: it applies to each poll.
+func (o Option) applyWait(w *waitConfig) { w.opts = append(w.opts, o) }
+
+// pollInterval is the WaitOption WithPollInterval returns.
+type pollInterval struct{ first, maxWait time.Duration }
+
+func (p pollInterval) applyWait(w *waitConfig) {
+	if err := checkRange("WithPollInterval", p.first, p.maxWait); err != nil {
+		if w.err == nil {
+			w.err = err
+		}
+		return
 	}
+	w.first, w.maxWait = p.first, p.maxWait
+}
+
+// WithPollInterval returns a WaitOption that sets how WaitForRun spaces
+// its calls to GetRun: the first wait is about first, each next one about
+// twice the last, capped at maxWait, each with random jitter (defaults
+// DefaultPollFirst, 1 s, and DefaultPollMax, 10 s). Only WaitForRun takes
+// it; a Waiter's fallback polling is set by WithFallbackPolling.
+func WithPollInterval(first, maxWait time.Duration) WaitOption {
+	return pollInterval{first, maxWait}
 }
 
 // checkRange validates a (first, max) pair of durations for option name.

@@ -157,7 +157,7 @@ func TestGetRunTimelineAndArtifacts(t *testing.T) {
 	f.reply("GET /v1/runs/{id}/artifacts", 200, `[{"artifact_id":"a_1","artifact_type":"screenshot_final","uri":"s3://b/a.png",`+
 		`"organization_id":"o_1","created_at":"2026-01-31T15:20:42.5","modified_at":"2026-01-31T15:20:42.5","archived":false,"signed_url":"https://x/a.png"}]`)
 
-	tl, err := f.client.GetRunTimeline(context.Background(), "wr_1")
+	tl, err := skyvern.Collect(f.client.ListRunTimeline(context.Background(), "wr_1"))
 	require.NoError(t, err)
 	require.Len(t, tl, 1)
 	assert.Equal(t, "block", tl[0].Type)
@@ -167,7 +167,7 @@ func TestGetRunTimelineAndArtifacts(t *testing.T) {
 	require.Len(t, tl[0].Children, 1)
 	assert.Equal(t, "click the button", tl[0].Children[0].Thought.Thought)
 
-	arts, err := f.client.GetRunArtifacts(context.Background(), "wr_1", []skyvern.ArtifactType{skyvern.ArtifactTypeScreenshotFinal, skyvern.ArtifactTypeRecording})
+	arts, err := skyvern.Collect(f.client.ListRunArtifacts(context.Background(), "wr_1", []skyvern.ArtifactType{skyvern.ArtifactTypeScreenshotFinal, skyvern.ArtifactTypeRecording}))
 	require.NoError(t, err)
 	require.Len(t, arts, 1)
 	assert.Equal(t, skyvern.ArtifactTypeScreenshotFinal, arts[0].ArtifactType)
@@ -207,13 +207,13 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 	}{
 		{"CreateWorkflow posts the JSON definition", "POST /v1/workflows", workflowJSON,
 			func(c *skyvern.Client) error {
-				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+				_, err := c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: def})
 				return err
 			},
 			"POST", "/v1/workflows", "", wantDef, nil},
 		{"CreateWorkflow posts YAML as it is, with an idempotency key", "POST /v1/workflows", workflowJSON,
 			func(c *skyvern.Client) error {
-				_, err := c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\n"}, skyvern.WithIdempotencyKey("create-invoices-1"))
+				_, err := c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\n", IdempotencyKey: "create-invoices-1"})
 				return err
 			},
 			"POST", "/v1/workflows", "", `{"yaml_definition":"title: Invoices\n"}`, map[string]string{"Idempotency-Key": "create-invoices-1"}},
@@ -233,7 +233,10 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 			func(c *skyvern.Client) error { return c.DeleteWorkflow(ctx, "wpid_1") },
 			"POST", "/v1/workflows/wpid_1/delete", "", "", nil},
 		{"ListWorkflowVersions", "GET /v1/workflows/{id}/versions", `[` + workflowJSON + `]`,
-			func(c *skyvern.Client) error { _, err := c.ListWorkflowVersions(ctx, "wpid_1"); return err },
+			func(c *skyvern.Client) error {
+				_, err := skyvern.Collect(c.ListWorkflowVersions(ctx, "wpid_1"))
+				return err
+			},
 			"GET", "/v1/workflows/wpid_1/versions", "", "", nil},
 		{"ListWorkflowsPage", "GET /v1/workflows", `[` + workflowJSON + `]`,
 			func(c *skyvern.Client) error {
@@ -241,9 +244,9 @@ func TestWorkflowsOnTheWire(t *testing.T) {
 				return err
 			},
 			"GET", "/v1/workflows", "only_workflows=true&status=published", "", nil},
-		{"ListWorkflowRunsPage", "GET /v1/workflows/runs", `[]`,
+		{"ListRunsOfAllWorkflowsPage", "GET /v1/workflows/runs", `[]`,
 			func(c *skyvern.Client) error {
-				_, err := c.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}, ErrorCode: "login_failed"})
+				_, err := c.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}, ErrorCode: "login_failed"})
 				return err
 			},
 			"GET", "/v1/workflows/runs", "error_code=login_failed&status=failed", "", nil},
@@ -280,14 +283,14 @@ func TestCreateWorkflowRetries(t *testing.T) {
 	t.Run("without a key, a lost answer is not retried", func(t *testing.T) {
 		f := setup(t)
 		f.handle("POST /v1/workflows", hangUp)
-		_, err := f.client.CreateWorkflow(context.Background(), skyvern.WorkflowRequest{YAMLDefinition: "x"})
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		_, err := f.client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{YAMLDefinition: "x"})
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 	})
 	t.Run("with a key, it is retried like a read", func(t *testing.T) {
 		f := setup(t)
 		f.handle("POST /v1/workflows", sequence(hangUp, status(502, ``), status(200, workflowJSON)))
-		_, err := f.client.CreateWorkflow(context.Background(), skyvern.WorkflowRequest{YAMLDefinition: "x"}, skyvern.WithIdempotencyKey("k-1"))
+		_, err := f.client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{YAMLDefinition: "x", IdempotencyKey: "k-1"})
 		require.NoError(t, err)
 		reqs := f.requests()
 		require.Len(t, reqs, 3)
@@ -295,9 +298,13 @@ func TestCreateWorkflowRetries(t *testing.T) {
 			assert.Equal(t, "k-1", r.Header.Get("Idempotency-Key"))
 		}
 	})
-	t.Run("a key on the client is refused", func(t *testing.T) {
-		_, err := skyvern.NewClient(skyvern.WithAPIKey("k"), skyvern.WithIdempotencyKey("x"))
-		assert.ErrorContains(t, err, "one call")
+	t.Run("a bad key is refused before anything is sent", func(t *testing.T) {
+		f := setup(t)
+		for _, key := range []string{"has space", "tab\t", "é", strings.Repeat("k", 256)} {
+			_, err := f.client.CreateWorkflow(context.Background(), skyvern.CreateWorkflowRequest{YAMLDefinition: "x", IdempotencyKey: key})
+			assert.ErrorContains(t, err, "IdempotencyKey", "%q", key)
+		}
+		assert.Empty(t, f.requests())
 	})
 }
 
@@ -316,45 +323,45 @@ func runStates(f *fixture, statuses ...string) *atomic.Int32 {
 func TestWaitForRun(t *testing.T) {
 	fast := skyvern.WithPollInterval(time.Millisecond, 4*time.Millisecond)
 	t.Run("polls until a terminal status", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		polls := runStates(f, "created", "queued", "running", "running", "completed")
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 		assert.Equal(t, int32(5), polls.Load())
 	})
 	t.Run("a failed run is a result, not an error", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		runStates(f, "running", "failed")
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusFailed, run.Status)
 	})
 	t.Run("a 404 ends the wait at once", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		f.reply("GET /v1/runs/{id}", 404, `{"detail":"Run not found"}`)
-		_, err := f.client.WaitForRun(context.Background(), "tsk_nope")
+		_, err := f.client.WaitForRun(context.Background(), "tsk_nope", fast)
 		assert.ErrorIs(t, err, skyvern.ErrNotFound)
 		assert.Len(t, f.requests(), 1)
 	})
 	t.Run("a passing outage does not end the wait", func(t *testing.T) {
-		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f := setup(t, skyvern.WithMaxRetries(0))
 		f.handle("GET /v1/runs/{id}", sequence(status(200, `{"run_id":"tsk_1","status":"running"}`), status(503, ``), hangUp,
 			status(200, `{"run_id":"tsk_1","status":"completed"}`)))
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 	})
 	t.Run("a server that is down ends the wait after 20 failed polls in a row", func(t *testing.T) {
-		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f := setup(t, skyvern.WithMaxRetries(0))
 		f.reply("GET /v1/runs/{id}", 503, `{"detail":"down"}`)
-		_, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		_, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.ErrorIs(t, err, skyvern.ErrServer)
 		assert.Contains(t, err.Error(), "gave up after 20 polls in a row failed")
 		assert.Len(t, f.requests(), 20)
 	})
 	t.Run("an answer between failures starts the count again", func(t *testing.T) {
-		f := setup(t, fast, skyvern.WithMaxRetries(0))
+		f := setup(t, skyvern.WithMaxRetries(0))
 		var steps []http.HandlerFunc
 		for range 19 {
 			steps = append(steps, status(503, ``))
@@ -365,7 +372,7 @@ func TestWaitForRun(t *testing.T) {
 		}
 		steps = append(steps, status(200, `{"run_id":"tsk_1","status":"completed"}`))
 		f.handle("GET /v1/runs/{id}", sequence(steps...))
-		run, err := f.client.WaitForRun(context.Background(), "tsk_1")
+		run, err := f.client.WaitForRun(context.Background(), "tsk_1", fast)
 		require.NoError(t, err)
 		assert.Equal(t, skyvern.RunStatusCompleted, run.Status)
 	})
@@ -375,7 +382,7 @@ func TestWaitForRun(t *testing.T) {
 		assert.Contains(t, err.Error(), "nil *Client")
 	})
 	t.Run("the context ends the wait and says where it was", func(t *testing.T) {
-		f := setup(t, fast)
+		f := setup(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		var polls atomic.Int32
 		f.handle("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -384,7 +391,7 @@ func TestWaitForRun(t *testing.T) {
 			}
 			fmt.Fprint(w, `{"run_id":"tsk_1","status":"running"}`)
 		})
-		_, err := f.client.WaitForRun(ctx, "tsk_1")
+		_, err := f.client.WaitForRun(ctx, "tsk_1", fast)
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Contains(t, err.Error(), `last status "running"`)
 	})
@@ -393,6 +400,17 @@ func TestWaitForRun(t *testing.T) {
 		_, err := f.client.WaitForRun(context.Background(), "tsk_1", skyvern.WithPollInterval(time.Second, time.Millisecond))
 		require.Error(t, err)
 		assert.Empty(t, f.requests())
+	})
+	t.Run("an Option applies to each poll", func(t *testing.T) {
+		f := setup(t)
+		runStates(f, "running", "completed")
+		_, err := f.client.WaitForRun(context.Background(), "tsk_1", fast, skyvern.WithHeader("X-Trace", "t1"))
+		require.NoError(t, err)
+		reqs := f.requests()
+		require.Len(t, reqs, 2)
+		for _, r := range reqs {
+			assert.Equal(t, "t1", r.Header.Get("X-Trace"))
+		}
 	})
 }
 
@@ -423,7 +441,7 @@ func TestAVersionIDWhereAPermanentIDBelongsGetsAHint(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := context.Background()
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(wf.WorkflowID, "w_"), wf.WorkflowID)
 	require.True(t, strings.HasPrefix(wf.WorkflowPermanentID, "wpid_"), wf.WorkflowPermanentID)

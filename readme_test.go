@@ -151,7 +151,7 @@ func TestREADMEQuickstart(t *testing.T) {
 		MaxSteps: skyvern.Ptr(10),
 	})
 	switch {
-	case errors.Is(err, skyvern.ErrRunMayExist):
+	case errors.Is(err, skyvern.ErrOutcomeUnknown):
 		log.Fatalf("the run may have started: look for it before starting it again: %v", err)
 	case err != nil:
 		log.Fatal(err)

@@ -94,7 +94,7 @@ func TestACreateNeverTakesItsResultFromAnotherOrigin(t *testing.T) {
 		run, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 		require.Error(t, err)
 		assert.Nil(t, run)
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Contains(t, err.Error(), "another origin")
 		assert.NotContains(t, err.Error(), "tsk_forged", "the redirect's path is not repeated")
 		assert.Len(t, f.requests(), 1, "not retried")
@@ -132,7 +132,7 @@ func TestOnlyAValidRetryAfterProvesACreateWasNotTaken(t *testing.T) {
 			f := setup(t)
 			f.handle("POST /v1/run/tasks", sequence(status(503, `{}`, "Retry-After", v), status(200, runJSON)))
 			_, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
-			assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			assert.Len(t, f.requests(), 1, "not sent again")
 		})
 	}
@@ -272,7 +272,7 @@ func TestSuccessAnswersAreBounded(t *testing.T) {
 		f.reply("POST /v1/run/tasks", 200, bigRun(2*limit))
 		_, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 		assert.ErrorIs(t, err, skyvern.ErrResponseTooLarge)
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	})
 	t.Run("error answers keep their own bound", func(t *testing.T) {
 		f := setup(t, skyvern.WithMaxResponseBytes(10))
@@ -320,7 +320,7 @@ func TestARetryAfterTooLongToWaitForEndsTheCall(t *testing.T) {
 		_, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 		assert.ErrorIs(t, err, skyvern.ErrRateLimited)
 		assert.False(t, errors.Is(err, context.DeadlineExceeded), "it did not wait for the context to end")
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 429 is a refusal")
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 429 is a refusal")
 		var apiErr *skyvern.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, "20", apiErr.RetryAfter)

@@ -126,7 +126,7 @@ func TestRunCreatingCallsAreNotRetriedBlindly(t *testing.T) {
 					f.handle(routes[name], tc.handler)
 					err := call(f.client)
 					require.Error(t, err)
-					assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+					assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 					assert.Len(t, f.requests(), 1)
 					assert.Contains(t, err.Error(), "not retried")
 				})
@@ -155,7 +155,7 @@ func TestRunCreatingCallsAreNotRetriedBlindly(t *testing.T) {
 				f.handle(routes[name], status(429, `{"detail":"slow down"}`, "Retry-After", "0"))
 				err := call(f.client)
 				assert.ErrorIs(t, err, skyvern.ErrRateLimited)
-				assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+				assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 				assert.Len(t, f.requests(), 3)
 			})
 			t.Run("a 4xx refusal means no run", func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestRunCreatingCallsAreNotRetriedBlindly(t *testing.T) {
 				f.reply(routes[name], 400, `{"detail":"bad"}`)
 				err := call(f.client)
 				assert.ErrorIs(t, err, skyvern.ErrBadRequest)
-				assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+				assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			})
 		})
 	}
@@ -203,7 +203,7 @@ func TestRunTaskIsRetriedWhenTheRequestNeverLeft(t *testing.T) {
 		var reqErr *skyvern.RequestError
 		require.ErrorAs(t, err, &reqErr)
 		assert.Equal(t, 3, reqErr.Attempts)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Contains(t, err.Error(), "connection refused (injected)")
 	})
 }
@@ -221,7 +221,7 @@ func TestUnreachableServer(t *testing.T) {
 	var reqErr *skyvern.RequestError
 	require.ErrorAs(t, err, &reqErr)
 	assert.Equal(t, 3, reqErr.Attempts, "a refused connection never carried the request, so it is retried")
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	assert.NotContains(t, err.Error(), testKey)
 }
 
@@ -269,7 +269,7 @@ func TestTimeoutIsPerAttempt(t *testing.T) {
 		f := setup(t, skyvern.WithTimeout(50*time.Millisecond))
 		f.handle("POST /v1/run/tasks", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 		_, err := f.client.RunTask(context.Background(), skyvern.TaskRunRequest{Prompt: "p"})
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Len(t, f.requests(), 1)
 	})
 }
@@ -296,7 +296,7 @@ func TestCancelledCallsDoNotClaimARunMayExist(t *testing.T) {
 		cancel()
 		_, err := f.client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 		assert.ErrorIs(t, err, context.Canceled)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Empty(t, f.requests())
 	})
 	t.Run("a context that ends while waiting to retry a 429 keeps the 429", func(t *testing.T) {
@@ -316,7 +316,7 @@ func TestCancelledCallsDoNotClaimARunMayExist(t *testing.T) {
 		err := <-done
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.ErrorIs(t, err, skyvern.ErrRateLimited, "the server's refusal is kept")
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "the server said it did not take it")
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "the server said it did not take it")
 		assert.Contains(t, err.Error(), "slow down")
 		assert.Len(t, f.requests(), 1)
 	})
@@ -359,13 +359,6 @@ func TestAnAnswerInHandIsNotDiscarded(t *testing.T) {
 	run, err := c.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 	require.NoError(t, err, "the run was created and its answer received")
 	assert.Equal(t, "tsk_123", run.RunID)
-}
-
-func TestIdempotencyKeysAreRefusedWhereSkyvernIgnoresThem(t *testing.T) {
-	f := setup(t)
-	_, err := f.client.RunTask(context.Background(), skyvern.TaskRunRequest{Prompt: "p"}, skyvern.WithIdempotencyKey("k1"))
-	assert.ErrorContains(t, err, "only CreateWorkflow")
-	assert.Empty(t, f.requests())
 }
 
 func TestFailedCallsLeaveASharedTransportAlone(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 // CronExpression falls due in its Timezone, Skyvern starts a run of the
 // workflow with the schedule's Parameters. A scheduled run is an ordinary
 // workflow run: its webhook goes to the workflow's webhook_callback_url,
-// and ListWorkflowRuns shows it with TriggerType TriggerTypeScheduled and
+// and ListRunsOfAllWorkflows shows it with TriggerType TriggerTypeScheduled and
 // its WorkflowScheduleID.
 //
 // Decoding never fails on a missing field or an unknown value; members
@@ -152,9 +152,9 @@ func (s *ScheduleListItem) UnmarshalJSON(data []byte) error { return jsonobj.Unm
 // MarshalJSON encodes the item, Extra included.
 func (s ScheduleListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
-// SchedulePage is one page of ListSchedulesPage, with the number of
-// schedules on all pages.
-type SchedulePage struct {
+// schedulePage is the List Schedules answer: one page, with the number of
+// schedules on all pages. ListSchedulesPage returns its Schedules.
+type schedulePage struct {
 	Schedules  []ScheduleListItem `json:"schedules"`
 	TotalCount int                `json:"total_count"`
 	Page       int                `json:"page"`
@@ -165,10 +165,10 @@ type SchedulePage struct {
 }
 
 // UnmarshalJSON decodes the page, keeping unmodelled members in Extra.
-func (p *SchedulePage) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
+func (p *schedulePage) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, p) }
 
 // MarshalJSON encodes the page, Extra included.
-func (p SchedulePage) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
+func (p schedulePage) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 // ListSchedulesParams filters ListSchedules and ListSchedulesPage. The
 // zero value lists every schedule of the organization.
@@ -190,8 +190,8 @@ type ListSchedulesParams struct {
 // schedulePath returns
 // "/v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}"
 // plus suffix, each id escaped.
-func schedulePath(workflowID, scheduleID, suffix string) (string, error) {
-	path, err := workflowPath(workflowID, "/schedules/")
+func schedulePath(workflowPermanentID, scheduleID, suffix string) (string, error) {
+	path, err := workflowPath(workflowPermanentID, "/schedules/")
 	if err != nil {
 		return "", err
 	}
@@ -204,18 +204,18 @@ func schedulePath(workflowID, scheduleID, suffix string) (string, error) {
 
 // scheduleCall sends one call about a single schedule and decodes its
 // ScheduleResponse.
-func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string, opts []Option) (*ScheduleResponse, error) {
+func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowPermanentID string, opts []Option) (*ScheduleResponse, error) {
 	var out ScheduleResponse
 	if e.creates {
 		e.created = createdID{"schedule.workflow_schedule_id", &out.Schedule.WorkflowScheduleID}
 	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
 }
 
-// CreateSchedule adds a schedule to the saved workflow workflowID (its
+// CreateSchedule adds a schedule to the saved workflow workflowPermanentID (its
 // permanent id, "wpid_...") and returns it with its next firings.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/schedules (the
@@ -227,53 +227,56 @@ func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowID string
 // would add a second schedule, which would start every run twice, so it
 // is retried only when the request provably never reached the server or
 // the server refused it with 429 or with 503 and Retry-After; any other
-// failure after the request may have arrived matches ErrRunMayExist: look
+// failure after the request may have arrived matches ErrOutcomeUnknown: look
 // for the schedule with ListWorkflowSchedules before creating it again.
-func (c *Client) CreateSchedule(ctx context.Context, workflowID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := workflowPath(workflowID, "/schedules")
+func (c *Client) CreateSchedule(ctx context.Context, workflowPermanentID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
+	path, err := workflowPath(workflowPermanentID, "/schedules")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, workflowPermanentID, opts)
 }
 
-// GetSchedule returns the schedule scheduleID of the workflow workflowID,
+// GetSchedule returns the schedule scheduleID of the workflow workflowPermanentID,
 // with its next firings.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
 // workflow, or a schedule that is unknown, deleted or another workflow's;
 // a *RequestError. It is retried like a read.
-func (c *Client) GetSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "")
+func (c *Client) GetSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodGet, path: path}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodGet, path: path}, workflowPermanentID, opts)
 }
 
-// ListWorkflowSchedules returns every schedule of the workflow workflowID.
-// Skyvern sends them in one answer, not in pages.
+// ListWorkflowSchedules iterates over every schedule of the workflow
+// workflowPermanentID. The server does not page this list: one request,
+// made when iteration starts, fetches it.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/schedules. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for an unknown workflow; a
 // *RequestError. It is retried like a read.
-func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowID string, opts ...Option) ([]Schedule, error) {
-	path, err := workflowPath(workflowID, "/schedules")
-	if err != nil {
-		return nil, err
-	}
-	var out struct {
-		Schedules []Schedule `json:"schedules"`
-	}
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
-	}
-	return out.Schedules, nil
+func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Schedule, error] {
+	return whole(ctx, func(ctx context.Context) ([]Schedule, error) {
+		path, err := workflowPath(workflowPermanentID, "/schedules")
+		if err != nil {
+			return nil, err
+		}
+		var out struct {
+			Schedules []Schedule `json:"schedules"`
+		}
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+			return nil, versionIDHint(err, workflowPermanentID)
+		}
+		return out.Schedules, nil
+	})
 }
 
 // UpdateSchedule replaces the settings of the schedule scheduleID of the
-// workflow workflowID with req (see ScheduleRequest: Enabled nil keeps the
+// workflow workflowPermanentID with req (see ScheduleRequest: Enabled nil keeps the
 // schedule's state) and returns it with its next firings.
 //
 // It calls PUT /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
@@ -281,44 +284,44 @@ func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowID string, o
 // GetSchedule), ErrBadRequest (as for CreateSchedule); a *RequestError.
 // Replacing the settings twice has the effect of replacing them once, so
 // it is retried like a read.
-func (c *Client) UpdateSchedule(ctx context.Context, workflowID, scheduleID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "")
+func (c *Client) UpdateSchedule(ctx context.Context, workflowPermanentID, scheduleID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPut, path: path, body: req}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPut, path: path, body: req}, workflowPermanentID, opts)
 }
 
 // EnableSchedule resumes the schedule scheduleID of the workflow
-// workflowID: its next firing starts a run again. Enabling an enabled
+// workflowPermanentID: its next firing starts a run again. Enabling an enabled
 // schedule changes nothing.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/enable.
 // Errors: as for GetSchedule. It is retried like a read.
-func (c *Client) EnableSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "/enable")
+func (c *Client) EnableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "/enable")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowPermanentID, opts)
 }
 
 // DisableSchedule pauses the schedule scheduleID of the workflow
-// workflowID: it starts no runs until EnableSchedule. Disabling a disabled
+// workflowPermanentID: it starts no runs until EnableSchedule. Disabling a disabled
 // schedule changes nothing.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/disable.
 // Errors: as for GetSchedule. It is retried like a read.
-func (c *Client) DisableSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowID, scheduleID, "/disable")
+func (c *Client) DisableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "/disable")
 	if err != nil {
 		return nil, err
 	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowID, opts)
+	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowPermanentID, opts)
 }
 
 // DeleteSchedule deletes the schedule scheduleID of the workflow
-// workflowID; runs it already started go on.
+// workflowPermanentID; runs it already started go on.
 //
 // It calls DELETE /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id},
 // which answers {"ok": true}. Errors: ErrEmptyID; an *APIError matching
@@ -326,26 +329,26 @@ func (c *Client) DisableSchedule(ctx context.Context, workflowID, scheduleID str
 // read, so when an attempt's answer is lost, the retry can find the
 // schedule gone and return ErrNotFound even though it was deleted as
 // asked.
-func (c *Client) DeleteSchedule(ctx context.Context, workflowID, scheduleID string, opts ...Option) error {
-	path, err := schedulePath(workflowID, scheduleID, "")
+func (c *Client) DeleteSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) error {
+	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
 		return err
 	}
-	return versionIDHint(c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts), workflowID)
+	return versionIDHint(c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts), workflowPermanentID)
 }
 
 // ListSchedulesPage returns one page of the organization's schedules,
-// across workflows, with their total count.
+// across workflows.
 //
 // It calls GET /v1/schedules with p as query parameters. Errors: an
 // *APIError (ErrValidation for a bad page, page size or status) or a
 // *RequestError. It is retried like a read.
-func (c *Client) ListSchedulesPage(ctx context.Context, p ListSchedulesParams, opts ...Option) (*SchedulePage, error) {
-	var out SchedulePage
+func (c *Client) ListSchedulesPage(ctx context.Context, p ListSchedulesParams, opts ...Option) ([]ScheduleListItem, error) {
+	var out schedulePage
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/schedules", query: p}, &out, opts); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return out.Schedules, nil
 }
 
 // ListSchedules returns an iterator over the organization's schedules
@@ -363,10 +366,6 @@ func (c *Client) ListSchedules(ctx context.Context, p ListSchedulesParams, opts 
 	return pages(ctx, p.Page, p.PageSize, 0, func(ctx context.Context, page, size int) ([]ScheduleListItem, error) {
 		q := p
 		q.Page, q.PageSize = page, size
-		out, err := c.ListSchedulesPage(ctx, q, opts...)
-		if err != nil {
-			return nil, err
-		}
-		return out.Schedules, nil
+		return c.ListSchedulesPage(ctx, q, opts...)
 	})
 }

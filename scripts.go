@@ -209,7 +209,7 @@ func scriptPath(id, suffix string) (string, error) { return idPath("/v1/scripts/
 // a *RequestError. A repeated create makes a second script, so CreateScript
 // is retried only when the request provably never reached Skyvern or
 // Skyvern refused it with 429, or 503 and Retry-After; any other failure
-// after the request may have arrived matches ErrRunMayExist: look for the
+// after the request may have arrived matches ErrOutcomeUnknown: look for the
 // script with ListScripts before creating it again.
 func (c *Client) CreateScript(ctx context.Context, req CreateScriptRequest, opts ...Option) (*ScriptVersion, error) {
 	var out ScriptVersion
@@ -270,7 +270,7 @@ func (c *Client) ListScripts(ctx context.Context, p ListScriptsParams, opts ...O
 // *APIError (ErrNotFound for an unknown script, ErrValidation or
 // ErrBadRequest for a bad file, as for CreateScript; ErrUnauthorized) or a *RequestError. Each deploy makes another
 // version, so it is retried only as CreateScript is; any other failure
-// after the request may have arrived matches ErrRunMayExist: GetScript
+// after the request may have arrived matches ErrOutcomeUnknown: GetScript
 // shows whether the version count moved.
 func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeployScriptRequest, opts ...Option) (*ScriptVersion, error) {
 	path, err := scriptPath(scriptID, "/deploy")
@@ -298,7 +298,7 @@ func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeploySc
 // Skyvern takes no idempotency key, so RunScript is retried only when the
 // request provably never reached Skyvern or Skyvern refused it with 429,
 // or 503 and Retry-After; any other failure after the request may have
-// arrived matches ErrRunMayExist.
+// arrived matches ErrOutcomeUnknown.
 func (c *Client) RunScript(ctx context.Context, scriptID string, opts ...Option) error {
 	path, err := scriptPath(scriptID, "/run")
 	if err != nil {

@@ -144,7 +144,7 @@ func TestScriptCallsThatCreateAreNotRetriedBlindly(t *testing.T) {
 			f := setup(t, skyvern.WithMaxRetries(3), skyvern.WithRetryWait(time.Millisecond, time.Millisecond))
 			f.reply(tc.route, 500, `{"detail":"boom"}`)
 			err := tc.call(f.client)
-			assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			assert.Len(t, f.requests(), 1)
 		})
 	}
@@ -167,7 +167,7 @@ func TestScriptCallsThatCreateAreNotRetriedBlindly(t *testing.T) {
 			f.reply(tc.route, 503, `{"detail":"busy"}`)
 			err := tc.call(f.client)
 			assert.ErrorIs(t, err, skyvern.ErrServer)
-			assert.False(t, errors.Is(err, skyvern.ErrRunMayExist))
+			assert.False(t, errors.Is(err, skyvern.ErrOutcomeUnknown))
 			assert.Len(t, f.requests(), 3)
 		})
 	}

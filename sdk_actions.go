@@ -559,7 +559,7 @@ var errNoAction = errors.New("skyvern: SDKActionRequest.Action is nil: set it to
 // is billed, and Skyvern takes no idempotency key, so it is retried only
 // when the request provably never reached Skyvern or Skyvern refused it
 // with 429, or 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrRunMayExist: the action may have run.
+// have arrived matches ErrOutcomeUnknown: the action may have run.
 func (c *Client) RunSDKAction(ctx context.Context, req SDKActionRequest, opts ...Option) (*SDKActionResult, error) {
 	if req.Action == nil {
 		return nil, &RequestError{Method: http.MethodPost, Path: "/v1/sdk/run_action", Err: errNoAction}

@@ -80,7 +80,7 @@ func TestSessionAndProfileMethodsOnTheWire(t *testing.T) {
 		{
 			name: "ListBrowserSessions sends no query", route: "GET /v1/browser_sessions", answer: `[` + sessionJSON + `]`,
 			call: func(c *skyvern.Client) error {
-				_, err := c.ListBrowserSessions(ctx)
+				_, err := skyvern.Collect(c.ListBrowserSessions(ctx))
 				return err
 			},
 			method: "GET", rawPath: "/v1/browser_sessions",
@@ -178,7 +178,7 @@ func TestSessionAndProfileMethodsOnTheWire(t *testing.T) {
 			name: "RunLogin sends the credential source and the x-user-agent header", route: "POST /v1/run/tasks/login", answer: workflowRunJSON,
 			call: func(c *skyvern.Client) error {
 				_, err := c.RunLogin(ctx, skyvern.LoginRequest{
-					CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login",
+					CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://example.com/login",
 					WebhookURL: "https://example.com/hook", BrowserSessionID: "pbs_1", MaxScreenshotScrollingTimes: skyvern.Ptr(0),
 					XUserAgent: "bot/1",
 				})
@@ -193,7 +193,7 @@ func TestSessionAndProfileMethodsOnTheWire(t *testing.T) {
 			name: "RunLogin with a vault sends the vault's fields", route: "POST /v1/run/tasks/login", answer: workflowRunJSON,
 			call: func(c *skyvern.Client) error {
 				_, err := c.RunLogin(ctx, skyvern.LoginRequest{
-					CredentialType: skyvern.CredentialSourceAzureVault, AzureVaultName: "v", AzureVaultUsernameKey: "u",
+					CredentialSource: skyvern.CredentialSourceAzureVault, AzureVaultName: "v", AzureVaultUsernameKey: "u",
 					AzureVaultPasswordKey: "p", AzureVaultTOTPSecretKey: "t", ProxyLocation: skyvern.ProxyLocationNone,
 				})
 				return err
@@ -392,7 +392,7 @@ func TestRequestTypesDecodeWhatTheyEncode(t *testing.T) {
 		assert.Equal(t, in, out)
 	})
 	t.Run("LoginRequest", func(t *testing.T) {
-		in := skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceOnePassword, OnePasswordVaultID: "v", OnePasswordItemID: "i",
+		in := skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceOnePassword, OnePasswordVaultID: "v", OnePasswordItemID: "i",
 			ExtraHTTPHeaders: map[string]string{"A": "1"}, MaxScreenshotScrollingTimes: skyvern.Ptr(2)}
 		var out skyvern.LoginRequest
 		roundTrip(t, in, &out)
@@ -416,7 +416,7 @@ func TestLoginAndDownloadReturnRuns(t *testing.T) {
 	f := setup(t)
 	f.reply("POST /v1/run/tasks/login", 200, `{"run_id":"wr_7","status":"queued","run_type":"workflow_run","browser_session_id":"pbs_1",`+
 		`"run_request":{"workflow_id":"wpid_login"},"app_url":"https://app.skyvern.com/runs/wr_7","recording_archived":false,"legacy":1}`)
-	run, err := f.client.RunLogin(context.Background(), skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceBitwarden, BitwardenItemID: "it"})
+	run, err := f.client.RunLogin(context.Background(), skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceBitwarden, BitwardenItemID: "it"})
 	require.NoError(t, err)
 	assert.Equal(t, "wr_7", run.RunID)
 	assert.Equal(t, skyvern.RunTypeWorkflowRun, run.RunType)
@@ -451,7 +451,7 @@ func TestSessionAndProfileErrors(t *testing.T) {
 		var apiErr *skyvern.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.ErrorIs(t, err, skyvern.ErrValidation)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 422 is a refusal: no session was started")
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 422 is a refusal: no session was started")
 		require.Len(t, apiErr.ValidationErrors, 1)
 		assert.Equal(t, []any{"body", "timeout"}, apiErr.ValidationErrors[0].Loc)
 	})
@@ -466,7 +466,7 @@ func TestSessionAndProfileErrors(t *testing.T) {
 		f.reply("POST /v1/browser_profiles", 409, `{"detail":"A browser profile named 'billing' already exists."}`)
 		_, err := f.client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{Name: "billing"})
 		assert.ErrorIs(t, err, skyvern.ErrConflict)
-		assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+		assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	})
 	t.Run("deleting an unknown profile is ErrNotFound", func(t *testing.T) {
 		f := setup(t)
@@ -483,7 +483,7 @@ func TestSessionAndProfileErrors(t *testing.T) {
 	t.Run("a malformed session list is ErrMalformedResponse", func(t *testing.T) {
 		f := setup(t)
 		f.reply("GET /v1/browser_sessions", 200, `{"not":"a list"}`)
-		_, err := f.client.ListBrowserSessions(ctx)
+		_, err := skyvern.Collect(f.client.ListBrowserSessions(ctx))
 		assert.ErrorIs(t, err, skyvern.ErrMalformedResponse)
 	})
 }
@@ -508,7 +508,7 @@ func TestSessionAndProfileRetryRules(t *testing.T) {
 			return err
 		}},
 		{"RunLogin", "POST /v1/run/tasks/login", workflowRunJSON, func(c *skyvern.Client) error {
-			_, err := c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"})
+			_, err := c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"})
 			return err
 		}},
 		{"RunDownloadFiles", "POST /v1/run/tasks/download_files", workflowRunJSON, func(c *skyvern.Client) error {
@@ -521,14 +521,14 @@ func TestSessionAndProfileRetryRules(t *testing.T) {
 			f := setup(t)
 			f.handle(tc.route, sequence(status(502, ``), status(200, tc.answer)))
 			err := tc.call(f.client)
-			assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			assert.Len(t, f.requests(), 1)
 		})
 		t.Run(tc.name+" is not retried after a dropped connection", func(t *testing.T) {
 			f := setup(t)
 			f.handle(tc.route, sequence(hangUp, status(200, tc.answer)))
 			err := tc.call(f.client)
-			assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			assert.Len(t, f.requests(), 1)
 		})
 		t.Run(tc.name+" is retried after a 429 with the identical body", func(t *testing.T) {
@@ -551,7 +551,7 @@ func TestSessionAndProfileRetryRules(t *testing.T) {
 			return err
 		}},
 		{"ListBrowserSessions", "GET /v1/browser_sessions", `[]`, func(c *skyvern.Client) error {
-			_, err := c.ListBrowserSessions(ctx)
+			_, err := skyvern.Collect(c.ListBrowserSessions(ctx))
 			return err
 		}},
 		{"UpdateBrowserSession", "PATCH /v1/browser_sessions/{id}", sessionJSON, func(c *skyvern.Client) error {
@@ -727,7 +727,7 @@ func TestUseBrowserSession(t *testing.T) {
 		called := false
 		err := f.client.UseBrowserSession(context.Background(), skyvern.CreateBrowserSessionRequest{},
 			func(context.Context, *skyvern.BrowserSession) error { called = true; return nil })
-		assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "a 500 may have started a session")
+		assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 500 may have started a session")
 		assert.False(t, called)
 		assert.Len(t, f.requests(), 1)
 	})

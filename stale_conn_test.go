@@ -190,7 +190,7 @@ func runTasksOverStaleConnections(t *testing.T, s *staleServer, n int, observed 
 
 // checkStale asserts that no request the server read is reported as
 // safe (never arrived) or started twice, and counts the spurious
-// ErrRunMayExist: requests the server never read, reported as may-exist.
+// ErrOutcomeUnknown: requests the server never read, reported as may-exist.
 func checkStale(t *testing.T, s *staleServer, results []staleResult) (spurious, unwritten, ok int) {
 	for i, r := range results {
 		copies := s.copies(fmt.Sprint(i))
@@ -199,7 +199,7 @@ func checkStale(t *testing.T, s *staleServer, results []staleResult) (spurious, 
 		case r.err == nil:
 			ok++
 			assert.Equal(t, 1, copies, "call %d succeeded", i)
-		case errors.Is(r.err, skyvern.ErrRunMayExist):
+		case errors.Is(r.err, skyvern.ErrOutcomeUnknown):
 			if copies == 0 {
 				spurious++
 				if !r.wrote {
@@ -218,14 +218,14 @@ func TestStaleKeepAliveConnections(t *testing.T) {
 	t.Run("a pooled connection that died before the request was written is retried", func(t *testing.T) {
 		s := newStaleServer(t, false)
 		spurious, unwritten, ok := checkStale(t, s, runTasksOverStaleConnections(t, s, n, true))
-		t.Logf("closed before the write: %d of %d RunTask calls got a spurious ErrRunMayExist (%d never written in full); %d succeeded",
+		t.Logf("closed before the write: %d of %d RunTask calls got a spurious ErrOutcomeUnknown (%d never written in full); %d succeeded",
 			spurious, n, unwritten, ok)
 		assert.Zero(t, unwritten, "a request never written in full to a reused connection cannot have arrived")
 	})
 	t.Run("a pooled connection closed as it is reused never hides a request that arrived", func(t *testing.T) {
 		s := newStaleServer(t, false)
 		spurious, unwritten, ok := checkStale(t, s, runTasksOverStaleConnections(t, s, n, false))
-		t.Logf("closed during the reuse: %d of %d RunTask calls got a spurious ErrRunMayExist (%d never written in full); %d succeeded",
+		t.Logf("closed during the reuse: %d of %d RunTask calls got a spurious ErrOutcomeUnknown (%d never written in full); %d succeeded",
 			spurious, n, unwritten, ok)
 		assert.Zero(t, unwritten, "a request never written in full to a reused connection cannot have arrived")
 	})
@@ -239,7 +239,7 @@ func TestStaleKeepAliveConnections(t *testing.T) {
 				continue
 			}
 			hungUp++
-			assert.ErrorIs(t, r.err, skyvern.ErrRunMayExist, "call %d", i)
+			assert.ErrorIs(t, r.err, skyvern.ErrOutcomeUnknown, "call %d", i)
 			assert.Equal(t, 1, s.copies(fmt.Sprint(i)), "call %d was sent once, not retried", i)
 		}
 		assert.Positive(t, hungUp)

@@ -3,6 +3,7 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 // organization keeps a registry of the groups in use (tag keys, each with a
 // description) and of the grouped labels (tag values, each with a palette
 // color); applying a grouped tag registers both. ListRuns and
-// ListWorkflowRuns find runs by their tags (ListRunsParams.Tags), and
+// ListRunsOfAllWorkflows find runs by their tags (ListRunsParams.Tags), and
 // ListWorkflows finds workflows by theirs.
 //
 // The workflow tag routes are called through their long-lived
@@ -646,17 +647,20 @@ func (c *Client) GetWorkflowTagHistory(ctx context.Context, workflowPermanentID 
 	return out, versionIDHint(err, workflowPermanentID)
 }
 
-// ListTagKeys returns the tag groups registered in the organization, by
-// key. The server does not page this list.
+// ListTagKeys iterates over the tag groups registered in the organization,
+// by key. The server does not page this list: one request, made when
+// iteration starts, fetches it.
 //
 // It calls GET /v1/tag-keys. Errors: an *APIError or a *RequestError. It is
 // retried like a read.
-func (c *Client) ListTagKeys(ctx context.Context, opts ...Option) ([]TagKey, error) {
-	var out []TagKey
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/tag-keys"}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListTagKeys(ctx context.Context, opts ...Option) iter.Seq2[*TagKey, error] {
+	return whole(ctx, func(ctx context.Context) ([]TagKey, error) {
+		var out []TagKey
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/tag-keys"}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }
 
 // UpdateTagKey changes the description of the tag group key and returns
@@ -683,17 +687,20 @@ func (c *Client) DeleteTagKey(ctx context.Context, key string, opts ...Option) (
 	return tagCall[TagKeyDeleteResult](ctx, c, http.MethodDelete, "tag-keys", key, "", nil, nil, opts)
 }
 
-// ListTagValues returns the grouped labels registered in the organization,
-// with their colors, by key and value. The server does not page this list.
+// ListTagValues iterates over the grouped labels registered in the
+// organization, with their colors, by key and value. The server does not
+// page this list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/tag-values with p as query parameters. Errors: an
 // *APIError or a *RequestError. It is retried like a read.
-func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts ...Option) ([]TagValue, error) {
-	var out []TagValue
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/tag-values", query: p}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts ...Option) iter.Seq2[*TagValue, error] {
+	return whole(ctx, func(ctx context.Context) ([]TagValue, error) {
+		var out []TagValue
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/tag-values", query: p}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }
 
 // CreateTagValue registers a grouped label, and its group if new, before
@@ -822,12 +829,12 @@ func (c *Client) BatchGetRunTags(ctx context.Context, runIDs []string, opts ...O
 	return batchGet[RunTagsBatch](ctx, c, e, joined, runTagsBody{runIDs}, opts)
 }
 
-// ListRunTagSuggestions returns the tags the organization's runs carry
+// GetRunTagSuggestions returns the tags the organization's runs carry
 // now, for a tag picker.
 //
 // It calls GET /v1/run-tag-suggestions. Errors: an *APIError or a
 // *RequestError. It is retried like a read.
-func (c *Client) ListRunTagSuggestions(ctx context.Context, opts ...Option) (*RunTagSuggestions, error) {
+func (c *Client) GetRunTagSuggestions(ctx context.Context, opts ...Option) (*RunTagSuggestions, error) {
 	var out RunTagSuggestions
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/run-tag-suggestions"}, &out, opts); err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func newTagFixture(t *testing.T) *tagFixture {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := context.Background()
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	f := &tagFixture{srv: srv, client: client, wpid: wf.WorkflowPermanentID}
 	for _, dst := range []*string{&f.run, &f.other} {
@@ -117,7 +117,7 @@ func TestATaggedRunIsFoundByItsTagWithListRuns(t *testing.T) {
 func TestATaggedWorkflowIsFoundByItsTagWithListWorkflows(t *testing.T) {
 	f := newTagFixture(t)
 	ctx := context.Background()
-	second, err := f.client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Receipts\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	second, err := f.client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Receipts\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	_, err = f.client.ApplyWorkflowTags(ctx, f.wpid, skyvern.TagChanges{Tags: []skyvern.TagLabel{{Key: "team", Value: "finance"}}})
 	require.NoError(t, err)
@@ -339,7 +339,7 @@ func TestTheRegistryFollowsTheTagsAndCascades(t *testing.T) {
 	_, err = f.client.ApplyRunTags(ctx, f.run, skyvern.TagChanges{Tags: []skyvern.TagLabel{{Key: "env", Value: "prod"}, {Key: "tier", Value: "gold"}}})
 	require.NoError(t, err)
 
-	keys, err := f.client.ListTagKeys(ctx)
+	keys, err := skyvern.Collect(f.client.ListTagKeys(ctx))
 	require.NoError(t, err)
 	require.Len(t, keys, 2, "applying a grouped tag registers its key")
 	assert.Equal(t, "env", keys[0].Key)
@@ -356,7 +356,7 @@ func TestTheRegistryFollowsTheTagsAndCascades(t *testing.T) {
 	_, err = f.client.UpdateTagKey(ctx, "nothing", skyvern.UpdateTagKeyRequest{})
 	require.ErrorIs(t, err, skyvern.ErrNotFound)
 
-	values, err := f.client.ListTagValues(ctx, skyvern.ListTagValuesParams{Key: "env"})
+	values, err := skyvern.Collect(f.client.ListTagValues(ctx, skyvern.ListTagValuesParams{Key: "env"}))
 	require.NoError(t, err)
 	require.Len(t, values, 1)
 	assert.Equal(t, skyvern.TagValue{Key: "env", Value: "prod", Color: skyvern.TagColorGreen, WorkflowCount: 1}, values[0])
@@ -415,7 +415,7 @@ func TestTheRegistryFollowsTheTagsAndCascades(t *testing.T) {
 		assert.Empty(t, rt.Tags)
 		_, err = f.client.DeleteTagKey(ctx, "tier")
 		require.ErrorIs(t, err, skyvern.ErrNotFound)
-		keys, err := f.client.ListTagKeys(ctx)
+		keys, err := skyvern.Collect(f.client.ListTagKeys(ctx))
 		require.NoError(t, err)
 		require.Len(t, keys, 1)
 		assert.Equal(t, "env", keys[0].Key)
@@ -478,7 +478,7 @@ func TestBatchLookUpsChooseGETOrPOSTByLength(t *testing.T) {
 func TestRunTagSuggestionsListWhatRunsCarry(t *testing.T) {
 	f := newTagFixture(t)
 	ctx := context.Background()
-	empty, err := f.client.ListRunTagSuggestions(ctx)
+	empty, err := f.client.GetRunTagSuggestions(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, empty.Keys)
 	for i, v := range []string{"e", "d", "c", "b"} {
@@ -492,7 +492,7 @@ func TestRunTagSuggestionsListWhatRunsCarry(t *testing.T) {
 	// Runs carry v:c and v:b now; the earlier labels were replaced.
 	_, err = f.client.ApplyRunTags(ctx, f.run, skyvern.TagChanges{Tags: []skyvern.TagLabel{{Key: "a", Value: "1"}}})
 	require.NoError(t, err)
-	s, err := f.client.ListRunTagSuggestions(ctx)
+	s, err := f.client.GetRunTagSuggestions(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "v"}, s.Keys)
 	assert.Equal(t, map[string][]string{"a": {"1"}, "v": {"b", "c"}}, s.ValuesByKey)

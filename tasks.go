@@ -111,7 +111,7 @@ func init() { jsonobj.Register(decodeProxy) }
 // request provably never reached the server (a failure to resolve, connect
 // or complete the TLS handshake) or the server refused it with 429 or with
 // 503 and Retry-After. Any other failure after the request may have arrived
-// is returned at once and matches ErrRunMayExist: look for the run before
+// is returned at once and matches ErrOutcomeUnknown: look for the run before
 // starting it again.
 func (c *Client) RunTask(ctx context.Context, req TaskRunRequest, opts ...Option) (*RunResponse, error) {
 	var h http.Header

@@ -3,6 +3,7 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
@@ -133,21 +134,25 @@ func (t *Thought) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(da
 // MarshalJSON encodes the thought, Extra included.
 func (t Thought) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 
-// GetRunTimeline returns the timeline of a workflow run or task v2 run:
-// its blocks and the agent's thoughts, nested as they ran.
+// ListRunTimeline iterates over the timeline of a workflow run or task v2
+// run: its blocks and the agent's thoughts, nested as they ran. The server
+// does not page this list: one request, made when iteration starts,
+// fetches it.
 //
 // It calls GET /v1/runs/{run_id}/timeline. Errors: ErrEmptyID; an *APIError
 // matching ErrNotFound for an unknown run or ErrBadRequest for a run type
 // without a timeline (task v1); a *RequestError. It is retried like a
 // read.
-func (c *Client) GetRunTimeline(ctx context.Context, runID string, opts ...Option) ([]RunTimelineEntry, error) {
-	path, err := runPath(runID, "/timeline")
-	if err != nil {
-		return nil, err
-	}
-	var out []RunTimelineEntry
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListRunTimeline(ctx context.Context, runID string, opts ...Option) iter.Seq2[*RunTimelineEntry, error] {
+	return whole(ctx, func(ctx context.Context) ([]RunTimelineEntry, error) {
+		path, err := runPath(runID, "/timeline")
+		if err != nil {
+			return nil, err
+		}
+		var out []RunTimelineEntry
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }

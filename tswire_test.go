@@ -77,7 +77,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{}))
 	}},
 	"POST /v1/agents": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\n"}))
+		return ret(c.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: t\n"}))
 	}},
 	"POST /v1/agents/{wpid}": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.UpdateWorkflow(ctx, "wpid_123", skyvern.WorkflowRequest{YAMLDefinition: "title: t\n"}))
@@ -113,7 +113,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.GetRunTagHistory(ctx, "wr_123", skyvern.TagHistoryParams{}))
 	}},
 	"GET /v1/tag-keys": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListTagKeys(ctx))
+		return ret(skyvern.Collect(c.ListTagKeys(ctx)))
 	}},
 	"DELETE /v1/tag-keys/{key}": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.DeleteTagKey(ctx, "env"))
@@ -122,7 +122,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.UpdateTagKey(ctx, "key", skyvern.UpdateTagKeyRequest{Description: "d"}))
 	}},
 	"GET /v1/tag-values": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListTagValues(ctx, skyvern.ListTagValuesParams{}))
+		return ret(skyvern.Collect(c.ListTagValues(ctx, skyvern.ListTagValuesParams{})))
 	}},
 	"DELETE /v1/tag-values/{key}": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.DeleteTagValue(ctx, "env", "prod"))
@@ -146,13 +146,13 @@ var wireCases = map[string]wireCase{
 		return ret(c.BatchGetRunTags(ctx, longIDList("wr_")))
 	}},
 	"GET /v1/runs/{id}/artifacts": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.GetRunArtifacts(ctx, "run_id", nil))
+		return ret(skyvern.Collect(c.ListRunArtifacts(ctx, "run_id", nil)))
 	}},
 	"POST /v1/runs/{id}/retry_webhook": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.RetryRunWebhook(ctx, "tsk_123", skyvern.RetryRunWebhookRequest{}))
 	}},
 	"GET /v1/runs/{id}/timeline": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.GetRunTimeline(ctx, "wr_123"))
+		return ret(skyvern.Collect(c.ListRunTimeline(ctx, "wr_123")))
 	}},
 	"GET /v1/version": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.GetServerVersion(ctx))
@@ -176,7 +176,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.UpdateBrowserProfile(ctx, "bp_123456", skyvern.UpdateBrowserProfileRequest{Name: "n"}))
 	}},
 	"GET /v1/browser_sessions": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListBrowserSessions(ctx))
+		return ret(skyvern.Collect(c.ListBrowserSessions(ctx)))
 	}},
 	"POST /v1/browser_sessions": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{}))
@@ -209,7 +209,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.GetCredential(ctx, "cred_1234567890"))
 	}},
 	"GET /v1/custom-llms": {member: "custom_llms", redacted: []string{"api_key"}, call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListCustomLLMs(ctx))
+		return ret(skyvern.Collect(c.ListCustomLLMs(ctx)))
 	}},
 	"POST /v1/custom-llms": {member: "custom_llm", redacted: []string{"api_key"}, call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.CreateCustomLLM(ctx, skyvern.CustomLLMRequest{Config: wireLLMConfig()}))
@@ -221,7 +221,7 @@ var wireCases = map[string]wireCase{
 		return nil, c.DeleteCustomLLM(ctx, "custom_llm_id")
 	}},
 	"POST /v1/run/tasks/login": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}))
+		return ret(c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}))
 	}},
 	"POST /v1/run/tasks/download_files": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{NavigationGoal: "g"}))
@@ -264,7 +264,7 @@ var wireCases = map[string]wireCase{
 		return ret(c.RetryWorkflowRun(ctx, "wr_123"))
 	}},
 	"GET /v1/agents/runs": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{}))
+		return ret(c.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{}))
 	}},
 	"GET /v1/agents/{wpid}/runs": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.ListRunsOfWorkflowPage(ctx, "workflow_id", skyvern.ListRunsOfWorkflowParams{}))
@@ -273,13 +273,13 @@ var wireCases = map[string]wireCase{
 		return ret(c.GetWorkflow(ctx, "workflow_permanent_id", skyvern.GetWorkflowParams{}))
 	}},
 	"GET /v1/agents/{wpid}/versions": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListWorkflowVersions(ctx, "workflow_permanent_id"))
+		return ret(skyvern.Collect(c.ListWorkflowVersions(ctx, "workflow_permanent_id")))
 	}},
-	"GET /v1/schedules": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
+	"GET /v1/schedules": {member: "schedules", call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.ListSchedulesPage(ctx, skyvern.ListSchedulesParams{}))
 	}},
 	"GET /v1/agents/{wpid}/schedules": {member: "schedules", call: func(ctx context.Context, c *skyvern.Client) (any, error) {
-		return ret(c.ListWorkflowSchedules(ctx, "workflow_permanent_id"))
+		return ret(skyvern.Collect(c.ListWorkflowSchedules(ctx, "workflow_permanent_id")))
 	}},
 	"POST /v1/agents/{wpid}/schedules": {call: func(ctx context.Context, c *skyvern.Client) (any, error) {
 		return ret(c.CreateSchedule(ctx, "workflow_permanent_id", wireSchedule()))

@@ -18,8 +18,8 @@ import (
 //
 // The first poll is immediate; after that the wait between polls starts
 // near DefaultPollFirst (1 s) and doubles up to DefaultPollMax (10 s), with
-// random jitter; WithPollInterval changes both. opts also apply to each
-// GetRun. A poll that fails for a reason that can pass (a connection error,
+// random jitter; WithPollInterval changes both. The Options among opts
+// apply to each GetRun. A poll that fails for a reason that can pass (a connection error,
 // 408, 429 or 5xx, after GetRun's own retries) does not end the wait; an
 // answer that cannot change, such as 404 for an unknown run (ErrNotFound)
 // or 403 for a bad key, ends it at once with that *APIError. Nor does a
@@ -31,20 +31,28 @@ import (
 //
 // For many runs at once, prefer a Waiter, which takes the runs' webhooks
 // and polls only as a fallback.
-func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
-	first, maxWait := c.cfg.pollFirst, c.cfg.pollMax
-	if len(opts) > 0 {
+func (c *Client) WaitForRun(ctx context.Context, runID string, opts ...WaitOption) (*RunResponse, error) {
+	wc := waitConfig{first: DefaultPollFirst, maxWait: DefaultPollMax}
+	for _, o := range opts {
+		if o != nil {
+			o.applyWait(&wc)
+		}
+	}
+	if wc.err != nil {
+		return nil, wc.err
+	}
+	if len(wc.opts) > 0 {
 		cc := c.cfg.clone()
-		if err := cc.apply(opts); err != nil {
+		if err := cc.apply(wc.opts); err != nil {
 			return nil, err
 		}
-		first, maxWait = cc.pollFirst, cc.pollMax
 	}
+	first, maxWait := wc.first, wc.maxWait
 	delay := first
 	var timer *time.Timer
 	var ps pollState
 	for {
-		run, err := c.GetRun(ctx, runID, opts...)
+		run, err := c.GetRun(ctx, runID, wc.opts...)
 		switch {
 		case err == nil && run.Status.IsTerminal():
 			return run, nil
@@ -372,8 +380,7 @@ func WithRecentResults(n int, ttl time.Duration) WaiterOption {
 
 // WithPollOptions returns a WaiterOption that passes opts to each fallback
 // request of the Waiter (Get Run and list pages), as to any call:
-// WithTimeout or WithHeader, for example. They are checked by NewWaiter;
-// WithIdempotencyKey is refused, since reads take none.
+// WithTimeout or WithHeader, for example. They are checked by NewWaiter.
 func WithPollOptions(opts ...Option) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.pollOpts = append(c.pollOpts, opts...)
@@ -403,9 +410,7 @@ func NewWaiter(client *Client, opts ...WaiterOption) *Waiter {
 	}
 	if err == nil && len(wc.pollOpts) > 0 {
 		cc := client.cfg.clone()
-		if err = cc.apply(wc.pollOpts); err == nil && cc.idempotencyKey != "" {
-			err = errors.New("skyvern: WithPollOptions: WithIdempotencyKey does not apply to Get Run")
-		}
+		err = cc.apply(wc.pollOpts)
 	}
 	return &Waiter{
 		client:    client,

@@ -288,14 +288,6 @@ func TestWaiterOptionsAreNotCallOptions(t *testing.T) {
 	}
 }
 
-func TestWaiterRejectsAnIdempotencyKeyForItsPolls(t *testing.T) {
-	f := setup(t)
-	w := skyvern.NewWaiter(f.client, skyvern.WithPollOptions(skyvern.WithIdempotencyKey("k")))
-	_, err := w.Wait(context.Background(), "tsk_1")
-	assert.ErrorContains(t, err, "WithIdempotencyKey")
-	assert.Empty(t, f.requests())
-}
-
 func TestWaiterTimeoutSaysWhatThePollsSaw(t *testing.T) {
 	f := setup(t)
 	ctx, cancel := context.WithCancel(context.Background())

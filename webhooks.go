@@ -103,7 +103,7 @@ func (r *RunWebhookReplayResponse) String() string {
 // ErrValidation; a *RequestError for transport failures. Like RunTask it is
 // retried only when the request provably never reached the server (or on 429
 // and 503 with Retry-After), since a repeat could deliver the webhook twice;
-// other failures match ErrRunMayExist.
+// other failures match ErrOutcomeUnknown.
 func (c *Client) RetryRunWebhook(ctx context.Context, runID string, req RetryRunWebhookRequest, opts ...Option) (*RunWebhookReplayResponse, error) {
 	path, err := runPath(runID, "/retry_webhook")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
@@ -29,7 +30,8 @@ const (
 	WorkflowStatusImportFailed  WorkflowStatus = "import_failed"
 )
 
-// WorkflowRequest is the body of CreateWorkflow and UpdateWorkflow: the
+// WorkflowRequest is the body of UpdateWorkflow (CreateWorkflow takes the
+// same fields in a CreateWorkflowRequest, with an idempotency key): the
 // workflow's definition, as JSON or as YAML. Set exactly one of the two;
 // the server refuses a request with neither.
 type WorkflowRequest struct {
@@ -223,41 +225,81 @@ func versionIDHint(err error, id string) error {
 // workflowPath returns "/v1/workflows/{id}" plus suffix, id escaped.
 func workflowPath(id, suffix string) (string, error) { return idPath("/v1/workflows/", id, suffix) }
 
+// CreateWorkflowRequest is a new workflow for CreateWorkflow: its
+// definition, as in WorkflowRequest, and an optional idempotency key.
+type CreateWorkflowRequest struct {
+	// JSONDefinition is sent as json_definition: usually a
+	// *WorkflowDefinition, or your own struct, a map or a json.RawMessage.
+	JSONDefinition any `json:"json_definition,omitempty"`
+	// YAMLDefinition is sent as yaml_definition: the same definition
+	// written in YAML, as Skyvern's editor exports it.
+	YAMLDefinition string `json:"yaml_definition,omitempty"`
+	// IdempotencyKey, when set, is sent in the Idempotency-Key header.
+	// Skyvern de-duplicates workflow creation by it: a repeat with the same
+	// key creates nothing and answers with the workflow the key first
+	// created, so CreateWorkflow with a key is retried like a read. Use a
+	// new key for each new workflow: a key already used for another
+	// definition does not create it (skyverntest refuses it with 422). It
+	// must be 1 to 255 visible ASCII characters.
+	IdempotencyKey string `json:"-"`
+}
+
+// checkIdempotencyKey reports whether key may be sent as an
+// Idempotency-Key header.
+func checkIdempotencyKey(key string) error {
+	if len(key) > 255 {
+		return fmt.Errorf("skyvern: CreateWorkflowRequest.IdempotencyKey: want 1 to 255 characters, got %d", len(key))
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] <= ' ' || key[i] >= 0x7f {
+			return errors.New("skyvern: CreateWorkflowRequest.IdempotencyKey: the key must be visible ASCII")
+		}
+	}
+	return nil
+}
+
 // CreateWorkflow saves a new workflow and returns its first version.
 //
-// It calls POST /v1/workflows. Like RunTask it is not retried once the
-// request may have reached the server, since a repeat would create a second
-// workflow, unless the call carries WithIdempotencyKey, which Skyvern
-// honours here and which makes the call safe to retry. Errors: an
-// *APIError (ErrValidation for a bad definition, ErrConflict) or a
-// *RequestError.
-func (c *Client) CreateWorkflow(ctx context.Context, req WorkflowRequest, opts ...Option) (*Workflow, error) {
+// It calls POST /v1/workflows. Without req.IdempotencyKey it is, like
+// RunTask, not retried once the request may have reached the server, since
+// a repeat would create a second workflow: such a failure matches
+// ErrOutcomeUnknown. With a key, which Skyvern honours here, it is retried
+// like a read. Errors: a bad key, before anything is sent; an *APIError
+// (ErrValidation for a bad definition, ErrConflict) or a *RequestError.
+func (c *Client) CreateWorkflow(ctx context.Context, req CreateWorkflowRequest, opts ...Option) (*Workflow, error) {
+	if err := checkIdempotencyKey(req.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	var out Workflow
-	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: true, idempotencyKeyMakesSafe: true,
+	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: req.IdempotencyKey == "",
 		created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
+	if req.IdempotencyKey != "" {
+		e.header = http.Header{"Idempotency-Key": {req.IdempotencyKey}}
+	}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
 }
 
-// UpdateWorkflow replaces the definition of workflow workflowID, its
+// UpdateWorkflow replaces the definition of workflow workflowPermanentID, its
 // permanent id ("wpid_...", Workflow.WorkflowPermanentID), saving it as a
 // new version, and returns that version.
 //
 // It calls POST /v1/workflows/{workflow_id}. A repeat would save another
-// version, so it is retried only like RunTask. Errors: ErrEmptyID; an
+// version, so it is retried only like RunTask: a failure after the request
+// may have arrived matches ErrOutcomeUnknown. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ErrValidation) or a *RequestError. The
 // ErrNotFound for a version id ("w_...") says so.
-func (c *Client) UpdateWorkflow(ctx context.Context, workflowID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowID, "")
+func (c *Client) UpdateWorkflow(ctx context.Context, workflowPermanentID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
+	path, err := workflowPath(workflowPermanentID, "")
 	if err != nil {
 		return nil, err
 	}
 	var out Workflow
 	e := endpoint{method: http.MethodPost, path: path, body: req, creates: true, created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
 }
@@ -270,26 +312,26 @@ type GetWorkflowParams struct {
 	Template bool `url:"template,omitempty"`
 }
 
-// GetWorkflow returns workflow workflowID, its permanent id ("wpid_...",
+// GetWorkflow returns workflow workflowPermanentID, its permanent id ("wpid_...",
 // Workflow.WorkflowPermanentID), at its latest version unless p says
 // otherwise.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ...) or a *RequestError. The ErrNotFound for a
 // version id ("w_...") says so. It is retried like a read.
-func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowID, "")
+func (c *Client) GetWorkflow(ctx context.Context, workflowPermanentID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
+	path, err := workflowPath(workflowPermanentID, "")
 	if err != nil {
 		return nil, err
 	}
 	var out Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: p}, &out, opts); err != nil {
-		return nil, versionIDHint(err, workflowID)
+		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
 }
 
-// DeleteWorkflow deletes workflow workflowID, its permanent id ("wpid_...",
+// DeleteWorkflow deletes workflow workflowPermanentID, its permanent id ("wpid_...",
 // Workflow.WorkflowPermanentID), with all its versions.
 //
 // It calls POST /v1/workflows/{workflow_id}/delete. Skyvern answers success
@@ -297,31 +339,35 @@ func (c *Client) GetWorkflow(ctx context.Context, workflowID string, p GetWorkfl
 // ("w_...") deletes nothing without an error; deleting twice is harmless,
 // so it is retried like a read. Errors: ErrEmptyID; an *APIError
 // (ErrUnauthorized, ...) or a *RequestError.
-func (c *Client) DeleteWorkflow(ctx context.Context, workflowID string, opts ...Option) error {
-	path, err := workflowPath(workflowID, "/delete")
+func (c *Client) DeleteWorkflow(ctx context.Context, workflowPermanentID string, opts ...Option) error {
+	path, err := workflowPath(workflowPermanentID, "/delete")
 	if err != nil {
 		return err
 	}
 	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
 }
 
-// ListWorkflowVersions returns every version of workflow workflowID, its
-// permanent id ("wpid_...", Workflow.WorkflowPermanentID), newest first. An
-// unknown workflow has none, and so has a version id ("w_...").
+// ListWorkflowVersions iterates over every version of the workflow
+// workflowPermanentID ("wpid_...", Workflow.WorkflowPermanentID), newest
+// first. An unknown workflow has none, and so has a version id ("w_...").
+// The server does not page this list: one request, made when iteration
+// starts, fetches it.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/versions. Errors:
 // ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError. It is
 // retried like a read.
-func (c *Client) ListWorkflowVersions(ctx context.Context, workflowID string, opts ...Option) ([]Workflow, error) {
-	path, err := workflowPath(workflowID, "/versions")
-	if err != nil {
-		return nil, err
-	}
-	var out []Workflow
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
-		return nil, err
-	}
-	return out, nil
+func (c *Client) ListWorkflowVersions(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Workflow, error] {
+	return whole(ctx, func(ctx context.Context) ([]Workflow, error) {
+		path, err := workflowPath(workflowPermanentID, "/versions")
+		if err != nil {
+			return nil, err
+		}
+		var out []Workflow
+		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
 }
 
 // ListWorkflowsParams filters ListWorkflows and ListWorkflowsPage.

@@ -8,10 +8,10 @@ import (
 )
 
 // ListRunsOfWorkflowParams filters ListRunsOfWorkflow and
-// ListRunsOfWorkflowPage: the filters of ListWorkflowRunsParams, and those
+// ListRunsOfWorkflowPage: the filters of ListRunsOfAllWorkflowsParams, and those
 // only the runs of one workflow take.
 type ListRunsOfWorkflowParams struct {
-	ListWorkflowRunsParams
+	ListRunsOfAllWorkflowsParams
 	// CreatedAtStart keeps the runs created at or after it; zero keeps all.
 	CreatedAtStart time.Time `url:"created_at_start,omitempty"`
 	// CreatedAtEnd keeps the runs created before it; zero keeps all.
@@ -25,14 +25,14 @@ type ListRunsOfWorkflowParams struct {
 }
 
 // ListRunsOfWorkflowPage returns one page of the runs of the saved
-// workflow workflowID ("wpid_..."), newest first.
+// workflow workflowPermanentID ("wpid_..."), newest first.
 //
 // It calls GET /v1/workflows/{workflow_id}/runs (the spec's
 // /v1/agents/...; see RunWorkflow). Errors: ErrEmptyID; an *APIError
 // (ErrValidation for a bad page, page size or time) or a *RequestError.
 // It is retried like a read.
-func (c *Client) ListRunsOfWorkflowPage(ctx context.Context, workflowID string, p ListRunsOfWorkflowParams, opts ...Option) ([]WorkflowRun, error) {
-	path, err := workflowPath(workflowID, "/runs")
+func (c *Client) ListRunsOfWorkflowPage(ctx context.Context, workflowPermanentID string, p ListRunsOfWorkflowParams, opts ...Option) ([]WorkflowRun, error) {
+	path, err := workflowPath(workflowPermanentID, "/runs")
 	if err != nil {
 		return nil, err
 	}
@@ -44,20 +44,20 @@ func (c *Client) ListRunsOfWorkflowPage(ctx context.Context, workflowID string, 
 }
 
 // ListRunsOfWorkflow returns an iterator over the runs of the saved
-// workflow workflowID matching p, newest first, fetching page after page
-// as the loop consumes them; see ListRuns. ListWorkflowRuns lists the runs
+// workflow workflowPermanentID matching p, newest first, fetching page after page
+// as the loop consumes them; see ListRuns. ListRunsOfAllWorkflows lists the runs
 // of every workflow.
-func (c *Client) ListRunsOfWorkflow(ctx context.Context, workflowID string, p ListRunsOfWorkflowParams, opts ...Option) iter.Seq2[*WorkflowRun, error] {
+func (c *Client) ListRunsOfWorkflow(ctx context.Context, workflowPermanentID string, p ListRunsOfWorkflowParams, opts ...Option) iter.Seq2[*WorkflowRun, error] {
 	return pages(ctx, p.Page, p.PageSize, 0, func(ctx context.Context, page, size int) ([]WorkflowRun, error) {
 		q := p
 		q.Page, q.PageSize = page, size
-		return c.ListRunsOfWorkflowPage(ctx, workflowID, q, opts...)
+		return c.ListRunsOfWorkflowPage(ctx, workflowPermanentID, q, opts...)
 	})
 }
 
 // RetryWorkflowRun starts a new run of the finished workflow run runID
 // ("wr_..."), with the same workflow, parameters, settings and webhook, and
-// returns the new run (ListWorkflowRuns shows its RetriedFromWorkflowRunID).
+// returns the new run (ListRunsOfAllWorkflows shows its RetriedFromWorkflowRunID).
 // To cap its steps, pass WithHeader("x-max-steps-override", "10").
 //
 // It calls POST /v1/workflows/runs/{workflow_run_id}/retry (the spec's
@@ -66,7 +66,7 @@ func (c *Client) ListRunsOfWorkflow(ctx context.Context, workflowID string, p Li
 // unknown run or workflow; a *RequestError. Each call starts a billable
 // run, so, like RunWorkflow, it is retried only when the request provably
 // never reached the server or the server refused it with 429 or with 503
-// and Retry-After; other failures match ErrRunMayExist.
+// and Retry-After; other failures match ErrOutcomeUnknown.
 func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
 	seg, err := pathSegment(runID)
 	if err != nil {
@@ -81,7 +81,7 @@ func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Opt
 }
 
 // ResetWorkflowBrowserProfile clears the browser state that the saved
-// workflow workflowID keeps between its runs (with persist_browser_session,
+// workflow workflowPermanentID keeps between its runs (with persist_browser_session,
 // "Save & Reuse Session"), so that its next run starts from a fresh
 // browser. Use it when the saved state is broken.
 //
@@ -90,10 +90,10 @@ func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Opt
 // for an unknown workflow, ErrServer when Skyvern could not delete the
 // state (try again); a *RequestError. Clearing twice has the effect of
 // clearing once, so it is retried like a read.
-func (c *Client) ResetWorkflowBrowserProfile(ctx context.Context, workflowID string, opts ...Option) error {
-	path, err := workflowPath(workflowID, "/browser_session/reset_profile")
+func (c *Client) ResetWorkflowBrowserProfile(ctx context.Context, workflowPermanentID string, opts ...Option) error {
+	path, err := workflowPath(workflowPermanentID, "/browser_session/reset_profile")
 	if err != nil {
 		return err
 	}
-	return versionIDHint(c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts), workflowID)
+	return versionIDHint(c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts), workflowPermanentID)
 }

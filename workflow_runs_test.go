@@ -33,7 +33,7 @@ func TestListRunsOfWorkflowAgainstTheFake(t *testing.T) {
 
 	var got []string
 	for run, err := range client.ListRunsOfWorkflow(ctx, wf.WorkflowPermanentID, skyvern.ListRunsOfWorkflowParams{
-		ListWorkflowRunsParams: skyvern.ListWorkflowRunsParams{PageSize: 2},
+		ListRunsOfAllWorkflowsParams: skyvern.ListRunsOfAllWorkflowsParams{PageSize: 2},
 	}) {
 		require.NoError(t, err)
 		got = append(got, run.WorkflowRunID)
@@ -91,7 +91,7 @@ func TestRetryWorkflowRunAgainstTheFake(t *testing.T) {
 	_, err = client.RetryWorkflowRun(ctx, orig.RunID)
 	require.ErrorIs(t, err, skyvern.ErrBadRequest, "a run not finished yet")
 	assert.Equal(t, "Only terminal workflow runs can be retried", apiError(t, err).Detail)
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 400 says no run was started")
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 400 says no run was started")
 
 	srv.Advance(skyverntest.DefaultRunDuration)
 	srv.OnWorkflow(wf.WorkflowPermanentID, skyverntest.Outcome{})
@@ -136,7 +136,7 @@ func TestRetryWorkflowRunAgainstTheFake(t *testing.T) {
 	t.Run("a lost retry is not repeated", func(t *testing.T) {
 		srv.Fault(skyverntest.RouteRetryWorkflowRun, skyverntest.Fault{StatusCode: http.StatusInternalServerError})
 		_, err := client.RetryWorkflowRun(ctx, retry.RunID)
-		require.ErrorIs(t, err, skyvern.ErrRunMayExist)
+		require.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 		assert.Equal(t, 1, apiError(t, err).Attempts)
 	})
 }

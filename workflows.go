@@ -90,7 +90,7 @@ func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
 // (ErrNotFound) for an unknown workflow, and for a version id ("w_...")
 // given as req.WorkflowID, which the error then points out. Like RunTask, it is retried only when the request
 // provably never reached the server or the server refused it with 429 or
-// 503 and Retry-After; other failures match ErrRunMayExist.
+// 503 and Retry-After; other failures match ErrOutcomeUnknown.
 func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts ...Option) (*RunResponse, error) {
 	var h http.Header
 	if req.MaxStepsOverride != nil {
@@ -116,7 +116,7 @@ func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts .
 	return &run, nil
 }
 
-// WorkflowRun is a workflow run as ListWorkflowRuns returns it: the run's
+// WorkflowRun is a workflow run as ListRunsOfAllWorkflows returns it: the run's
 // record with its settings, status and timing. GetRun returns the same run
 // as a RunResponse, with its output.
 type WorkflowRun struct {
@@ -186,13 +186,15 @@ func (r *WorkflowRun) UnmarshalJSON(data []byte) error { return jsonobj.Unmarsha
 // MarshalJSON encodes the workflow run, Extra included.
 func (r WorkflowRun) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
-// ListWorkflowRunsParams filters ListWorkflowRuns and ListWorkflowRunsPage.
-type ListWorkflowRunsParams struct {
-	// Page is the page ListWorkflowRunsPage returns, or the one
-	// ListWorkflowRuns starts from; 1 when 0.
+// ListRunsOfAllWorkflowsParams filters ListRunsOfAllWorkflows and
+// ListRunsOfAllWorkflowsPage.
+type ListRunsOfAllWorkflowsParams struct {
+	// Page is the page ListRunsOfAllWorkflowsPage returns, or the one
+	// ListRunsOfAllWorkflows starts from; 1 when 0.
 	Page int `url:"page,omitempty"`
-	// PageSize is the number of runs per page; when 0, ListWorkflowRunsPage
-	// leaves the server's default (10) and ListWorkflowRuns asks for 100.
+	// PageSize is the number of runs per page; when 0,
+	// ListRunsOfAllWorkflowsPage leaves the server's default (10) and
+	// ListRunsOfAllWorkflows asks for 100.
 	PageSize int         `url:"page_size,omitempty"`
 	Status   []RunStatus `url:"status,omitempty"`
 	// SearchKey matches a substring of the run id, parameters or title.
@@ -201,13 +203,13 @@ type ListWorkflowRunsParams struct {
 	ErrorCode string `url:"error_code,omitempty"`
 }
 
-// ListWorkflowRunsPage returns one page of workflow runs, across all
+// ListRunsOfAllWorkflowsPage returns one page of workflow runs, across all
 // workflows, newest first.
 //
 // It calls GET /v1/workflows/runs (the spec's /v1/agents/runs; see
 // RunWorkflow for why the SDK uses the older name). Errors: an *APIError or
 // a *RequestError. It is retried like a read.
-func (c *Client) ListWorkflowRunsPage(ctx context.Context, p ListWorkflowRunsParams, opts ...Option) ([]WorkflowRun, error) {
+func (c *Client) ListRunsOfAllWorkflowsPage(ctx context.Context, p ListRunsOfAllWorkflowsParams, opts ...Option) ([]WorkflowRun, error) {
 	var out []WorkflowRun
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows/runs", query: p}, &out, opts); err != nil {
 		return nil, err
@@ -215,13 +217,14 @@ func (c *Client) ListWorkflowRunsPage(ctx context.Context, p ListWorkflowRunsPar
 	return out, nil
 }
 
-// ListWorkflowRuns returns an iterator over all workflow runs matching p,
-// newest first, fetching page after page as the loop consumes them; see
-// ListRuns.
-func (c *Client) ListWorkflowRuns(ctx context.Context, p ListWorkflowRunsParams, opts ...Option) iter.Seq2[*WorkflowRun, error] {
+// ListRunsOfAllWorkflows returns an iterator over the runs of every
+// workflow of the organization that match p, newest first, fetching page
+// after page as the loop consumes them; see ListRuns. ListRunsOfWorkflow
+// lists the runs of one workflow.
+func (c *Client) ListRunsOfAllWorkflows(ctx context.Context, p ListRunsOfAllWorkflowsParams, opts ...Option) iter.Seq2[*WorkflowRun, error] {
 	return pages(ctx, p.Page, p.PageSize, 0, func(ctx context.Context, page, size int) ([]WorkflowRun, error) {
 		q := p
 		q.Page, q.PageSize = page, size
-		return c.ListWorkflowRunsPage(ctx, q, opts...)
+		return c.ListRunsOfAllWorkflowsPage(ctx, q, opts...)
 	})
 }

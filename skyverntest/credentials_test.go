@@ -454,7 +454,7 @@ func TestAddCredential(t *testing.T) {
 	got, err := client.GetCredential(ctx, "cred_from_config")
 	require.NoError(t, err)
 	assert.Equal(t, "Portal", got.Name)
-	_, err = client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_from_config"})
+	_, err = client.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_from_config"})
 	require.NoError(t, err)
 
 	err = srv.AddCredential("cred_2", skyvern.CredentialRequest{Credential: skyvern.PasswordCredential{Password: skyvern.NewSecret(testPassword)}})

@@ -59,7 +59,7 @@ func TestCustomLLMSecretsAreRecordedRedactedAndNeverLogged(t *testing.T) {
 		assert.JSONEq(t, `{"top_p":0.5,"extra_headers":"[redacted]"}`, string(got.Config["extra_parameters"]))
 	})
 	t.Run("the store keeps the key, answered masked", func(t *testing.T) {
-		list, err := client.ListCustomLLMs(ctx)
+		list, err := skyvern.Collect(client.ListCustomLLMs(ctx))
 		require.NoError(t, err)
 		require.Len(t, list, 1)
 		assert.Equal(t, "********", list[0].Config.APIKey.Reveal())

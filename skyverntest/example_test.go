@@ -111,7 +111,7 @@ func ExampleServer_Fault() {
 
 	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{StatusCode: 500})
 	_, err = client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
-	fmt.Println("run may exist:", errors.Is(err, skyvern.ErrRunMayExist))
+	fmt.Println("run may exist:", errors.Is(err, skyvern.ErrOutcomeUnknown))
 
 	for _, r := range srv.Requests() {
 		fmt.Println(r.Route)

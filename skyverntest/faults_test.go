@@ -53,7 +53,7 @@ func TestFaultTooManyRequestsOnRunTaskCreatesNoRun(t *testing.T) {
 	assert.Equal(t, "Rate limit exceeded", apiErr.Detail)
 	assert.Equal(t, "0", apiErr.RetryAfter)
 	assert.Equal(t, 3, apiErr.Attempts)
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	assert.Empty(t, srv.Runs())
 
 	// The fault is used up: the next call goes through.
@@ -70,7 +70,7 @@ func TestFaultServerErrorOnRunTaskIsNotRetried(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "Internal Server Error", apiErr.Detail)
 	assert.Equal(t, 1, apiErr.Attempts)
-	assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	assert.Len(t, srv.Requests(), 1)
 }
 
@@ -115,7 +115,7 @@ func TestFaultDropConnection(t *testing.T) {
 	_, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
 	var reqErr *skyvern.RequestError
 	require.ErrorAs(t, err, &reqErr)
-	assert.ErrorIs(t, err, skyvern.ErrRunMayExist, "the request was written before the connection dropped")
+	assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown, "the request was written before the connection dropped")
 	assert.Empty(t, srv.Runs(), "a dropped request is not acted on")
 	require.Len(t, srv.Requests(), 1)
 	assert.JSONEq(t, `{"prompt":"p"}`, string(srv.Requests()[0].Body), "but it was read")
@@ -126,7 +126,7 @@ func TestFaultTruncateServesTheRequestAndCutsTheAnswer(t *testing.T) {
 	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Truncate: true})
 	_, err := srv.Client().RunTask(ctxT(t), skyvern.TaskRunRequest{Prompt: "p"})
 	require.Error(t, err)
-	assert.ErrorIs(t, err, skyvern.ErrRunMayExist)
+	assert.ErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 	assert.Len(t, srv.Runs(), 1, "the run was created before the answer was cut")
 }
 
@@ -191,19 +191,19 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 			return err
 		},
 		skyverntest.RouteGetRunTimeline: func() error {
-			_, err := client.GetRunTimeline(ctx, run.RunID)
+			_, err := skyvern.Collect(client.ListRunTimeline(ctx, run.RunID))
 			return err
 		},
 		skyverntest.RouteGetRunArtifacts: func() error {
-			_, err := client.GetRunArtifacts(ctx, run.RunID, nil)
+			_, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, nil))
 			return err
 		},
 		skyverntest.RouteListWorkflowRuns: func() error {
-			_, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{})
+			_, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{})
 			return err
 		},
 		skyverntest.RouteCreateWorkflow: func() error {
-			_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"})
+			_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: x\n"})
 			return err
 		},
 		skyverntest.RouteListWorkflows: func() error {
@@ -220,7 +220,7 @@ func TestFaultsOnEveryRoute(t *testing.T) {
 		},
 		skyverntest.RouteDeleteWorkflow: func() error { return client.DeleteWorkflow(ctx, "wpid_1") },
 		skyverntest.RouteListWorkflowVersions: func() error {
-			_, err := client.ListWorkflowVersions(ctx, "wpid_1")
+			_, err := skyvern.Collect(client.ListWorkflowVersions(ctx, "wpid_1"))
 			return err
 		},
 	} {

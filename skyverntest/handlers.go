@@ -25,7 +25,7 @@ type (
 	}
 	// workflowRunsByIDQuery is the query of Get Workflow Runs By ID.
 	workflowRunsByIDQuery struct {
-		skyvern.ListWorkflowRunsParams
+		skyvern.ListRunsOfAllWorkflowsParams
 		CreatedAtStart   string   `url:"created_at_start"`
 		CreatedAtEnd     string   `url:"created_at_end"`
 		Tags             []string `url:"tags"`
@@ -349,7 +349,7 @@ func (s *Server) handleListWorkflowRuns(c *call) {
 	case *workflowRunsByIDQuery:
 		q = *queryOf[workflowRunsByIDQuery](c)
 	default:
-		q.ListWorkflowRunsParams = *queryOf[skyvern.ListWorkflowRunsParams](c)
+		q.ListRunsOfAllWorkflowsParams = *queryOf[skyvern.ListRunsOfAllWorkflowsParams](c)
 	}
 	var start, end skyvern.Time
 	for _, t := range []struct {

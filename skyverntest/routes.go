@@ -80,8 +80,8 @@ var runRoutes = []route{
 
 // workflowRoutes are the routes of saved workflows and their runs.
 var workflowRoutes = []route{
-	{name: RouteListWorkflowRuns, query: query[skyvern.ListWorkflowRunsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
-	{name: RouteListAgentRuns, query: query[skyvern.ListWorkflowRunsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
+	{name: RouteListWorkflowRuns, query: query[skyvern.ListRunsOfAllWorkflowsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
+	{name: RouteListAgentRuns, query: query[skyvern.ListRunsOfAllWorkflowsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
 	{name: RouteListWorkflowRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
 	{name: RouteListAgentRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
 	{name: RouteCreateWorkflow, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleCreateWorkflow},

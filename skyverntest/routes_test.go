@@ -103,9 +103,9 @@ func TestListRunsOfOneWorkflow(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := ctxT(t)
-	a, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("A")})
+	a, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("A")})
 	require.NoError(t, err)
-	b, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("B")})
+	b, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("B")})
 	require.NoError(t, err)
 	var ofA []string
 	for range 3 {

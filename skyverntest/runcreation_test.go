@@ -36,7 +36,7 @@ func TestWebhookURLsAreCheckedOnEveryRoute(t *testing.T) {
 			return err
 		},
 		"login": func(hook string) error {
-			_, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", WebhookURL: hook})
+			_, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", WebhookURL: hook})
 			return err
 		},
 		"download": func(hook string) error {
@@ -44,7 +44,7 @@ func TestWebhookURLsAreCheckedOnEveryRoute(t *testing.T) {
 			return err
 		},
 		"workflow callback": func(hook string) error {
-			_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+			_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 				Title: "w", DefaultWebhookURL: hook}})
 			return err
 		},
@@ -142,7 +142,7 @@ func TestRunTitles(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := ctxT(t)
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "Invoices"}})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "Invoices"}})
 	require.NoError(t, err)
 
 	titled, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p", Title: "Mine"})
@@ -217,7 +217,7 @@ func TestSavedWorkflowDefinitionIsConverted(t *testing.T) {
 			}},
 		},
 	}
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: body}})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: body}})
 	require.NoError(t, err)
 	var saved struct {
 		Parameters []map[string]any `json:"parameters"`
@@ -259,16 +259,16 @@ func TestSavedWorkflowDefinitionIsConverted(t *testing.T) {
 			"For loop block 'l' requires either loop_over_parameter_key or loop_variable_reference"},
 	}
 	for name, tc := range refused {
-		_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
+		_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
 		assert.Equal(t, tc.detail, refusedWith(t, err, http.StatusUnprocessableEntity), name)
 	}
 
-	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	_, err = client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title: "t", ProxyLocation: skyvern.ProxyLocation("MOON")}})
 	refusedWith(t, err, http.StatusUnprocessableEntity)
-	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\nproxy_location: MOON\n" + emptyBody})
+	_, err = client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: t\nproxy_location: MOON\n" + emptyBody})
 	refusedWith(t, err, http.StatusUnprocessableEntity)
-	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	_, err = client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title: "t", ProxyLocation: skyvern.ProxyLocationResidentialISP}})
 	assert.NoError(t, err)
 }

@@ -232,7 +232,7 @@ func TestListWorkflowRuns(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := ctxT(t)
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
 		Title:             "Invoices",
 		DefaultWebhookURL: "http://127.0.0.1:1/hook",
 		Body: skyvern.WorkflowBody{Parameters: []map[string]any{{"parameter_type": "workflow", "key": "month",
@@ -258,7 +258,7 @@ func TestListWorkflowRuns(t *testing.T) {
 	srv.Advance(skyverntest.DefaultRunDuration)
 
 	var got []*skyvern.WorkflowRun
-	for run, err := range client.ListWorkflowRuns(ctx, skyvern.ListWorkflowRunsParams{PageSize: 2}) {
+	for run, err := range client.ListRunsOfAllWorkflows(ctx, skyvern.ListRunsOfAllWorkflowsParams{PageSize: 2}) {
 		require.NoError(t, err)
 		got = append(got, run)
 	}
@@ -285,21 +285,21 @@ func TestListWorkflowRuns(t *testing.T) {
 	assert.Empty(t, registered.WebhookURL)
 	assert.Empty(t, saved.Extra)
 
-	failed, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}})
+	failed, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{Status: []skyvern.RunStatus{skyvern.RunStatusFailed}})
 	require.NoError(t, err)
 	assert.Len(t, failed, 2)
 	for _, key := range []string{"MONTH", "billing period", "invoices", wf.WorkflowPermanentID} { // parameter key, its description, the title, the workflow
-		found, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: key})
+		found, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{SearchKey: key})
 		require.NoError(t, err)
 		assert.Equal(t, []string{newestFirst[0], newestFirst[2], newestFirst[4]}, workflowRunIDs(found), key)
 	}
-	hooked, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: "127.0.0.1"})
+	hooked, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{SearchKey: "127.0.0.1"})
 	require.NoError(t, err)
 	assert.Empty(t, hooked, "the webhook URL is not searched")
-	coded, err := client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{ErrorCode: "LOGIN_FAILED"})
+	coded, err := client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{ErrorCode: "LOGIN_FAILED"})
 	require.NoError(t, err)
 	assert.Empty(t, coded)
-	_, err = client.ListWorkflowRunsPage(ctx, skyvern.ListWorkflowRunsParams{SearchKey: strings.Repeat("x", 501)})
+	_, err = client.ListRunsOfAllWorkflowsPage(ctx, skyvern.ListRunsOfAllWorkflowsParams{SearchKey: strings.Repeat("x", 501)})
 	assert.ErrorIs(t, err, skyvern.ErrValidation)
 
 	// Every member of the spec's WorkflowRun, under both names.
@@ -395,12 +395,12 @@ func TestRunTimelineFollowsTheRun(t *testing.T) {
 	v1, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "p"})
 	require.NoError(t, err)
 
-	timeline, err := client.GetRunTimeline(ctx, wr.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, wr.RunID))
 	require.NoError(t, err)
 	assert.Empty(t, timeline, "nothing before the run starts")
 
 	srv.Advance(200 * time.Millisecond)
-	timeline, err = client.GetRunTimeline(ctx, wr.RunID)
+	timeline, err = skyvern.Collect(client.ListRunTimeline(ctx, wr.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	assert.Equal(t, "block", timeline[0].Type)
@@ -409,7 +409,7 @@ func TestRunTimelineFollowsTheRun(t *testing.T) {
 	assert.Equal(t, "running", timeline[0].Block.Status)
 
 	srv.Advance(800 * time.Millisecond)
-	timeline, err = client.GetRunTimeline(ctx, wr.RunID)
+	timeline, err = skyvern.Collect(client.ListRunTimeline(ctx, wr.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	block := timeline[0].Block
@@ -424,7 +424,7 @@ func TestRunTimelineFollowsTheRun(t *testing.T) {
 	assert.Empty(t, timeline[0].Children)
 	assert.Empty(t, block.Extra)
 
-	timeline, err = client.GetRunTimeline(ctx, v2.RunID)
+	timeline, err = skyvern.Collect(client.ListRunTimeline(ctx, v2.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	assert.Equal(t, "thought", timeline[0].Type)
@@ -445,10 +445,10 @@ func TestRunTimelineFollowsTheRun(t *testing.T) {
 	require.NoError(t, json.Unmarshal(first, &raw))
 	assert.Equal(t, []string{"type", "block", "thought", "children", "created_at", "modified_at"}, keys(t, raw[0]))
 
-	_, err = client.GetRunTimeline(ctx, v1.RunID)
+	_, err = skyvern.Collect(client.ListRunTimeline(ctx, v1.RunID))
 	assert.ErrorIs(t, err, skyvern.ErrBadRequest)
 	assert.Equal(t, "Timeline not available for run type task_v1", apiError(t, err).Detail, "the server's wording")
-	_, err = client.GetRunTimeline(ctx, "wr_404")
+	_, err = skyvern.Collect(client.ListRunTimeline(ctx, "wr_404"))
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 }
 
@@ -461,14 +461,14 @@ func TestRunArtifactsOfAFinishedRun(t *testing.T) {
 	wr, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_x"})
 	require.NoError(t, err)
 
-	arts, err := client.GetRunArtifacts(ctx, task.RunID, nil)
+	arts, err := skyvern.Collect(client.ListRunArtifacts(ctx, task.RunID, nil))
 	require.NoError(t, err)
 	assert.Empty(t, arts, "none before the run finishes")
 
 	srv.Advance(skyverntest.DefaultRunDuration)
 	got, err := client.GetRun(ctx, task.RunID)
 	require.NoError(t, err)
-	arts, err = client.GetRunArtifacts(ctx, task.RunID, nil)
+	arts, err = skyvern.Collect(client.ListRunArtifacts(ctx, task.RunID, nil))
 	require.NoError(t, err)
 	require.Len(t, arts, 2)
 	assert.Equal(t, skyvern.ArtifactTypeRecording, arts[0].ArtifactType)
@@ -497,7 +497,7 @@ func TestRunArtifactsOfAFinishedRun(t *testing.T) {
 		"a type it has not": {[]skyvern.ArtifactType{skyvern.ArtifactTypeHTML}, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			arts, err := client.GetRunArtifacts(ctx, task.RunID, tt.types)
+			arts, err := skyvern.Collect(client.ListRunArtifacts(ctx, task.RunID, tt.types))
 			require.NoError(t, err)
 			var types []skyvern.ArtifactType
 			for _, a := range arts {
@@ -507,14 +507,14 @@ func TestRunArtifactsOfAFinishedRun(t *testing.T) {
 		})
 	}
 
-	arts, err = client.GetRunArtifacts(ctx, wr.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording})
+	arts, err = skyvern.Collect(client.ListRunArtifacts(ctx, wr.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording}))
 	require.NoError(t, err)
 	require.Len(t, arts, 1)
 	assert.Equal(t, wr.RunID, arts[0].WorkflowRunID)
 	assert.Empty(t, arts[0].TaskID)
 
 	// Skyvern lists no artifacts, rather than 404, for a run it does not know.
-	arts, err = client.GetRunArtifacts(ctx, "tsk_404", nil)
+	arts, err = skyvern.Collect(client.ListRunArtifacts(ctx, "tsk_404", nil))
 	require.NoError(t, err)
 	assert.Empty(t, arts)
 

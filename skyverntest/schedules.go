@@ -336,7 +336,12 @@ func (s *Server) handleListSchedules(c *call) {
 	if out == nil {
 		out = []skyvern.ScheduleListItem{}
 	}
-	c.reply(skyvern.SchedulePage{Schedules: out, TotalCount: len(items), Page: pg, PageSize: size})
+	c.reply(struct {
+		Schedules  []skyvern.ScheduleListItem `json:"schedules"`
+		TotalCount int                        `json:"total_count"`
+		Page       int                        `json:"page"`
+		PageSize   int                        `json:"page_size"`
+	}{out, len(items), pg, size})
 }
 
 // armSchedule puts the schedule's next firing after from on the clock,

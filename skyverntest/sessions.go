@@ -216,7 +216,7 @@ func (s *Server) handleRunLogin(c *call) {
 		return
 	}
 	missing := ""
-	switch req.CredentialType {
+	switch req.CredentialSource {
 	case skyvern.CredentialSourceSkyvern:
 		if req.CredentialID == "" {
 			c.fail(http.StatusBadRequest, "credential_id is required to login with Skyvern credential")

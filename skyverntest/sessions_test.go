@@ -52,7 +52,7 @@ func TestBrowserSessionLifeCycle(t *testing.T) {
 	assert.Equal(t, skyvern.BrowserSessionStatusRunning, got.Status, "its browser is up by the next request")
 	assert.False(t, got.StartedAt.IsZero())
 
-	listed, err := client.ListBrowserSessions(ctx)
+	listed, err := skyvern.Collect(client.ListBrowserSessions(ctx))
 	require.NoError(t, err)
 	require.Len(t, listed, 1)
 	assert.Equal(t, id, listed[0].BrowserSessionID)
@@ -64,7 +64,7 @@ func TestBrowserSessionLifeCycle(t *testing.T) {
 	cred, err := client.CreateCredential(ctx, passwordRequest("Billing"))
 	require.NoError(t, err)
 	login, err := client.RunLogin(ctx, skyvern.LoginRequest{
-		CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: cred.CredentialID,
+		CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: cred.CredentialID,
 		URL: "https://billing.example.com/login", BrowserSessionID: id})
 	require.NoError(t, err)
 	assert.Regexp(t, `^wr_\d+$`, login.RunID)
@@ -119,7 +119,7 @@ func TestBrowserSessionLifeCycle(t *testing.T) {
 	assert.False(t, closed.CompletedAt.IsZero())
 	require.NoError(t, client.CloseBrowserSession(ctx, id), "closing an ended session is harmless")
 
-	listed, err = client.ListBrowserSessions(ctx)
+	listed, err = skyvern.Collect(client.ListBrowserSessions(ctx))
 	require.NoError(t, err)
 	assert.Empty(t, listed, "only active sessions are listed")
 
@@ -156,7 +156,7 @@ func TestRunsInAnUnknownOrClosedSessionAreRefused(t *testing.T) {
 			return err
 		},
 		"login": func(s string) error {
-			_, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceBitwarden, BrowserSessionID: s})
+			_, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceBitwarden, BrowserSessionID: s})
 			return err
 		},
 		"download": func(s string) error {
@@ -168,7 +168,7 @@ func TestRunsInAnUnknownOrClosedSessionAreRefused(t *testing.T) {
 		for _, session := range []string{"pbs_404", closed.BrowserSessionID} {
 			err := start(session)
 			assert.ErrorIs(t, err, skyvern.ErrNotFound, "%s in %s", name, session)
-			assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 404 says the run was not made")
+			assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 404 says the run was not made")
 			assert.Equal(t, "Browser session "+session+" does not exist or is not live.", refusedWith(t, err, http.StatusNotFound))
 		}
 	}
@@ -258,7 +258,7 @@ func TestBrowserSessionErrors(t *testing.T) {
 
 	_, err = client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 1})
 	assert.ErrorIs(t, err, skyvern.ErrValidation)
-	assert.NotErrorIs(t, err, skyvern.ErrRunMayExist, "a 422 says nothing was made")
+	assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown, "a 422 says nothing was made")
 	_, err = client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{BrowserProfileID: "bp_404"})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	assert.Equal(t, "Browser profile bp_404 not found", refusedWith(t, err, http.StatusNotFound))
@@ -308,7 +308,7 @@ func TestBrowserProfiles(t *testing.T) {
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 
 	// From a workflow run the server knows.
-	login, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceBitwarden, BitwardenItemID: "item"})
+	login, err := client.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceBitwarden, BitwardenItemID: "item"})
 	require.NoError(t, err)
 	fromRun, err := client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{Name: "from run", WorkflowRunID: login.RunID})
 	require.NoError(t, err)
@@ -397,7 +397,7 @@ func TestLoginAndDownloadRunsAreWorkflowRuns(t *testing.T) {
 	t.Cleanup(receiver.Close)
 
 	login, err := client.RunLogin(ctx, skyvern.LoginRequest{
-		CredentialType: skyvern.CredentialSourceOnePassword, OnePasswordVaultID: "v", OnePasswordItemID: "i",
+		CredentialSource: skyvern.CredentialSourceOnePassword, OnePasswordVaultID: "v", OnePasswordItemID: "i",
 		WebhookURL: receiver.URL, TOTPIdentifier: "me@example.com", XUserAgent: "agent/1"})
 	require.NoError(t, err)
 	r := <-seen
@@ -444,7 +444,7 @@ func TestLoginAndDownloadRunsAreWorkflowRuns(t *testing.T) {
 	require.Len(t, runs, 2)
 	assert.Equal(t, "File Download", runs[0].Title)
 	assert.Equal(t, "Login", runs[1].Title)
-	timeline, err := client.GetRunTimeline(ctx, dl.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, dl.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	assert.Equal(t, "file_download", timeline[0].Block.Label)
@@ -460,23 +460,23 @@ func TestLoginAndDownloadRequestErrors(t *testing.T) {
 		detail string
 	}{
 		"no credential type":    {skyvern.LoginRequest{}, http.StatusUnprocessableEntity, ""},
-		"an unknown source":     {skyvern.LoginRequest{CredentialType: "lastpass"}, http.StatusUnprocessableEntity, ""},
-		"skyvern without an id": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern}, http.StatusBadRequest, "credential_id is required to login with Skyvern credential"},
-		"an unknown skyvern credential": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404"},
+		"an unknown source":     {skyvern.LoginRequest{CredentialSource: "lastpass"}, http.StatusUnprocessableEntity, ""},
+		"skyvern without an id": {skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern}, http.StatusBadRequest, "credential_id is required to login with Skyvern credential"},
+		"an unknown skyvern credential": {skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404"},
 			http.StatusNotFound, "Credential cred_404 not found"},
-		"a bad webhook URL before the credential": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404", WebhookURL: "ftp://x"},
+		"a bad webhook URL before the credential": {skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_404", WebhookURL: "ftp://x"},
 			http.StatusBadRequest, "Invalid URL: ftp://x. Skyvern supports HTTP and HTTPS urls with max 2083 character length."},
-		"1password without a vault": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceOnePassword, OnePasswordItemID: "i"},
+		"1password without a vault": {skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceOnePassword, OnePasswordItemID: "i"},
 			http.StatusBadRequest, "onepassword_vault_id is required to login with 1Password credential"},
-		"azure without a password key": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceAzureVault,
+		"azure without a password key": {skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceAzureVault,
 			AzureVaultName: "v", AzureVaultUsernameKey: "u"}, http.StatusBadRequest, "azure_vault_password_key is required to login with Azure Vault credential"},
-		"a bad webhook URL": {skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceBitwarden, WebhookURL: "ftp://x"},
+		"a bad webhook URL": {skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceBitwarden, WebhookURL: "ftp://x"},
 			http.StatusBadRequest, "Invalid URL: ftp://x. Skyvern supports HTTP and HTTPS urls with max 2083 character length."},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := client.RunLogin(ctx, tc.req)
 			detail := refusedWith(t, err, tc.status)
-			assert.NotErrorIs(t, err, skyvern.ErrRunMayExist)
+			assert.NotErrorIs(t, err, skyvern.ErrOutcomeUnknown)
 			if tc.detail != "" {
 				assert.Equal(t, tc.detail, detail)
 			}

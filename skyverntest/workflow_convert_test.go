@@ -60,7 +60,7 @@ func TestSendEmailBlocksGetTheirSMTPParameters(t *testing.T) {
 			mail("second", nil),
 		},
 	}
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: body}})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: body}})
 	require.NoError(t, err)
 	params, keys, blocks := savedBody(t, wf)
 	assert.Equal(t, []string{"custom_output", "first_output", "second_output", "my_host", "op",
@@ -147,12 +147,12 @@ func TestDefinitionsTheServerRefuses(t *testing.T) {
 			"Send email block 'm' needs parameter 'smtp_host' to be an AWS secret parameter, but the workflow declares it as workflow. " +
 				"Rename that parameter or send via custom_smtp_host."},
 	} {
-		_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
+		_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
 		assert.Equal(t, tc.detail, refusedWith(t, err, tc.status), name)
 	}
 
 	// With custom_smtp_host, a key naming nothing is not looked up.
-	_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t",
+	_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t",
 		Body: skyvern.WorkflowBody{Blocks: mail(map[string]any{"custom_smtp_host": "smtp.example.com", "smtp_host_secret_parameter_key": "h2"})}}})
 	assert.NoError(t, err)
 
@@ -175,7 +175,7 @@ func TestDefinitionsTheServerRefuses(t *testing.T) {
 			[]map[string]any{{"type": "literal_error", "loc": []any{"body", "json_definition", "workflow_definition", "blocks", 0.0, "conditional",
 				"branch_conditions", 0.0, "criteria", "criteria_type"}}}},
 	} {
-		_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
+		_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t", Body: tc.body}})
 		refusedWith(t, err, http.StatusUnprocessableEntity)
 		var got []map[string]any
 		require.NoError(t, json.Unmarshal(apiError(t, err).RawDetail, &got), name)
@@ -187,7 +187,7 @@ func TestDefinitionsTheServerRefuses(t *testing.T) {
 		}
 	}
 	var errs []map[string]any
-	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t",
+	_, err = client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{Title: "t",
 		Body: skyvern.WorkflowBody{Parameters: []map[string]any{{"key": "a", "parameter_type": "azure_secret"}}}}})
 	require.NoError(t, json.Unmarshal(apiError(t, err).RawDetail, &errs))
 	assert.Equal(t, "Input tag 'azure_secret' found using 'parameter_type' does not match any of the expected tags: "+
@@ -198,7 +198,7 @@ func TestDefinitionsTheServerRefuses(t *testing.T) {
 		"<ParameterType.CONTEXT: 'context'>, <ParameterType.OUTPUT: 'output'>, <ParameterType.CREDENTIAL: 'credential'>", errs[0]["msg"])
 
 	// The YAML path answers pydantic's errors as one line.
-	_, err = client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: t\nworkflow_definition:\n  parameters: [{key: a, parameter_type: azure_secret}]\n  blocks: []\n"})
+	_, err = client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: t\nworkflow_definition:\n  parameters: [{key: a, parameter_type: azure_secret}]\n  blocks: []\n"})
 	assert.Contains(t, refusedWith(t, err, http.StatusUnprocessableEntity), "workflow_definition -> parameters -> 0: Input tag 'azure_secret'")
 
 	all, err := client.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{})

@@ -49,7 +49,7 @@ func TestCreateWorkflowFromJSON(t *testing.T) {
 	def.DefaultWebhookURL = "https://example.com/hook"
 	def.FolderID = "fld_1"
 
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: def})
 	require.NoError(t, err)
 	assert.Regexp(t, `^wpid_\d+$`, wf.WorkflowPermanentID)
 	assert.Regexp(t, `^w_\d+$`, wf.WorkflowID)
@@ -121,7 +121,7 @@ func TestCreateWorkflowFromYAML(t *testing.T) {
 		"    - block_type: task\n" +
 		"      label: fetch\n" +
 		"      title: not the workflow's title\n"
-	wf, err := srv.Client().CreateWorkflow(ctxT(t), skyvern.WorkflowRequest{YAMLDefinition: yaml})
+	wf, err := srv.Client().CreateWorkflow(ctxT(t), skyvern.CreateWorkflowRequest{YAMLDefinition: yaml})
 	require.NoError(t, err)
 	assert.Equal(t, "Invoices: monthly", wf.Title)
 	assert.Equal(t, "https://example.com/hook", wf.DefaultWebhookURL)
@@ -150,24 +150,24 @@ func TestCreateWorkflowRefusesInvalidDefinitions(t *testing.T) {
 	client := srv.Client()
 	ctx := ctxT(t)
 	for name, tt := range map[string]struct {
-		req  skyvern.WorkflowRequest
+		req  skyvern.CreateWorkflowRequest
 		want string
 	}{
-		"neither definition": {skyvern.WorkflowRequest{},
+		"neither definition": {skyvern.CreateWorkflowRequest{},
 			"Invalid workflow definition. Workflow should be provided in either yaml or json format."},
 		// As on Skyvern, the YAML definition wins over the JSON one.
-		"both definitions": {skyvern.WorkflowRequest{JSONDefinition: definition("a"), YAMLDefinition: "title: a\n"},
+		"both definitions": {skyvern.CreateWorkflowRequest{JSONDefinition: definition("a"), YAMLDefinition: "title: a\n"},
 			"workflow_definition: Field required"},
-		"JSON without a title": {skyvern.WorkflowRequest{JSONDefinition: map[string]any{"workflow_definition": map[string]any{"parameters": []any{}, "blocks": []any{}}}},
+		"JSON without a title": {skyvern.CreateWorkflowRequest{JSONDefinition: map[string]any{"workflow_definition": map[string]any{"parameters": []any{}, "blocks": []any{}}}},
 			"body.json_definition.title: Field required"},
-		"JSON without blocks": {skyvern.WorkflowRequest{JSONDefinition: map[string]any{"title": "a", "workflow_definition": map[string]any{"parameters": []any{}}}},
+		"JSON without blocks": {skyvern.CreateWorkflowRequest{JSONDefinition: map[string]any{"title": "a", "workflow_definition": map[string]any{"parameters": []any{}}}},
 			"body.json_definition.workflow_definition.blocks: Field required"},
 		// Skyvern validates a YAML definition itself and answers one line.
-		"YAML without a title": {skyvern.WorkflowRequest{YAMLDefinition: "description: x\n"},
+		"YAML without a title": {skyvern.CreateWorkflowRequest{YAMLDefinition: "description: x\n"},
 			"title: Field required; workflow_definition: Field required"},
-		"a title that is no text": {skyvern.WorkflowRequest{YAMLDefinition: "title: 12\nworkflow_definition: {parameters: [], blocks: []}\n"},
+		"a title that is no text": {skyvern.CreateWorkflowRequest{YAMLDefinition: "title: 12\nworkflow_definition: {parameters: [], blocks: []}\n"},
 			"title: Input should be a valid string"},
-		"YAML without workflow_definition": {skyvern.WorkflowRequest{YAMLDefinition: "title: x\n"},
+		"YAML without workflow_definition": {skyvern.CreateWorkflowRequest{YAMLDefinition: "title: x\n"},
 			"workflow_definition: Field required"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -178,7 +178,7 @@ func TestCreateWorkflowRefusesInvalidDefinitions(t *testing.T) {
 	}
 	def := definition("a")
 	def.DefaultWebhookURL = "ftp://example.com"
-	_, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+	_, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: def})
 	assert.ErrorIs(t, err, skyvern.ErrBadRequest)
 
 	all, err := client.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{})
@@ -193,16 +193,14 @@ func TestCreateWorkflowWithAnIdempotencyKeyIsRetriedAndCreatesOne(t *testing.T) 
 
 	// The connection drops before the request is served: the client retries.
 	srv.Fault(skyverntest.RouteCreateWorkflow, skyverntest.Fault{DropConnection: true})
-	first, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("First")},
-		skyvern.WithIdempotencyKey("create-first"))
+	first, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("First"), IdempotencyKey: "create-first"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, countRequests(srv, skyverntest.RouteCreateWorkflow))
 
 	// The request is served and its answer lost: the retry with the same key
 	// gets the workflow the first attempt created, not a second one.
 	srv.Fault(skyverntest.RouteCreateWorkflow, skyverntest.Fault{Truncate: true})
-	second, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("Second")},
-		skyvern.WithIdempotencyKey("create-second"))
+	second, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("Second"), IdempotencyKey: "create-second"})
 	require.NoError(t, err)
 	assert.Equal(t, 4, countRequests(srv, skyverntest.RouteCreateWorkflow))
 
@@ -250,7 +248,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	client := srv.Client()
 	ctx := ctxT(t)
-	v1, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("Invoices")})
+	v1, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("Invoices")})
 	require.NoError(t, err)
 	srv.Advance(time.Minute)
 	v2, err := client.UpdateWorkflow(ctx, v1.WorkflowPermanentID, skyvern.WorkflowRequest{YAMLDefinition: "title: Invoices v2\n" + emptyBody})
@@ -281,7 +279,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, status)
 	assert.Contains(t, string(body), `"int_parsing"`)
 
-	versions, err := client.ListWorkflowVersions(ctx, v1.WorkflowPermanentID)
+	versions, err := skyvern.Collect(client.ListWorkflowVersions(ctx, v1.WorkflowPermanentID))
 	require.NoError(t, err)
 	require.Len(t, versions, 2)
 	assert.Equal(t, []int{2, 1}, []int{versions[0].Version, versions[1].Version}, "newest first")
@@ -290,7 +288,7 @@ func TestUpdateWorkflowSavesANewVersion(t *testing.T) {
 	_, err = client.UpdateWorkflow(ctx, "wpid_404", skyvern.WorkflowRequest{YAMLDefinition: "title: x\n" + emptyBody})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	assert.Equal(t, "Workflow not found. workflow_permanent_id=wpid_404", apiError(t, err).Detail)
-	versions, err = client.ListWorkflowVersions(ctx, "wpid_404")
+	versions, err = skyvern.Collect(client.ListWorkflowVersions(ctx, "wpid_404"))
 	require.NoError(t, err)
 	assert.Empty(t, versions, "Skyvern lists no versions of an unknown workflow")
 }
@@ -299,7 +297,7 @@ func TestDeleteWorkflow(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock(), skyverntest.WithAnyWorkflow())
 	client := srv.Client()
 	ctx := ctxT(t)
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("Invoices")})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("Invoices")})
 	require.NoError(t, err)
 	run, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
 	require.NoError(t, err)
@@ -310,7 +308,7 @@ func TestDeleteWorkflow(t *testing.T) {
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
 	_, err = client.GetWorkflow(ctx, wf.WorkflowPermanentID, skyvern.GetWorkflowParams{Version: 1})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
-	versions, err := client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID)
+	versions, err := skyvern.Collect(client.ListWorkflowVersions(ctx, wf.WorkflowPermanentID))
 	require.NoError(t, err)
 	assert.Empty(t, versions)
 	all, err := client.ListWorkflowsPage(ctx, skyvern.ListWorkflowsParams{})
@@ -342,7 +340,7 @@ func TestListWorkflows(t *testing.T) {
 	ctx := ctxT(t)
 	create := func(def *skyvern.WorkflowDefinition) string {
 		t.Helper()
-		wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+		wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: def})
 		require.NoError(t, err)
 		return wf.WorkflowPermanentID
 	}
@@ -455,7 +453,7 @@ func TestRunsOfASavedWorkflowUseItsWebhookUnlessTheyHaveTheirOwn(t *testing.T) {
 	ctx := ctxT(t)
 	def := definition("Invoices")
 	def.DefaultWebhookURL = byDefault.URL
-	wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: def})
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: def})
 	require.NoError(t, err)
 
 	plain, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
@@ -477,7 +475,7 @@ func TestRunsOfASavedWorkflowUseItsWebhookUnlessTheyHaveTheirOwn(t *testing.T) {
 	assert.Equal(t, `"`+overridden.RunID+`"`, string(members(t, own.deliveries()[0].Body)["run_id"]))
 
 	// Its timeline's block is the workflow's first block.
-	timeline, err := client.GetRunTimeline(ctx, plain.RunID)
+	timeline, err := skyvern.Collect(client.ListRunTimeline(ctx, plain.RunID))
 	require.NoError(t, err)
 	require.Len(t, timeline, 1)
 	assert.Equal(t, "login", timeline[0].Block.Label)
@@ -494,8 +492,7 @@ func TestConcurrentCreatesWithOneKeyMakeOneWorkflow(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			client := srv.Client()
-			wf, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{JSONDefinition: definition("Once")},
-				skyvern.WithIdempotencyKey("once"))
+			wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: definition("Once"), IdempotencyKey: "once"})
 			if assert.NoError(t, err) {
 				ids[i] = wf.WorkflowID
 			}

@@ -197,7 +197,7 @@ func TestOutcomeAndWorkflowFlags(t *testing.T) {
 
 	_, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_c"})
 	assert.ErrorIs(t, err, skyvern.ErrNotFound)
-	created, err := client.CreateWorkflow(ctx, skyvern.WorkflowRequest{YAMLDefinition: "title: Created\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	created, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Created\nworkflow_definition: {parameters: [], blocks: []}\n"})
 	require.NoError(t, err)
 	_, err = client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: created.WorkflowPermanentID})
 	assert.NoError(t, err, "a workflow created through the API is accepted too")

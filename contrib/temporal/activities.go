@@ -82,7 +82,7 @@ func (a *Activities) Register(r worker.ActivityRegistry) {
 // attempted. Skyvern takes no idempotency key and its run search does not
 // look at webhook URLs, so StartRun looks for the run its step may have
 // started among the runs that could be it: on any attempt after the first,
-// and when starting fails with skyvern.ErrRunMayExist, it lists the newest
+// and when starting fails with skyvern.ErrOutcomeUnknown, it lists the newest
 // runs of the kind it starts (Get Runs filtered by run_type, the task's
 // engine or workflow_run, and for a workflow run by the workflow's id),
 // and reads each one created since the step was first scheduled (Get Run)
@@ -118,9 +118,9 @@ func (a *Activities) StartRun(ctx context.Context, req StartRequest) (string, er
 	}
 	run, err := a.start(ctx, req, a.hookURL(info.WorkflowExecution.ID, info.WorkflowExecution.RunID, step))
 	if err == nil && run.RunID == "" {
-		err = fmt.Errorf("skyvern temporal: Skyvern answered without a run id: %w", skyvern.ErrRunMayExist)
+		err = fmt.Errorf("skyvern temporal: Skyvern answered without a run id: %w", skyvern.ErrOutcomeUnknown)
 	}
-	if errors.Is(err, skyvern.ErrRunMayExist) {
+	if errors.Is(err, skyvern.ErrOutcomeUnknown) {
 		if id, ferr := a.find(ctx, req, step, since); ferr == nil && id != "" {
 			return id, nil
 		}
@@ -283,7 +283,7 @@ func stepKey(info activity.Info) string {
 // classify marks errors that no retry can cure as non-retryable.
 func classify(err error) error {
 	switch {
-	case err == nil, errors.Is(err, skyvern.ErrRunMayExist):
+	case err == nil, errors.Is(err, skyvern.ErrOutcomeUnknown):
 		return err
 	case errors.Is(err, skyvern.ErrBadRequest), errors.Is(err, skyvern.ErrUnauthorized),
 		errors.Is(err, skyvern.ErrNotFound), errors.Is(err, skyvern.ErrConflict),

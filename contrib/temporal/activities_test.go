@@ -95,7 +95,7 @@ func TestStartRunSendsAWebhookURLThatNamesTheWorkflow(t *testing.T) {
 func TestStartRunFindsTheRunWhoseAnswerWasLost(t *testing.T) {
 	srv := skyverntest.NewServer(t, skyverntest.WithManualClock())
 	// Skyvern starts the run, and its answer is cut short: the client
-	// cannot tell whether the run exists (skyvern.ErrRunMayExist).
+	// cannot tell whether the run exists (skyvern.ErrOutcomeUnknown).
 	srv.Fault(skyverntest.RouteRunTask, skyverntest.Fault{Truncate: true})
 	env := activityEnv(mustActivities(t, srv.Client(), "https://hooks.example.com/skyvern"))
 
@@ -162,7 +162,7 @@ func TestStartRunStartsEachKindOfRun(t *testing.T) {
 	for _, req := range []skytemporal.StartRequest{
 		{Task: &skyvern.TaskRunRequest{Prompt: "p"}},
 		{Workflow: &skyvern.WorkflowRunRequest{WorkflowID: "wpid_1"}},
-		{Login: &skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}},
+		{Login: &skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1"}},
 		{Download: &skyvern.DownloadFilesRequest{NavigationGoal: "get the invoice"}},
 	} {
 		val, err := env.ExecuteActivity(skytemporal.ActivityStartRun, req)

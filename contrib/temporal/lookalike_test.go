@@ -88,9 +88,9 @@ var kinds = []kind{
 	},
 	{
 		name: "login", createPath: "/v1/run/tasks/login",
-		req: skytemporal.StartRequest{Login: &skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://shop.example.com/login"}},
+		req: skytemporal.StartRequest{Login: &skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://shop.example.com/login"}},
 		lookAlike: func(ctx context.Context, c *skyvern.Client, hook string) error {
-			_, err := c.RunLogin(ctx, skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://shop.example.com/login", WebhookURL: hook})
+			_, err := c.RunLogin(ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", URL: "https://shop.example.com/login", WebhookURL: hook})
 			return err
 		},
 	},

@@ -260,7 +260,7 @@ func TestStartRequestKeepsItsHeadersInTheHistory(t *testing.T) {
 		"task": {Task: &skyvern.TaskRunRequest{Prompt: "p", XUserAgent: "ua/1", ProxyLocation: skyvern.GeoTarget{Country: "DE"}}},
 		"workflow": {Workflow: &skyvern.WorkflowRunRequest{WorkflowID: "wpid_1", Template: true, MaxStepsOverride: skyvern.Ptr(7), XUserAgent: "ua/2",
 			Parameters: map[string]any{"n": 1.5}}},
-		"login":    {Login: &skyvern.LoginRequest{CredentialType: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", XUserAgent: "ua/3"}},
+		"login":    {Login: &skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_1", XUserAgent: "ua/3"}},
 		"download": {Download: &skyvern.DownloadFilesRequest{NavigationGoal: "get the invoice", XUserAgent: "ua/4"}},
 	} {
 		t.Run(name, func(t *testing.T) {
