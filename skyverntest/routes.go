@@ -22,7 +22,7 @@ package skyverntest
 // To add a route:
 //
 //  1. Add its exported Route constant, documented, in the area's file
-//     (server.go for runs and workflows).
+//     (runs.go, workflows.go, credentials.go...).
 //  2. Add an entry to the area's route list (a []route variable in the
 //     area's file, listed once in routeTable below): body[skyvern.FooRequest]("required_member") when
 //     it takes a JSON body (optionalBody when the body may be left out),
@@ -30,7 +30,7 @@ package skyverntest
 //     when it takes query parameters.
 //  3. Write the handler, func (s *Server) handleFoo(c *call): read the
 //     request with bodyOf[skyvern.FooRequest](c) and queryOf[...](c), path
-//     parameters with c.param("id"); keep state in the store (store.go),
+//     parameters with c.param("id"); keep state in the area's store (store_X.go),
 //     not in the handler; answer with c.reply(v) for an SDK value (rendered
 //     with every member, null where unset, as the server writes its model),
 //     c.replyRaw for bytes rendered once and cached, c.fail(status, detail)
@@ -45,12 +45,13 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/internal/wire"
+	"github.com/skyvern-go/skyvern/webhooks"
 )
 
 // routeTable is every route of the fake API: the routes of each API area,
@@ -60,48 +61,6 @@ import (
 // mux panic at the first request (TestEveryRouteIsServedByItsPattern catches that).
 var routeTable = slices.Concat(runRoutes, workflowRoutes, sessionRoutes, credentialRoutes, scriptRoutes, customLLMRoutes, sdkActionRoutes,
 	tagRoutes, fileRoutes, scheduleRoutes, folderRoutes, workflowRunRoutes)
-
-// runRoutes are the routes of runs: starting, reading, cancelling and
-// replaying them, and their lists, timelines and artifacts.
-var runRoutes = []route{
-	{name: RouteRunTask, body: body[skyvern.TaskRunRequest]("prompt"), handle: (*Server).handleRunTask},
-	{name: RouteRunWorkflow, body: body[skyvern.WorkflowRunRequest]("workflow_id|agent_id"), handle: (*Server).handleRunWorkflow},
-	{name: RouteRunAgent, body: body[skyvern.WorkflowRunRequest]("agent_id|workflow_id"), handle: (*Server).handleRunWorkflow},
-	{name: RouteGetRun, handle: (*Server).handleGetRun},
-	{name: RouteCancelRun, handle: (*Server).handleCancelRun},
-	{name: RouteRetryRunWebhook, body: optionalBody[skyvern.RetryRunWebhookRequest](), handle: (*Server).handleRetryRunWebhook},
-	{name: RouteListRuns, query: query[skyvern.ListRunsParams](map[string]limit{
-		"page": between(1, 100), "page_size": between(1, 100), "search_key": length(3, 0),
-		"workflow_permanent_id": length(0, 50), "tags": length(0, 20)}), handle: (*Server).handleListRuns}, // agent_protocol.py get_runs_v2
-	{name: RouteBulkCancelRuns, body: body[bulkCancelRequest](), handle: (*Server).handleBulkCancelRuns},
-	{name: RouteGetRunTimeline, handle: (*Server).handleGetRunTimeline},
-	{name: RouteGetRunArtifacts, query: query[artifactsQuery](nil), handle: (*Server).handleGetRunArtifacts},
-}
-
-// workflowRoutes are the routes of saved workflows and their runs.
-var workflowRoutes = []route{
-	{name: RouteListWorkflowRuns, query: query[skyvern.ListRunsOfAllWorkflowsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
-	{name: RouteListAgentRuns, query: query[skyvern.ListRunsOfAllWorkflowsParams](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
-	{name: RouteListWorkflowRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
-	{name: RouteListAgentRunsByID, query: query[workflowRunsByIDQuery](workflowRunLimits), handle: (*Server).handleListWorkflowRuns},
-	{name: RouteCreateWorkflow, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleCreateWorkflow},
-	{name: RouteCreateAgent, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleCreateWorkflow},
-	{name: RouteListWorkflows, query: query[listWorkflowsQuery](map[string]limit{
-		"page": between(1, 0), "page_size": between(1, 0)}), handle: (*Server).handleListWorkflows},
-	{name: RouteListAgents, query: query[listWorkflowsQuery](map[string]limit{
-		"page": between(1, 0), "page_size": between(1, 0)}), handle: (*Server).handleListWorkflows},
-	{name: RouteGetWorkflow, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleGetWorkflow},
-	{name: RouteGetAgent, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleGetWorkflow},
-	{name: RouteUpdateWorkflow, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleUpdateWorkflow},
-	{name: RouteUpdateAgent, body: body[skyvern.WorkflowRequest](), handle: (*Server).handleUpdateWorkflow},
-	{name: RouteDeleteWorkflow, handle: (*Server).handleDeleteWorkflow},
-	{name: RouteDeleteAgent, handle: (*Server).handleDeleteWorkflow},
-	{name: RouteListWorkflowVersions, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleListWorkflowVersions},
-	{name: RouteListAgentVersions, query: query[skyvern.GetWorkflowParams](nil), handle: (*Server).handleListWorkflowVersions},
-}
-
-var workflowRunLimits = map[string]limit{
-	"page": between(1, 0), "page_size": between(1, 0), "search_key": length(0, 500), "error_code": length(0, 500)}
 
 // route is one entry of the route table.
 type route struct {
@@ -198,6 +157,33 @@ func (c *call) replyRaw(b []byte) { writeBody(c.w, http.StatusOK, b) }
 
 // fail answers FastAPI's error body, {"detail": detail}.
 func (c *call) fail(status int, detail any) { writeDetail(c.w, status, detail) }
+
+// writeJSON writes v with the server's JSON encoding.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeBody(w, status, mustMarshal(v))
+}
+
+// mustMarshal encodes v with the server's JSON encoding.
+func mustMarshal(v any) []byte {
+	b, err := webhooks.Marshal(v)
+	if err != nil {
+		panic("skyverntest: cannot encode a response: " + err.Error())
+	}
+	return b
+}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// writeDetail writes FastAPI's error body, {"detail": detail}.
+func writeDetail(w http.ResponseWriter, status int, detail any) {
+	writeJSON(w, status, wire.Object{{Key: "detail", Value: detail}})
+}
 
 // renderAny renders an SDK struct with render, a slice of them as a list,
 // and anything else (an ordered wire.Object included) as it is.

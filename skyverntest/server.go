@@ -18,43 +18,6 @@ import (
 	"github.com/skyvern-go/skyvern"
 )
 
-// The routes the server serves, as keys for Server.Fault and values of
-// RecordedRequest.Route. They are the patterns of Go's http.ServeMux. Each
-// workflow route has a twin under Skyvern's newer name, /v1/agents, which
-// serves the same and takes faults of its own. Each also answers with a
-// trailing slash ("GET /v1/runs/{run_id}/"), as Skyvern's aliases do; such
-// a request is recorded and faulted under the same route.
-const (
-	RouteRunTask         = "POST /v1/run/tasks"
-	RouteRunWorkflow     = "POST /v1/run/workflows"
-	RouteRunAgent        = "POST /v1/run/agents"
-	RouteGetRun          = "GET /v1/runs/{run_id}"
-	RouteCancelRun       = "POST /v1/runs/{run_id}/cancel"
-	RouteRetryRunWebhook = "POST /v1/runs/{run_id}/retry_webhook"
-
-	RouteListRuns        = "GET /v1/runs"
-	RouteBulkCancelRuns  = "POST /v1/runs/cancel"
-	RouteGetRunTimeline  = "GET /v1/runs/{run_id}/timeline"
-	RouteGetRunArtifacts = "GET /v1/runs/{run_id}/artifacts"
-
-	RouteListWorkflowRuns     = "GET /v1/workflows/runs"
-	RouteListAgentRuns        = "GET /v1/agents/runs"
-	RouteCreateWorkflow       = "POST /v1/workflows"
-	RouteCreateAgent          = "POST /v1/agents"
-	RouteListWorkflows        = "GET /v1/workflows"
-	RouteListAgents           = "GET /v1/agents"
-	RouteGetWorkflow          = "GET /v1/workflows/{workflow_permanent_id}"
-	RouteGetAgent             = "GET /v1/agents/{workflow_permanent_id}"
-	RouteUpdateWorkflow       = "POST /v1/workflows/{workflow_id}"
-	RouteUpdateAgent          = "POST /v1/agents/{workflow_id}"
-	RouteDeleteWorkflow       = "POST /v1/workflows/{workflow_id}/delete"
-	RouteDeleteAgent          = "POST /v1/agents/{workflow_id}/delete"
-	RouteListWorkflowVersions = "GET /v1/workflows/{workflow_permanent_id}/versions"
-	RouteListAgentVersions    = "GET /v1/agents/{workflow_permanent_id}/versions"
-	RouteListWorkflowRunsByID = "GET /v1/workflows/{workflow_id}/runs"
-	RouteListAgentRunsByID    = "GET /v1/agents/{workflow_id}/runs"
-)
-
 // Routes returns every route the server serves, sorted: the keys
 // Server.Fault takes and the values of RecordedRequest.Route.
 func Routes() []string {
