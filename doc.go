@@ -74,11 +74,8 @@
 //
 // WaitForRun polls one run until it finishes. A Waiter serves many at once:
 // feed it the webhooks (Deliver) and it ends each Wait when the run's
-// webhook arrives, falling back to polling for runs whose webhook is late
-// or lost. That polling is batched: one page of the runs Skyvern lists as
-// unfinished (ListRunsPage) answers for up to about a hundred pending
-// runs, and only a run that left the list, or that the list cannot show,
-// gets a GetRun of its own (see Waiter). A Waiter
+// webhook arrives, falling back to batched polling for runs whose webhook
+// is late or lost. A Waiter
 // lives in one process; for a run that must survive restarts and deploys,
 // the module github.com/skyvern-go/skyvern/contrib/temporal makes starting
 // and waiting for it a durable step of a Temporal workflow.
@@ -208,8 +205,8 @@
 // an update that sets values) is retried on a connection error and on 408,
 // 429, 500, 502, 503 and 504 (2 retries by default, WithMaxRetries), with
 // exponential backoff, full jitter, a cap, and Retry-After honoured up to
-// 30 seconds; waits end when the context does. Method documentation says
-// nothing of retries unless the method is an exception. A retried delete or rename whose first answer was lost can report
+// 30 seconds; waits end when the context does. A method's documentation
+// speaks of retries only where it differs from this. A retried delete or rename whose first answer was lost can report
 // ErrNotFound (or ErrConflict, for a create that cannot happen twice)
 // although the first attempt did what was asked.
 //

@@ -701,9 +701,9 @@ func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts 
 // It calls POST /v1/tag-values with req as the body. Errors: an *APIError
 // matching ErrConflict when the label is registered already, ErrValidation
 // for a malformed or reserved key, a malformed value or a color outside the
-// palette; a *RequestError. A repeat cannot register the label twice, so it
-// is retried; a retry after a lost answer can return
-// ErrConflict for the label the first attempt registered.
+// palette; a *RequestError. A repeat cannot register the label twice, so
+// it is retried; a retry after a lost answer can return ErrConflict for
+// the label the first attempt registered.
 func (c *Client) CreateTagValue(ctx context.Context, req CreateTagValueRequest, opts ...Option) (*TagValue, error) {
 	var out TagValue
 	e := endpoint{method: http.MethodPost, path: "/v1/tag-values", body: req, created: createdID{"value", &out.Value}}
