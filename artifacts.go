@@ -99,8 +99,8 @@ func (a Artifact) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(a) }
 // request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/runs/{run_id}/artifacts, with one artifact_type query
-// parameter per type. Errors: ErrEmptyID; an *APIError (ErrNotFound, ...);
-// a *RequestError. It is retried like a read.
+// parameter per type. Errors: ErrEmptyID; an *APIError (ErrNotFound, ...); a
+// *RequestError.
 func (c *Client) ListRunArtifacts(ctx context.Context, runID string, types []ArtifactType, opts ...Option) iter.Seq2[*Artifact, error] {
 	return whole(ctx, func(ctx context.Context) ([]Artifact, error) {
 		path, err := runPath(runID, "/artifacts")

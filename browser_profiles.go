@@ -213,12 +213,9 @@ func profilePath(id, suffix string) (string, error) {
 // *APIError matching ErrConflict when the name is taken, ErrBadRequest when
 // the session or run has no saved browser state (a session must be created
 // with GenerateBrowserProfile and closed first), ErrNotFound for an unknown
-// session or run, ErrValidation for a missing name; a *RequestError. A
-// repeated create would make a second profile or fail on the taken name, so
-// it is retried only when the request provably never reached the server or
-// the server refused it with 429 or with 503 and Retry-After; any other
-// failure after the request may have arrived matches ErrOutcomeUnknown: the
-// profile may exist, and ListBrowserProfiles with SearchKey finds it.
+// session or run, ErrValidation for a missing name; a *RequestError. It is
+// not retried once sent; see ErrOutcomeUnknown. The profile may exist, and
+// ListBrowserProfiles with SearchKey finds it.
 func (c *Client) CreateBrowserProfile(ctx context.Context, req CreateBrowserProfileRequest, opts ...Option) (*BrowserProfile, error) {
 	var p BrowserProfile
 	e := endpoint{method: http.MethodPost, path: "/v1/browser_profiles", body: req, creates: true, created: createdID{"browser_profile_id", &p.BrowserProfileID}}
@@ -232,7 +229,7 @@ func (c *Client) CreateBrowserProfile(ctx context.Context, req CreateBrowserProf
 //
 // It calls GET /v1/browser_profiles/{profile_id}. Errors: ErrEmptyID; an
 // *APIError matching ErrNotFound for an unknown or deleted profile; a
-// *RequestError. It is retried like a read.
+// *RequestError.
 func (c *Client) GetBrowserProfile(ctx context.Context, profileID string, opts ...Option) (*BrowserProfile, error) {
 	path, err := profilePath(profileID, "")
 	if err != nil {
@@ -250,7 +247,7 @@ func (c *Client) GetBrowserProfile(ctx context.Context, profileID string, opts .
 //
 // It calls GET /v1/browser_profiles with p as query parameters. Errors: an
 // *APIError (ErrValidation for a bad page or page size, ErrUnauthorized) or
-// a *RequestError. It is retried like a read.
+// a *RequestError.
 func (c *Client) ListBrowserProfilesPage(ctx context.Context, p ListBrowserProfilesParams, opts ...Option) ([]BrowserProfile, error) {
 	var out []BrowserProfile
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_profiles", query: p}, &out, opts); err != nil {
@@ -283,9 +280,7 @@ func (c *Client) ListBrowserProfiles(ctx context.Context, p ListBrowserProfilesP
 //
 // It calls PATCH /v1/browser_profiles/{profile_id} with req as the body.
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
-// profile, ErrConflict when the new name is taken; a *RequestError. Setting
-// the same values twice has the effect of setting them once (a repeated
-// RotateProxySessionID only rotates again), so it is retried like a read.
+// profile, ErrConflict when the new name is taken; a *RequestError.
 func (c *Client) UpdateBrowserProfile(ctx context.Context, profileID string, req UpdateBrowserProfileRequest, opts ...Option) (*BrowserProfile, error) {
 	path, err := profilePath(profileID, "")
 	if err != nil {
@@ -304,9 +299,7 @@ func (c *Client) UpdateBrowserProfile(ctx context.Context, profileID string, req
 //
 // It calls DELETE /v1/browser_profiles/{profile_id}, which answers 204.
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown or
-// already deleted profile; a *RequestError. It is retried like a read, so
-// when an attempt's answer is lost, the retry can find the profile already
-// deleted and return ErrNotFound even though the profile is gone as asked.
+// already deleted profile; a *RequestError.
 func (c *Client) DeleteBrowserProfile(ctx context.Context, profileID string, opts ...Option) error {
 	path, err := profilePath(profileID, "")
 	if err != nil {
@@ -319,8 +312,7 @@ func (c *Client) DeleteBrowserProfile(ctx context.Context, profileID string, opt
 // profileID: workflows, credentials and recent runs.
 //
 // It calls GET /v1/browser_profiles/{profile_id}/usage. Errors: ErrEmptyID;
-// an *APIError matching ErrNotFound; a *RequestError. It is retried like a
-// read.
+// an *APIError matching ErrNotFound; a *RequestError.
 func (c *Client) GetBrowserProfileUsage(ctx context.Context, profileID string, opts ...Option) (*BrowserProfileUsage, error) {
 	path, err := profilePath(profileID, "/usage")
 	if err != nil {

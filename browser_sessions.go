@@ -220,12 +220,9 @@ func sessionPath(id, suffix string) (string, error) {
 // It calls POST /v1/browser_sessions with req as the body ({} for the zero
 // request). Errors: an *APIError matching ErrValidation (such as a timeout
 // below 5), ErrNotFound (an unknown BrowserProfileID), ErrBadRequest, or
-// ErrUnauthorized; a *RequestError for transport failures. Because each
-// session is billable and Skyvern takes no idempotency key, it is retried
-// only when the request provably never reached the server or the server
-// refused it with 429 or with 503 and Retry-After. Any other failure after
-// the request may have arrived matches ErrOutcomeUnknown: a session may have
-// started, and ListBrowserSessions shows the active ones.
+// ErrUnauthorized; a *RequestError for transport failures. It is not retried
+// once sent; see ErrOutcomeUnknown. A session may have started, and
+// ListBrowserSessions shows the active ones.
 func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
 	var s BrowserSession
 	e := endpoint{method: http.MethodPost, path: "/v1/browser_sessions", body: req, creates: true, created: createdID{"browser_session_id", &s.BrowserSessionID}}
@@ -239,11 +236,10 @@ func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSess
 // including the address to connect to its browser over CDP. Ended sessions
 // are returned too, with a terminal Status.
 //
-// It calls GET /v1/browser_sessions/{browser_session_id}. Errors: ErrEmptyID;
-// an *APIError matching ErrNotFound for an unknown session, or ErrServer for
-// a 503 when Skyvern cannot list the session's downloaded files yet; a
-// *RequestError. It is retried like a read: on connection errors, 408, 429
-// and 5xx.
+// It calls GET /v1/browser_sessions/{browser_session_id}. Errors:
+// ErrEmptyID; an *APIError matching ErrNotFound for an unknown session, or
+// ErrServer for a 503 when Skyvern cannot list the session's downloaded
+// files yet; a *RequestError.
 func (c *Client) GetBrowserSession(ctx context.Context, sessionID string, opts ...Option) (*BrowserSession, error) {
 	path, err := sessionPath(sessionID, "")
 	if err != nil {
@@ -261,7 +257,7 @@ func (c *Client) GetBrowserSession(ctx context.Context, sessionID string, opts .
 // not page this list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/browser_sessions. Errors: an *APIError (ErrUnauthorized)
-// or a *RequestError. It is retried like a read.
+// or a *RequestError.
 func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) iter.Seq2[*BrowserSession, error] {
 	return whole(ctx, func(ctx context.Context) ([]BrowserSession, error) {
 		var out []BrowserSession
@@ -278,8 +274,6 @@ func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) iter.S
 // It calls PATCH /v1/browser_sessions/{browser_session_id} with req as the
 // body. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
 // session or ErrConflict for one that has already ended; a *RequestError.
-// Setting the same value twice has the effect of setting it once, so it is
-// retried like a read.
 func (c *Client) UpdateBrowserSession(ctx context.Context, sessionID string, req UpdateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
 	path, err := sessionPath(sessionID, "")
 	if err != nil {
@@ -306,10 +300,9 @@ func (c *Client) UpdateBrowserSession(ctx context.Context, sessionID string, req
 // (context.WithoutCancel lets the close go out even when ctx has been
 // cancelled; UseBrowserSession does all of this for you.)
 //
-// It calls POST /v1/browser_sessions/{browser_session_id}/close with no body.
-// Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
-// session; a *RequestError. Closing twice is harmless, so it is retried like
-// a read.
+// It calls POST /v1/browser_sessions/{browser_session_id}/close with no
+// body. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
+// session; a *RequestError.
 func (c *Client) CloseBrowserSession(ctx context.Context, sessionID string, opts ...Option) error {
 	path, err := sessionPath(sessionID, "/close")
 	if err != nil {

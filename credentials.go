@@ -621,11 +621,8 @@ func (c *Client) sendCredential(ctx context.Context, path string, creates bool, 
 // missing or bad field, ErrBadRequest for a browser profile that cannot be
 // linked, ErrUnauthorized) or a *RequestError.
 //
-// A repeated create stores a second credential, so CreateCredential is
-// retried only when the request provably never reached Skyvern or Skyvern
-// refused it with 429, or 503 and Retry-After. Any other failure after the
-// request may have arrived matches ErrOutcomeUnknown: the credential may have
-// been created, so look for it (ListCredentials with Search set to its
+// It is not retried once sent; see ErrOutcomeUnknown. The credential may
+// have been created, so look for it (ListCredentials with Search set to its
 // name) before creating it again.
 func (c *Client) CreateCredential(ctx context.Context, req CredentialRequest, opts ...Option) (*CredentialResponse, error) {
 	return c.sendCredential(ctx, "/v1/credentials", true, req, opts)
@@ -637,10 +634,8 @@ func (c *Client) CreateCredential(ctx context.Context, req CredentialRequest, op
 // overwrites the stored credential with it.
 //
 // It calls POST /v1/credentials/{credential_id}/update, with the same care
-// for the secrets as CreateCredential. Writing the same values twice leaves
-// the credential as once, so it is retried like a read (with
-// RotateProxySessionID set, a repeat rotates the sticky session again,
-// which only matters if you read the intermediate id). Errors: ErrEmptyID;
+// for the secrets as CreateCredential. With RotateProxySessionID set, a
+// retried attempt rotates the sticky session again. Errors: ErrEmptyID;
 // an *APIError (ErrNotFound for an unknown id, ErrValidation, ErrConflict
 // when another write to the credential got there first, ErrUnauthorized) or
 // a *RequestError.
@@ -656,9 +651,9 @@ func (c *Client) UpdateCredential(ctx context.Context, credentialID string, req 
 // password credential's username, a card's brand and last four digits, a
 // secret's label.
 //
-// It calls GET /v1/credentials/{credential_id} and is retried on connection
-// errors, 408, 429 and 5xx. Errors: ErrEmptyID; an *APIError (ErrNotFound
-// for an unknown id, ErrUnauthorized) or a *RequestError.
+// It calls GET /v1/credentials/{credential_id}. Errors: ErrEmptyID; an
+// *APIError (ErrNotFound for an unknown id, ErrUnauthorized) or a
+// *RequestError.
 func (c *Client) GetCredential(ctx context.Context, credentialID string, opts ...Option) (*CredentialResponse, error) {
 	path, err := credentialPath(credentialID, "")
 	if err != nil {
@@ -674,10 +669,8 @@ func (c *Client) GetCredential(ctx context.Context, credentialID string, opts ..
 // DeleteCredential deletes the credential credentialID from its vault.
 //
 // It calls POST /v1/credentials/{credential_id}/delete, which answers 204.
-// Deleting is harmless to repeat, so it is retried like a read; a retry
-// after an answer was lost may report ErrNotFound for the credential the
-// first attempt deleted. Errors: ErrEmptyID; an *APIError (ErrNotFound for
-// an unknown id, ErrConflict, ErrUnauthorized) or a *RequestError.
+// Errors: ErrEmptyID; an *APIError (ErrNotFound for an unknown id,
+// ErrConflict, ErrUnauthorized) or a *RequestError.
 func (c *Client) DeleteCredential(ctx context.Context, credentialID string, opts ...Option) error {
 	path, err := credentialPath(credentialID, "/delete")
 	if err != nil {
@@ -707,9 +700,9 @@ type ListCredentialsParams struct {
 // ListCredentialsPage returns one page of credentials, newest first,
 // without their secrets.
 //
-// It calls GET /v1/credentials with p as query parameters and is retried
-// like a read. Errors: an *APIError (ErrValidation for a bad filter,
-// ErrUnauthorized) or a *RequestError.
+// It calls GET /v1/credentials with p as query parameters. Errors: an
+// *APIError (ErrValidation for a bad filter, ErrUnauthorized) or a
+// *RequestError.
 func (c *Client) ListCredentialsPage(ctx context.Context, p ListCredentialsParams, opts ...Option) ([]CredentialResponse, error) {
 	var out []CredentialResponse
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/credentials", query: p}, &out, opts); err != nil {

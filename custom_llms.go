@@ -232,8 +232,8 @@ func customLLMPath(id string) (string, error) { return idPath("/v1/custom-llms/"
 // configurations, their secrets masked. The server does not page this
 // list: one request, made when iteration starts, fetches it.
 //
-// It calls GET /v1/custom-llms and is retried like a read. Errors: an
-// *APIError (ErrUnauthorized) or a *RequestError.
+// It calls GET /v1/custom-llms. Errors: an *APIError (ErrUnauthorized) or a
+// *RequestError.
 func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) iter.Seq2[*CustomLLM, error] {
 	return whole(ctx, func(ctx context.Context) ([]CustomLLM, error) {
 		var out struct {
@@ -303,17 +303,14 @@ func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
 //		APIKey:      skyvern.NewSecret(os.Getenv("LLM_API_KEY")),
 //	}})
 //
-// It calls POST /v1/custom-llms with the secrets in the body, and sends
-// them nowhere else: a redirect to another origin is not followed, and any
-// trace of them in an error answer is replaced by "[redacted]". Errors: an
+// It calls POST /v1/custom-llms with the secrets in the body, and sends them
+// nowhere else: a redirect to another origin is not followed, and any trace
+// of them in an error answer is replaced by "[redacted]". Errors: an
 // *APIError (ErrValidation for a missing or bad field, such as an
 // OpenAI-compatible model without APIBase or APIKey; ErrBadRequest for an
-// APIBase Skyvern Cloud refuses; ErrUnauthorized) or a *RequestError. A
-// repeated create stores a second configuration, so it is retried only
-// when the request provably never reached Skyvern or Skyvern refused it
-// with 429, or 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrOutcomeUnknown: look for it with ListCustomLLMs
-// before creating it again.
+// APIBase Skyvern Cloud refuses; ErrUnauthorized) or a *RequestError. It is
+// not retried once sent; see ErrOutcomeUnknown. Look for it with
+// ListCustomLLMs before creating it again.
 func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
 	return c.sendCustomLLM(ctx, http.MethodPost, "/v1/custom-llms", true, req, opts)
 }
@@ -324,10 +321,9 @@ func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts
 // stored value.
 //
 // It calls PUT /v1/custom-llms/{custom_llm_id}, with the same care for the
-// secrets as CreateCustomLLM. Writing the same configuration twice leaves
-// it as once, so it is retried like a read. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound for an unknown id, ErrValidation, ErrBadRequest,
-// ErrUnauthorized) or a *RequestError.
+// secrets as CreateCustomLLM. Errors: ErrEmptyID; an *APIError (ErrNotFound
+// for an unknown id, ErrValidation, ErrBadRequest, ErrUnauthorized) or a
+// *RequestError.
 func (c *Client) UpdateCustomLLM(ctx context.Context, customLLMID string, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
 	path, err := customLLMPath(customLLMID)
 	if err != nil {
@@ -340,11 +336,8 @@ func (c *Client) UpdateCustomLLM(ctx context.Context, customLLMID string, req Cu
 // use it.
 //
 // It calls DELETE /v1/custom-llms/{custom_llm_id}, which answers
-// {"success": true}. Deleting is harmless to repeat, so it is retried like
-// a read; a retry after an answer was lost may report ErrNotFound for the
-// configuration the first attempt deleted. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound for an unknown id, ErrUnauthorized) or a
-// *RequestError.
+// {"success": true}. Errors: ErrEmptyID; an *APIError (ErrNotFound for an
+// unknown id, ErrUnauthorized) or a *RequestError.
 func (c *Client) DeleteCustomLLM(ctx context.Context, customLLMID string, opts ...Option) error {
 	path, err := customLLMPath(customLLMID)
 	if err != nil {

@@ -6,9 +6,8 @@
 // This package starts, reads, cancels and lists runs, replays their
 // webhooks, waits for them, and manages workflows, browser sessions and
 // profiles, schedules, folders, uploaded files, credentials, tags,
-// scripts and custom LLMs: one Client method
-// per operation of Skyvern's API, kept in one file per area (the headings
-// below name them). Its companions are
+// scripts and custom LLMs: one Client method per operation of Skyvern's
+// API, grouped by area under the headings below. Its companions are
 // package webhooks, which verifies and parses Skyvern's callbacks into the
 // same RunResponse this package returns, and package skyverntest, an
 // in-process fake Skyvern server for tests.
@@ -55,7 +54,6 @@
 //
 // # Runs
 //
-// (tasks.go, workflows.go, runs.go, runlist.go, timeline.go, artifacts.go)
 // RunTask and RunWorkflow start runs; GetRun reads one; CancelRun and
 // BulkCancelRuns stop them; RetryRunWebhook sends a finished run's webhook
 // again and reports how the receiver answered. ListRuns and
@@ -76,25 +74,22 @@
 //
 // WaitForRun polls one run until it finishes. A Waiter serves many at once:
 // feed it the webhooks (Deliver) and it ends each Wait when the run's
-// webhook arrives, falling back to polling for runs whose webhook is late
-// or lost. That polling is batched: one page of the runs Skyvern lists as
-// unfinished (ListRunsPage) answers for up to about a hundred pending
-// runs, and only a run that left the list, or that the list cannot show,
-// gets a GetRun of its own (see Waiter). Both are in wait.go. A Waiter
+// webhook arrives, falling back to batched polling for runs whose webhook
+// is late or lost. A Waiter
 // lives in one process; for a run that must survive restarts and deploys,
 // the module github.com/skyvern-go/skyvern/contrib/temporal makes starting
 // and waiting for it a durable step of a Temporal workflow.
 //
 // # Workflows
 //
-// (workflow_defs.go) CreateWorkflow, GetWorkflow, ListWorkflows,
+// CreateWorkflow, GetWorkflow, ListWorkflows,
 // UpdateWorkflow, DeleteWorkflow and ListWorkflowVersions manage saved
 // workflows, whose definitions are JSON (WorkflowDefinition, or your own)
 // or YAML. A workflow's own callback is
 // WorkflowDefinition.DefaultWebhookURL (webhook_callback_url); a single run
 // overrides it with WorkflowRunRequest.WebhookURL (webhook_url).
 //
-// (workflow_runs.go) ListRunsOfWorkflow iterates over the runs of one
+// ListRunsOfWorkflow iterates over the runs of one
 // workflow, with filters beyond those of ListRunsOfAllWorkflows (creation time,
 // tags, child runs), and ListRunsOfWorkflowPage fetches one page;
 // RetryWorkflowRun starts a finished workflow run again, with its
@@ -103,7 +98,7 @@
 //
 // # Schedules and folders
 //
-// (schedules.go, folders.go) CreateSchedule runs a saved workflow on a
+// CreateSchedule runs a saved workflow on a
 // five-field cron expression read in an IANA time zone, and answers with
 // the schedule's next firings; GetSchedule, ListWorkflowSchedules,
 // UpdateSchedule, EnableSchedule, DisableSchedule and DeleteSchedule
@@ -112,13 +107,12 @@
 // TriggerTypeScheduled and the schedule's WorkflowScheduleID, whose
 // webhook goes to the workflow's DefaultWebhookURL. CreateFolder,
 // GetFolder, ListFolders, UpdateFolder and DeleteFolder manage folders of
-// workflows, and UpdateWorkflowFolder moves a workflow into one or out of
-// it.
+// workflows, UpdateWorkflowFolder moves a workflow into one or out of it,
+// and ListWorkflowsParams.FolderID lists a folder's workflows.
 //
 // # Browser sessions and profiles
 //
-// (browser_sessions.go, browser_profiles.go, login_runs.go) A browser
-// session is a browser that Skyvern keeps open across runs until it is
+// A browser session is a browser that Skyvern keeps open across runs until it is
 // closed or its timeout passes, billed all the while. Create one with
 // CreateBrowserSession and pass its BrowserSessionID in any run request
 // (RunTask, RunWorkflow, RunLogin, RunDownloadFiles) to run there, where
@@ -135,7 +129,7 @@
 //
 // # Files and artifact content
 //
-// (files.go, artifact_content.go) UploadFile streams a file to Skyvern's
+// UploadFile streams a file to Skyvern's
 // storage as a multipart form, from an io.Reader (Content) or from a
 // function that opens it for each attempt (Open, which makes the upload
 // retryable), with a Content-Length when its Size is given; the answer's
@@ -150,7 +144,7 @@
 //
 // # Credentials and 2FA codes
 //
-// (credentials.go, totp.go, version.go) CreateCredential stores a
+// CreateCredential stores a
 // PasswordCredential, a CreditCardCredential or a SecretCredential, and
 // GetCredential, ListCredentials, UpdateCredential and DeleteCredential
 // manage them; Skyvern's answers never carry the secrets. The secret
@@ -164,7 +158,7 @@
 //
 // # Tags
 //
-// (tags.go) ApplyRunTags, GetRunTags, DeleteRunTag and GetRunTagHistory
+// ApplyRunTags, GetRunTags, DeleteRunTag and GetRunTagHistory
 // label a workflow run; ApplyWorkflowTags, GetWorkflowTags,
 // DeleteWorkflowTag and GetWorkflowTagHistory do the same for a workflow.
 // ListTagKeys, UpdateTagKey and DeleteTagKey manage the organization's tag
@@ -178,7 +172,7 @@
 //
 // # Scripts, custom LLMs and browser actions
 //
-// (scripts.go, custom_llms.go, sdk_actions.go) CreateScript, GetScript,
+// CreateScript, GetScript,
 // ListScripts, DeployScript and RunScript manage scripts and their
 // versions. ListCustomLLMs, CreateCustomLLM, UpdateCustomLLM and
 // DeleteCustomLLM manage custom LLM configurations, whose API key and
@@ -187,7 +181,8 @@
 // AI action on a page of a browser session: an SDKAction (ClickAction,
 // InputTextAction, SelectOptionAction, UploadFileAction, ActAction,
 // ExtractAction, LocateElementAction, ValidateAction or PromptAction),
-// whose result SDKActionResult.DecodeResult puts into your type.
+// whose result SDKActionResult.DecodeResult puts into your type. It is the
+// call behind the official SDKs' act, extract and validate.
 //
 // # Options
 //
@@ -206,18 +201,25 @@
 //
 // # Retries
 //
-// (retry.go, errors.go) Reads, cancels and deletes are retried on
-// connection errors and on 408, 429, 500, 502, 503 and 504, with
+// A call that can be repeated without harm (a read, a cancel, a delete,
+// an update that sets values) is retried on a connection error and on 408,
+// 429, 500, 502, 503 and 504 (2 retries by default, WithMaxRetries), with
 // exponential backoff, full jitter, a cap, and Retry-After honoured up to
-// 30 seconds; waits end when the context does. Calls that start billable
-// work, create something or send a webhook take no idempotency key at
-// Skyvern (CreateWorkflow excepted, see CreateWorkflowRequest.IdempotencyKey),
-// so they are retried only when the request provably never reached the
-// server (it failed while resolving, connecting or in the TLS handshake) or
-// the server said it did not take it (429, or 503 with Retry-After). Any
-// other failure is returned at once and matches ErrOutcomeUnknown, whose
-// documentation lists these calls: look for the run (or what the call
-// created) before making the call again.
+// 30 seconds; waits end when the context does. A method's documentation
+// speaks of retries only where it differs from this. A retried delete or rename whose first answer was lost can report
+// ErrNotFound (or ErrConflict, for a create that cannot happen twice)
+// although the first attempt did what was asked.
+//
+// The exceptions are the calls that start billable work, create something
+// or send a webhook, for which Skyvern takes no idempotency key
+// (CreateWorkflow excepted, see CreateWorkflowRequest.IdempotencyKey).
+// Their documentation says "not retried once sent": they are retried only
+// when the request provably never reached the server (it failed while
+// resolving, connecting or in the TLS handshake) or the server said it
+// did not take it (429, or 503 with Retry-After). Any other failure is
+// returned at once and matches ErrOutcomeUnknown, whose documentation
+// lists these calls: look for the run (or what the call created) before
+// making the call again.
 //
 // # Errors
 //
@@ -237,6 +239,6 @@
 // it. It never appears in errors, in log lines (WithLogger logs method,
 // path, status, attempt and duration at debug level, nothing else), or when
 // a Client is printed with any fmt verb. The secrets you hand the SDK
-// (passwords, card numbers, TOTP secrets, custom LLM keys) are Secrets
-// (secret.go), which keep the same rules; see Credentials and 2FA codes.
+// (passwords, card numbers, TOTP secrets, custom LLM keys) are Secrets,
+// which keep the same rules; see Credentials and 2FA codes.
 package skyvern

@@ -124,13 +124,10 @@ func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "
 
 // CreateFolder creates a folder and returns it.
 //
-// It calls POST /v1/folders. Errors: an *APIError matching ErrValidation
-// for a missing or too long title; a *RequestError. A repeated create
-// would make a second folder, so it is retried only when the request
-// provably never reached the server or the server refused it with 429 or
-// with 503 and Retry-After; any other failure after the request may have
-// arrived matches ErrOutcomeUnknown: the folder may exist, and ListFolders
-// with Search finds it.
+// It calls POST /v1/folders. Errors: an *APIError matching ErrValidation for
+// a missing or too long title; a *RequestError. It is not retried once sent;
+// see ErrOutcomeUnknown. The folder may exist, and ListFolders with Search
+// finds it.
 func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts ...Option) (*Folder, error) {
 	var f Folder
 	e := endpoint{method: http.MethodPost, path: "/v1/folders", body: req, creates: true, created: createdID{"folder_id", &f.FolderID}}
@@ -145,7 +142,6 @@ func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts
 //
 // It calls GET /v1/folders/{folder_id}. Errors: ErrEmptyID; an *APIError
 // matching ErrNotFound for an unknown or deleted folder; a *RequestError.
-// It is retried like a read.
 func (c *Client) GetFolder(ctx context.Context, folderID string, opts ...Option) (*Folder, error) {
 	path, err := folderPath(folderID)
 	if err != nil {
@@ -161,9 +157,8 @@ func (c *Client) GetFolder(ctx context.Context, folderID string, opts ...Option)
 // ListFoldersPage returns one page of folders, most recently changed
 // first.
 //
-// It calls GET /v1/folders with p as query parameters. Errors: an
-// *APIError (ErrValidation for a bad page or page size) or a
-// *RequestError. It is retried like a read.
+// It calls GET /v1/folders with p as query parameters. Errors: an *APIError
+// (ErrValidation for a bad page or page size) or a *RequestError.
 func (c *Client) ListFoldersPage(ctx context.Context, p ListFoldersParams, opts ...Option) ([]Folder, error) {
 	var out []Folder
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/folders", query: p}, &out, opts); err != nil {
@@ -186,9 +181,8 @@ func (c *Client) ListFolders(ctx context.Context, p ListFoldersParams, opts ...O
 // UpdateFolder changes the folder folderID and returns it as updated.
 //
 // It calls PUT /v1/folders/{folder_id}. Errors: ErrEmptyID; an *APIError
-// matching ErrNotFound for an unknown or deleted folder, ErrValidation
-// for a bad title; a *RequestError. Setting the same values twice has the
-// effect of setting them once, so it is retried like a read.
+// matching ErrNotFound for an unknown or deleted folder, ErrValidation for a
+// bad title; a *RequestError.
 func (c *Client) UpdateFolder(ctx context.Context, folderID string, req UpdateFolderRequest, opts ...Option) (*Folder, error) {
 	path, err := folderPath(folderID)
 	if err != nil {
@@ -204,11 +198,9 @@ func (c *Client) UpdateFolder(ctx context.Context, folderID string, req UpdateFo
 // DeleteFolder deletes the folder folderID; its workflows are taken out of
 // it, or deleted with it when p.DeleteWorkflows is set.
 //
-// It calls DELETE /v1/folders/{folder_id}. Errors: ErrEmptyID; an
-// *APIError matching ErrNotFound for an unknown or already deleted
-// folder; a *RequestError. It is retried like a read, so when an
-// attempt's answer is lost, the retry can find the folder gone and return
-// ErrNotFound even though it was deleted as asked.
+// It calls DELETE /v1/folders/{folder_id}. Errors: ErrEmptyID; an *APIError
+// matching ErrNotFound for an unknown or already deleted folder; a
+// *RequestError.
 func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFolderParams, opts ...Option) error {
 	path, err := folderPath(folderID)
 	if err != nil {
@@ -224,9 +216,8 @@ func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFold
 //
 // It calls PUT /v1/workflows/{workflow_permanent_id}/folder (the spec's
 // /v1/agents/...; see RunWorkflow). Errors: ErrEmptyID; an *APIError
-// matching ErrNotFound for an unknown workflow, ErrBadRequest for an
-// unknown folder; a *RequestError. Moving a workflow twice to the same
-// place has the effect of moving it once, so it is retried like a read.
+// matching ErrNotFound for an unknown workflow, ErrBadRequest for an unknown
+// folder; a *RequestError.
 func (c *Client) UpdateWorkflowFolder(ctx context.Context, workflowPermanentID string, req UpdateWorkflowFolderRequest, opts ...Option) (*Workflow, error) {
 	path, err := workflowPath(workflowPermanentID, "/folder")
 	if err != nil {

@@ -167,11 +167,8 @@ func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error { return jsonobj
 //
 // It calls POST /v1/run/tasks/login. What req sets is sent as it is; the
 // server validates it (422, an *APIError matching ErrValidation, for a
-// missing CredentialSource). Like RunTask, it starts a billable run without an
-// idempotency key, so it is retried only when the request provably never
-// reached the server or the server refused it with 429 or with 503 and
-// Retry-After; any other failure after the request may have arrived matches
-// ErrOutcomeUnknown: look for the run before starting it again.
+// missing CredentialSource). It is not retried once sent; see
+// ErrOutcomeUnknown.
 func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option) (*RunResponse, error) {
 	return c.runShortcut(ctx, "/v1/run/tasks/login", req, req.XUserAgent, opts)
 }
@@ -182,11 +179,9 @@ func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option)
 // finished run lists the files in DownloadedFiles.
 //
 // It calls POST /v1/run/tasks/download_files. What req sets is sent as it
-// is; the server validates it (422, an *APIError matching ErrValidation,
-// for a missing NavigationGoal). Like RunTask, it is retried only when the
-// request provably never reached the server or the server refused it with
-// 429 or with 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrOutcomeUnknown.
+// is; the server validates it (422, an *APIError matching ErrValidation, for
+// a missing NavigationGoal). It is not retried once sent; see
+// ErrOutcomeUnknown.
 func (c *Client) RunDownloadFiles(ctx context.Context, req DownloadFilesRequest, opts ...Option) (*RunResponse, error) {
 	return c.runShortcut(ctx, "/v1/run/tasks/download_files", req, req.XUserAgent, opts)
 }

@@ -82,10 +82,9 @@ func (r RunListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 // ListRunsPage returns one page of runs, task and workflow runs alike,
 // newest first.
 //
-// It calls GET /v1/runs with p as query parameters, list filters as
-// repeated keys (status=a&status=b). Errors: an *APIError (ErrValidation
-// for a bad filter, ErrUnauthorized) or a *RequestError. It is retried like
-// a read.
+// It calls GET /v1/runs with p as query parameters, list filters as repeated
+// keys (status=a&status=b). Errors: an *APIError (ErrValidation for a bad
+// filter, ErrUnauthorized) or a *RequestError.
 func (c *Client) ListRunsPage(ctx context.Context, p ListRunsParams, opts ...Option) ([]RunListItem, error) {
 	var out []RunListItem
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/runs", query: p}, &out, opts); err != nil {
@@ -179,9 +178,8 @@ func (r BulkCancelResult) MarshalJSON() ([]byte, error) { return jsonobj.Marshal
 // BulkCancelRuns asks Skyvern to cancel several runs at once and reports
 // which it canceled and which it could not.
 //
-// It calls POST /v1/runs/cancel with {"run_ids": [...]}. Cancelling is
-// harmless to repeat, so it is retried like a read. Errors: an *APIError or
-// a *RequestError.
+// It calls POST /v1/runs/cancel with {"run_ids": [...]}. Errors: an
+// *APIError or a *RequestError.
 func (c *Client) BulkCancelRuns(ctx context.Context, runIDs []string, opts ...Option) (*BulkCancelResult, error) {
 	body := struct {
 		RunIDs []string `json:"run_ids"`

@@ -304,8 +304,7 @@ func pathSegment(id string) (string, error) {
 //
 // It calls GET /v1/runs/{run_id}. Errors: ErrEmptyID; an *APIError matching
 // ErrNotFound for an unknown run, ErrUnauthorized for a bad key; a
-// *RequestError for transport failures or a malformed response. The request
-// is retried on connection errors, 408, 429 and 5xx.
+// *RequestError for transport failures or a malformed response.
 func (c *Client) GetRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
 	path, err := runPath(runID, "")
 	if err != nil {
@@ -323,10 +322,9 @@ func (c *Client) GetRun(ctx context.Context, runID string, opts ...Option) (*Run
 // *APIError matching ErrBadRequest); a finished workflow run is left as it
 // is.
 //
-// It calls POST /v1/runs/{run_id}/cancel with no body. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound, ErrUnauthorized, ...); a *RequestError for
-// transport failures. Cancelling twice is harmless, so it is retried like a
-// read.
+// It calls POST /v1/runs/{run_id}/cancel with no body. Errors: ErrEmptyID;
+// an *APIError (ErrNotFound, ErrUnauthorized, ...); a *RequestError for
+// transport failures.
 func (c *Client) CancelRun(ctx context.Context, runID string, opts ...Option) error {
 	path, err := runPath(runID, "/cancel")
 	if err != nil {

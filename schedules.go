@@ -218,17 +218,14 @@ func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowPermanent
 // CreateSchedule adds a schedule to the saved workflow workflowPermanentID (its
 // permanent id, "wpid_...") and returns it with its next firings.
 //
-// It calls POST /v1/workflows/{workflow_permanent_id}/schedules (the
-// spec's /v1/agents/...; see RunWorkflow). Errors: ErrEmptyID; an
-// *APIError matching ErrBadRequest for an expression or time zone Skyvern
-// refuses (see ScheduleRequest), ErrNotFound for an unknown workflow,
-// ErrConflict when the plan's number of schedules is reached,
-// ErrValidation for bad parameters; a *RequestError. A repeated create
-// would add a second schedule, which would start every run twice, so it
-// is retried only when the request provably never reached the server or
-// the server refused it with 429 or with 503 and Retry-After; any other
-// failure after the request may have arrived matches ErrOutcomeUnknown: look
-// for the schedule with ListWorkflowSchedules before creating it again.
+// It calls POST /v1/workflows/{workflow_permanent_id}/schedules (the spec's
+// /v1/agents/...; see RunWorkflow). Errors: ErrEmptyID; an *APIError
+// matching ErrBadRequest for an expression or time zone Skyvern refuses (see
+// ScheduleRequest), ErrNotFound for an unknown workflow, ErrConflict when
+// the plan's number of schedules is reached, ErrValidation for bad
+// parameters; a *RequestError. It is not retried once sent; see
+// ErrOutcomeUnknown. Look for the schedule with ListWorkflowSchedules before
+// creating it again.
 func (c *Client) CreateSchedule(ctx context.Context, workflowPermanentID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
 	path, err := workflowPath(workflowPermanentID, "/schedules")
 	if err != nil {
@@ -240,10 +237,11 @@ func (c *Client) CreateSchedule(ctx context.Context, workflowPermanentID string,
 // GetSchedule returns the schedule scheduleID of the workflow workflowPermanentID,
 // with its next firings.
 //
-// It calls GET /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
+// It calls GET
+// /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
-// workflow, or a schedule that is unknown, deleted or another workflow's;
-// a *RequestError. It is retried like a read.
+// workflow, or a schedule that is unknown, deleted or another workflow's; a
+// *RequestError.
 func (c *Client) GetSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
 	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
@@ -258,7 +256,7 @@ func (c *Client) GetSchedule(ctx context.Context, workflowPermanentID, scheduleI
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/schedules. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for an unknown workflow; a
-// *RequestError. It is retried like a read.
+// *RequestError.
 func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Schedule, error] {
 	return whole(ctx, func(ctx context.Context) ([]Schedule, error) {
 		path, err := workflowPath(workflowPermanentID, "/schedules")
@@ -279,11 +277,10 @@ func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID 
 // workflow workflowPermanentID with req (see ScheduleRequest: Enabled nil keeps the
 // schedule's state) and returns it with its next firings.
 //
-// It calls PUT /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
+// It calls PUT
+// /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}.
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound (as for
 // GetSchedule), ErrBadRequest (as for CreateSchedule); a *RequestError.
-// Replacing the settings twice has the effect of replacing them once, so
-// it is retried like a read.
 func (c *Client) UpdateSchedule(ctx context.Context, workflowPermanentID, scheduleID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
 	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
@@ -296,8 +293,9 @@ func (c *Client) UpdateSchedule(ctx context.Context, workflowPermanentID, schedu
 // workflowPermanentID: its next firing starts a run again. Enabling an enabled
 // schedule changes nothing.
 //
-// It calls POST /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/enable.
-// Errors: as for GetSchedule. It is retried like a read.
+// It calls POST
+// /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/enable.
+// Errors: as for GetSchedule.
 func (c *Client) EnableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
 	path, err := schedulePath(workflowPermanentID, scheduleID, "/enable")
 	if err != nil {
@@ -310,8 +308,9 @@ func (c *Client) EnableSchedule(ctx context.Context, workflowPermanentID, schedu
 // workflowPermanentID: it starts no runs until EnableSchedule. Disabling a disabled
 // schedule changes nothing.
 //
-// It calls POST /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/disable.
-// Errors: as for GetSchedule. It is retried like a read.
+// It calls POST
+// /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/disable.
+// Errors: as for GetSchedule.
 func (c *Client) DisableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
 	path, err := schedulePath(workflowPermanentID, scheduleID, "/disable")
 	if err != nil {
@@ -323,12 +322,10 @@ func (c *Client) DisableSchedule(ctx context.Context, workflowPermanentID, sched
 // DeleteSchedule deletes the schedule scheduleID of the workflow
 // workflowPermanentID; runs it already started go on.
 //
-// It calls DELETE /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id},
+// It calls DELETE
+// /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id},
 // which answers {"ok": true}. Errors: ErrEmptyID; an *APIError matching
-// ErrNotFound as for GetSchedule; a *RequestError. It is retried like a
-// read, so when an attempt's answer is lost, the retry can find the
-// schedule gone and return ErrNotFound even though it was deleted as
-// asked.
+// ErrNotFound as for GetSchedule; a *RequestError.
 func (c *Client) DeleteSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) error {
 	path, err := schedulePath(workflowPermanentID, scheduleID, "")
 	if err != nil {
@@ -342,7 +339,7 @@ func (c *Client) DeleteSchedule(ctx context.Context, workflowPermanentID, schedu
 //
 // It calls GET /v1/schedules with p as query parameters. Errors: an
 // *APIError (ErrValidation for a bad page, page size or status) or a
-// *RequestError. It is retried like a read.
+// *RequestError.
 func (c *Client) ListSchedulesPage(ctx context.Context, p ListSchedulesParams, opts ...Option) ([]ScheduleListItem, error) {
 	var out schedulePage
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/schedules", query: p}, &out, opts); err != nil {

@@ -205,12 +205,9 @@ func scriptPath(id, suffix string) (string, error) { return idPath("/v1/scripts/
 // It calls POST /v1/scripts. Errors: an *APIError (ErrNotFound for an
 // unknown RunID, ErrValidation for a file without a path or content,
 // ErrBadRequest for a path Skyvern refuses, such as one with "..", a
-// duplicate path, or content that is not valid base64; ErrUnauthorized) or
-// a *RequestError. A repeated create makes a second script, so CreateScript
-// is retried only when the request provably never reached Skyvern or
-// Skyvern refused it with 429, or 503 and Retry-After; any other failure
-// after the request may have arrived matches ErrOutcomeUnknown: look for the
-// script with ListScripts before creating it again.
+// duplicate path, or content that is not valid base64; ErrUnauthorized) or a
+// *RequestError. It is not retried once sent; see ErrOutcomeUnknown. Look
+// for the script with ListScripts before creating it again.
 func (c *Client) CreateScript(ctx context.Context, req CreateScriptRequest, opts ...Option) (*ScriptVersion, error) {
 	var out ScriptVersion
 	e := endpoint{method: http.MethodPost, path: "/v1/scripts", body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
@@ -222,9 +219,8 @@ func (c *Client) CreateScript(ctx context.Context, req CreateScriptRequest, opts
 
 // GetScript returns the latest version of the script scriptID ("s_...").
 //
-// It calls GET /v1/scripts/{script_id} and is retried like a read.
-// Errors: ErrEmptyID; an *APIError (ErrNotFound for an unknown script,
-// ErrUnauthorized) or a *RequestError.
+// It calls GET /v1/scripts/{script_id}. Errors: ErrEmptyID; an *APIError
+// (ErrNotFound for an unknown script, ErrUnauthorized) or a *RequestError.
 func (c *Client) GetScript(ctx context.Context, scriptID string, opts ...Option) (*Script, error) {
 	path, err := scriptPath(scriptID, "")
 	if err != nil {
@@ -240,9 +236,8 @@ func (c *Client) GetScript(ctx context.Context, scriptID string, opts ...Option)
 // ListScriptsPage returns one page of the organization's scripts, the
 // latest version of each, newest first.
 //
-// It calls GET /v1/scripts with p as query parameters and is retried like
-// a read. Errors: an *APIError (ErrValidation for a page below 1,
-// ErrUnauthorized) or a *RequestError.
+// It calls GET /v1/scripts with p as query parameters. Errors: an *APIError
+// (ErrValidation for a page below 1, ErrUnauthorized) or a *RequestError.
 func (c *Client) ListScriptsPage(ctx context.Context, p ListScriptsParams, opts ...Option) ([]Script, error) {
 	var out []Script
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/scripts", query: p}, &out, opts); err != nil {
@@ -268,10 +263,9 @@ func (c *Client) ListScripts(ctx context.Context, p ListScriptsParams, opts ...O
 //
 // It calls POST /v1/scripts/{script_id}/deploy. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound for an unknown script, ErrValidation or
-// ErrBadRequest for a bad file, as for CreateScript; ErrUnauthorized) or a *RequestError. Each deploy makes another
-// version, so it is retried only as CreateScript is; any other failure
-// after the request may have arrived matches ErrOutcomeUnknown: GetScript
-// shows whether the version count moved.
+// ErrBadRequest for a bad file, as for CreateScript; ErrUnauthorized) or a
+// *RequestError. It is not retried once sent; see ErrOutcomeUnknown.
+// GetScript shows whether the version count moved.
 func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeployScriptRequest, opts ...Option) (*ScriptVersion, error) {
 	path, err := scriptPath(scriptID, "/deploy")
 	if err != nil {
@@ -294,11 +288,8 @@ func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeploySc
 //
 // It calls POST /v1/scripts/{script_id}/run with no body. Errors:
 // ErrEmptyID; an *APIError (ErrBadRequest, ErrNotFound for an unknown
-// script, ErrUnauthorized) or a *RequestError. A run is billable work and
-// Skyvern takes no idempotency key, so RunScript is retried only when the
-// request provably never reached Skyvern or Skyvern refused it with 429,
-// or 503 and Retry-After; any other failure after the request may have
-// arrived matches ErrOutcomeUnknown.
+// script, ErrUnauthorized) or a *RequestError. It is not retried once sent;
+// see ErrOutcomeUnknown.
 func (c *Client) RunScript(ctx context.Context, scriptID string, opts ...Option) error {
 	path, err := scriptPath(scriptID, "/run")
 	if err != nil {

@@ -549,17 +549,14 @@ var errNoAction = errors.New("skyvern: SDKActionRequest.Action is nil: set it to
 // for an LLM's answers. Unless WorkflowRunID is set, Skyvern records the
 // action in a new workflow run, which SDKActionResult.WorkflowRunID names.
 //
-// It calls POST /v1/sdk/run_action. Errors: a *RequestError wrapping a
-// plain error when Action is nil; an *APIError matching ErrValidation for a
-// bad request or for an action that failed on the page (Skyvern's reason
-// in Detail), ErrBadRequest when the page could not be read or the file
-// URL is refused, ErrNotFound for an unknown WorkflowRunID, ErrRateLimited
-// when the organization runs too many actions at once, ErrUnauthorized; a
-// *RequestError for transport failures. An action acts on the page and
-// is billed, and Skyvern takes no idempotency key, so it is retried only
-// when the request provably never reached Skyvern or Skyvern refused it
-// with 429, or 503 and Retry-After; any other failure after the request may
-// have arrived matches ErrOutcomeUnknown: the action may have run.
+// It calls POST /v1/sdk/run_action. Errors: a *RequestError wrapping a plain
+// error when Action is nil; an *APIError matching ErrValidation for a bad
+// request or for an action that failed on the page (Skyvern's reason in
+// Detail), ErrBadRequest when the page could not be read or the file URL is
+// refused, ErrNotFound for an unknown WorkflowRunID, ErrRateLimited when the
+// organization runs too many actions at once, ErrUnauthorized; a
+// *RequestError for transport failures. It is not retried once sent; see
+// ErrOutcomeUnknown. The action may have run.
 func (c *Client) RunSDKAction(ctx context.Context, req SDKActionRequest, opts ...Option) (*SDKActionResult, error) {
 	if req.Action == nil {
 		return nil, &RequestError{Method: http.MethodPost, Path: "/v1/sdk/run_action", Err: errNoAction}

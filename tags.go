@@ -548,8 +548,7 @@ func tagCall[T any](ctx context.Context, c *Client, method, area, id, suffix str
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown run
 // (task runs carry no tags), ErrValidation for a malformed tag, a reserved
 // key or more than 20 tags, ErrConflict when a concurrent change won; a
-// *RequestError. Applying the same changes twice leaves the same tags, so
-// it is retried like a read.
+// *RequestError.
 func (c *Client) ApplyRunTags(ctx context.Context, runID string, changes TagChanges, opts ...Option) (*RunTags, error) {
 	return tagCall[RunTags](ctx, c, http.MethodPost, "runs", runID, "/tags", nil, changes, opts)
 }
@@ -557,8 +556,7 @@ func (c *Client) ApplyRunTags(ctx context.Context, runID string, changes TagChan
 // GetRunTags returns the current tags of the workflow run runID.
 //
 // It calls GET /v1/runs/{workflow_run_id}/tags. Errors: ErrEmptyID; an
-// *APIError matching ErrNotFound for an unknown run; a *RequestError. It is
-// retried like a read.
+// *APIError matching ErrNotFound for an unknown run; a *RequestError.
 func (c *Client) GetRunTags(ctx context.Context, runID string, opts ...Option) (*RunTags, error) {
 	return tagCall[RunTags](ctx, c, http.MethodGet, "runs", runID, "/tags", nil, nil, opts)
 }
@@ -571,7 +569,7 @@ func (c *Client) GetRunTags(ctx context.Context, runID string, opts ...Option) (
 // It calls DELETE /v1/runs/{workflow_run_id}/tags/{key}. Errors: ErrEmptyID
 // for an empty runID or key; an *APIError matching ErrNotFound for an
 // unknown run, ErrBadRequest for a malformed or reserved key; a
-// *RequestError. It is retried like a read.
+// *RequestError.
 func (c *Client) DeleteRunTag(ctx context.Context, runID, key string, opts ...Option) (*RunTags, error) {
 	seg, err := pathSegment(key)
 	if err != nil {
@@ -586,7 +584,6 @@ func (c *Client) DeleteRunTag(ctx context.Context, runID, key string, opts ...Op
 // It calls GET /v1/runs/{workflow_run_id}/tags/history with p as query
 // parameters. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an
 // unknown run, ErrValidation for a Limit outside 1..500; a *RequestError.
-// It is retried like a read.
 func (c *Client) GetRunTagHistory(ctx context.Context, runID string, p TagHistoryParams, opts ...Option) (*RunTagHistory, error) {
 	return tagCall[RunTagHistory](ctx, c, http.MethodGet, "runs", runID, "/tags/history", p, nil, opts)
 }
@@ -596,11 +593,10 @@ func (c *Client) GetRunTagHistory(ctx context.Context, runID string, p TagHistor
 // workflow's tags after the change.
 //
 // It calls POST /v1/workflows/{workflow_permanent_id}/tags (documented as
-// /v1/agents/...) with changes as the body. Errors: ErrEmptyID; an
-// *APIError matching ErrNotFound for an unknown or deleted workflow,
-// ErrValidation for a malformed tag, a reserved key or more than 20 tags,
-// ErrConflict when a concurrent change won; a *RequestError. Applying the
-// same changes twice leaves the same tags, so it is retried like a read.
+// /v1/agents/...) with changes as the body. Errors: ErrEmptyID; an *APIError
+// matching ErrNotFound for an unknown or deleted workflow, ErrValidation for
+// a malformed tag, a reserved key or more than 20 tags, ErrConflict when a
+// concurrent change won; a *RequestError.
 func (c *Client) ApplyWorkflowTags(ctx context.Context, workflowPermanentID string, changes TagChanges, opts ...Option) (*WorkflowTags, error) {
 	out, err := tagCall[WorkflowTags](ctx, c, http.MethodPost, "workflows", workflowPermanentID, "/tags", nil, changes, opts)
 	return out, versionIDHint(err, workflowPermanentID)
@@ -611,7 +607,7 @@ func (c *Client) ApplyWorkflowTags(ctx context.Context, workflowPermanentID stri
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/tags. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for an unknown or deleted
-// workflow; a *RequestError. It is retried like a read.
+// workflow; a *RequestError.
 func (c *Client) GetWorkflowTags(ctx context.Context, workflowPermanentID string, opts ...Option) (*WorkflowTags, error) {
 	out, err := tagCall[WorkflowTags](ctx, c, http.MethodGet, "workflows", workflowPermanentID, "/tags", nil, nil, opts)
 	return out, versionIDHint(err, workflowPermanentID)
@@ -625,7 +621,7 @@ func (c *Client) GetWorkflowTags(ctx context.Context, workflowPermanentID string
 // It calls DELETE /v1/workflows/{workflow_permanent_id}/tags/{key}. Errors:
 // ErrEmptyID for an empty id or key; an *APIError matching ErrNotFound for
 // an unknown or deleted workflow, ErrBadRequest for a malformed or reserved
-// key; a *RequestError. It is retried like a read.
+// key; a *RequestError.
 func (c *Client) DeleteWorkflowTag(ctx context.Context, workflowPermanentID, key string, opts ...Option) (*WorkflowTags, error) {
 	seg, err := pathSegment(key)
 	if err != nil {
@@ -641,7 +637,7 @@ func (c *Client) DeleteWorkflowTag(ctx context.Context, workflowPermanentID, key
 // It calls GET /v1/workflows/{workflow_permanent_id}/tags/history with p as
 // query parameters. Errors: ErrEmptyID; an *APIError matching ErrNotFound
 // for an unknown or deleted workflow, ErrValidation for a Limit outside
-// 1..500; a *RequestError. It is retried like a read.
+// 1..500; a *RequestError.
 func (c *Client) GetWorkflowTagHistory(ctx context.Context, workflowPermanentID string, p TagHistoryParams, opts ...Option) (*WorkflowTagHistory, error) {
 	out, err := tagCall[WorkflowTagHistory](ctx, c, http.MethodGet, "workflows", workflowPermanentID, "/tags/history", p, nil, opts)
 	return out, versionIDHint(err, workflowPermanentID)
@@ -651,8 +647,7 @@ func (c *Client) GetWorkflowTagHistory(ctx context.Context, workflowPermanentID 
 // by key. The server does not page this list: one request, made when
 // iteration starts, fetches it.
 //
-// It calls GET /v1/tag-keys. Errors: an *APIError or a *RequestError. It is
-// retried like a read.
+// It calls GET /v1/tag-keys. Errors: an *APIError or a *RequestError.
 func (c *Client) ListTagKeys(ctx context.Context, opts ...Option) iter.Seq2[*TagKey, error] {
 	return whole(ctx, func(ctx context.Context) ([]TagKey, error) {
 		var out []TagKey
@@ -669,8 +664,7 @@ func (c *Client) ListTagKeys(ctx context.Context, opts ...Option) iter.Seq2[*Tag
 // It calls PATCH /v1/tag-keys/{key} with req as the body. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for a key not registered,
 // ErrBadRequest for a malformed or reserved key, ErrValidation for a
-// description over 500 characters; a *RequestError. It is retried like a
-// read.
+// description over 500 characters; a *RequestError.
 func (c *Client) UpdateTagKey(ctx context.Context, key string, req UpdateTagKeyRequest, opts ...Option) (*TagKey, error) {
 	return tagCall[TagKey](ctx, c, http.MethodPatch, "tag-keys", key, "", nil, req, opts)
 }
@@ -680,9 +674,7 @@ func (c *Client) UpdateTagKey(ctx context.Context, key string, req UpdateTagKeyR
 //
 // It calls DELETE /v1/tag-keys/{key}. Errors: ErrEmptyID; an *APIError
 // matching ErrNotFound for a key not registered, ErrBadRequest for a
-// malformed or reserved key; a *RequestError. It is retried like a read, so
-// when an attempt's answer is lost, the retry finds the key gone and
-// returns ErrNotFound although the key was deleted as asked.
+// malformed or reserved key; a *RequestError.
 func (c *Client) DeleteTagKey(ctx context.Context, key string, opts ...Option) (*TagKeyDeleteResult, error) {
 	return tagCall[TagKeyDeleteResult](ctx, c, http.MethodDelete, "tag-keys", key, "", nil, nil, opts)
 }
@@ -692,7 +684,7 @@ func (c *Client) DeleteTagKey(ctx context.Context, key string, opts ...Option) (
 // page this list: one request, made when iteration starts, fetches it.
 //
 // It calls GET /v1/tag-values with p as query parameters. Errors: an
-// *APIError or a *RequestError. It is retried like a read.
+// *APIError or a *RequestError.
 func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts ...Option) iter.Seq2[*TagValue, error] {
 	return whole(ctx, func(ctx context.Context) ([]TagValue, error) {
 		var out []TagValue
@@ -709,9 +701,9 @@ func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts 
 // It calls POST /v1/tag-values with req as the body. Errors: an *APIError
 // matching ErrConflict when the label is registered already, ErrValidation
 // for a malformed or reserved key, a malformed value or a color outside the
-// palette; a *RequestError. A repeat cannot register the label twice, so it
-// is retried like a read; when an attempt's answer is lost, the retry can
-// return ErrConflict for the label the first attempt registered.
+// palette; a *RequestError. A repeat cannot register the label twice, so
+// it is retried; a retry after a lost answer can return ErrConflict for
+// the label the first attempt registered.
 func (c *Client) CreateTagValue(ctx context.Context, req CreateTagValueRequest, opts ...Option) (*TagValue, error) {
 	var out TagValue
 	e := endpoint{method: http.MethodPost, path: "/v1/tag-values", body: req, created: createdID{"value", &out.Value}}
@@ -726,7 +718,7 @@ func (c *Client) CreateTagValue(ctx context.Context, req CreateTagValueRequest, 
 // It calls PATCH /v1/tag-values/{key} with req as the body. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for a label not registered,
 // ErrBadRequest for a malformed or reserved key, ErrValidation for a color
-// outside the palette; a *RequestError. It is retried like a read.
+// outside the palette; a *RequestError.
 func (c *Client) UpdateTagValue(ctx context.Context, key string, req UpdateTagValueRequest, opts ...Option) (*TagValue, error) {
 	return tagCall[TagValue](ctx, c, http.MethodPatch, "tag-values", key, "", nil, req, opts)
 }
@@ -739,9 +731,7 @@ func (c *Client) UpdateTagValue(ctx context.Context, key string, req UpdateTagVa
 // ErrEmptyID; an *APIError matching ErrNotFound for a label neither
 // registered nor in use, ErrConflict when the new name exists already,
 // ErrBadRequest for a malformed or reserved key, ErrValidation for a new
-// name equal to the old or malformed; a *RequestError. It is retried like a
-// read, so when an attempt's answer is lost, the retry finds the old name
-// gone and returns ErrNotFound although the label was renamed.
+// name equal to the old or malformed; a *RequestError.
 func (c *Client) RenameTagValue(ctx context.Context, key string, req RenameTagValueRequest, opts ...Option) (*TagValueRenameResult, error) {
 	return tagCall[TagValueRenameResult](ctx, c, http.MethodPatch, "tag-values", key, "/rename", nil, req, opts)
 }
@@ -753,8 +743,7 @@ func (c *Client) RenameTagValue(ctx context.Context, key string, req RenameTagVa
 // It calls DELETE /v1/tag-values/{key} with {"value": value}. Errors:
 // ErrEmptyID; an *APIError matching ErrNotFound for a label neither
 // registered nor in use, ErrBadRequest for a malformed or reserved key; a
-// *RequestError. It is retried like a read, so when an attempt's answer is
-// lost, the retry returns ErrNotFound although the label was deleted.
+// *RequestError.
 func (c *Client) DeleteTagValue(ctx context.Context, key, value string, opts ...Option) (*TagValueDeleteResult, error) {
 	body := struct {
 		Value string `json:"value"`
@@ -807,7 +796,6 @@ func batchGet[T any](ctx context.Context, c *Client, e endpoint, joined string, 
 // /v1/workflow-tags with {"workflow_permanent_ids": [...]}, the form
 // Skyvern offers for long lists; both answer the same. Errors: an
 // *APIError matching ErrBadRequest for more than 200 ids; a *RequestError.
-// Either form is a read, and is retried like one.
 func (c *Client) BatchGetWorkflowTags(ctx context.Context, workflowPermanentIDs []string, opts ...Option) (*WorkflowTagsBatch, error) {
 	joined := strings.Join(workflowPermanentIDs, ",")
 	e := endpoint{method: http.MethodGet, path: "/v1/workflow-tags", query: workflowTagsQuery{joined}}
@@ -821,8 +809,7 @@ func (c *Client) BatchGetWorkflowTags(ctx context.Context, workflowPermanentIDs 
 // It calls GET /v1/run-tags?workflow_run_ids=a,b,... or, when the ids would
 // make the URL longer than about 2,000 characters, POST /v1/run-tags with
 // {"workflow_run_ids": [...]}; both answer the same. Errors: an *APIError
-// matching ErrBadRequest for more than 200 ids; a *RequestError. Either
-// form is a read, and is retried like one.
+// matching ErrBadRequest for more than 200 ids; a *RequestError.
 func (c *Client) BatchGetRunTags(ctx context.Context, runIDs []string, opts ...Option) (*RunTagsBatch, error) {
 	joined := strings.Join(runIDs, ",")
 	e := endpoint{method: http.MethodGet, path: "/v1/run-tags", query: runTagsQuery{joined}}
@@ -833,7 +820,7 @@ func (c *Client) BatchGetRunTags(ctx context.Context, runIDs []string, opts ...O
 // now, for a tag picker.
 //
 // It calls GET /v1/run-tag-suggestions. Errors: an *APIError or a
-// *RequestError. It is retried like a read.
+// *RequestError.
 func (c *Client) GetRunTagSuggestions(ctx context.Context, opts ...Option) (*RunTagSuggestions, error) {
 	var out RunTagSuggestions
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/run-tag-suggestions"}, &out, opts); err != nil {

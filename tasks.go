@@ -106,13 +106,7 @@ func init() { jsonobj.Register(decodeProxy) }
 //
 // It calls POST /v1/run/tasks. What req sets is sent as it is; the server
 // validates it and answers 422 (an *APIError matching ErrValidation) when a
-// field is wrong. Because Skyvern takes no idempotency key and each run
-// starts a billable browser session, RunTask is retried only when the
-// request provably never reached the server (a failure to resolve, connect
-// or complete the TLS handshake) or the server refused it with 429 or with
-// 503 and Retry-After. Any other failure after the request may have arrived
-// is returned at once and matches ErrOutcomeUnknown: look for the run before
-// starting it again.
+// field is wrong. It is not retried once sent; see ErrOutcomeUnknown.
 func (c *Client) RunTask(ctx context.Context, req TaskRunRequest, opts ...Option) (*RunResponse, error) {
 	var h http.Header
 	if req.XUserAgent != "" {

@@ -141,8 +141,7 @@ func (t Thought) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 //
 // It calls GET /v1/runs/{run_id}/timeline. Errors: ErrEmptyID; an *APIError
 // matching ErrNotFound for an unknown run or ErrBadRequest for a run type
-// without a timeline (task v1); a *RequestError. It is retried like a
-// read.
+// without a timeline (task v1); a *RequestError.
 func (c *Client) ListRunTimeline(ctx context.Context, runID string, opts ...Option) iter.Seq2[*RunTimelineEntry, error] {
 	return whole(ctx, func(ctx context.Context) ([]RunTimelineEntry, error) {
 		path, err := runPath(runID, "/timeline")

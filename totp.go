@@ -103,13 +103,12 @@ func (t TOTPCode) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 //
 // It calls POST /v1/credentials/totp. The body is sent to Skyvern's own
 // origin only (a redirect to another origin is not followed). A code is
-// useful for seconds, so the call is retried like a read: a repeat stores
-// the same code again, which Skyvern's runs treat as one, and at worst
-// costs a second parse of a long message. Errors: an *APIError
-// (ErrValidation for a missing field; ErrBadRequest for an unknown task,
-// workflow or run id, or a message Skyvern could not parse; 402 when the
-// organization has no credits left to parse a long message;
-// ErrUnauthorized) or a *RequestError.
+// useful for seconds, so the call is retried although it creates: a
+// repeat stores the same code again, which Skyvern's runs treat as one.
+// Errors: an *APIError (ErrValidation for a missing field; ErrBadRequest
+// for an unknown task, workflow or run id, or a message Skyvern could not
+// parse; 402 when the organization has no credits left to parse a long
+// message; ErrUnauthorized) or a *RequestError.
 func (c *Client) SendTOTPCode(ctx context.Context, req TOTPCodeRequest, opts ...Option) (*TOTPCode, error) {
 	var out TOTPCode
 	e := endpoint{method: http.MethodPost, path: "/v1/credentials/totp", body: req, created: createdID{"totp_code_id", &out.TOTPCodeID}}

@@ -30,8 +30,7 @@ func (v ServerVersion) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(v)
 // talks to, for diagnostics and for checking which build a self-hosted
 // server runs.
 //
-// It calls GET /v1/version and is retried like a read. Errors: an
-// *APIError or a *RequestError.
+// It calls GET /v1/version. Errors: an *APIError or a *RequestError.
 func (c *Client) GetServerVersion(ctx context.Context, opts ...Option) (*ServerVersion, error) {
 	var out ServerVersion
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/version"}, &out, opts); err != nil {

@@ -159,71 +159,28 @@ func jitter(d time.Duration) time.Duration {
 //	}))
 //	run, err := w.Wait(ctx, runID)
 //
-// A pending wait costs a map entry and a schedule entry (a few hundred
-// bytes), not a goroutine: one goroutine, running only while waits are
-// pending, makes the fallback polls, and at most a few Get Run calls run
-// at once. A result delivered before Wait is called is kept (in a bounded,
-// expiring cache of recent results), and a duplicate delivery does not
-// wake anything twice.
+// Fallback polls of many runs are made together: one page of the runs
+// Skyvern lists as unfinished answers for up to a hundred pending runs, so
+// that a thousand pending runs cost about twenty requests per polling
+// interval, not a thousand. Each pending wait is polled first about 30 s after Wait,
+// then about twice as long after each poll, up to 5 min
+// (WithFallbackPolling changes both).
 //
-// # Batched fallback polling
+// While Skyvern answers, a wait whose run has finished ends, webhook or
+// not, within 144 fallback polls of the run's end, so within 144 times the
+// longest interval (12 hours with the defaults). That bound is for a task
+// run whose status in Skyvern's list lags; a workflow run's wait ends at
+// the first poll after the run's end, and so, in practice, does a task
+// run's. A run is taken as finished only from its own Get Run or webhook,
+// never from the list.
 //
-// Fallback polls of many runs are made together, so that their cost grows
-// with the number of pages of runs, not with the number of runs. Each
-// pending wait comes due between seven eighths and all of its current
-// interval (see WithFallbackPolling) after its previous poll, and may be
-// polled from half of it on. When the first wait comes due, the Waiter
-// takes the runs due within an eighth of their interval. With three or
-// more, it reads the runs Skyvern lists as not finished yet (ListRunsPage,
-// 100 a page, newest first, with status created, queued, running or
-// paused) from the first page on, until it has seen every run due, or the
-// list ends, or it has read about one page per ten runs due, or 100 pages
-// (as far as Skyvern lists). A run seen there is taken as still going, and
-// counts as polled, whether it was due or only half way through its
-// interval. A run due that the pages did not show gets a Get Run of its
-// own, which gives the full result of a run that finished; one that was
-// not due waits for its turn. A run may be missed because it is older than
-// the list reaches, because another run finished while the pages were
-// read and moved it to an earlier page, or because it has a status the
-// filter does not know: that costs one Get Run, never a wrong result,
-// since a run is only ever taken as finished from its Get Run.
-//
-// A list page that fails for a reason that can pass (a 429 or 5xx after
-// the client's retries, a connection error) postpones the runs it was to
-// answer for, as a failed Get Run does, and makes no Get Run calls in its
-// place. Any other failure of the list (such as 404 from a proxy that does
-// not serve it) makes the Waiter poll each run with Get Run from then on.
-// With fewer than three runs due, each gets a Get Run, as a list page would
-// save nothing.
-//
-// # How long a wait can take
-//
-// The list shows a workflow run's own status, but for any other run (a
-// task of any engine) a copy of it that Skyvern updates apart from the
-// run and may miss, so the list can show such a run running long after it
-// ended. A Waiter therefore takes the list's word for a task run for at
-// most 143 polls in a row, and gives it a Get Run at its 144th poll at the
-// latest (pending runs take these turns at different polls, so that the
-// Get Runs spread evenly). So while Skyvern answers, a wait whose run has
-// finished ends, webhook or not, within 144 polls of the run's end, each
-// at most the maximum fallback interval apart: within 144 × 5 min = 12
-// hours with the defaults, 144 × maxWait with WithFallbackPolling. In
-// practice the copy follows within moments, and a finished run drops out
-// of the list at the next poll. A workflow run's wait ends at the first
-// poll after the run's end.
-//
-// # Cost
-//
-// In steady state, with every pending run in the list, polling n runs
-// costs about n/100 list pages per poll, plus n/144 Get Runs for the
-// turns above and one for each run that finished. Polls come every seven
-// eighths of an interval or so, which makes about 0.019 requests per
-// pending run per interval from 1,000 to 10,000 runs (against 1, for a Get
-// Run per run), and more per run for fewer runs (for 10 runs, a page per
-// poll: 0.1 request per run per poll).
-//
-// A Waiter is safe for concurrent use. Its zero value is not usable; create
-// one with NewWaiter.
+// A Waiter is safe for concurrent use. A pending wait costs a few hundred
+// bytes, not a goroutine: one goroutine, running only while waits are
+// pending, makes the polls, with at most a few Get Run calls at once
+// (WithMaxConcurrentPolls). A result delivered before its Wait is kept,
+// in a bounded, expiring cache (WithRecentResults), and a duplicate
+// delivery wakes nothing twice. Its zero value is not usable; create one
+// with NewWaiter.
 type Waiter struct {
 	client    *Client
 	opts      []Option // for each fallback Get Run and list page
@@ -302,18 +259,36 @@ const (
 )
 
 // Batched polling: the list pages a Waiter reads.
+//
+// Cost, in steady state with every pending run in the list: polling n runs
+// costs about n/100 list pages per poll, plus n/listTrustPolls Get Runs for
+// the trust turns below and one for each run that finished. Polls come
+// every seven eighths of an interval or so, which makes about 0.019
+// requests per pending run per interval from 1,000 to 10,000 runs
+// (against 1, for a Get Run per run), and more per run for fewer runs (for
+// 10 runs, a page per poll: 0.1 request per run per poll).
 const (
 	listPageSize = 100 // the most Skyvern serves a page
 	listMaxPages = 100 // the most pages Skyvern serves
-	listMinDue   = 3   // fewer runs due are polled with Get Run
-	listRunsPer  = 10  // runs due per page read, at least
+	// listMinDue: with fewer runs due, each gets a Get Run, as a list page
+	// would save nothing.
+	listMinDue  = 3
+	listRunsPer = 10 // runs due per page read, at least
 
 	// listTrustPolls bounds how long the list's word that a task run is
 	// not finished is taken: such a run gets a Get Run at least once in
-	// this many polls. At 1,000 pending runs, a sweep about every 7/8 of
-	// an interval reads 10 pages and makes 1,000/144 ≈ 7 of these Get
-	// Runs: (10+7)/875 ≈ 0.019 requests per run per interval, under the
-	// 0.02 budget.
+	// this many polls. The list shows a workflow run's own status, but for
+	// any other run (a task of any engine) a copy that Skyvern updates
+	// apart from the run and may miss, so the list can show such a run
+	// running long after it ended. Each new wait starts its count at a
+	// different phase (Waiter.phase), so that these Get Runs spread evenly
+	// over the polls. This is where the Waiter's stated bound comes from: a
+	// finished run's wait ends within listTrustPolls polls, each at most
+	// maxWait apart (144 × 5 min = 12 h with the defaults).
+	//
+	// At 1,000 pending runs, a sweep about every 7/8 of an interval reads
+	// 10 pages and makes 1,000/144 ≈ 7 of these Get Runs: (10+7)/875 ≈
+	// 0.019 requests per run per interval, under the 0.02 budget.
 	listTrustPolls = 144
 )
 
@@ -340,9 +315,9 @@ type waiterConfig struct {
 // DefaultFallbackFirst, 30 s), then about twice as long each time, capped
 // at maxWait (default DefaultFallbackMax, 5 min). Each poll comes between
 // half and all of the current interval after the previous one, so that
-// the polls of many runs can be made together (see Waiter). maxWait also
-// sets how long a wait can last after its run finished when the webhook is
-// lost: at most 144 × maxWait (see Waiter). It applies to NewWaiter only.
+// the polls of many runs can be made together. maxWait also sets how long
+// a wait can last after its run finished when the webhook is lost: at most
+// 144 × maxWait (see Waiter). It applies to NewWaiter only.
 func WithFallbackPolling(first, maxWait time.Duration) WaiterOption {
 	return func(c *waiterConfig) error {
 		c.fallbackFirst, c.fallbackMax = first, maxWait
@@ -614,6 +589,13 @@ type pollResult struct {
 }
 
 // takeSweep takes out of the queue the runs to poll now. w.mu is held.
+//
+// A run is due when its latest poll time is within an eighth of its
+// interval; the others past half their interval may join, but only a
+// sweep that reads the list takes them, since a list page answers for
+// them at no extra cost while a Get Run each would not. A sweep reads the
+// list when at least listMinDue runs are due and the list has not failed
+// for good.
 func (w *Waiter) takeSweep(now time.Time) *sweep {
 	var must, may []*pendingWait
 	for _, p := range w.queue {
@@ -651,6 +633,17 @@ func (w *Waiter) takeSweep(now time.Time) *sweep {
 }
 
 // run makes the sweep's requests and then files what they found.
+//
+// A list page that fails for a reason that can pass (a 429 or 5xx after
+// the client's retries, a connection error) postpones the runs it was to
+// answer for, as a failed Get Run does, and makes no Get Run calls in its
+// place. Any other failure of the list (such as 404 from a proxy that does
+// not serve it) sets noList: every later sweep polls each run with Get
+// Run. After the list, a Get Run goes to each run due that the list did
+// not show, which gives the full result of a run that finished, and to
+// each task run whose listTrustPolls turn has come. A run the list showed
+// counts as polled, whether it was due or only half way through its
+// interval; one neither due nor shown goes back in the queue as it was.
 func (s *sweep) run(w *Waiter) {
 	defer s.cancel()
 	s.seen = make([]RunStatus, len(s.runs))
@@ -728,6 +721,15 @@ func (s *sweep) run(w *Waiter) {
 
 // readList reads list pages until every run due was seen, the list ends,
 // or the page budget is spent, and notes in s.seen the runs it showed.
+//
+// The pages are those of ListRunsPage filtered to activeStatuses,
+// listPageSize a page, newest first, read from the first page on. The
+// budget is about one page per listRunsPer runs due, and at most maxPages
+// (as far as Skyvern lists). A run due may be missed because it is older
+// than the list reaches, because another run finished while the pages were
+// read and moved it to an earlier page, or because its status is one the
+// filter leaves out: that costs one Get Run, never a wrong result, since a
+// run is taken as finished only from its Get Run.
 func (s *sweep) readList(w *Waiter) error {
 	at := make(map[string]int, len(s.runs))
 	for i, p := range s.runs {

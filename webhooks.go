@@ -100,10 +100,8 @@ func (r *RunWebhookReplayResponse) String() string {
 // request and {"webhook_url": ...} otherwise. Errors: ErrEmptyID; an
 // *APIError matching ErrBadRequest when the run is not finished, has no
 // webhook URL, or the URL is not allowed, ErrNotFound for an unknown run,
-// ErrValidation; a *RequestError for transport failures. Like RunTask it is
-// retried only when the request provably never reached the server (or on 429
-// and 503 with Retry-After), since a repeat could deliver the webhook twice;
-// other failures match ErrOutcomeUnknown.
+// ErrValidation; a *RequestError for transport failures. It is not retried
+// once sent; see ErrOutcomeUnknown.
 func (c *Client) RetryRunWebhook(ctx context.Context, runID string, req RetryRunWebhookRequest, opts ...Option) (*RunWebhookReplayResponse, error) {
 	path, err := runPath(runID, "/retry_webhook")
 	if err != nil {

@@ -260,11 +260,9 @@ func checkIdempotencyKey(key string) error {
 
 // CreateWorkflow saves a new workflow and returns its first version.
 //
-// It calls POST /v1/workflows. Without req.IdempotencyKey it is, like
-// RunTask, not retried once the request may have reached the server, since
-// a repeat would create a second workflow: such a failure matches
-// ErrOutcomeUnknown. With a key, which Skyvern honours here, it is retried
-// like a read. Errors: a bad key, before anything is sent; an *APIError
+// It calls POST /v1/workflows. Without req.IdempotencyKey it is not retried
+// once sent (see ErrOutcomeUnknown); with one, which Skyvern honours here,
+// it is retried. Errors: a bad key, before anything is sent; an *APIError
 // (ErrValidation for a bad definition, ErrConflict) or a *RequestError.
 func (c *Client) CreateWorkflow(ctx context.Context, req CreateWorkflowRequest, opts ...Option) (*Workflow, error) {
 	if err := checkIdempotencyKey(req.IdempotencyKey); err != nil {
@@ -286,11 +284,10 @@ func (c *Client) CreateWorkflow(ctx context.Context, req CreateWorkflowRequest, 
 // permanent id ("wpid_...", Workflow.WorkflowPermanentID), saving it as a
 // new version, and returns that version.
 //
-// It calls POST /v1/workflows/{workflow_id}. A repeat would save another
-// version, so it is retried only like RunTask: a failure after the request
-// may have arrived matches ErrOutcomeUnknown. Errors: ErrEmptyID; an
-// *APIError (ErrNotFound, ErrValidation) or a *RequestError. The
-// ErrNotFound for a version id ("w_...") says so.
+// It calls POST /v1/workflows/{workflow_id}. It is not retried once sent;
+// see ErrOutcomeUnknown. Errors: ErrEmptyID; an *APIError (ErrNotFound,
+// ErrValidation) or a *RequestError. The ErrNotFound for a version id
+// ("w_...") says so.
 func (c *Client) UpdateWorkflow(ctx context.Context, workflowPermanentID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
 	path, err := workflowPath(workflowPermanentID, "")
 	if err != nil {
@@ -318,7 +315,7 @@ type GetWorkflowParams struct {
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}. Errors: ErrEmptyID; an
 // *APIError (ErrNotFound, ...) or a *RequestError. The ErrNotFound for a
-// version id ("w_...") says so. It is retried like a read.
+// version id ("w_...") says so.
 func (c *Client) GetWorkflow(ctx context.Context, workflowPermanentID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
 	path, err := workflowPath(workflowPermanentID, "")
 	if err != nil {
@@ -336,8 +333,7 @@ func (c *Client) GetWorkflow(ctx context.Context, workflowPermanentID string, p 
 //
 // It calls POST /v1/workflows/{workflow_id}/delete. Skyvern answers success
 // even for an unknown or already deleted workflow, so a version id
-// ("w_...") deletes nothing without an error; deleting twice is harmless,
-// so it is retried like a read. Errors: ErrEmptyID; an *APIError
+// ("w_...") deletes nothing without an error. Errors: ErrEmptyID; an *APIError
 // (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) DeleteWorkflow(ctx context.Context, workflowPermanentID string, opts ...Option) error {
 	path, err := workflowPath(workflowPermanentID, "/delete")
@@ -354,8 +350,7 @@ func (c *Client) DeleteWorkflow(ctx context.Context, workflowPermanentID string,
 // starts, fetches it.
 //
 // It calls GET /v1/workflows/{workflow_permanent_id}/versions. Errors:
-// ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError. It is
-// retried like a read.
+// ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) ListWorkflowVersions(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Workflow, error] {
 	return whole(ctx, func(ctx context.Context) ([]Workflow, error) {
 		path, err := workflowPath(workflowPermanentID, "/versions")
@@ -394,7 +389,7 @@ type ListWorkflowsParams struct {
 // versions).
 //
 // It calls GET /v1/workflows with p as query parameters. Errors: an
-// *APIError or a *RequestError. It is retried like a read.
+// *APIError or a *RequestError.
 func (c *Client) ListWorkflowsPage(ctx context.Context, p ListWorkflowsParams, opts ...Option) ([]Workflow, error) {
 	var out []Workflow
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows", query: p}, &out, opts); err != nil {

@@ -27,10 +27,9 @@ type ListRunsOfWorkflowParams struct {
 // ListRunsOfWorkflowPage returns one page of the runs of the saved
 // workflow workflowPermanentID ("wpid_..."), newest first.
 //
-// It calls GET /v1/workflows/{workflow_id}/runs (the spec's
-// /v1/agents/...; see RunWorkflow). Errors: ErrEmptyID; an *APIError
-// (ErrValidation for a bad page, page size or time) or a *RequestError.
-// It is retried like a read.
+// It calls GET /v1/workflows/{workflow_id}/runs (the spec's /v1/agents/...;
+// see RunWorkflow). Errors: ErrEmptyID; an *APIError (ErrValidation for a
+// bad page, page size or time) or a *RequestError.
 func (c *Client) ListRunsOfWorkflowPage(ctx context.Context, workflowPermanentID string, p ListRunsOfWorkflowParams, opts ...Option) ([]WorkflowRun, error) {
 	path, err := workflowPath(workflowPermanentID, "/runs")
 	if err != nil {
@@ -63,10 +62,8 @@ func (c *Client) ListRunsOfWorkflow(ctx context.Context, workflowPermanentID str
 // It calls POST /v1/workflows/runs/{workflow_run_id}/retry (the spec's
 // /v1/agents/...; see RunWorkflow). Errors: ErrEmptyID; an *APIError
 // matching ErrBadRequest for a run not finished yet, ErrNotFound for an
-// unknown run or workflow; a *RequestError. Each call starts a billable
-// run, so, like RunWorkflow, it is retried only when the request provably
-// never reached the server or the server refused it with 429 or with 503
-// and Retry-After; other failures match ErrOutcomeUnknown.
+// unknown run or workflow; a *RequestError. It is not retried once sent; see
+// ErrOutcomeUnknown.
 func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
 	seg, err := pathSegment(runID)
 	if err != nil {
@@ -85,11 +82,11 @@ func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Opt
 // "Save & Reuse Session"), so that its next run starts from a fresh
 // browser. Use it when the saved state is broken.
 //
-// It calls POST /v1/workflows/{workflow_permanent_id}/browser_session/reset_profile,
-// which answers 204. Errors: ErrEmptyID; an *APIError matching ErrNotFound
-// for an unknown workflow, ErrServer when Skyvern could not delete the
-// state (try again); a *RequestError. Clearing twice has the effect of
-// clearing once, so it is retried like a read.
+// It calls POST
+// /v1/workflows/{workflow_permanent_id}/browser_session/reset_profile, which
+// answers 204. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an
+// unknown workflow, ErrServer when Skyvern could not delete the state (try
+// again); a *RequestError.
 func (c *Client) ResetWorkflowBrowserProfile(ctx context.Context, workflowPermanentID string, opts ...Option) error {
 	path, err := workflowPath(workflowPermanentID, "/browser_session/reset_profile")
 	if err != nil {

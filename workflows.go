@@ -88,9 +88,8 @@ func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
 // servers from before the rename. What req sets is sent as it is; the server
 // validates it (422, an *APIError matching ErrValidation) and answers 404
 // (ErrNotFound) for an unknown workflow, and for a version id ("w_...")
-// given as req.WorkflowID, which the error then points out. Like RunTask, it is retried only when the request
-// provably never reached the server or the server refused it with 429 or
-// 503 and Retry-After; other failures match ErrOutcomeUnknown.
+// given as req.WorkflowID, which the error then points out. It is not
+// retried once sent; see ErrOutcomeUnknown.
 func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts ...Option) (*RunResponse, error) {
 	var h http.Header
 	if req.MaxStepsOverride != nil {
@@ -208,7 +207,7 @@ type ListRunsOfAllWorkflowsParams struct {
 //
 // It calls GET /v1/workflows/runs (the spec's /v1/agents/runs; see
 // RunWorkflow for why the SDK uses the older name). Errors: an *APIError or
-// a *RequestError. It is retried like a read.
+// a *RequestError.
 func (c *Client) ListRunsOfAllWorkflowsPage(ctx context.Context, p ListRunsOfAllWorkflowsParams, opts ...Option) ([]WorkflowRun, error) {
 	var out []WorkflowRun
 	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows/runs", query: p}, &out, opts); err != nil {
