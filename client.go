@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -308,106 +307,6 @@ type rawResponse struct {
 	attempts int
 }
 
-// streamBody is a request body streamed from its source on each attempt,
-// never held whole in memory. The engine asks for a body per attempt (and
-// net/http for a redirect); each is a lazyBody that opens the source only
-// when the transport first reads from it, which is after a connection was
-// made. An attempt may be repeated only when the source has not been read
-// yet (nothing of it can have been sent) or open can produce it again;
-// shouldRetry checks that beside its usual rules.
-type streamBody struct {
-	contentType string
-	length      int64 // bytes in all, or -1 when unknown (sent chunked)
-	// open returns the body for the n-th opening (from 1). Opening n > 1
-	// happens only when reopens is true.
-	open    func(n int) (io.ReadCloser, error)
-	reopens bool
-
-	mu     sync.Mutex
-	opened int   // openings so far
-	srcErr error // the first error reading the source (never io.EOF)
-}
-
-// resendable reports whether another attempt can send the body: the
-// source is untouched or can be opened again, and reading it never
-// failed (a failing source fails every attempt the same way).
-func (b *streamBody) resendable() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.srcErr == nil && (b.opened == 0 || b.reopens)
-}
-
-func (b *streamBody) next() (io.ReadCloser, error) {
-	b.mu.Lock()
-	if b.opened > 0 && !b.reopens {
-		b.mu.Unlock()
-		return nil, errors.New("the request body was read once already and cannot be sent again")
-	}
-	b.opened++
-	n := b.opened
-	b.mu.Unlock()
-	return b.open(n)
-}
-
-func (b *streamBody) failed(err error) {
-	b.mu.Lock()
-	if b.srcErr == nil {
-		b.srcErr = err
-	}
-	b.mu.Unlock()
-}
-
-// reader is the engine's ReaderFunc for the body: a fresh lazyBody per
-// attempt.
-func (b *streamBody) reader() (io.Reader, error) { return &lazyBody{src: b}, nil }
-
-// lazyBody is one attempt's body: it opens its source on the first Read,
-// so that an attempt that never sent a byte leaves the source untouched.
-type lazyBody struct {
-	src    *streamBody
-	mu     sync.Mutex
-	rc     io.ReadCloser
-	err    error
-	closed bool
-}
-
-var errBodyClosed = errors.New("request body read after it was closed")
-
-func (l *lazyBody) Read(p []byte) (int, error) {
-	l.mu.Lock()
-	if l.rc == nil && l.err == nil {
-		if l.closed {
-			l.err = errBodyClosed
-		} else if l.rc, l.err = l.src.next(); l.err != nil {
-			l.src.failed(l.err)
-		}
-	}
-	rc, err := l.rc, l.err
-	l.mu.Unlock()
-	if err != nil {
-		return 0, err
-	}
-	n, err := rc.Read(p)
-	if err != nil && err != io.EOF {
-		l.src.failed(err)
-	}
-	return n, err
-}
-
-// Close closes what Read opened; the transport may call it from another
-// goroutine, and more than once.
-func (l *lazyBody) Close() error {
-	l.mu.Lock()
-	rc := l.rc
-	first := !l.closed
-	l.closed = true
-	l.mu.Unlock()
-	if rc != nil && first {
-		return rc.Close()
-	}
-	return nil
-}
-
 // do sends the request described by e, with retries, and decodes a 2xx
 // response body into out (unless out is nil). Every call takes the same
 // four steps: prepare the request, send it with retries, classify the
@@ -690,37 +589,4 @@ func decodeBody(body []byte, contentType string, out any) error {
 		msg = fmt.Sprintf("body is not valid JSON (%s, %d bytes): %v", contentType, len(body), err)
 	}
 	return &malformedError{msg: msg, cause: err}
-}
-
-// shouldRetry is the retry policy. Reads and cancels are retried on
-// connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
-// create something are retried only when the request provably never reached
-// the server, or on 429, or on 503 with a valid Retry-After (see
-// parseRetryAfter).
-//
-// A streamed upload is also never repeated unless its body can be sent
-// again (see streamBody.resendable).
-func shouldRetry(c *call, resp *http.Response, err error) bool {
-	if c.e.upload != nil && !c.e.upload.resendable() {
-		return false
-	}
-	creates := c.e.creates
-	if err != nil {
-		if permanent(err) {
-			return false
-		}
-		if creates {
-			return !mayHaveArrived(c, nil, err)
-		}
-		return true
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		return true
-	case http.StatusServiceUnavailable:
-		return !creates || hasRetryAfter(resp)
-	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return !creates
-	}
-	return false
 }

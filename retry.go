@@ -18,6 +18,39 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+// shouldRetry is the retry policy. Reads and cancels are retried on
+// connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
+// create something are retried only when the request provably never reached
+// the server, or on 429, or on 503 with a valid Retry-After (see
+// parseRetryAfter).
+//
+// A streamed upload is also never repeated unless its body can be sent
+// again (see streamBody.resendable).
+func shouldRetry(c *call, resp *http.Response, err error) bool {
+	if c.e.upload != nil && !c.e.upload.resendable() {
+		return false
+	}
+	creates := c.e.creates
+	if err != nil {
+		if permanent(err) {
+			return false
+		}
+		if creates {
+			return !mayHaveArrived(c, nil, err)
+		}
+		return true
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusServiceUnavailable:
+		return !creates || hasRetryAfter(resp)
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return !creates
+	}
+	return false
+}
+
 // backoff returns the wait before retry i+1: the server's Retry-After on a
 // 429 or 503 (seconds or an HTTP date), capped at maxRetryAfter (settle
 // does not retry past a longer one); otherwise
