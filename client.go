@@ -164,12 +164,15 @@ func newHTTPClient(c *engineSettings) *http.Client {
 					delete(req.Header, k)
 				}
 			}
+			if s := req.URL.Scheme; s != "http" && s != "https" {
+				return &schemeError{scheme: s} // what the transport would say, as a type
+			}
 		}
 		if userCheck != nil {
 			return userCheck(req, via)
 		}
 		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+			return errTooManyRedirects
 		}
 		return nil
 	}
@@ -235,6 +238,16 @@ func (b *cancelOnClose) Close() error {
 	b.cancel()
 	return err
 }
+
+// errTooManyRedirects ends a call after ten redirects, as net/http does
+// by default.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+// schemeError is a redirect to a URL that is neither http nor https. Its
+// text is the one net/http's transport gives such a request.
+type schemeError struct{ scheme string }
+
+func (e *schemeError) Error() string { return "unsupported protocol scheme " + strconv.Quote(e.scheme) }
 
 // crossOriginError is a creating call's answer redirecting to another
 // origin. The redirect is not followed: the request reached Skyvern's
@@ -408,6 +421,7 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	if err != nil {
 		return nil, err
 	}
+	st.header = req.Header
 	// Each request gets its own header values, so that a RoundTripper
 	// that edits them in place changes this request only, never the
 	// client's key, headers or defaults.

@@ -32,7 +32,7 @@ func shouldRetry(c *call, resp *http.Response, err error) bool {
 	}
 	creates := c.e.creates
 	if err != nil {
-		if permanent(err) {
+		if c.permanent(err) {
 			return false
 		}
 		if creates {
@@ -146,6 +146,7 @@ type call struct {
 	maxRetryAfter time.Duration // the longest Retry-After the call waits for
 	maxBody       int64         // the longest 2xx body it reads
 	hdr           [8]string     // the request's header values, when they fit
+	header        http.Header   // the request's headers
 
 	n     int       // attempts started
 	start time.Time // when the current attempt started
@@ -321,17 +322,35 @@ func isCertError(err error) bool {
 	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
 }
 
-// permanent reports errors that no retry can fix.
-func permanent(err error) bool {
+// permanent reports a failure that every attempt would meet alike, so
+// that no retry can fix it. It goes by the error's type; for the one case
+// net/http reports only in words (a header it refuses to send), it looks
+// at the request's headers instead.
+func (c *call) permanent(err error) bool {
 	var co *crossOriginError
-	if errors.As(err, &co) || errors.Is(err, ErrResponseTooLarge) {
-		return true
+	var se *schemeError
+	return errors.As(err, &co) || errors.As(err, &se) ||
+		errors.Is(err, ErrResponseTooLarge) || errors.Is(err, errTooManyRedirects) ||
+		isCertError(err) || !sendableHeader(c.header)
+}
+
+// sendableHeader reports whether net/http's transport sends h: every name
+// a token and no value with a control character other than tab. It
+// refuses any other request before it is written, on every attempt.
+func sendableHeader(h http.Header) bool {
+	for k, vs := range h {
+		if !validHeaderName(k) {
+			return false
+		}
+		for _, v := range vs {
+			for i := 0; i < len(v); i++ {
+				if b := v[i]; b < ' ' && b != '\t' || b == 0x7f {
+					return false
+				}
+			}
+		}
 	}
-	msg := err.Error()
-	return isCertError(err) ||
-		strings.Contains(msg, "stopped after 10 redirects") ||
-		strings.Contains(msg, "unsupported protocol scheme") ||
-		strings.Contains(msg, "invalid header field")
+	return true
 }
 
 // log writes one debug line for the attempt just settled: never bodies,
