@@ -106,175 +106,6 @@ func userAgent(c *config) string {
 	return ua
 }
 
-// defaultTransport is the SDK's own transport, used unless WithHTTPClient
-// gives a client with a Transport of its own.
-var defaultTransport = newDefaultTransport()
-
-// newDefaultTransport returns http.DefaultTransport's settings with more
-// idle connections per host (concurrent calls reuse connections instead of
-// opening one each) and an idle timeout below the 60 s after which common
-// load balancers drop idle connections: a connection the server closes as
-// the client reuses it fails the request on it.
-func newDefaultTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	t.IdleConnTimeout = 30 * time.Second
-	return t
-}
-
-// newHTTPClient returns a copy of the configured *http.Client (or a default
-// one) whose transport bounds each attempt by the configured timeout, and
-// with a redirect rule that never carries the API key to another origin.
-// Go's client forwards custom headers such as x-api-key on every redirect,
-// and its own rule for sensitive headers ignores the port.
-func newHTTPClient(c *engineSettings) *http.Client {
-	var hc http.Client
-	if c.httpClient != nil {
-		hc = *c.httpClient
-	}
-	base := hc.Transport
-	if base == nil {
-		base = defaultTransport
-	}
-	hc.Transport = &attemptTransport{base: base, timeout: c.timeout}
-	hc.Timeout = 0 // attemptTransport bounds each attempt
-	userCheck := hc.CheckRedirect
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !sameOrigin(req.URL, via[0].URL) {
-			c, _ := req.Context().Value(callKey{}).(*call)
-			creating := c != nil && c.e.makes()
-			if req.ContentLength != 0 || creating && req.Method == via[0].Method {
-				// A 307 or 308 would resend the request, its body (a
-				// credential's password, say) or its create to another
-				// origin: answer with the redirect instead, Skyvern's way
-				// of saying it did not take the request.
-				return http.ErrUseLastResponse
-			}
-			if creating {
-				// Any other redirect (303 See Other, ...) points at a
-				// result: what another origin answers is not what
-				// Skyvern created, so never take it.
-				return &crossOriginError{origin: req.URL.Scheme + "://" + req.URL.Host}
-			}
-			// net/http copies every header of the first request to the
-			// next; Accept and User-Agent are the only ones the SDK or the
-			// caller did not set for Skyvern alone.
-			for k := range req.Header {
-				if k != "Accept" && k != "User-Agent" {
-					delete(req.Header, k)
-				}
-			}
-			if s := req.URL.Scheme; s != "http" && s != "https" {
-				return &schemeError{scheme: s} // what the transport would say, as a type
-			}
-		}
-		if userCheck != nil {
-			return userCheck(req, via)
-		}
-		if len(via) >= 10 {
-			return errTooManyRedirects
-		}
-		return nil
-	}
-	return &hc
-}
-
-// attemptTransport bounds each round trip, body included, by timeout. It
-// also hides the wrapped transport's CloseIdleConnections, which
-// go-retryablehttp calls after every failed call and which would close the
-// idle connections of a transport the rest of the program shares.
-type attemptTransport struct {
-	base    http.RoundTripper
-	timeout time.Duration
-}
-
-func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.timeout <= 0 {
-		return t.base.RoundTrip(req)
-	}
-	if c, _ := req.Context().Value(callKey{}).(*call); c != nil && c.e.stream {
-		return t.untilHeaders(req)
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// untilHeaders is RoundTrip for a streamed download: the timeout bounds
-// the attempt until the response headers arrive, and the body, which may
-// take far longer to read, is then bounded only by the call's context.
-func (t *attemptTransport) untilHeaders(req *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithCancel(req.Context())
-	timer := time.AfterFunc(t.timeout, cancel)
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
-	if !timer.Stop() { // it fired: ctx is cancelled, so no body could be read
-		if err == nil {
-			resp.Body.Close()
-		}
-		cancel()
-		return nil, fmt.Errorf("no response headers within %v: %w", t.timeout, context.DeadlineExceeded)
-	}
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// cancelOnClose ends an attempt's timeout when its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
-}
-
-// errTooManyRedirects ends a call after ten redirects, as net/http does
-// by default.
-var errTooManyRedirects = errors.New("stopped after 10 redirects")
-
-// schemeError is a redirect to a URL that is neither http nor https. Its
-// text is the one net/http's transport gives such a request.
-type schemeError struct{ scheme string }
-
-func (e *schemeError) Error() string { return "unsupported protocol scheme " + strconv.Quote(e.scheme) }
-
-// crossOriginError is a creating call's answer redirecting to another
-// origin. The redirect is not followed: the request reached Skyvern's
-// origin, which may have acted on it.
-type crossOriginError struct{ origin string }
-
-func (e *crossOriginError) Error() string {
-	return "the answer redirects to another origin (" + e.origin + "), which is not followed for a call that creates something; " +
-		"Skyvern may have created it: look for it before trying again"
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) &&
-		strings.EqualFold(a.Hostname(), b.Hostname()) &&
-		effectivePort(a) == effectivePort(b)
-}
-
-func effectivePort(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	if strings.EqualFold(u.Scheme, "https") {
-		return "443"
-	}
-	return "80"
-}
-
 // endpoint describes one API call.
 type endpoint struct {
 	method string
@@ -321,17 +152,25 @@ type rawResponse struct {
 }
 
 // do sends the request described by e, with retries, and decodes a 2xx
-// response body into out (unless out is nil). Every call takes the same
-// four steps: prepare the request, send it with retries, classify the
-// outcome, decode the answer.
+// answer's body into out (unless out is nil). Every call takes the same
+// four steps, in this order: build the request, send it with retries,
+// classify the outcome, decode the answer.
 //
-// The body of each answer is read inside the engine (see settle), into
-// the call's record of its latest attempt. Two kinds of call stream
-// instead. An upload sets e.upload, a streamBody that prepare sends in
-// place of a JSON body. A download passes a *rawResponse as out: settle
-// then leaves a 2xx answer's body unread, do hands the answer over
-// instead of decoding it, and the call's timeout (WithTimeout) bounds each
-// attempt only until the response headers arrive (see untilHeaders).
+// The whole path, in reading order: do and prepare (here); the engine
+// (newEngine, retry.go), which runs each attempt as begin, the
+// *http.Client of newHTTPClient and its attemptTransport (the end of this
+// file) to the wire, then settle (retry.go), which reads the answer and
+// applies the retry policy below it; back here, outcome and decodeBody.
+// The call travels in the request's context, the one way net/http and the
+// engine give from a request back to its call (see callFrom).
+//
+// Each answer's body is read as its attempt ends (see settle), into the
+// call's record of its latest attempt. Two kinds of call stream instead.
+// An upload sets e.upload, a streamBody that prepare sends in place of a
+// JSON body. A download passes a *rawResponse as out: settle then leaves
+// a 2xx answer's body unread, do hands the answer over instead of
+// decoding it, and the call's timeout (WithTimeout) bounds each attempt
+// only until the response headers arrive (see untilHeaders).
 func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
 	s, err := c.setupFor(opts)
 	if err != nil {
@@ -342,11 +181,18 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries,
 		maxRetryAfter: s.cfg.engine.maxRetryAfter, maxBody: s.cfg.maxResponseBytes}
 
+	// 1. Build the request.
 	req, err := st.prepare(ctx, s)
 	if err != nil {
 		return st.fail(err, false) // nothing was sent
 	}
+
+	// 2. Send it, with retries. The engine (see newEngine) calls st.begin
+	// before each attempt and st.settle as each ends: settle reads the
+	// answer into st.last and applies the retry policy, shouldRetry.
 	resp, err := s.rc.Do(req)
+
+	// 3. Classify the outcome.
 	err = st.outcome(err)
 	if raw != nil {
 		raw.resp, raw.attempts = st.last.resp, st.n
@@ -357,12 +203,11 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if resp != nil {
 		resp.Body.Close() // already read by settle; closed again for safety
 	}
-	if err != nil {
+	if err != nil || out == nil {
 		return err
 	}
-	if out == nil {
-		return nil
-	}
+
+	// 4. Decode the answer.
 	if err := decodeBody(st.last.body, st.last.resp.Header.Get("Content-Type"), out); err != nil {
 		return st.fail(err, e.makes()) // a 2xx answer to a create: it may exist
 	}
@@ -370,20 +215,6 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 		return st.fail(noIDError(st.last.resp.StatusCode, id.member, st.last.body), true)
 	}
 	return nil
-}
-
-// noIDError is the error for a creating call's 2xx answer without the id
-// of what it created, with Skyvern's detail when the answer holds one.
-func noIDError(status int, member string, body []byte) error {
-	msg := fmt.Sprintf("the %d answer has no %s, so what the call created is unknown", status, member)
-	var env struct {
-		Detail json.RawMessage `json:"detail"`
-	}
-	if json.Unmarshal(body, &env) == nil && len(env.Detail) > 0 && string(env.Detail) != "null" {
-		var none []ValidationError
-		msg += " (detail: " + renderDetail(env.Detail, &none) + ")"
-	}
-	return &malformedError{msg: msg}
 }
 
 // prepare checks the call and builds its request, carrying the call in
@@ -512,6 +343,56 @@ func (st *call) fail(err error, mayExist bool) error {
 	return &RequestError{Method: st.e.method, Path: st.e.path, Attempts: st.n, Err: err, mayExist: mayExist}
 }
 
+// decodeBody decodes a 2xx body into out in one pass. body is the call's
+// own buffer, so raw members of the result (a run's Output, Extra values)
+// share its bytes instead of being copied.
+func decodeBody(body []byte, contentType string, out any) error {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return &malformedError{msg: "empty body, want JSON"}
+	}
+	if trimmed[0] == 'n' && string(trimmed) == "null" {
+		return &malformedError{msg: "body is JSON null, want a value"}
+	}
+	err := jsonobj.UnmarshalOwned(trimmed, out)
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if contentType == "" {
+			contentType = "no Content-Type"
+		}
+		msg = fmt.Sprintf("body is not valid JSON (%s, %d bytes): %v", contentType, len(body), err)
+	}
+	return &malformedError{msg: msg, cause: err}
+}
+
+// noIDError is the error for a creating call's 2xx answer without the id
+// of what it created, with Skyvern's detail when the answer holds one.
+func noIDError(status int, member string, body []byte) error {
+	msg := fmt.Sprintf("the %d answer has no %s, so what the call created is unknown", status, member)
+	var env struct {
+		Detail json.RawMessage `json:"detail"`
+	}
+	if json.Unmarshal(body, &env) == nil && len(env.Detail) > 0 && string(env.Detail) != "null" {
+		var none []ValidationError
+		msg += " (detail: " + renderDetail(env.Detail, &none) + ")"
+	}
+	return &malformedError{msg: msg}
+}
+
+// malformedError reports a 2xx body that is not the expected JSON.
+type malformedError struct {
+	msg   string
+	cause error
+}
+
+func (e *malformedError) Error() string        { return "malformed response: " + e.msg }
+func (e *malformedError) Unwrap() error        { return e.cause }
+func (e *malformedError) Is(target error) bool { return target == ErrMalformedResponse }
+
 // readBody reads and closes the response body: all of it for a 2xx
 // response (Skyvern's outputs can be megabytes), up to limit bytes, failing
 // with an error that matches ErrResponseTooLarge past it, and with one that
@@ -569,38 +450,171 @@ func (e *tooLargeError) Error() string {
 
 func (e *tooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
 
-// malformedError reports a 2xx body that is not the expected JSON.
-type malformedError struct {
-	msg   string
-	cause error
+// defaultTransport is the SDK's own transport, used unless WithHTTPClient
+// gives a client with a Transport of its own.
+var defaultTransport = newDefaultTransport()
+
+// newDefaultTransport returns http.DefaultTransport's settings with more
+// idle connections per host (concurrent calls reuse connections instead of
+// opening one each) and an idle timeout below the 60 s after which common
+// load balancers drop idle connections: a connection the server closes as
+// the client reuses it fails the request on it.
+func newDefaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 30 * time.Second
+	return t
 }
 
-func (e *malformedError) Error() string        { return "malformed response: " + e.msg }
-func (e *malformedError) Unwrap() error        { return e.cause }
-func (e *malformedError) Is(target error) bool { return target == ErrMalformedResponse }
-
-// decodeBody decodes a 2xx body into out in one pass. body is the call's
-// own buffer, so raw members of the result (a run's Output, Extra values)
-// share its bytes instead of being copied.
-func decodeBody(body []byte, contentType string, out any) error {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return &malformedError{msg: "empty body, want JSON"}
+// newHTTPClient returns a copy of the configured *http.Client (or a default
+// one) whose transport bounds each attempt by the configured timeout, and
+// with a redirect rule that never carries the API key to another origin.
+// Go's client forwards custom headers such as x-api-key on every redirect,
+// and its own rule for sensitive headers ignores the port.
+func newHTTPClient(c *engineSettings) *http.Client {
+	var hc http.Client
+	if c.httpClient != nil {
+		hc = *c.httpClient
 	}
-	if trimmed[0] == 'n' && string(trimmed) == "null" {
-		return &malformedError{msg: "body is JSON null, want a value"}
+	base := hc.Transport
+	if base == nil {
+		base = defaultTransport
 	}
-	err := jsonobj.UnmarshalOwned(trimmed, out)
-	if err == nil {
+	hc.Transport = &attemptTransport{base: base, timeout: c.timeout}
+	hc.Timeout = 0 // attemptTransport bounds each attempt
+	userCheck := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(req.URL, via[0].URL) {
+			c := callFrom(req.Context())
+			creating := c != nil && c.e.makes()
+			if req.ContentLength != 0 || creating && req.Method == via[0].Method {
+				// A 307 or 308 would resend the request, its body (a
+				// credential's password, say) or its create to another
+				// origin: answer with the redirect instead, Skyvern's way
+				// of saying it did not take the request.
+				return http.ErrUseLastResponse
+			}
+			if creating {
+				// Any other redirect (303 See Other, ...) points at a
+				// result: what another origin answers is not what
+				// Skyvern created, so never take it.
+				return &crossOriginError{origin: req.URL.Scheme + "://" + req.URL.Host}
+			}
+			// net/http copies every header of the first request to the
+			// next; Accept and User-Agent are the only ones the SDK or the
+			// caller did not set for Skyvern alone.
+			for k := range req.Header {
+				if k != "Accept" && k != "User-Agent" {
+					delete(req.Header, k)
+				}
+			}
+			if s := req.URL.Scheme; s != "http" && s != "https" {
+				return &schemeError{scheme: s} // what the transport would say, as a type
+			}
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		if len(via) >= 10 {
+			return errTooManyRedirects
+		}
 		return nil
 	}
-	msg := err.Error()
-	var syn *json.SyntaxError
-	if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) {
-		if contentType == "" {
-			contentType = "no Content-Type"
-		}
-		msg = fmt.Sprintf("body is not valid JSON (%s, %d bytes): %v", contentType, len(body), err)
+	return &hc
+}
+
+// attemptTransport bounds each round trip, body included, by timeout. It
+// also hides the wrapped transport's CloseIdleConnections, which
+// go-retryablehttp calls after every failed call and which would close the
+// idle connections of a transport the rest of the program shares.
+type attemptTransport struct {
+	base    http.RoundTripper
+	timeout time.Duration
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.base.RoundTrip(req)
 	}
-	return &malformedError{msg: msg, cause: err}
+	if c := callFrom(req.Context()); c != nil && c.e.stream {
+		return t.untilHeaders(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// untilHeaders is RoundTrip for a streamed download: the timeout bounds
+// the attempt until the response headers arrive, and the body, which may
+// take far longer to read, is then bounded only by the call's context.
+func (t *attemptTransport) untilHeaders(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	timer := time.AfterFunc(t.timeout, cancel)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if !timer.Stop() { // it fired: ctx is cancelled, so no body could be read
+		if err == nil {
+			resp.Body.Close()
+		}
+		cancel()
+		return nil, fmt.Errorf("no response headers within %v: %w", t.timeout, context.DeadlineExceeded)
+	}
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// errTooManyRedirects ends a call after ten redirects, as net/http does
+// by default.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+// schemeError is a redirect to a URL that is neither http nor https. Its
+// text is the one net/http's transport gives such a request.
+type schemeError struct{ scheme string }
+
+func (e *schemeError) Error() string { return "unsupported protocol scheme " + strconv.Quote(e.scheme) }
+
+// crossOriginError is a creating call's answer redirecting to another
+// origin. The redirect is not followed: the request reached Skyvern's
+// origin, which may have acted on it.
+type crossOriginError struct{ origin string }
+
+func (e *crossOriginError) Error() string {
+	return "the answer redirects to another origin (" + e.origin + "), which is not followed for a call that creates something; " +
+		"Skyvern may have created it: look for it before trying again"
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		effectivePort(a) == effectivePort(b)
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }

@@ -18,6 +18,127 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+// newEngine returns the retrying HTTP machinery for one set of engine
+// settings. Its hooks are shared by every call that uses it; each finds
+// its call in the request's context, under callKey.
+func newEngine(s *engineSettings) *retryablehttp.Client {
+	maxRetryAfter := s.maxRetryAfter
+	return &retryablehttp.Client{
+		HTTPClient:   newHTTPClient(s),
+		RetryWaitMin: s.retryWaitMin,
+		RetryWaitMax: s.retryWaitMax,
+		// Each call's own limit is enforced by settle.
+		RetryMax: math.MaxInt32,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, i int) {
+			callFrom(req.Context()).begin(i + 1)
+		},
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			return callFrom(ctx).settle(ctx, resp, err)
+		},
+		Backoff: func(minWait, maxWait time.Duration, i int, resp *http.Response) time.Duration {
+			return backoff(minWait, maxWait, maxRetryAfter, i, resp, time.Now())
+		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		// Logger is nil: retryablehttp's default logger writes to stderr.
+	}
+}
+
+// call is the state of one API call. The engine's hooks run on the
+// calling goroutine, one attempt after another; only conn is written by
+// the transport's goroutines.
+type call struct {
+	e             *endpoint
+	logger        *slog.Logger
+	maxRetries    int
+	maxRetryAfter time.Duration // the longest Retry-After the call waits for
+	maxBody       int64         // the longest 2xx body it reads
+	hdr           [8]string     // the request's header values, when they fit
+	header        http.Header   // the request's headers
+
+	n     int       // attempts started
+	start time.Time // when the current attempt started
+	conn  connTrace // the current attempt's connections, for creating calls
+	last  attempt   // the outcome of the latest attempt
+}
+
+// attempt is the outcome of one attempt, as settle recorded it.
+type attempt struct {
+	resp     *http.Response // nil when no answer came; its body is read
+	body     []byte         // resp's body (bounded for a non-2xx answer)
+	note     string         // why an error body is incomplete
+	err      error          // the transport's error, or a 2xx body that could not be read
+	retrying bool           // the policy said to try again
+}
+
+type callKey struct{}
+
+// callFrom returns the call a request's context carries (see prepare), or
+// nil for a request the SDK did not make. The context is the one way
+// net/http and go-retryablehttp give from a request back to its call:
+// the engine's hooks, the transport and the redirect rule all use it.
+func callFrom(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+// begin starts attempt n.
+func (c *call) begin(n int) {
+	c.n = n
+	c.start = time.Now()
+	c.conn.flags.Store(0)
+}
+
+// settle is the engine's CheckRetry, called once per attempt as it ends:
+// it reads the answer's body (so that a connection lost while reading a
+// read's body is retried like any other connection error), records the
+// outcome in c.last, logs it, and decides whether to try again.
+func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	a := attempt{err: err}
+	if err != nil {
+		if co := (*crossOriginError)(nil); errors.As(err, &co) {
+			a.err = co // without net/http's wrapping, which repeats the URL
+		}
+	} else {
+		a.resp = resp
+		if !c.e.stream || resp.StatusCode/100 != 2 { // a streamed 2xx body is the caller's
+			a.body, a.note, a.err = readBody(resp, c.maxBody)
+		}
+	}
+	answer := resp
+	if a.err != nil {
+		answer = nil // judge a cut-off body like a lost connection
+	}
+	a.retrying = c.n <= c.maxRetries && shouldRetry(c, answer, a.err)
+	if a.retrying && answer != nil && c.waitTooLong(ctx, answer) {
+		a.retrying = false
+	}
+	c.last = a
+	if a.retrying && ctx.Err() != nil {
+		c.log(ctx, false) // the call is over; no wait, no retry
+		return false, ctx.Err()
+	}
+	c.log(ctx, a.retrying)
+	return a.retrying, nil
+}
+
+// log writes one debug line for the attempt just settled: never bodies,
+// headers or the key.
+func (c *call) log(ctx context.Context, retry bool) {
+	l := c.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []any{"method", c.e.method, "path", c.e.path, "attempt", c.n, "duration", time.Since(c.start)}
+	if c.last.resp != nil {
+		attrs = append(attrs, "status", c.last.resp.StatusCode)
+	}
+	if c.last.err != nil {
+		attrs = append(attrs, "error", c.last.err.Error())
+	}
+	attrs = append(attrs, "retry", retry)
+	l.DebugContext(ctx, "skyvern request", attrs...)
+}
+
 // shouldRetry is the retry policy. Reads and cancels are retried on
 // connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
 // create something are retried only when the request provably never reached
@@ -49,6 +170,152 @@ func shouldRetry(c *call, resp *http.Response, err error) bool {
 		return !creates
 	}
 	return false
+}
+
+// permanent reports a failure that every attempt would meet alike, so
+// that no retry can fix it. It goes by the error's type; for the one case
+// net/http reports only in words (a header it refuses to send), it looks
+// at the request's headers instead.
+func (c *call) permanent(err error) bool {
+	var co *crossOriginError
+	var se *schemeError
+	return errors.As(err, &co) || errors.As(err, &se) ||
+		errors.Is(err, ErrResponseTooLarge) || errors.Is(err, errTooManyRedirects) ||
+		isCertError(err) || !sendableHeader(c.header)
+}
+
+// sendableHeader reports whether net/http's transport sends h: every name
+// a token and no value with a control character other than tab. It
+// refuses any other request before it is written, on every attempt.
+func sendableHeader(h http.Header) bool {
+	for k, vs := range h {
+		if !validHeaderName(k) {
+			return false
+		}
+		for _, v := range vs {
+			for i := 0; i < len(v); i++ {
+				if b := v[i]; b < ' ' && b != '\t' || b == 0x7f {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// isCertError reports a TLS certificate that failed verification.
+func isCertError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
+}
+
+// mayHaveArrived reports whether a failed attempt may have been acted on by
+// the server.
+func mayHaveArrived(a *call, resp *http.Response, err error) bool {
+	if resp != nil {
+		switch code := resp.StatusCode; {
+		case code == http.StatusTooManyRequests:
+			return false
+		case code == http.StatusServiceUnavailable && hasRetryAfter(resp):
+			return false
+		case code == http.StatusRequestTimeout || code >= 500:
+			return true
+		case code/100 == 2:
+			return true
+		}
+		return false // any other 4xx is a refusal
+	}
+	if f := a.conn.flags.Load(); f&askedConn != 0 {
+		// The transport reports its connections.
+		switch {
+		case f&gotConn == 0:
+			// It never got one: not a byte of the request was written.
+			return false
+		case f&(reusedConn|wroteRequest) == reusedConn && !endedByTimeOrCancel(err):
+			// It got a pooled connection, which failed before the
+			// request was written in full: the server had closed it
+			// while it sat idle, so nothing on it can have been acted
+			// on. (A request written in full, then met by EOF, may have
+			// been read: it stays "may have arrived". A timeout or a
+			// cancel is excluded because HTTP/2 can return those before
+			// it reports a write that went through.)
+			return false
+		}
+		return true
+	}
+	// A transport that does not report them: trust only errors that cannot
+	// happen once a request is on its way.
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return false
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect") {
+		return false
+	}
+	return true
+}
+
+// endedByTimeOrCancel reports an error caused by a deadline or a cancel.
+func endedByTimeOrCancel(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &ne) && ne.Timeout()
+}
+
+// connTrace records, through httptrace, what the transport did about
+// connections during the current attempt of a creating call. Its hooks
+// may run on the transport's goroutines.
+type connTrace struct{ flags atomic.Uint32 }
+
+const (
+	askedConn    uint32 = 1 << iota // the transport looked for a connection
+	gotConn                         // ... and got one
+	reusedConn                      // the latest one it got was reused from the pool
+	wroteRequest                    // the whole request was written to a connection
+)
+
+func (t *connTrace) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) { t.flags.Or(askedConn) },
+		GotConn: func(info httptrace.GotConnInfo) {
+			if info.Reused {
+				t.flags.Or(gotConn | reusedConn)
+			} else {
+				t.flags.And(^reusedConn)
+				t.flags.Or(gotConn)
+			}
+		},
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				t.flags.Or(wroteRequest) // never cleared: any full write counts
+			}
+		},
+	}
+}
+
+// waitTooLong reports an answer whose Retry-After asks for a wait longer
+// than the call waits (the cap) or than the time its context has left:
+// the call then ends at once with that answer, instead of sleeping
+// through a wait that either ends in a retry Skyvern asked not to get or
+// is cut short by the context.
+func (c *call) waitTooLong(ctx context.Context, resp *http.Response) bool {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return false
+	}
+	now := time.Now()
+	d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	if !ok {
+		return false
+	}
+	if d > c.maxRetryAfter {
+		return true
+	}
+	deadline, ok := ctx.Deadline()
+	return ok && now.Add(d).After(deadline)
 }
 
 // backoff returns the wait before retry i+1: the server's Retry-After on a
@@ -109,264 +376,4 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 func hasRetryAfter(resp *http.Response) bool {
 	_, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Time{})
 	return ok
-}
-
-// newEngine returns the retrying HTTP machinery for one set of engine
-// settings. Its hooks are shared by every call that uses it; each finds
-// its call in the request's context, under callKey.
-func newEngine(s *engineSettings) *retryablehttp.Client {
-	maxRetryAfter := s.maxRetryAfter
-	return &retryablehttp.Client{
-		HTTPClient:   newHTTPClient(s),
-		RetryWaitMin: s.retryWaitMin,
-		RetryWaitMax: s.retryWaitMax,
-		// Each call's own limit is enforced by settle.
-		RetryMax: math.MaxInt32,
-		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, i int) {
-			callFrom(req.Context()).begin(i + 1)
-		},
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			return callFrom(ctx).settle(ctx, resp, err)
-		},
-		Backoff: func(minWait, maxWait time.Duration, i int, resp *http.Response) time.Duration {
-			return backoff(minWait, maxWait, maxRetryAfter, i, resp, time.Now())
-		},
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		// Logger is nil: retryablehttp's default logger writes to stderr.
-	}
-}
-
-// call is the state of one API call. The engine's hooks run on the
-// calling goroutine, one attempt after another; only conn is written by
-// the transport's goroutines.
-type call struct {
-	e             *endpoint
-	logger        *slog.Logger
-	maxRetries    int
-	maxRetryAfter time.Duration // the longest Retry-After the call waits for
-	maxBody       int64         // the longest 2xx body it reads
-	hdr           [8]string     // the request's header values, when they fit
-	header        http.Header   // the request's headers
-
-	n     int       // attempts started
-	start time.Time // when the current attempt started
-	conn  connTrace // the current attempt's connections, for creating calls
-	last  attempt   // the outcome of the latest attempt
-}
-
-// attempt is the outcome of one attempt, as settle recorded it.
-type attempt struct {
-	resp     *http.Response // nil when no answer came; its body is read
-	body     []byte         // resp's body (bounded for a non-2xx answer)
-	note     string         // why an error body is incomplete
-	err      error          // the transport's error, or a 2xx body that could not be read
-	retrying bool           // the policy said to try again
-}
-
-type callKey struct{}
-
-func callFrom(ctx context.Context) *call { return ctx.Value(callKey{}).(*call) }
-
-// begin starts attempt n.
-func (c *call) begin(n int) {
-	c.n = n
-	c.start = time.Now()
-	c.conn.flags.Store(0)
-}
-
-// settle is the engine's CheckRetry, called once per attempt as it ends:
-// it reads the answer's body (so that a connection lost while reading a
-// read's body is retried like any other connection error), records the
-// outcome in c.last, logs it, and decides whether to try again.
-func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	a := attempt{err: err}
-	if err != nil {
-		if co := (*crossOriginError)(nil); errors.As(err, &co) {
-			a.err = co // without net/http's wrapping, which repeats the URL
-		}
-	} else {
-		a.resp = resp
-		if !c.e.stream || resp.StatusCode/100 != 2 { // a streamed 2xx body is the caller's
-			a.body, a.note, a.err = readBody(resp, c.maxBody)
-		}
-	}
-	answer := resp
-	if a.err != nil {
-		answer = nil // judge a cut-off body like a lost connection
-	}
-	a.retrying = c.n <= c.maxRetries && shouldRetry(c, answer, a.err)
-	if a.retrying && answer != nil && c.waitTooLong(ctx, answer) {
-		a.retrying = false
-	}
-	c.last = a
-	if a.retrying && ctx.Err() != nil {
-		c.log(ctx, false) // the call is over; no wait, no retry
-		return false, ctx.Err()
-	}
-	c.log(ctx, a.retrying)
-	return a.retrying, nil
-}
-
-// waitTooLong reports an answer whose Retry-After asks for a wait longer
-// than the call waits (the cap) or than the time its context has left:
-// the call then ends at once with that answer, instead of sleeping
-// through a wait that either ends in a retry Skyvern asked not to get or
-// is cut short by the context.
-func (c *call) waitTooLong(ctx context.Context, resp *http.Response) bool {
-	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
-		return false
-	}
-	now := time.Now()
-	d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now)
-	if !ok {
-		return false
-	}
-	if d > c.maxRetryAfter {
-		return true
-	}
-	deadline, ok := ctx.Deadline()
-	return ok && now.Add(d).After(deadline)
-}
-
-// connTrace records, through httptrace, what the transport did about
-// connections during the current attempt of a creating call. Its hooks
-// may run on the transport's goroutines.
-type connTrace struct{ flags atomic.Uint32 }
-
-const (
-	askedConn    uint32 = 1 << iota // the transport looked for a connection
-	gotConn                         // ... and got one
-	reusedConn                      // the latest one it got was reused from the pool
-	wroteRequest                    // the whole request was written to a connection
-)
-
-func (t *connTrace) trace() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GetConn: func(string) { t.flags.Or(askedConn) },
-		GotConn: func(info httptrace.GotConnInfo) {
-			if info.Reused {
-				t.flags.Or(gotConn | reusedConn)
-			} else {
-				t.flags.And(^reusedConn)
-				t.flags.Or(gotConn)
-			}
-		},
-		WroteRequest: func(info httptrace.WroteRequestInfo) {
-			if info.Err == nil {
-				t.flags.Or(wroteRequest) // never cleared: any full write counts
-			}
-		},
-	}
-}
-
-// mayHaveArrived reports whether a failed attempt may have been acted on by
-// the server.
-func mayHaveArrived(a *call, resp *http.Response, err error) bool {
-	if resp != nil {
-		switch code := resp.StatusCode; {
-		case code == http.StatusTooManyRequests:
-			return false
-		case code == http.StatusServiceUnavailable && hasRetryAfter(resp):
-			return false
-		case code == http.StatusRequestTimeout || code >= 500:
-			return true
-		case code/100 == 2:
-			return true
-		}
-		return false // any other 4xx is a refusal
-	}
-	if f := a.conn.flags.Load(); f&askedConn != 0 {
-		// The transport reports its connections.
-		switch {
-		case f&gotConn == 0:
-			// It never got one: not a byte of the request was written.
-			return false
-		case f&(reusedConn|wroteRequest) == reusedConn && !endedByTimeOrCancel(err):
-			// It got a pooled connection, which failed before the
-			// request was written in full: the server had closed it
-			// while it sat idle, so nothing on it can have been acted
-			// on. (A request written in full, then met by EOF, may have
-			// been read: it stays "may have arrived". A timeout or a
-			// cancel is excluded because HTTP/2 can return those before
-			// it reports a write that went through.)
-			return false
-		}
-		return true
-	}
-	// A transport that does not report them: trust only errors that cannot
-	// happen once a request is on its way.
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return false
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect") {
-		return false
-	}
-	return true
-}
-
-// endedByTimeOrCancel reports an error caused by a deadline or a cancel.
-func endedByTimeOrCancel(err error) bool {
-	var ne net.Error
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.As(err, &ne) && ne.Timeout()
-}
-
-// isCertError reports a TLS certificate that failed verification.
-func isCertError(err error) bool {
-	var cv *tls.CertificateVerificationError
-	var ua x509.UnknownAuthorityError
-	var hn x509.HostnameError
-	var ci x509.CertificateInvalidError
-	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
-}
-
-// permanent reports a failure that every attempt would meet alike, so
-// that no retry can fix it. It goes by the error's type; for the one case
-// net/http reports only in words (a header it refuses to send), it looks
-// at the request's headers instead.
-func (c *call) permanent(err error) bool {
-	var co *crossOriginError
-	var se *schemeError
-	return errors.As(err, &co) || errors.As(err, &se) ||
-		errors.Is(err, ErrResponseTooLarge) || errors.Is(err, errTooManyRedirects) ||
-		isCertError(err) || !sendableHeader(c.header)
-}
-
-// sendableHeader reports whether net/http's transport sends h: every name
-// a token and no value with a control character other than tab. It
-// refuses any other request before it is written, on every attempt.
-func sendableHeader(h http.Header) bool {
-	for k, vs := range h {
-		if !validHeaderName(k) {
-			return false
-		}
-		for _, v := range vs {
-			for i := 0; i < len(v); i++ {
-				if b := v[i]; b < ' ' && b != '\t' || b == 0x7f {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-// log writes one debug line for the attempt just settled: never bodies,
-// headers or the key.
-func (c *call) log(ctx context.Context, retry bool) {
-	l := c.logger
-	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []any{"method", c.e.method, "path", c.e.path, "attempt", c.n, "duration", time.Since(c.start)}
-	if c.last.resp != nil {
-		attrs = append(attrs, "status", c.last.resp.StatusCode)
-	}
-	if c.last.err != nil {
-		attrs = append(attrs, "error", c.last.err.Error())
-	}
-	attrs = append(attrs, "retry", retry)
-	l.DebugContext(ctx, "skyvern request", attrs...)
 }
