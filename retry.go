@@ -5,12 +5,16 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -88,6 +92,175 @@ func (c *call) begin(n int) {
 	c.conn.flags.Store(0)
 }
 
+// defaultTransport is the SDK's own transport, used unless WithHTTPClient
+// gives a client with a Transport of its own.
+var defaultTransport = newDefaultTransport()
+
+// newDefaultTransport returns http.DefaultTransport's settings with more
+// idle connections per host (concurrent calls reuse connections instead of
+// opening one each) and an idle timeout below the 60 s after which common
+// load balancers drop idle connections: a connection the server closes as
+// the client reuses it fails the request on it.
+func newDefaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.IdleConnTimeout = 30 * time.Second
+	return t
+}
+
+// newHTTPClient returns a copy of the configured *http.Client (or a default
+// one) whose transport bounds each attempt by the configured timeout, and
+// with a redirect rule that never carries the API key to another origin.
+// Go's client forwards custom headers such as x-api-key on every redirect,
+// and its own rule for sensitive headers ignores the port.
+func newHTTPClient(c *engineSettings) *http.Client {
+	var hc http.Client
+	if c.httpClient != nil {
+		hc = *c.httpClient
+	}
+	base := hc.Transport
+	if base == nil {
+		base = defaultTransport
+	}
+	hc.Transport = &attemptTransport{base: base, timeout: c.timeout}
+	hc.Timeout = 0 // attemptTransport bounds each attempt
+	userCheck := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(req.URL, via[0].URL) {
+			c := callFrom(req.Context())
+			creating := c != nil && c.e.makes()
+			if req.ContentLength != 0 || creating && req.Method == via[0].Method {
+				// A 307 or 308 would resend the request, its body (a
+				// credential's password, say) or its create to another
+				// origin: answer with the redirect instead, Skyvern's way
+				// of saying it did not take the request.
+				return http.ErrUseLastResponse
+			}
+			if creating {
+				// Any other redirect (303 See Other, ...) points at a
+				// result: what another origin answers is not what
+				// Skyvern created, so never take it.
+				return &crossOriginError{origin: req.URL.Scheme + "://" + req.URL.Host}
+			}
+			// net/http copies every header of the first request to the
+			// next; Accept and User-Agent are the only ones the SDK or the
+			// caller did not set for Skyvern alone.
+			for k := range req.Header {
+				if k != "Accept" && k != "User-Agent" {
+					delete(req.Header, k)
+				}
+			}
+			if s := req.URL.Scheme; s != "http" && s != "https" {
+				return &schemeError{scheme: s} // what the transport would say, as a type
+			}
+		}
+		if userCheck != nil {
+			return userCheck(req, via)
+		}
+		if len(via) >= 10 {
+			return errTooManyRedirects
+		}
+		return nil
+	}
+	return &hc
+}
+
+// attemptTransport bounds each round trip, body included, by timeout. It
+// also hides the wrapped transport's CloseIdleConnections, which
+// go-retryablehttp calls after every failed call and which would close the
+// idle connections of a transport the rest of the program shares.
+type attemptTransport struct {
+	base    http.RoundTripper
+	timeout time.Duration
+}
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.timeout <= 0 {
+		return t.base.RoundTrip(req)
+	}
+	if c := callFrom(req.Context()); c != nil && c.e.stream {
+		return t.untilHeaders(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// untilHeaders is RoundTrip for a streamed download: the timeout bounds
+// the attempt until the response headers arrive, and the body, which may
+// take far longer to read, is then bounded only by the call's context.
+func (t *attemptTransport) untilHeaders(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	timer := time.AfterFunc(t.timeout, cancel)
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if !timer.Stop() { // it fired: ctx is cancelled, so no body could be read
+		if err == nil {
+			resp.Body.Close()
+		}
+		cancel()
+		return nil, fmt.Errorf("no response headers within %v: %w", t.timeout, context.DeadlineExceeded)
+	}
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends an attempt's timeout when its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// errTooManyRedirects ends a call after ten redirects, as net/http does
+// by default.
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
+
+// schemeError is a redirect to a URL that is neither http nor https. Its
+// text is the one net/http's transport gives such a request.
+type schemeError struct{ scheme string }
+
+func (e *schemeError) Error() string { return "unsupported protocol scheme " + strconv.Quote(e.scheme) }
+
+// crossOriginError is a creating call's answer redirecting to another
+// origin. The redirect is not followed: the request reached Skyvern's
+// origin, which may have acted on it.
+type crossOriginError struct{ origin string }
+
+func (e *crossOriginError) Error() string {
+	return "the answer redirects to another origin (" + e.origin + "), which is not followed for a call that creates something; " +
+		"Skyvern may have created it: look for it before trying again"
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		effectivePort(a) == effectivePort(b)
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
 // settle is the engine's CheckRetry, called once per attempt as it ends:
 // it reads the answer's body (so that a connection lost while reading a
 // read's body is retried like any other connection error), records the
@@ -120,6 +293,63 @@ func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool
 	c.log(ctx, a.retrying)
 	return a.retrying, nil
 }
+
+// readBody reads and closes the response body: all of it for a 2xx
+// response (Skyvern's outputs can be megabytes), up to limit bytes, failing
+// with an error that matches ErrResponseTooLarge past it, and with one that
+// matches ErrMalformedResponse when the body is cut off; up to maxErrorRead
+// bytes otherwise, with a note when the body was cut off or longer.
+func readBody(resp *http.Response, limit int64) (body []byte, note string, err error) {
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead+1))
+		switch {
+		case err != nil:
+			note = "response body cut off"
+		case len(b) > maxErrorRead:
+			b, note = b[:maxErrorRead], "response body too long to parse"
+		}
+		return b, note, nil
+	}
+	n := resp.ContentLength
+	if n > limit {
+		return nil, "", &tooLargeError{limit: limit, declared: n}
+	}
+	if n < 0 || n > 8<<20 { // unknown, or too large to trust for one allocation
+		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+		if err != nil {
+			return nil, "", &malformedError{msg: "body cut off: " + err.Error(), cause: err}
+		}
+		if int64(len(b)) > limit {
+			return nil, "", &tooLargeError{limit: limit, declared: n}
+		}
+		return b, "", nil
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, "", &malformedError{msg: fmt.Sprintf("body cut off before its %d bytes: %v", n, err), cause: err}
+	}
+	return b, "", nil
+}
+
+// tooLargeError reports a 2xx body longer than the call's limit. declared
+// is the answer's Content-Length, or -1 when it had none.
+type tooLargeError struct {
+	limit, declared int64
+}
+
+func (e *tooLargeError) Error() string {
+	size := "more than"
+	if e.declared > 0 {
+		size = strconv.FormatInt(e.declared, 10) + " bytes, more than"
+	}
+	return fmt.Sprintf("response body too large: %s the limit of %d bytes (raise it with WithMaxResponseBytes)", size, e.limit)
+}
+
+func (e *tooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
 
 // log writes one debug line for the attempt just settled: never bodies,
 // headers or the key.
