@@ -548,6 +548,15 @@ func (c *call) waitTooLong(ctx context.Context, resp *http.Response) bool {
 	return ok && now.Add(d).After(deadline)
 }
 
+// The policy's waits, unless WithRetryWait says otherwise: backoff's
+// first ceiling and its cap, and the longest Retry-After a call waits for
+// (waitTooLong ends the call on a longer one).
+const (
+	defaultRetryWaitMin  = 500 * time.Millisecond
+	defaultRetryWaitMax  = 8 * time.Second
+	defaultMaxRetryAfter = 30 * time.Second
+)
+
 // backoff returns the wait before retry i+1: the server's Retry-After on a
 // 429 or 503 (seconds or an HTTP date), capped at maxRetryAfter (settle
 // does not retry past a longer one); otherwise
