@@ -24,7 +24,10 @@ import (
 
 // newEngine returns the retrying HTTP machinery for one set of engine
 // settings. Its hooks are shared by every call that uses it; each finds
-// its call in the request's context, under callKey.
+// its call in the request's context (callFrom) and hands over to it:
+// begin before an attempt, settle after it. An engine per call, with
+// hooks that close over the call, would cost three allocations a call
+// (go-retryablehttp's Client escapes, and so does each closure).
 func newEngine(s *engineSettings) *retryablehttp.Client {
 	maxRetryAfter := s.maxRetryAfter
 	return &retryablehttp.Client{
@@ -57,7 +60,7 @@ type call struct {
 	maxRetryAfter time.Duration // the longest Retry-After the call waits for
 	maxBody       int64         // the longest 2xx body it reads
 	hdr           [8]string     // the request's header values, when they fit
-	header        http.Header   // the request's headers
+	header        http.Header   // the request's headers, for permanent
 
 	n     int       // attempts started
 	start time.Time // when the current attempt started
