@@ -9,12 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
-	"net/url"
 	"runtime"
-	"strconv"
-	"strings"
-	"sync"
-	"time"
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
@@ -107,162 +102,6 @@ func userAgent(c *config) string {
 	return ua
 }
 
-// defaultTransport is the SDK's own transport, used unless WithHTTPClient
-// gives a client with a Transport of its own.
-var defaultTransport = newDefaultTransport()
-
-// newDefaultTransport returns http.DefaultTransport's settings with more
-// idle connections per host (concurrent calls reuse connections instead of
-// opening one each) and an idle timeout below the 60 s after which common
-// load balancers drop idle connections: a connection the server closes as
-// the client reuses it fails the request on it.
-func newDefaultTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	t.IdleConnTimeout = 30 * time.Second
-	return t
-}
-
-// newHTTPClient returns a copy of the configured *http.Client (or a default
-// one) whose transport bounds each attempt by the configured timeout, and
-// with a redirect rule that never carries the API key to another origin.
-// Go's client forwards custom headers such as x-api-key on every redirect,
-// and its own rule for sensitive headers ignores the port.
-func newHTTPClient(c *engineSettings) *http.Client {
-	var hc http.Client
-	if c.httpClient != nil {
-		hc = *c.httpClient
-	}
-	base := hc.Transport
-	if base == nil {
-		base = defaultTransport
-	}
-	hc.Transport = &attemptTransport{base: base, timeout: c.timeout}
-	hc.Timeout = 0 // attemptTransport bounds each attempt
-	userCheck := hc.CheckRedirect
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !sameOrigin(req.URL, via[0].URL) {
-			c, _ := req.Context().Value(callKey{}).(*call)
-			creating := c != nil && c.e.makes()
-			if req.ContentLength != 0 || creating && req.Method == via[0].Method {
-				// A 307 or 308 would resend the request, its body (a
-				// credential's password, say) or its create to another
-				// origin: answer with the redirect instead, Skyvern's way
-				// of saying it did not take the request.
-				return http.ErrUseLastResponse
-			}
-			if creating {
-				// Any other redirect (303 See Other, ...) points at a
-				// result: what another origin answers is not what
-				// Skyvern created, so never take it.
-				return &crossOriginError{origin: req.URL.Scheme + "://" + req.URL.Host}
-			}
-			// net/http copies every header of the first request to the
-			// next; Accept and User-Agent are the only ones the SDK or the
-			// caller did not set for Skyvern alone.
-			for k := range req.Header {
-				if k != "Accept" && k != "User-Agent" {
-					delete(req.Header, k)
-				}
-			}
-		}
-		if userCheck != nil {
-			return userCheck(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &hc
-}
-
-// attemptTransport bounds each round trip, body included, by timeout. It
-// also hides the wrapped transport's CloseIdleConnections, which
-// go-retryablehttp calls after every failed call and which would close the
-// idle connections of a transport the rest of the program shares.
-type attemptTransport struct {
-	base    http.RoundTripper
-	timeout time.Duration
-}
-
-func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.timeout <= 0 {
-		return t.base.RoundTrip(req)
-	}
-	if c, _ := req.Context().Value(callKey{}).(*call); c != nil && c.e.stream {
-		return t.untilHeaders(req)
-	}
-	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// untilHeaders is RoundTrip for a streamed download: the timeout bounds
-// the attempt until the response headers arrive, and the body, which may
-// take far longer to read, is then bounded only by the call's context.
-func (t *attemptTransport) untilHeaders(req *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithCancel(req.Context())
-	timer := time.AfterFunc(t.timeout, cancel)
-	resp, err := t.base.RoundTrip(req.WithContext(ctx))
-	if !timer.Stop() { // it fired: ctx is cancelled, so no body could be read
-		if err == nil {
-			resp.Body.Close()
-		}
-		cancel()
-		return nil, fmt.Errorf("no response headers within %v: %w", t.timeout, context.DeadlineExceeded)
-	}
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// cancelOnClose ends an attempt's timeout when its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
-}
-
-// crossOriginError is a creating call's answer redirecting to another
-// origin. The redirect is not followed: the request reached Skyvern's
-// origin, which may have acted on it.
-type crossOriginError struct{ origin string }
-
-func (e *crossOriginError) Error() string {
-	return "the answer redirects to another origin (" + e.origin + "), which is not followed for a call that creates something; " +
-		"Skyvern may have created it: look for it before trying again"
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) &&
-		strings.EqualFold(a.Hostname(), b.Hostname()) &&
-		effectivePort(a) == effectivePort(b)
-}
-
-func effectivePort(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	if strings.EqualFold(u.Scheme, "https") {
-		return "443"
-	}
-	return "80"
-}
-
 // endpoint describes one API call.
 type endpoint struct {
 	method string
@@ -308,118 +147,26 @@ type rawResponse struct {
 	attempts int
 }
 
-// streamBody is a request body streamed from its source on each attempt,
-// never held whole in memory. The engine asks for a body per attempt (and
-// net/http for a redirect); each is a lazyBody that opens the source only
-// when the transport first reads from it, which is after a connection was
-// made. An attempt may be repeated only when the source has not been read
-// yet (nothing of it can have been sent) or open can produce it again;
-// shouldRetry checks that beside its usual rules.
-type streamBody struct {
-	contentType string
-	length      int64 // bytes in all, or -1 when unknown (sent chunked)
-	// open returns the body for the n-th opening (from 1). Opening n > 1
-	// happens only when reopens is true.
-	open    func(n int) (io.ReadCloser, error)
-	reopens bool
-
-	mu     sync.Mutex
-	opened int   // openings so far
-	srcErr error // the first error reading the source (never io.EOF)
-}
-
-// resendable reports whether another attempt can send the body: the
-// source is untouched or can be opened again, and reading it never
-// failed (a failing source fails every attempt the same way).
-func (b *streamBody) resendable() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.srcErr == nil && (b.opened == 0 || b.reopens)
-}
-
-func (b *streamBody) next() (io.ReadCloser, error) {
-	b.mu.Lock()
-	if b.opened > 0 && !b.reopens {
-		b.mu.Unlock()
-		return nil, errors.New("the request body was read once already and cannot be sent again")
-	}
-	b.opened++
-	n := b.opened
-	b.mu.Unlock()
-	return b.open(n)
-}
-
-func (b *streamBody) failed(err error) {
-	b.mu.Lock()
-	if b.srcErr == nil {
-		b.srcErr = err
-	}
-	b.mu.Unlock()
-}
-
-// reader is the engine's ReaderFunc for the body: a fresh lazyBody per
-// attempt.
-func (b *streamBody) reader() (io.Reader, error) { return &lazyBody{src: b}, nil }
-
-// lazyBody is one attempt's body: it opens its source on the first Read,
-// so that an attempt that never sent a byte leaves the source untouched.
-type lazyBody struct {
-	src    *streamBody
-	mu     sync.Mutex
-	rc     io.ReadCloser
-	err    error
-	closed bool
-}
-
-var errBodyClosed = errors.New("request body read after it was closed")
-
-func (l *lazyBody) Read(p []byte) (int, error) {
-	l.mu.Lock()
-	if l.rc == nil && l.err == nil {
-		if l.closed {
-			l.err = errBodyClosed
-		} else if l.rc, l.err = l.src.next(); l.err != nil {
-			l.src.failed(l.err)
-		}
-	}
-	rc, err := l.rc, l.err
-	l.mu.Unlock()
-	if err != nil {
-		return 0, err
-	}
-	n, err := rc.Read(p)
-	if err != nil && err != io.EOF {
-		l.src.failed(err)
-	}
-	return n, err
-}
-
-// Close closes what Read opened; the transport may call it from another
-// goroutine, and more than once.
-func (l *lazyBody) Close() error {
-	l.mu.Lock()
-	rc := l.rc
-	first := !l.closed
-	l.closed = true
-	l.mu.Unlock()
-	if rc != nil && first {
-		return rc.Close()
-	}
-	return nil
-}
-
 // do sends the request described by e, with retries, and decodes a 2xx
-// response body into out (unless out is nil). Every call takes the same
-// four steps: prepare the request, send it with retries, classify the
-// outcome, decode the answer.
+// answer's body into out (unless out is nil). Every call takes the same
+// four steps, in this order: build the request, send it with retries,
+// classify the outcome, decode the answer.
 //
-// The body of each answer is read inside the engine (see settle), into
-// the call's record of its latest attempt. Two kinds of call stream
-// instead. An upload sets e.upload, a streamBody that prepare sends in
-// place of a JSON body. A download passes a *rawResponse as out: settle
-// then leaves a 2xx answer's body unread, do hands the answer over
-// instead of decoding it, and the call's timeout (WithTimeout) bounds each
-// attempt only until the response headers arrive (see untilHeaders).
+// The whole path, in reading order: do and prepare (here); retry.go from
+// its top, where the engine (newEngine) runs each attempt as begin, the
+// *http.Client of newHTTPClient and its attemptTransport to the wire, then
+// settle, which reads the answer and applies the retry policy below it;
+// back here, outcome and decodeBody.
+// The call travels in the request's context, the one way net/http and the
+// engine give from a request back to its call (see callFrom).
+//
+// Each answer's body is read as its attempt ends (see settle), into the
+// call's record of its latest attempt. Two kinds of call stream instead.
+// An upload sets e.upload, a streamBody that prepare sends in place of a
+// JSON body. A download passes a *rawResponse as out: settle then leaves
+// a 2xx answer's body unread, do hands the answer over instead of
+// decoding it, and the call's timeout (WithTimeout) bounds each attempt
+// only until the response headers arrive (see untilHeaders).
 func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
 	s, err := c.setupFor(opts)
 	if err != nil {
@@ -430,11 +177,18 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries,
 		maxRetryAfter: s.cfg.engine.maxRetryAfter, maxBody: s.cfg.maxResponseBytes}
 
+	// 1. Build the request.
 	req, err := st.prepare(ctx, s)
 	if err != nil {
 		return st.fail(err, false) // nothing was sent
 	}
+
+	// 2. Send it, with retries. The engine (see newEngine) calls st.begin
+	// before each attempt and st.settle as each ends: settle reads the
+	// answer into st.last and applies the retry policy, shouldRetry.
 	resp, err := s.rc.Do(req)
+
+	// 3. Classify the outcome.
 	err = st.outcome(err)
 	if raw != nil {
 		raw.resp, raw.attempts = st.last.resp, st.n
@@ -445,12 +199,11 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if resp != nil {
 		resp.Body.Close() // already read by settle; closed again for safety
 	}
-	if err != nil {
+	if err != nil || out == nil {
 		return err
 	}
-	if out == nil {
-		return nil
-	}
+
+	// 4. Decode the answer.
 	if err := decodeBody(st.last.body, st.last.resp.Header.Get("Content-Type"), out); err != nil {
 		return st.fail(err, e.makes()) // a 2xx answer to a create: it may exist
 	}
@@ -458,20 +211,6 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 		return st.fail(noIDError(st.last.resp.StatusCode, id.member, st.last.body), true)
 	}
 	return nil
-}
-
-// noIDError is the error for a creating call's 2xx answer without the id
-// of what it created, with Skyvern's detail when the answer holds one.
-func noIDError(status int, member string, body []byte) error {
-	msg := fmt.Sprintf("the %d answer has no %s, so what the call created is unknown", status, member)
-	var env struct {
-		Detail json.RawMessage `json:"detail"`
-	}
-	if json.Unmarshal(body, &env) == nil && len(env.Detail) > 0 && string(env.Detail) != "null" {
-		var none []ValidationError
-		msg += " (detail: " + renderDetail(env.Detail, &none) + ")"
-	}
-	return &malformedError{msg: msg}
 }
 
 // prepare checks the call and builds its request, carrying the call in
@@ -509,6 +248,7 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	if err != nil {
 		return nil, err
 	}
+	st.header = req.Header
 	// Each request gets its own header values, so that a RoundTripper
 	// that edits them in place changes this request only, never the
 	// client's key, headers or defaults.
@@ -599,73 +339,6 @@ func (st *call) fail(err error, mayExist bool) error {
 	return &RequestError{Method: st.e.method, Path: st.e.path, Attempts: st.n, Err: err, mayExist: mayExist}
 }
 
-// readBody reads and closes the response body: all of it for a 2xx
-// response (Skyvern's outputs can be megabytes), up to limit bytes, failing
-// with an error that matches ErrResponseTooLarge past it, and with one that
-// matches ErrMalformedResponse when the body is cut off; up to maxErrorRead
-// bytes otherwise, with a note when the body was cut off or longer.
-func readBody(resp *http.Response, limit int64) (body []byte, note string, err error) {
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		b, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorRead+1))
-		switch {
-		case err != nil:
-			note = "response body cut off"
-		case len(b) > maxErrorRead:
-			b, note = b[:maxErrorRead], "response body too long to parse"
-		}
-		return b, note, nil
-	}
-	n := resp.ContentLength
-	if n > limit {
-		return nil, "", &tooLargeError{limit: limit, declared: n}
-	}
-	if n < 0 || n > 8<<20 { // unknown, or too large to trust for one allocation
-		b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-		if err != nil {
-			return nil, "", &malformedError{msg: "body cut off: " + err.Error(), cause: err}
-		}
-		if int64(len(b)) > limit {
-			return nil, "", &tooLargeError{limit: limit, declared: n}
-		}
-		return b, "", nil
-	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(resp.Body, b); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, "", &malformedError{msg: fmt.Sprintf("body cut off before its %d bytes: %v", n, err), cause: err}
-	}
-	return b, "", nil
-}
-
-// tooLargeError reports a 2xx body longer than the call's limit. declared
-// is the answer's Content-Length, or -1 when it had none.
-type tooLargeError struct {
-	limit, declared int64
-}
-
-func (e *tooLargeError) Error() string {
-	size := "more than"
-	if e.declared > 0 {
-		size = strconv.FormatInt(e.declared, 10) + " bytes, more than"
-	}
-	return fmt.Sprintf("response body too large: %s the limit of %d bytes (raise it with WithMaxResponseBytes)", size, e.limit)
-}
-
-func (e *tooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
-
-// malformedError reports a 2xx body that is not the expected JSON.
-type malformedError struct {
-	msg   string
-	cause error
-}
-
-func (e *malformedError) Error() string        { return "malformed response: " + e.msg }
-func (e *malformedError) Unwrap() error        { return e.cause }
-func (e *malformedError) Is(target error) bool { return target == ErrMalformedResponse }
-
 // decodeBody decodes a 2xx body into out in one pass. body is the call's
 // own buffer, so raw members of the result (a run's Output, Extra values)
 // share its bytes instead of being copied.
@@ -692,35 +365,26 @@ func decodeBody(body []byte, contentType string, out any) error {
 	return &malformedError{msg: msg, cause: err}
 }
 
-// shouldRetry is the retry policy. Reads and cancels are retried on
-// connection errors and on 408, 429, 500, 502, 503 and 504. Calls that
-// create something are retried only when the request provably never reached
-// the server, or on 429, or on 503 with a valid Retry-After (see
-// parseRetryAfter).
-//
-// A streamed upload is also never repeated unless its body can be sent
-// again (see streamBody.resendable).
-func shouldRetry(c *call, resp *http.Response, err error) bool {
-	if c.e.upload != nil && !c.e.upload.resendable() {
-		return false
+// noIDError is the error for a creating call's 2xx answer without the id
+// of what it created, with Skyvern's detail when the answer holds one.
+func noIDError(status int, member string, body []byte) error {
+	msg := fmt.Sprintf("the %d answer has no %s, so what the call created is unknown", status, member)
+	var env struct {
+		Detail json.RawMessage `json:"detail"`
 	}
-	creates := c.e.creates
-	if err != nil {
-		if permanent(err) {
-			return false
-		}
-		if creates {
-			return !mayHaveArrived(c, nil, err)
-		}
-		return true
+	if json.Unmarshal(body, &env) == nil && len(env.Detail) > 0 && string(env.Detail) != "null" {
+		var none []ValidationError
+		msg += " (detail: " + renderDetail(env.Detail, &none) + ")"
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		return true
-	case http.StatusServiceUnavailable:
-		return !creates || hasRetryAfter(resp)
-	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return !creates
-	}
-	return false
+	return &malformedError{msg: msg}
 }
+
+// malformedError reports a 2xx body that is not the expected JSON.
+type malformedError struct {
+	msg   string
+	cause error
+}
+
+func (e *malformedError) Error() string        { return "malformed response: " + e.msg }
+func (e *malformedError) Unwrap() error        { return e.cause }
+func (e *malformedError) Is(target error) bool { return target == ErrMalformedResponse }

@@ -12,6 +12,7 @@ import (
 	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
@@ -229,4 +230,104 @@ func (c *Client) DeleteFile(ctx context.Context, fileID string, opts ...Option) 
 		return err
 	}
 	return c.do(ctx, endpoint{method: http.MethodDelete, path: "/v1/files/" + seg}, nil, opts)
+}
+
+// streamBody is a request body streamed from its source on each attempt,
+// never held whole in memory. The engine asks for a body per attempt (and
+// net/http for a redirect); each is a lazyBody that opens the source only
+// when the transport first reads from it, which is after a connection was
+// made. An attempt may be repeated only when the source has not been read
+// yet (nothing of it can have been sent) or open can produce it again;
+// shouldRetry checks that beside its usual rules.
+type streamBody struct {
+	contentType string
+	length      int64 // bytes in all, or -1 when unknown (sent chunked)
+	// open returns the body for the n-th opening (from 1). Opening n > 1
+	// happens only when reopens is true.
+	open    func(n int) (io.ReadCloser, error)
+	reopens bool
+
+	mu     sync.Mutex
+	opened int   // openings so far
+	srcErr error // the first error reading the source (never io.EOF)
+}
+
+// resendable reports whether another attempt can send the body: the
+// source is untouched or can be opened again, and reading it never
+// failed (a failing source fails every attempt the same way).
+func (b *streamBody) resendable() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.srcErr == nil && (b.opened == 0 || b.reopens)
+}
+
+func (b *streamBody) next() (io.ReadCloser, error) {
+	b.mu.Lock()
+	if b.opened > 0 && !b.reopens {
+		b.mu.Unlock()
+		return nil, errors.New("the request body was read once already and cannot be sent again")
+	}
+	b.opened++
+	n := b.opened
+	b.mu.Unlock()
+	return b.open(n)
+}
+
+func (b *streamBody) failed(err error) {
+	b.mu.Lock()
+	if b.srcErr == nil {
+		b.srcErr = err
+	}
+	b.mu.Unlock()
+}
+
+// reader is the engine's ReaderFunc for the body: a fresh lazyBody per
+// attempt.
+func (b *streamBody) reader() (io.Reader, error) { return &lazyBody{src: b}, nil }
+
+// lazyBody is one attempt's body: it opens its source on the first Read,
+// so that an attempt that never sent a byte leaves the source untouched.
+type lazyBody struct {
+	src    *streamBody
+	mu     sync.Mutex
+	rc     io.ReadCloser
+	err    error
+	closed bool
+}
+
+var errBodyClosed = errors.New("request body read after it was closed")
+
+func (l *lazyBody) Read(p []byte) (int, error) {
+	l.mu.Lock()
+	if l.rc == nil && l.err == nil {
+		if l.closed {
+			l.err = errBodyClosed
+		} else if l.rc, l.err = l.src.next(); l.err != nil {
+			l.src.failed(l.err)
+		}
+	}
+	rc, err := l.rc, l.err
+	l.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	n, err := rc.Read(p)
+	if err != nil && err != io.EOF {
+		l.src.failed(err)
+	}
+	return n, err
+}
+
+// Close closes what Read opened; the transport may call it from another
+// goroutine, and more than once.
+func (l *lazyBody) Close() error {
+	l.mu.Lock()
+	rc := l.rc
+	first := !l.closed
+	l.closed = true
+	l.mu.Unlock()
+	if rc != nil && first {
+		return rc.Close()
+	}
+	return nil
 }

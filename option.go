@@ -39,10 +39,6 @@ const (
 	// the process. WithMaxResponseBytes changes it. Streamed downloads
 	// (GetArtifactContent) are not bounded by it.
 	DefaultMaxResponseBytes = 64 << 20
-
-	defaultRetryWaitMin  = 500 * time.Millisecond
-	defaultRetryWaitMax  = 8 * time.Second
-	defaultMaxRetryAfter = 30 * time.Second
 )
 
 // config is the resolved configuration of a Client or of one call.

@@ -390,3 +390,43 @@ func TestFailedCallsLeaveASharedTransportAlone(t *testing.T) {
 
 	assert.True(t, reused(), "the program's other connections stay pooled")
 }
+
+// TestFailuresNoRetryCanFixAreNotRetried covers the failures the retry
+// policy recognises by type (or, for a header net/http refuses, by the
+// request): each ends a read after its first attempt.
+func TestFailuresNoRetryCanFixAreNotRetried(t *testing.T) {
+	t.Run("a header net/http refuses to send", func(t *testing.T) {
+		f := setup(t, skyvern.WithMaxRetries(2), skyvern.WithRetryWait(time.Millisecond, time.Millisecond))
+		_, err := f.client.GetRun(context.Background(), "tsk_123", skyvern.WithHeader("X-Trace", "a\x01b"))
+		var reqErr *skyvern.RequestError
+		require.ErrorAs(t, err, &reqErr)
+		assert.Equal(t, 1, reqErr.Attempts)
+		assert.Contains(t, err.Error(), "invalid header field value")
+		assert.Empty(t, f.requests(), "nothing reached the server")
+	})
+	t.Run("a redirect to another scheme", func(t *testing.T) {
+		f := setup(t, skyvern.WithMaxRetries(2), skyvern.WithRetryWait(time.Millisecond, time.Millisecond))
+		f.handle("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "ftp://127.0.0.1/run", http.StatusFound)
+		})
+		_, err := f.client.GetRun(context.Background(), "tsk_123")
+		var reqErr *skyvern.RequestError
+		require.ErrorAs(t, err, &reqErr)
+		assert.Equal(t, 1, reqErr.Attempts)
+		assert.Contains(t, err.Error(), `unsupported protocol scheme "ftp"`)
+		assert.Len(t, f.requests(), 1)
+	})
+	t.Run("more than ten redirects", func(t *testing.T) {
+		f := setup(t, skyvern.WithMaxRetries(2), skyvern.WithRetryWait(time.Millisecond, time.Millisecond))
+		f.handle("GET /v1/runs/{id}", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Location", r.PathValue("id")) // itself, relative to the base URL's path
+			w.WriteHeader(http.StatusFound)
+		})
+		_, err := f.client.GetRun(context.Background(), "tsk_123")
+		var reqErr *skyvern.RequestError
+		require.ErrorAs(t, err, &reqErr)
+		assert.Equal(t, 1, reqErr.Attempts)
+		assert.Contains(t, err.Error(), "stopped after 10 redirects")
+		assert.Len(t, f.requests(), 10, "one attempt: the request and its ten redirects, the last not followed")
+	})
+}
