@@ -77,7 +77,9 @@ func newSender(base time.Duration, report func(result)) *sender {
 }
 
 // send makes up to three attempts of d to url and reports whether one was
-// answered 2xx. It stops early when ctx ends.
+// answered 2xx. When ctx ends it makes no further attempt, but an attempt
+// under way runs to its answer (or its 30 s timeout), so that Ctrl-C never
+// loses the answer to a delivery the receiver has already taken.
 func (s *sender) send(ctx context.Context, d *delivery, url string) bool {
 	for n := 1; ; n++ {
 		code, h, err, lat := s.post(ctx, d, url)
@@ -103,7 +105,7 @@ func (s *sender) send(ctx context.Context, d *delivery, url string) bool {
 }
 
 func (s *sender) post(ctx context.Context, d *delivery, url string) (int, http.Header, error, time.Duration) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(d.body))
+	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, url, bytes.NewReader(d.body))
 	if err != nil {
 		return 0, nil, err, 0
 	}
