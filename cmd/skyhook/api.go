@@ -82,7 +82,7 @@ func (a *api) getRun(ctx context.Context, runID string) (*skyvern.RunResponse, [
 		return nil, nil, err
 	}
 	if raw == nil {
-		return nil, nil, errors.New("Get Run's body was not kept")
+		return nil, nil, errors.New("the body of Get Run was not kept")
 	}
 	return run, raw, nil
 }

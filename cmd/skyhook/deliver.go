@@ -82,7 +82,7 @@ func newSender(base time.Duration, report func(result)) *sender {
 // loses the answer to a delivery the receiver has already taken.
 func (s *sender) send(ctx context.Context, d *delivery, url string) bool {
 	for n := 1; ; n++ {
-		code, h, err, lat := s.post(ctx, d, url)
+		code, h, lat, err := s.post(ctx, d, url)
 		r := result{RunID: d.runID, Status: d.status, Code: code, Latency: float64(lat.Microseconds()) / 1000, Attempt: n}
 		if err != nil {
 			r.Error = errText(err)
@@ -104,10 +104,10 @@ func (s *sender) send(ctx context.Context, d *delivery, url string) bool {
 	}
 }
 
-func (s *sender) post(ctx context.Context, d *delivery, url string) (int, http.Header, error, time.Duration) {
+func (s *sender) post(ctx context.Context, d *delivery, url string) (int, http.Header, time.Duration, error) {
 	req, err := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, url, bytes.NewReader(d.body))
 	if err != nil {
-		return 0, nil, err, 0
+		return 0, nil, 0, err
 	}
 	for k, v := range d.header {
 		req.Header[k] = v
@@ -115,11 +115,11 @@ func (s *sender) post(ctx context.Context, d *delivery, url string) (int, http.H
 	start := time.Now()
 	resp, err := s.hc.Do(req)
 	if err != nil {
-		return 0, nil, err, time.Since(start)
+		return 0, nil, time.Since(start), err
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
-	return resp.StatusCode, resp.Header, nil, time.Since(start)
+	return resp.StatusCode, resp.Header, time.Since(start), nil
 }
 
 // retryable is the server's rule: no answer, 403, 408, 425, 429 or 5xx.

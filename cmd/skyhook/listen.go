@@ -220,23 +220,31 @@ func (l *listener) poll(ctx context.Context) error {
 			vanished = append(vanished, id)
 		}
 	}
-	// A run that left the in-flight list is checked with Get Run: it may
-	// have finished after the finished list was read, or be filtered out.
-	for _, id := range vanished {
-		d, err := l.a.deliveryOf(ctx, id)
-		if err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
+	// A run that left the in-flight list is checked with Get Run, 8 at a
+	// time: it may have finished after the finished list was read.
+	ds := make([]*delivery, len(vanished))
+	errs := make([]error, len(vanished))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, id := range vanished {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			ds[i], errs[i] = l.a.deliveryOf(ctx, id)
+		}()
+	}
+	wg.Wait()
+	for i, id := range vanished {
+		if errs[i] != nil || !skyvern.RunStatus(ds[i].status).IsTerminal() {
 			active[id] = true // check it again next poll
 			continue
 		}
-		if !skyvern.RunStatus(d.status).IsTerminal() {
-			active[id] = true
-			continue
-		}
 		l.known[id] = true
-		l.start(ctx, d, "")
+		l.start(ctx, ds[i], "")
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	l.active = active
 	for _, id := range finished {
