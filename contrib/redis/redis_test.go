@@ -406,4 +406,3 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		runtime.Gosched() // goroutines that were told to end are ending
 	}
 }
-
