@@ -135,9 +135,9 @@ func BenchmarkReceivers(b *testing.B) {
 func BenchmarkCrossReplicaWait(b *testing.B) {
 	srv := startRedis(b)
 	fake := skyverntest.NewServer(b)
-	sub := skyredis.NewFanout(srv.client(b), "", quiet)
+	sub := skyredis.NewFanout(srv.client(b), "", skyredis.WithLogger(quiet))
 	defer sub.Close()
-	pub := skyredis.NewFanout(srv.client(b), "", quiet)
+	pub := skyredis.NewFanout(srv.client(b), "", skyredis.WithLogger(quiet))
 	waiter := skyvern.NewWaiter(fake.Client(), skyvern.WithFallbackPolling(time.Hour, time.Hour))
 	sub.Attach(waiter)
 	waitSubscribers(b, srv.client(b), skyredis.DefaultChannel, 1)

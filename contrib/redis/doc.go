@@ -22,7 +22,7 @@
 // Wiring a receiver:
 //
 //	rdb := goredis.NewClient(&goredis.Options{Addr: "redis:6379"})
-//	fanout := skyredis.NewFanout(rdb, "", nil)
+//	fanout := skyredis.NewFanout(rdb, "")
 //	defer fanout.Close()
 //	waiter := skyvern.NewWaiter(client)
 //	fanout.Attach(waiter)

@@ -20,7 +20,7 @@ func Example_receiver() {
 	client, _ := skyvern.NewClient(skyvern.WithAPIKey(os.Getenv("SKYVERN_API_KEY")))
 
 	waiter := skyvern.NewWaiter(client)
-	fanout := skyredis.NewFanout(rdb, "", nil)
+	fanout := skyredis.NewFanout(rdb, "")
 	defer fanout.Close()
 	fanout.Attach(waiter)
 

@@ -55,17 +55,32 @@ type Fanout struct {
 	done    chan struct{}
 }
 
+// FanoutOption configures NewFanout.
+type FanoutOption func(*Fanout)
+
+// WithLogger sets where a Fanout reports, at Warn, a lost subscription and
+// a message that is not a run (default slog.Default(); nil discards them).
+// It never logs a run.
+func WithLogger(l *slog.Logger) FanoutOption {
+	return func(f *Fanout) {
+		if l == nil {
+			l = slog.New(slog.DiscardHandler)
+		}
+		f.log = l
+	}
+}
+
 // NewFanout returns a Fanout on channel (DefaultChannel when empty) of
-// rdb. It subscribes when the first Waiter is attached. Errors of the
-// subscription are logged to log (slog.Default() when nil) at Warn.
-func NewFanout(rdb goredis.UniversalClient, channel string, log *slog.Logger) *Fanout {
+// rdb. It subscribes when the first Waiter is attached.
+func NewFanout(rdb goredis.UniversalClient, channel string, opts ...FanoutOption) *Fanout {
 	if channel == "" {
 		channel = DefaultChannel
 	}
-	if log == nil {
-		log = slog.Default()
+	f := &Fanout{rdb: rdb, channel: channel, log: slog.Default(), done: make(chan struct{})}
+	for _, o := range opts {
+		o(f)
 	}
-	return &Fanout{rdb: rdb, channel: channel, log: log, done: make(chan struct{})}
+	return f
 }
 
 // Publish delivers run to the Waiters attached here and publishes it to

@@ -165,7 +165,7 @@ type replica struct {
 func newReplica(t testing.TB, srv *redisServer, calls *counter, client *skyvern.Client, fn func(context.Context, *skyvern.RunResponse) error, dopts ...skyredis.DedupOption) *replica {
 	t.Helper()
 	r := &replica{rdb: srv.client(t)}
-	r.fanout = skyredis.NewFanout(r.rdb, "", quiet)
+	r.fanout = skyredis.NewFanout(r.rdb, "", skyredis.WithLogger(quiet))
 	t.Cleanup(func() { _ = r.fanout.Close() })
 	if client != nil {
 		r.waiter = skyvern.NewWaiter(client, skyvern.WithFallbackPolling(time.Hour, time.Hour))
@@ -315,15 +315,15 @@ func TestCrossReplicaWait(t *testing.T) {
 
 func TestRedisRestart(t *testing.T) {
 	srv := startRedis(t)
-	fake := skyverntest.NewServer(t)
+	fake := skyverntest.NewServer(t, skyverntest.WithRunDuration(10*time.Millisecond))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
 	rdb := srv.client(t)
 	dedup := skyredis.NewDeduplicator(rdb)
-	sub := skyredis.NewFanout(srv.client(t), "", quiet)
+	sub := skyredis.NewFanout(srv.client(t), "", skyredis.WithLogger(quiet))
 	defer sub.Close()
-	pub := skyredis.NewFanout(srv.client(t), "", quiet)
+	pub := skyredis.NewFanout(srv.client(t), "", skyredis.WithLogger(quiet))
 	// slow ends its waits only by the fanout; fast polls Skyvern soon.
 	slow := skyvern.NewWaiter(fake.Client(), skyvern.WithFallbackPolling(time.Hour, time.Hour))
 	fast := skyvern.NewWaiter(fake.Client(), skyvern.WithFallbackPolling(20*time.Millisecond, 50*time.Millisecond))
@@ -380,7 +380,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 	before := runtime.NumGoroutine()
 
 	rdb := goredis.NewClient(&goredis.Options{Addr: srv.Addr})
-	f := skyredis.NewFanout(rdb, "", quiet)
+	f := skyredis.NewFanout(rdb, "", skyredis.WithLogger(quiet))
 	f.Attach(waiter)
 	waitSubscribers(t, srv.client(t), skyredis.DefaultChannel, 1)
 	if err := f.Close(); err != nil {
@@ -390,7 +390,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 
 	// Closing Fanout while Redis is down, in its backoff, ends it too.
 	rdb2 := goredis.NewClient(&goredis.Options{Addr: srv.Addr})
-	f2 := skyredis.NewFanout(rdb2, "", quiet)
+	f2 := skyredis.NewFanout(rdb2, "", skyredis.WithLogger(quiet))
 	f2.Attach(waiter)
 	waitSubscribers(t, srv.client(t), skyredis.DefaultChannel, 1)
 	srv.Stop()
