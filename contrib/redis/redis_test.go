@@ -319,11 +319,17 @@ func TestRedisRestart(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	rdb := srv.client(t)
+	// Clients that do not retry, so that calls fail soon while Redis is down.
+	client := func() *goredis.Client {
+		c := goredis.NewClient(&goredis.Options{Addr: srv.Addr, MaxRetries: -1})
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	rdb := client()
 	dedup := skyredis.NewDeduplicator(rdb)
-	sub := skyredis.NewFanout(srv.client(t), "", skyredis.WithLogger(quiet))
+	sub := skyredis.NewFanout(client(), "", skyredis.WithLogger(quiet))
 	defer sub.Close()
-	pub := skyredis.NewFanout(srv.client(t), "", skyredis.WithLogger(quiet))
+	pub := skyredis.NewFanout(client(), "", skyredis.WithLogger(quiet))
 	// slow ends its waits only by the fanout; fast polls Skyvern soon.
 	slow := skyvern.NewWaiter(fake.Client(), skyvern.WithFallbackPolling(time.Hour, time.Hour))
 	fast := skyvern.NewWaiter(fake.Client(), skyvern.WithFallbackPolling(20*time.Millisecond, 50*time.Millisecond))
@@ -333,6 +339,10 @@ func TestRedisRestart(t *testing.T) {
 
 	published := func(id string) *skyvern.RunResponse {
 		return &skyvern.RunResponse{RunID: id, Status: skyvern.RunStatusCompleted}
+	}
+	// A message that is not a run is skipped.
+	if err := rdb.Publish(ctx, skyredis.DefaultChannel, "not a run").Err(); err != nil {
+		t.Fatal(err)
 	}
 	if err := pub.Publish(ctx, published("before")); err != nil {
 		t.Fatal(err)
@@ -353,6 +363,13 @@ func TestRedisRestart(t *testing.T) {
 	}
 	if err := pub.Publish(ctx, published(run.RunID)); err == nil {
 		t.Error("Publish with Redis down: no error")
+	}
+	// Publish still reaches the Waiters of its own replica.
+	if err := sub.Publish(ctx, published("local")); err == nil {
+		t.Error("Publish with Redis down: no error")
+	}
+	if run, err := slow.Wait(ctx, "local"); err != nil || run.RunID != "local" {
+		t.Fatalf("local wait during the outage: %v, %v", run, err)
 	}
 	got, err := fast.Wait(ctx, run.RunID)
 	if err != nil || got.RunID != run.RunID || !got.Status.IsTerminal() {
