@@ -34,8 +34,10 @@
 //
 // # When Redis is slow or down
 //
-// Nothing is lost and nothing is answered wrongly. Deduplicator.Begin
-// fails, the Handler answers 500 and Skyvern retries the delivery. A
+// Nothing is lost and nothing is answered wrongly. A call that Redis does
+// not answer within the client's timeouts (go-redis's ReadTimeout, 3 s by
+// default) fails as if Redis were down: Deduplicator.Begin returns the
+// error, the Handler answers 500 and Skyvern retries the delivery. A
 // Fanout that loses its subscription reconnects with backoff (50 ms up to
 // 5 s), and pings Redis after 15 seconds of silence to notice a
 // connection that died quietly. Pub/Sub delivers at most once: a run
