@@ -139,7 +139,9 @@ func TestREADMEQuickstart(t *testing.T) {
 	t.Setenv("SKYVERN_API_KEY", srv.APIKey)
 	t.Setenv("SKYVERN_BASE_URL", srv.URL)
 
-	ctx := context.Background()
+	// A run takes minutes: bound the whole program's wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
 	client, err := skyvern.NewClient() // SKYVERN_API_KEY; SKYVERN_BASE_URL, else Skyvern Cloud
 	if err != nil {
 		log.Fatal(err)
