@@ -27,6 +27,7 @@ type decoder struct {
 	spans []span
 	buf   []byte // scratch for unquoting
 	fold  []byte // scratch for folding names
+	call  methodCall
 }
 
 type span struct {

@@ -53,6 +53,7 @@ package jsonobj
 import (
 	"encoding/json"
 	"reflect"
+	"unsafe"
 )
 
 // Unmarshal decodes the JSON value data into the struct v points to, as
@@ -62,6 +63,9 @@ func Unmarshal[T any](data []byte, v *T) error {
 	rv := reflect.ValueOf(v)
 	if v == nil || rv.Elem().Kind() != reflect.Struct {
 		return &json.InvalidUnmarshalError{Type: rv.Type()}
+	}
+	if hit, decoded := forwarded(unsafe.Pointer(v), data); hit && decoded {
+		return nil // the decoder calling v's method has decoded v already
 	}
 	d := decoder{data: data}
 	return d.run(structCodec(rv.Type().Elem()), rv.Elem())

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,6 +19,10 @@ type codec struct {
 	dec  func(d *decoder, v reflect.Value) error
 	elem *codec      // of a pointer's, slice's or map's element
 	plan *structPlan // of a struct
+	// method says a struct is decoded through its UnmarshalJSON method,
+	// and mode what that method does (see method.go).
+	method bool
+	mode   atomic.Int32
 }
 
 // structPlan is how a struct's members map to its fields.
@@ -97,10 +102,10 @@ func codecFor(t reflect.Type) *codec {
 // whatever methods t has: the one its own UnmarshalJSON forwards to.
 func structCodec(t reflect.Type) *codec {
 	c := codecFor(t)
-	if c.plan != nil {
+	if c.plan != nil && !c.method {
 		return c
 	}
-	// t has an UnmarshalJSON of its own but no Extra field.
+	// t has an UnmarshalJSON of its own.
 	key := struct{ t reflect.Type }{t}
 	if c, ok := codecs.Load(key); ok {
 		return c.(*codec)
@@ -108,9 +113,11 @@ func structCodec(t reflect.Type) *codec {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	building := map[reflect.Type]*codec{}
-	c = &codec{}
-	c.plan = newPlan(t, building)
-	c.dec = c.plan.decStruct
+	plan := c.plan
+	if plan == nil {
+		plan = newPlan(t, building)
+	}
+	c = &codec{plan: plan, dec: plan.decStruct}
 	for t, c := range building {
 		codecs.Store(t, c)
 	}
@@ -136,6 +143,13 @@ func build(t reflect.Type, building map[reflect.Type]*codec) *codec {
 	case kind == reflect.Pointer:
 		c.elem = build(t.Elem(), building)
 		c.dec = c.decPointer
+	case kind == reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType):
+		c.plan = newPlan(t, building)
+		c.dec = c.decMethod
+		c.method = true
+		if c.plan.unsupported != "" {
+			c.mode.Store(methodOwn)
+		}
 	case kind == reflect.Struct && extraIndex(t) >= 0:
 		c.plan = newPlan(t, building)
 		c.dec = c.plan.decStruct
