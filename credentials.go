@@ -328,52 +328,42 @@ func (r CredentialRequest) encode(reveal bool) ([]byte, error) {
 // credential_type. When the type is absent or unknown, Credential is nil
 // and both members are kept in Extra.
 func (r *CredentialRequest) UnmarshalJSON(data []byte) error {
-	v, err := decodeCredentialRequest(data)
-	*r = v
-	return err
-}
-
-// The credential member's type depends on its sibling credential_type, so
-// these two types decode themselves, wherever they appear.
-func init() {
-	jsonobj.Register(decodeCredentialRequest)
-	jsonobj.Register(decodeCredentialResponse)
-}
-
-func decodeCredentialRequest(data []byte) (CredentialRequest, error) {
-	var r CredentialRequest
-	var aux struct {
-		*plainCredentialRequest
-		CredentialType CredentialType  `json:"credential_type,omitempty"`
-		Credential     json.RawMessage `json:"credential,omitempty"`
+	if err := jsonobj.Unmarshal(data, r); err != nil {
+		return err
 	}
-	aux.plainCredentialRequest = (*plainCredentialRequest)(&r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return r, err
+	// The credential's Go type depends on its sibling credential_type, so
+	// both wait in Extra until the fields are decoded.
+	typ, _ := jsonobj.Take(&r.Extra, "credential_type")
+	raw, _ := jsonobj.Take(&r.Extra, "credential")
+	var t CredentialType
+	if !isNull(typ) {
+		if err := json.Unmarshal(typ, &t); err != nil {
+			return err
+		}
 	}
-	r.Extra = extra
-	var cred CredentialData
-	switch aux.CredentialType {
+	var (
+		cred CredentialData
+		err  error
+	)
+	switch t {
 	case CredentialTypePassword:
-		cred, err = decodeAs[PasswordCredential](aux.Credential)
+		cred, err = decodeAs[PasswordCredential](raw)
 	case CredentialTypeCreditCard:
-		cred, err = decodeAs[CreditCardCredential](aux.Credential)
+		cred, err = decodeAs[CreditCardCredential](raw)
 	case CredentialTypeSecret:
-		cred, err = decodeAs[SecretCredential](aux.Credential)
+		cred, err = decodeAs[SecretCredential](raw)
 	}
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.Credential = cred
 	if cred == nil {
-		keepRaw(&r.Extra, "credential", aux.Credential)
-		if aux.CredentialType != "" {
-			t, _ := json.Marshal(aux.CredentialType)
-			keepRaw(&r.Extra, "credential_type", t)
+		keepRaw(&r.Extra, "credential", raw)
+		if t != "" {
+			keepRaw(&r.Extra, "credential_type", typ)
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // decodeAs decodes raw as a T, or returns nil for null or absent.
@@ -432,29 +422,17 @@ type CredentialResponse struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCredentialResponse CredentialResponse
-
 // UnmarshalJSON decodes a credential, keeping unmodelled members in Extra.
 func (r *CredentialResponse) UnmarshalJSON(data []byte) error {
-	v, err := decodeCredentialResponse(data)
-	*r = v
+	if err := jsonobj.Unmarshal(data, r); err != nil {
+		return err
+	}
+	// The credential's Go type depends on CredentialType, so it waits in
+	// Extra until the fields are decoded.
+	raw, _ := jsonobj.Take(&r.Extra, "credential")
+	var err error
+	r.Credential, err = decodeCredentialResponseData(r.CredentialType, raw)
 	return err
-}
-
-func decodeCredentialResponse(data []byte) (CredentialResponse, error) {
-	var r CredentialResponse
-	var aux struct {
-		*plainCredentialResponse
-		Credential json.RawMessage `json:"credential,omitempty"`
-	}
-	aux.plainCredentialResponse = (*plainCredentialResponse)(&r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return r, err
-	}
-	r.Extra = extra
-	r.Credential, err = decodeCredentialResponseData(r.CredentialType, aux.Credential)
-	return r, err
 }
 
 // MarshalJSON encodes the credential, Extra included.

@@ -131,33 +131,20 @@ const extraHeadersKey = "extra_headers"
 // Extra. The string members of extra_parameters' extra_headers become
 // ExtraHeaders.
 func (c *CustomLLMConfig) UnmarshalJSON(data []byte) error {
-	v, err := decodeCustomLLMConfig(data)
-	*c = v
-	return err
-}
-
-// The secret headers are lifted out of extra_parameters, so the
-// configuration decodes itself wherever it appears.
-func init() { jsonobj.Register(decodeCustomLLMConfig) }
-
-func decodeCustomLLMConfig(data []byte) (CustomLLMConfig, error) {
-	var c CustomLLMConfig
-	extra, err := jsonobj.Decode(data, (*plainCustomLLMConfig)(&c))
-	if err != nil {
-		return c, err
+	if err := jsonobj.Unmarshal(data, c); err != nil {
+		return err
 	}
-	c.Extra = extra
 	raw, ok := c.ExtraParameters[extraHeadersKey]
 	if !ok {
-		return c, nil
+		return nil
 	}
 	var headers map[string]Secret
 	if json.Unmarshal(raw, &headers) != nil || headers == nil {
-		return c, nil // not an object of strings: left as it is
+		return nil // not an object of strings: left as it is
 	}
 	c.ExtraHeaders = headers
 	delete(c.ExtraParameters, extraHeadersKey)
-	return c, nil
+	return nil
 }
 
 // secretValues returns the values of the secrets that are set.
@@ -282,8 +269,7 @@ type customLLMAnswer struct {
 var errNoCustomLLM = errors.New("the answer has no custom_llm")
 
 func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
-	type plain customLLMAnswer
-	if err := jsonobj.Unmarshal(data, (*plain)(a)); err != nil {
+	if err := jsonobj.Unmarshal(data, a); err != nil {
 		return err
 	}
 	if a.CustomLLM == nil {

@@ -634,6 +634,10 @@ func (p *structPlan) decStructInto(d *decoder, v reflect.Value, extra *map[strin
 				d.fold = appendFolded(d.fold[:0], k)
 				f = p.folded[string(d.fold)]
 			}
+			if f != nil && f.deferred {
+				next = f.pos + 1
+				f = nil
+			}
 			switch {
 			case f != nil:
 				next = f.pos + 1

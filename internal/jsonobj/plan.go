@@ -45,6 +45,10 @@ type field struct {
 	tag   bool  // named by its tag
 	omit  bool  // omitempty or omitzero
 	codec *codec
+	// deferred says the member goes into Extra, for the struct's own
+	// UnmarshalJSON to decode: the field has an interface type with
+	// methods that no decoder is registered for.
+	deferred bool
 }
 
 var (
@@ -61,15 +65,21 @@ var (
 	textUnmarshalerT = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// Register makes the decoder decode every value of type T with decode,
-// which gets the value's JSON (checked, null included). It is for types
-// encoding/json cannot decode by itself, such as an interface with several
-// implementations, and must be called from an init function, before any
-// decoding.
+// Register makes the decoder decode every value of the interface type T
+// with decode, which gets the value's JSON (checked, null included): for a
+// field type with several implementations, which encoding/json cannot
+// decode by itself. It must be called from an init function, before any
+// decoding. It panics when T is not an interface type: any other type
+// says how it decodes with its own UnmarshalJSON method, which the decoder
+// always calls (see Unmarshal), so there is only one place for that.
 func Register[T any](decode func(data []byte) (T, error)) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Interface {
+		panic(fmt.Sprintf("jsonobj: Register(%v): only an interface type registers a decoder; give the type an UnmarshalJSON method instead", t))
+	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	decoders[reflect.TypeFor[T]()] = func(d *decoder, v reflect.Value) error {
+	decoders[t] = func(d *decoder, v reflect.Value) error {
 		start := d.i
 		if err := d.skip(); err != nil {
 			return err
@@ -262,6 +272,7 @@ func newPlan(t reflect.Type, building map[reflect.Type]*codec) *structPlan {
 						f.name = sf.Name
 					}
 					f.codec = build(sf.Type, building)
+					f.deferred = p.extra >= 0 && sf.Type.Kind() == reflect.Interface && sf.Type.NumMethod() > 0 && decoders[sf.Type] == nil
 					fields = append(fields, f)
 					if count[l.t] > 1 {
 						// The struct is embedded twice at this depth: the
