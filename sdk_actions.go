@@ -180,18 +180,6 @@ type PromptAction struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type (
-	plainClickAction         ClickAction
-	plainInputTextAction     InputTextAction
-	plainSelectOptionAction  SelectOptionAction
-	plainUploadFileAction    UploadFileAction
-	plainActAction           ActAction
-	plainExtractAction       ExtractAction
-	plainLocateElementAction LocateElementAction
-	plainValidateAction      ValidateAction
-	plainPromptAction        PromptAction
-)
-
 // SDKActionType returns SDKActionTypeClick.
 func (ClickAction) SDKActionType() SDKActionType { return SDKActionTypeClick }
 
@@ -231,7 +219,9 @@ func (PromptAction) isSDKAction()        {}
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ClickAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainClickAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -241,7 +231,9 @@ func (a *ClickAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a InputTextAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainInputTextAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -251,7 +243,9 @@ func (a *InputTextAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a SelectOptionAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainSelectOptionAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -261,7 +255,9 @@ func (a *SelectOptionAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a UploadFileAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainUploadFileAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -271,7 +267,9 @@ func (a *UploadFileAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ActAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainActAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -281,7 +279,9 @@ func (a *ActAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ExtractAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainExtractAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -291,7 +291,9 @@ func (a *ExtractAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a LocateElementAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainLocateElementAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -301,7 +303,9 @@ func (a *LocateElementAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ValidateAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainValidateAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -311,7 +315,9 @@ func (a *ValidateAction) UnmarshalJSON(data []byte) error {
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a PromptAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainPromptAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
@@ -319,10 +325,9 @@ func (a *PromptAction) UnmarshalJSON(data []byte) error {
 	return decodeAction(data, a, &a.Extra, nil)
 }
 
-// encodeAction encodes plain, an action's fields, after its "type" member
-// and, when timeout is set, a "timeout" member in milliseconds. Members of
-// extra with those names are not sent.
-func encodeAction(typ SDKActionType, plain any, timeout time.Duration, extra map[string]json.RawMessage) ([]byte, error) {
+// actionExtra returns extra without the members an action's encoding
+// writes itself: "type", and "timeout" when timeout is set.
+func actionExtra(extra map[string]json.RawMessage, timeout time.Duration) map[string]json.RawMessage {
 	if _, ok := extra["type"]; ok || timeout > 0 {
 		extra = maps.Clone(extra)
 		delete(extra, "type")
@@ -330,7 +335,13 @@ func encodeAction(typ SDKActionType, plain any, timeout time.Duration, extra map
 			delete(extra, "timeout")
 		}
 	}
-	body, err := jsonobj.Encode(plain, extra)
+	return extra
+}
+
+// encodeAction returns body, an action's fields encoded (or err), after
+// its "type" member and, when timeout is set, a "timeout" member in
+// milliseconds.
+func encodeAction(typ SDKActionType, timeout time.Duration, body []byte, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}

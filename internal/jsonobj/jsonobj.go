@@ -71,7 +71,7 @@ func Unmarshal[T any](data []byte, v *T) error {
 	if v == nil || rv.Elem().Kind() != reflect.Struct {
 		return &json.InvalidUnmarshalError{Type: rv.Type()}
 	}
-	if hit, decoded := forwarded(unsafe.Pointer(v), data); hit && decoded {
+	if hit, decoded := forwarded(rv.Type().Elem(), unsafe.Pointer(v), data); hit && decoded {
 		return nil // the decoder calling v's method has decoded v already
 	}
 	d := decoder{data: data}

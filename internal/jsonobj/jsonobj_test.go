@@ -53,16 +53,27 @@ func TestDecodeRejectsInvalidJSON(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestEncodeAppendsExtraInOrder(t *testing.T) {
-	b, err := Encode(sample{A: "x"}, map[string]json.RawMessage{"z": json.RawMessage(`1`), "m": json.RawMessage(`[true]`), "a": json.RawMessage(`"dup"`)})
+func TestMarshalAppendsExtraInOrder(t *testing.T) {
+	b, err := Marshal(sample{A: "x", Extra: map[string]json.RawMessage{"z": json.RawMessage(`1`), "m": json.RawMessage(`[true]`), "a": json.RawMessage(`"dup"`)}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"a":"x","m":[true],"z":1}`, string(b), "a member v wrote is not written twice")
 
-	b, err = Encode(sample{}, map[string]json.RawMessage{"b": json.RawMessage(`null`)})
+	b, err = Marshal(sample{Extra: map[string]json.RawMessage{"b": json.RawMessage(`null`)}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"b":null}`, string(b), "an omitted field can be sent explicitly")
 
-	_, err = Encode(sample{}, map[string]json.RawMessage{"bad": json.RawMessage(`{`)})
+	_, err = Marshal(sample{Extra: map[string]json.RawMessage{"bad": json.RawMessage(`{`)}})
+	assert.Error(t, err)
+}
+
+func TestSetMembers(t *testing.T) {
+	b, err := SetMembers([]byte(`{"a":1,"b\u0022":2,"c":3}`), Member{"b\"", json.RawMessage(`"x"`)}, Member{"d", json.RawMessage(`[4]`)}, Member{"a", json.RawMessage(`null`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":null,"b\u0022":"x","c":3,"d":[4]}`, string(b))
+	b, err = SetMembers([]byte(`{}`), Member{"k", json.RawMessage(`true`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"k":true}`, string(b))
+	_, err = SetMembers([]byte(`{}`), Member{"k", json.RawMessage(`tru`)})
 	assert.Error(t, err)
 }
 

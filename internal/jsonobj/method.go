@@ -32,6 +32,7 @@ const (
 // fields are atomic because a decoder in another goroutine may read a
 // call it finds in the table while this one reuses it.
 type methodCall struct {
+	t       atomic.Value   // the value's reflect.Type
 	v, data atomic.Uintptr // the value's address, the bytes' address
 	n       atomic.Int64   // the bytes' length
 	decoded atomic.Bool    // the value is already decoded from the bytes
@@ -44,15 +45,15 @@ func callSlot(v uintptr) *atomic.Pointer[methodCall] {
 	return &calls[(v>>4)%uintptr(len(calls))]
 }
 
-// forwarded reports whether Unmarshal was called, with v and data, by the
-// UnmarshalJSON method the decoder is calling on v with data, and then
-// whether the decoder has decoded v already.
-func forwarded(v unsafe.Pointer, data []byte) (hit, decoded bool) {
+// forwarded reports whether Unmarshal was called, with v (of type t) and
+// data, by the UnmarshalJSON method the decoder is calling on v with data,
+// and then whether the decoder has decoded v already.
+func forwarded(t reflect.Type, v unsafe.Pointer, data []byte) (hit, decoded bool) {
 	if len(data) == 0 {
 		return false, false
 	}
 	c := callSlot(uintptr(v)).Load()
-	if c == nil || c.v.Load() != uintptr(v) || c.data.Load() != uintptr(unsafe.Pointer(&data[0])) || c.n.Load() != int64(len(data)) {
+	if c == nil || c.v.Load() != uintptr(v) || c.data.Load() != uintptr(unsafe.Pointer(&data[0])) || c.n.Load() != int64(len(data)) || c.t.Load() != t {
 		return false, false
 	}
 	c.hit.Store(true)
@@ -65,6 +66,7 @@ func (d *decoder) callMethod(v reflect.Value, data []byte, decoded bool) (bool, 
 	p := v.Addr()
 	addr := uintptr(p.UnsafePointer())
 	c := &d.call
+	c.t.Store(v.Type())
 	c.v.Store(addr)
 	c.data.Store(uintptr(unsafe.Pointer(&data[0])))
 	c.n.Store(int64(len(data)))
