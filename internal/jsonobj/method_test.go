@@ -140,3 +140,30 @@ func TestMethodsRunWhenNestedConcurrently(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// wrapper's method hands the whole object to its first field, which sits
+// at the wrapper's address: that is not the wrapper forwarding.
+type wrapper struct {
+	Inner renamed `json:"inner"`
+	N     int     `json:"n"`
+}
+
+func (w *wrapper) UnmarshalJSON(data []byte) error {
+	if err := Unmarshal(data, &w.Inner); err != nil {
+		return err
+	}
+	w.N = len(w.Inner.Extra)
+	return nil
+}
+
+func TestMethodForwardingAnotherValueAtTheSameAddress(t *testing.T) {
+	data := []byte(`[{"name":"a","inner":{"name":"x"},"n":9},{"old_name":"b","z":1}]`)
+	var got []wrapper
+	require.NoError(t, UnmarshalOwned(data, &got))
+	var want []wrapper
+	require.NoError(t, json.Unmarshal(data, &want))
+	assert.Equal(t, want, got)
+	assert.Equal(t, "a", got[0].Inner.Name)
+	assert.Equal(t, 2, got[0].N, `"inner" and "n" are the inner value's unknown members`)
+	assert.Equal(t, 2, got[1].N)
+}
