@@ -119,8 +119,6 @@ type PasswordCredential struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainPasswordCredential PasswordCredential
-
 // CredentialType returns CredentialTypePassword.
 func (PasswordCredential) CredentialType() CredentialType { return CredentialTypePassword }
 
@@ -133,11 +131,8 @@ func (p *PasswordCredential) UnmarshalJSON(data []byte) error { return jsonobj.U
 func (p PasswordCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(p) }
 
 func (p PasswordCredential) revealJSON() ([]byte, error) {
-	return jsonobj.Encode(struct {
-		plainPasswordCredential
-		Password string `json:"password,omitempty"`
-		TOTP     string `json:"totp,omitempty"`
-	}{plainPasswordCredential(p), p.Password.Reveal(), p.TOTP.Reveal()}, p.Extra)
+	b, err := jsonobj.Marshal(p)
+	return revealSecrets(b, err, map[string]Secret{"password": p.Password, "totp": p.TOTP})
 }
 
 func (p PasswordCredential) secretValues() []string { return values(p.Password, p.TOTP) }
@@ -164,8 +159,6 @@ type CreditCardCredential struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCreditCardCredential CreditCardCredential
-
 // CredentialType returns CredentialTypeCreditCard.
 func (CreditCardCredential) CredentialType() CredentialType { return CredentialTypeCreditCard }
 
@@ -177,11 +170,8 @@ func (c *CreditCardCredential) UnmarshalJSON(data []byte) error { return jsonobj
 func (c CreditCardCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(c) }
 
 func (c CreditCardCredential) revealJSON() ([]byte, error) {
-	return jsonobj.Encode(struct {
-		plainCreditCardCredential
-		CardNumber string `json:"card_number,omitempty"`
-		CardCVV    string `json:"card_cvv,omitempty"`
-	}{plainCreditCardCredential(c), c.CardNumber.Reveal(), c.CardCVV.Reveal()}, c.Extra)
+	b, err := jsonobj.Marshal(c)
+	return revealSecrets(b, err, map[string]Secret{"card_number": c.CardNumber, "card_cvv": c.CardCVV})
 }
 
 func (c CreditCardCredential) secretValues() []string { return values(c.CardNumber, c.CardCVV) }
@@ -223,8 +213,6 @@ type SecretCredential struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainSecretCredential SecretCredential
-
 // CredentialType returns CredentialTypeSecret.
 func (SecretCredential) CredentialType() CredentialType { return CredentialTypeSecret }
 
@@ -237,13 +225,31 @@ func (s *SecretCredential) UnmarshalJSON(data []byte) error { return jsonobj.Unm
 func (s SecretCredential) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
 func (s SecretCredential) revealJSON() ([]byte, error) {
-	return jsonobj.Encode(struct {
-		plainSecretCredential
-		SecretValue string `json:"secret_value,omitempty"`
-	}{plainSecretCredential(s), s.SecretValue.Reveal()}, s.Extra)
+	b, err := jsonobj.Marshal(s)
+	return revealSecrets(b, err, map[string]Secret{"secret_value": s.SecretValue})
 }
 
 func (s SecretCredential) secretValues() []string { return values(s.SecretValue) }
+
+// revealSecrets returns b, an encoding with redacted secrets (or err),
+// with the values of the secrets that are set in place of their
+// redaction, the keys of secrets naming their members.
+func revealSecrets(b []byte, err error, secrets map[string]Secret) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	var members []jsonobj.Member
+	for name, s := range secrets {
+		if !s.IsZero() {
+			v, err := json.Marshal(s.Reveal())
+			if err != nil {
+				return nil, err
+			}
+			members = append(members, jsonobj.Member{Name: name, Value: v})
+		}
+	}
+	return jsonobj.SetMembers(b, members...)
+}
 
 // values returns the values of the secrets that are set.
 func values(secrets ...Secret) []string {
@@ -292,88 +298,78 @@ type CredentialRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCredentialRequest CredentialRequest
-
-// credentialRequestWire is the body of a credential request, with the
-// credential already encoded.
-type credentialRequestWire struct {
-	plainCredentialRequest
-	CredentialType CredentialType  `json:"credential_type,omitempty"`
-	Credential     json.RawMessage `json:"credential,omitempty"`
-}
-
 // MarshalJSON encodes the request with its secrets redacted, Extra
 // included.
 func (r CredentialRequest) MarshalJSON() ([]byte, error) { return r.encode(false) }
 
 // encode encodes the request, revealing its secrets when reveal is set.
+// The credential's Go type is sent as credential_type.
 func (r CredentialRequest) encode(reveal bool) ([]byte, error) {
-	w := credentialRequestWire{plainCredentialRequest: plainCredentialRequest(r)}
-	if r.Credential != nil {
-		var err error
-		if reveal {
-			w.Credential, err = r.Credential.revealJSON()
-		} else {
-			w.Credential, err = json.Marshal(r.Credential)
-		}
-		if err != nil {
-			return nil, err
-		}
-		w.CredentialType = r.Credential.CredentialType()
+	if r.Credential == nil {
+		return jsonobj.Marshal(r)
 	}
-	return jsonobj.Encode(w, r.Extra)
+	cred := r.Credential
+	r.Credential = nil // written below
+	b, err := jsonobj.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var raw []byte
+	if reveal {
+		raw, err = cred.revealJSON()
+	} else {
+		raw, err = json.Marshal(cred)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := json.Marshal(cred.CredentialType())
+	if err != nil {
+		return nil, err
+	}
+	return jsonobj.SetMembers(b, jsonobj.Member{Name: "credential_type", Value: t}, jsonobj.Member{Name: "credential", Value: raw})
 }
 
 // UnmarshalJSON decodes a request body, the credential by its
 // credential_type. When the type is absent or unknown, Credential is nil
 // and both members are kept in Extra.
 func (r *CredentialRequest) UnmarshalJSON(data []byte) error {
-	v, err := decodeCredentialRequest(data)
-	*r = v
-	return err
-}
-
-// The credential member's type depends on its sibling credential_type, so
-// these two types decode themselves, wherever they appear.
-func init() {
-	jsonobj.Register(decodeCredentialRequest)
-	jsonobj.Register(decodeCredentialResponse)
-}
-
-func decodeCredentialRequest(data []byte) (CredentialRequest, error) {
-	var r CredentialRequest
-	var aux struct {
-		*plainCredentialRequest
-		CredentialType CredentialType  `json:"credential_type,omitempty"`
-		Credential     json.RawMessage `json:"credential,omitempty"`
+	if err := jsonobj.Unmarshal(data, r); err != nil {
+		return err
 	}
-	aux.plainCredentialRequest = (*plainCredentialRequest)(&r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return r, err
+	// The credential's Go type depends on its sibling credential_type, so
+	// both wait in Extra until the fields are decoded.
+	typ, _ := jsonobj.Take(&r.Extra, "credential_type")
+	raw, _ := jsonobj.Take(&r.Extra, "credential")
+	var t CredentialType
+	if !isNull(typ) {
+		if err := json.Unmarshal(typ, &t); err != nil {
+			return err
+		}
 	}
-	r.Extra = extra
-	var cred CredentialData
-	switch aux.CredentialType {
+	var (
+		cred CredentialData
+		err  error
+	)
+	switch t {
 	case CredentialTypePassword:
-		cred, err = decodeAs[PasswordCredential](aux.Credential)
+		cred, err = decodeAs[PasswordCredential](raw)
 	case CredentialTypeCreditCard:
-		cred, err = decodeAs[CreditCardCredential](aux.Credential)
+		cred, err = decodeAs[CreditCardCredential](raw)
 	case CredentialTypeSecret:
-		cred, err = decodeAs[SecretCredential](aux.Credential)
+		cred, err = decodeAs[SecretCredential](raw)
 	}
 	if err != nil {
-		return r, err
+		return err
 	}
 	r.Credential = cred
 	if cred == nil {
-		keepRaw(&r.Extra, "credential", aux.Credential)
-		if aux.CredentialType != "" {
-			t, _ := json.Marshal(aux.CredentialType)
-			keepRaw(&r.Extra, "credential_type", t)
+		keepRaw(&r.Extra, "credential", raw)
+		if t != "" {
+			keepRaw(&r.Extra, "credential_type", typ)
 		}
 	}
-	return r, nil
+	return nil
 }
 
 // decodeAs decodes raw as a T, or returns nil for null or absent.
@@ -432,29 +428,17 @@ type CredentialResponse struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCredentialResponse CredentialResponse
-
 // UnmarshalJSON decodes a credential, keeping unmodelled members in Extra.
 func (r *CredentialResponse) UnmarshalJSON(data []byte) error {
-	v, err := decodeCredentialResponse(data)
-	*r = v
+	if err := jsonobj.Unmarshal(data, r); err != nil {
+		return err
+	}
+	// The credential's Go type depends on CredentialType, so it waits in
+	// Extra until the fields are decoded.
+	raw, _ := jsonobj.Take(&r.Extra, "credential")
+	var err error
+	r.Credential, err = decodeCredentialResponseData(r.CredentialType, raw)
 	return err
-}
-
-func decodeCredentialResponse(data []byte) (CredentialResponse, error) {
-	var r CredentialResponse
-	var aux struct {
-		*plainCredentialResponse
-		Credential json.RawMessage `json:"credential,omitempty"`
-	}
-	aux.plainCredentialResponse = (*plainCredentialResponse)(&r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return r, err
-	}
-	r.Extra = extra
-	r.Credential, err = decodeCredentialResponseData(r.CredentialType, aux.Credential)
-	return r, err
 }
 
 // MarshalJSON encodes the credential, Extra included.

@@ -49,8 +49,8 @@ func TestCredentialMethodsOnTheWire(t *testing.T) {
 			},
 			method: "POST", rawPath: "/v1/credentials",
 			body: `{"name":"Portal","vault_type":"skyvern","proxy_location":{"country":"US"},"pin_saved_session_ip":false,` +
-				`"credential_type":"password","credential":{"username":"ops@example.com","totp_type":"authenticator","metadata":{"team":"ops"},` +
-				`"password":"hunter2","totp":"JBSWY3DPEHPK3PXP"}}`,
+				`"credential_type":"password","credential":{"username":"ops@example.com","password":"hunter2","totp":"JBSWY3DPEHPK3PXP",` +
+				`"totp_type":"authenticator","metadata":{"team":"ops"}}}`,
 		},
 		{
 			name:   "CreateCredential sends a card with its number, CVV and billing address",
@@ -65,9 +65,9 @@ func TestCredentialMethodsOnTheWire(t *testing.T) {
 				return err
 			},
 			method: "POST", rawPath: "/v1/credentials",
-			body: `{"name":"Card","credential_type":"credit_card","credential":{"card_exp_month":"12","card_exp_year":"2028","card_brand":"visa",` +
-				`"card_holder_name":"Jo Doe","billing_address":{"line1":"1 Main St","country_code":"US"},` +
-				`"card_number":"4242424242424242","card_cvv":"424"}}`,
+			body: `{"name":"Card","credential_type":"credit_card","credential":{"card_number":"4242424242424242","card_cvv":"424",` +
+				`"card_exp_month":"12","card_exp_year":"2028","card_brand":"visa",` +
+				`"card_holder_name":"Jo Doe","billing_address":{"line1":"1 Main St","country_code":"US"}}}`,
 		},
 		{
 			name:   "CreateCredential sends a secret and the caller's extra members",
@@ -82,7 +82,7 @@ func TestCredentialMethodsOnTheWire(t *testing.T) {
 				return err
 			},
 			method: "POST", rawPath: "/v1/credentials",
-			body: `{"name":"API","credential_type":"secret","credential":{"secret_label":"token","secret_value":"s3cr3t"},"proxy_location":null}`,
+			body: `{"name":"API","proxy_location":null,"credential_type":"secret","credential":{"secret_value":"s3cr3t","secret_label":"token"}}`,
 		},
 		{
 			name:   "UpdateCredential posts the whole credential to .../update",

@@ -83,8 +83,6 @@ type CustomLLMConfig struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainCustomLLMConfig CustomLLMConfig
-
 // MarshalJSON encodes the configuration with its secrets redacted, Extra
 // included.
 func (c CustomLLMConfig) MarshalJSON() ([]byte, error) { return c.encode(false) }
@@ -92,17 +90,6 @@ func (c CustomLLMConfig) MarshalJSON() ([]byte, error) { return c.encode(false) 
 // encode encodes the configuration, revealing its secrets when reveal is
 // set.
 func (c CustomLLMConfig) encode(reveal bool) ([]byte, error) {
-	w := struct {
-		plainCustomLLMConfig
-		APIKey *string `json:"api_key,omitempty"`
-	}{plainCustomLLMConfig: plainCustomLLMConfig(c)}
-	if !c.APIKey.IsZero() {
-		v := c.APIKey.String()
-		if reveal {
-			v = c.APIKey.Reveal()
-		}
-		w.APIKey = &v
-	}
 	if len(c.ExtraHeaders) > 0 {
 		headers := make(map[string]string, len(c.ExtraHeaders))
 		for k, s := range c.ExtraHeaders {
@@ -115,13 +102,17 @@ func (c CustomLLMConfig) encode(reveal bool) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		w.ExtraParameters = maps.Clone(c.ExtraParameters)
-		if w.ExtraParameters == nil {
-			w.ExtraParameters = map[string]json.RawMessage{}
+		c.ExtraParameters = maps.Clone(c.ExtraParameters)
+		if c.ExtraParameters == nil {
+			c.ExtraParameters = map[string]json.RawMessage{}
 		}
-		w.ExtraParameters[extraHeadersKey] = raw
+		c.ExtraParameters[extraHeadersKey] = raw
 	}
-	return jsonobj.Encode(w, c.Extra)
+	b, err := jsonobj.Marshal(c)
+	if !reveal {
+		return b, err
+	}
+	return revealSecrets(b, err, map[string]Secret{"api_key": c.APIKey})
 }
 
 // extraHeadersKey is the member of extra_parameters that holds headers.
@@ -131,33 +122,20 @@ const extraHeadersKey = "extra_headers"
 // Extra. The string members of extra_parameters' extra_headers become
 // ExtraHeaders.
 func (c *CustomLLMConfig) UnmarshalJSON(data []byte) error {
-	v, err := decodeCustomLLMConfig(data)
-	*c = v
-	return err
-}
-
-// The secret headers are lifted out of extra_parameters, so the
-// configuration decodes itself wherever it appears.
-func init() { jsonobj.Register(decodeCustomLLMConfig) }
-
-func decodeCustomLLMConfig(data []byte) (CustomLLMConfig, error) {
-	var c CustomLLMConfig
-	extra, err := jsonobj.Decode(data, (*plainCustomLLMConfig)(&c))
-	if err != nil {
-		return c, err
+	if err := jsonobj.Unmarshal(data, c); err != nil {
+		return err
 	}
-	c.Extra = extra
 	raw, ok := c.ExtraParameters[extraHeadersKey]
 	if !ok {
-		return c, nil
+		return nil
 	}
 	var headers map[string]Secret
 	if json.Unmarshal(raw, &headers) != nil || headers == nil {
-		return c, nil // not an object of strings: left as it is
+		return nil // not an object of strings: left as it is
 	}
 	c.ExtraHeaders = headers
 	delete(c.ExtraParameters, extraHeadersKey)
-	return c, nil
+	return nil
 }
 
 // secretValues returns the values of the secrets that are set.
@@ -193,9 +171,11 @@ func (r CustomLLMRequest) revealJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return jsonobj.Encode(struct {
-		Config json.RawMessage `json:"config"`
-	}{config}, r.Extra)
+	b, err := jsonobj.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	return jsonobj.SetMembers(b, jsonobj.Member{Name: "config", Value: config})
 }
 
 // CustomLLM is a custom LLM configuration as Skyvern keeps it. Its Config
@@ -282,8 +262,7 @@ type customLLMAnswer struct {
 var errNoCustomLLM = errors.New("the answer has no custom_llm")
 
 func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
-	type plain customLLMAnswer
-	if err := jsonobj.Unmarshal(data, (*plain)(a)); err != nil {
+	if err := jsonobj.Unmarshal(data, a); err != nil {
 		return err
 	}
 	if a.CustomLLM == nil {

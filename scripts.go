@@ -94,8 +94,6 @@ type DeployScriptRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainDeployScriptRequest DeployScriptRequest
-
 // UnmarshalJSON decodes a request body, keeping unmodelled members in Extra.
 func (r *DeployScriptRequest) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(data, r) }
 
@@ -105,7 +103,7 @@ func (r DeployScriptRequest) MarshalJSON() ([]byte, error) {
 	if r.Files == nil {
 		r.Files = []ScriptFile{}
 	}
-	return jsonobj.Encode(plainDeployScriptRequest(r), r.Extra)
+	return jsonobj.Marshal(r)
 }
 
 // ScriptVersion is the version of a script that CreateScript or

@@ -180,18 +180,6 @@ type PromptAction struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type (
-	plainClickAction         ClickAction
-	plainInputTextAction     InputTextAction
-	plainSelectOptionAction  SelectOptionAction
-	plainUploadFileAction    UploadFileAction
-	plainActAction           ActAction
-	plainExtractAction       ExtractAction
-	plainLocateElementAction LocateElementAction
-	plainValidateAction      ValidateAction
-	plainPromptAction        PromptAction
-)
-
 // SDKActionType returns SDKActionTypeClick.
 func (ClickAction) SDKActionType() SDKActionType { return SDKActionTypeClick }
 
@@ -231,107 +219,115 @@ func (PromptAction) isSDKAction()        {}
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ClickAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainClickAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *ClickAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainClickAction)(a), &a.Timeout)
-	return err
+func (a *ClickAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, &a.Timeout)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a InputTextAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainInputTextAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *InputTextAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainInputTextAction)(a), &a.Timeout)
-	return err
+func (a *InputTextAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, &a.Timeout)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a SelectOptionAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainSelectOptionAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *SelectOptionAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainSelectOptionAction)(a), &a.Timeout)
-	return err
+func (a *SelectOptionAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, &a.Timeout)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a UploadFileAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainUploadFileAction(a), a.Timeout, a.Extra)
+	a.Extra = actionExtra(a.Extra, a.Timeout)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), a.Timeout, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *UploadFileAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainUploadFileAction)(a), &a.Timeout)
-	return err
+func (a *UploadFileAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, &a.Timeout)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ActAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainActAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *ActAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainActAction)(a), nil)
-	return err
+func (a *ActAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, nil)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ExtractAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainExtractAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *ExtractAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainExtractAction)(a), nil)
-	return err
+func (a *ExtractAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, nil)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a LocateElementAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainLocateElementAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *LocateElementAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainLocateElementAction)(a), nil)
-	return err
+func (a *LocateElementAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, nil)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a ValidateAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainValidateAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *ValidateAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainValidateAction)(a), nil)
-	return err
+func (a *ValidateAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, nil)
 }
 
 // MarshalJSON encodes the action with its type, Extra included.
 func (a PromptAction) MarshalJSON() ([]byte, error) {
-	return encodeAction(a.SDKActionType(), plainPromptAction(a), 0, a.Extra)
+	a.Extra = actionExtra(a.Extra, 0)
+	b, err := jsonobj.Marshal(a)
+	return encodeAction(a.SDKActionType(), 0, b, err)
 }
 
 // UnmarshalJSON decodes the action, keeping unmodelled members in Extra.
-func (a *PromptAction) UnmarshalJSON(data []byte) (err error) {
-	a.Extra, err = decodeAction(data, (*plainPromptAction)(a), nil)
-	return err
+func (a *PromptAction) UnmarshalJSON(data []byte) error {
+	return decodeAction(data, a, &a.Extra, nil)
 }
 
-// encodeAction encodes plain, an action's fields, after its "type" member
-// and, when timeout is set, a "timeout" member in milliseconds. Members of
-// extra with those names are not sent.
-func encodeAction(typ SDKActionType, plain any, timeout time.Duration, extra map[string]json.RawMessage) ([]byte, error) {
+// actionExtra returns extra without the members an action's encoding
+// writes itself: "type", and "timeout" when timeout is set.
+func actionExtra(extra map[string]json.RawMessage, timeout time.Duration) map[string]json.RawMessage {
 	if _, ok := extra["type"]; ok || timeout > 0 {
 		extra = maps.Clone(extra)
 		delete(extra, "type")
@@ -339,7 +335,13 @@ func encodeAction(typ SDKActionType, plain any, timeout time.Duration, extra map
 			delete(extra, "timeout")
 		}
 	}
-	body, err := jsonobj.Encode(plain, extra)
+	return extra
+}
+
+// encodeAction returns body, an action's fields encoded (or err), after
+// its "type" member and, when timeout is set, a "timeout" member in
+// milliseconds.
+func encodeAction(typ SDKActionType, timeout time.Duration, body []byte, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -357,30 +359,28 @@ func encodeAction(typ SDKActionType, plain any, timeout time.Duration, extra map
 	return append(out, body[1:]...), nil
 }
 
-// decodeAction decodes an action into plain, its timeout (milliseconds)
-// into timeout when the action has one, and returns the other members plain
-// does not model. The "type" member is not kept: the Go type stands for it.
-func decodeAction(data []byte, plain any, timeout *time.Duration) (map[string]json.RawMessage, error) {
-	extra, err := jsonobj.Decode(data, plain)
-	if err != nil {
-		return nil, err
+// decodeAction decodes an action into a, then its timeout (milliseconds)
+// into timeout when the action has one. The "type" member is not kept in
+// *extra: the Go type stands for it.
+func decodeAction[T any](data []byte, a *T, extra *map[string]json.RawMessage, timeout *time.Duration) error {
+	if err := jsonobj.Unmarshal(data, a); err != nil {
+		return err
 	}
-	delete(extra, "type")
-	if raw, ok := extra["timeout"]; ok && timeout != nil {
-		delete(extra, "timeout")
+	jsonobj.Take(extra, "type")
+	if timeout == nil {
+		return nil
+	}
+	if raw, ok := jsonobj.Take(extra, "timeout"); ok {
 		var ms *float64
 		if err := json.Unmarshal(raw, &ms); err != nil {
-			return nil, fmt.Errorf("skyvern: an action's timeout must be a number of milliseconds: %w", err)
+			return fmt.Errorf("skyvern: an action's timeout must be a number of milliseconds: %w", err)
 		}
 		*timeout = 0
 		if ms != nil {
 			*timeout = time.Duration(*ms * float64(time.Millisecond))
 		}
 	}
-	if len(extra) == 0 {
-		extra = nil
-	}
-	return extra, nil
+	return nil
 }
 
 // decodeSDKAction decodes raw as the action its "type" member names. It
@@ -458,41 +458,28 @@ type SDKActionRequest struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-type plainSDKActionRequest SDKActionRequest
-
 // MarshalJSON encodes the request body, Extra included.
 func (r SDKActionRequest) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 
 // UnmarshalJSON decodes a request body, the action by its type.
 func (r *SDKActionRequest) UnmarshalJSON(data []byte) error {
-	v, err := decodeSDKActionRequest(data)
-	*r = v
-	return err
-}
-
-// The action member is decoded by its type member, so the request decodes
-// itself wherever it appears.
-func init() { jsonobj.Register(decodeSDKActionRequest) }
-
-func decodeSDKActionRequest(data []byte) (SDKActionRequest, error) {
-	var r SDKActionRequest
-	var aux struct {
-		*plainSDKActionRequest
-		Action json.RawMessage `json:"action"`
+	if err := jsonobj.Unmarshal(data, r); err != nil {
+		return err
 	}
-	aux.plainSDKActionRequest = (*plainSDKActionRequest)(&r)
-	extra, err := jsonobj.Decode(data, &aux)
-	if err != nil {
-		return r, err
+	// The action's Go type depends on its "type" member, so it waits in
+	// Extra until the fields are decoded.
+	raw, ok := jsonobj.Take(&r.Extra, "action")
+	if !ok {
+		return nil
 	}
-	r.Extra = extra
-	if r.Action, err = decodeSDKAction(aux.Action); err != nil {
-		return r, err
+	var err error
+	if r.Action, err = decodeSDKAction(raw); err != nil {
+		return err
 	}
-	if r.Action == nil && !isNull(aux.Action) {
-		keepRaw(&r.Extra, "action", aux.Action)
+	if r.Action == nil && !isNull(raw) {
+		keepRaw(&r.Extra, "action", raw)
 	}
-	return r, nil
+	return nil
 }
 
 // SDKActionResult is what RunSDKAction answers: the workflow run the

@@ -4,14 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"go/ast"
-	"go/format"
-	"go/parser"
-	"go/token"
-	"go/types"
-	"io/fs"
 	"math/big"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -354,86 +347,4 @@ func FuzzTimeRoundTrip(f *testing.F) {
 		b, _ := json.Marshal(s)
 		checkTimeRoundTrip(t, string(b))
 	})
-}
-
-// TestEveryObjectTypeFollowsThePattern holds every type of the package
-// with an Extra field to the pattern of package jsonobj: its UnmarshalJSON
-// starts by forwarding to jsonobj.Unmarshal and its MarshalJSON is
-// jsonobj.Marshal. The SDK's decoder decodes such types itself wherever
-// they nest, so any other decoding logic would be skipped there; the one
-// exception is a type whose decoding needs its own logic (a member whose
-// type depends on a sibling's value), which registers its decoder with
-// jsonobj.Register and forwards its UnmarshalJSON to that decoder.
-func TestEveryObjectTypeFollowsThePattern(t *testing.T) {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
-	require.NoError(t, err)
-	withExtra := map[string]bool{}
-	registered := map[string]bool{} // types decoded by jsonobj.Register(decodeType)
-	methods := map[string]string{}  // "Type.Method" -> body
-	for _, pkg := range pkgs {
-		for _, file := range pkg.Files {
-			for _, decl := range file.Decls {
-				switch decl := decl.(type) {
-				case *ast.GenDecl:
-					for _, spec := range decl.Specs {
-						ts, ok := spec.(*ast.TypeSpec)
-						if !ok {
-							continue
-						}
-						st, ok := ts.Type.(*ast.StructType)
-						if !ok {
-							continue
-						}
-						for _, f := range st.Fields.List {
-							if len(f.Names) == 1 && f.Names[0].Name == "Extra" && types.ExprString(f.Type) == "map[string]json.RawMessage" &&
-								f.Tag != nil && f.Tag.Value == "`json:\"-\"`" {
-								withExtra[ts.Name.Name] = true
-							}
-						}
-					}
-				case *ast.FuncDecl:
-					if decl.Recv == nil && decl.Name.Name == "init" {
-						ast.Inspect(decl.Body, func(n ast.Node) bool {
-							if c, ok := n.(*ast.CallExpr); ok && types.ExprString(c.Fun) == "jsonobj.Register" && len(c.Args) == 1 {
-								registered[strings.TrimPrefix(types.ExprString(c.Args[0]), "decode")] = true
-							}
-							return true
-						})
-					}
-					if decl.Recv == nil || len(decl.Body.List) == 0 {
-						continue
-					}
-					recv := strings.TrimPrefix(types.ExprString(decl.Recv.List[0].Type), "*")
-					var sb strings.Builder
-					require.NoError(t, format.Node(&sb, fset, decl.Body.List[0]))
-					methods[recv+"."+decl.Name.Name] = sb.String()
-				}
-			}
-		}
-	}
-	require.NotEmpty(t, withExtra)
-	unmarshal := regexp.MustCompile(`^(return|if err :=) jsonobj\.Unmarshal\(data, \w+\)`)
-	marshal := regexp.MustCompile(`^return jsonobj\.Marshal\(\w+\)$`)
-	// ownCodec are types that keep JSON methods of their own, each for a
-	// reason no nesting can break: the SDK action types write their "type"
-	// member and a timeout in milliseconds, and are only ever decoded
-	// through SDKActionRequest's registered decoder (an interface field);
-	// DeployScriptRequest always sends files as a list.
-	ownCodec := map[string]bool{
-		"ClickAction": true, "InputTextAction": true, "SelectOptionAction": true, "UploadFileAction": true,
-		"ActAction": true, "ExtractAction": true, "LocateElementAction": true, "ValidateAction": true,
-		"PromptAction": true, "DeployScriptRequest": true,
-	}
-	for name := range withExtra {
-		if ownCodec[name] {
-			continue
-		}
-		if registered[name] {
-			assert.Equal(t, "v, err := decode"+name+"(data)", methods[name+".UnmarshalJSON"], "%s.UnmarshalJSON must forward to its registered decoder", name)
-			continue
-		}
-		assert.Regexp(t, unmarshal, methods[name+".UnmarshalJSON"], "%s.UnmarshalJSON must forward to jsonobj.Unmarshal", name)
-		assert.Regexp(t, marshal, methods[name+".MarshalJSON"], "%s.MarshalJSON must be jsonobj.Marshal", name)
-	}
 }

@@ -123,14 +123,13 @@ type WorkflowBody struct {
 
 // MarshalJSON sends empty lists, not null, for missing parameters or blocks.
 func (b WorkflowBody) MarshalJSON() ([]byte, error) {
-	type plain WorkflowBody
 	if b.Parameters == nil {
 		b.Parameters = []map[string]any{}
 	}
 	if b.Blocks == nil {
 		b.Blocks = []map[string]any{}
 	}
-	return json.Marshal(plain(b))
+	return jsonobj.Marshal(b)
 }
 
 // Workflow is a saved workflow (agent) as Skyvern returns it: one version

@@ -75,7 +75,11 @@ func (r *WorkflowRunRequest) UnmarshalJSON(data []byte) error {
 	if err := jsonobj.Unmarshal(data, r); err != nil {
 		return err
 	}
-	return jsonobj.Alias(&r.Extra, "agent_id", &r.WorkflowID)
+	// agent_id is another name of workflow_id, used when that is absent.
+	if raw, ok := jsonobj.Take(&r.Extra, "agent_id"); ok && r.WorkflowID == "" {
+		return json.Unmarshal(raw, &r.WorkflowID)
+	}
+	return nil
 }
 
 // RunWorkflow starts a run of a saved workflow and returns it as created.

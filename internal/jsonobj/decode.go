@@ -27,6 +27,7 @@ type decoder struct {
 	spans []span
 	buf   []byte // scratch for unquoting
 	fold  []byte // scratch for folding names
+	call  methodCall
 }
 
 type span struct {
@@ -632,6 +633,10 @@ func (p *structPlan) decStructInto(d *decoder, v reflect.Value, extra *map[strin
 			} else if f = p.exact[string(k)]; f == nil {
 				d.fold = appendFolded(d.fold[:0], k)
 				f = p.folded[string(d.fold)]
+			}
+			if f != nil && f.deferred {
+				next = f.pos + 1
+				f = nil
 			}
 			switch {
 			case f != nil:

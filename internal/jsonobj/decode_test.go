@@ -229,14 +229,45 @@ func init() {
 	})
 }
 
-func TestAlias(t *testing.T) {
+func TestTake(t *testing.T) {
 	type req struct {
 		ID    string                     `json:"id"`
 		Extra map[string]json.RawMessage `json:"-"`
 	}
 	var r req
 	require.NoError(t, Unmarshal([]byte(`{"Agent_ID":"a","x":1}`), &r))
-	require.NoError(t, Alias(&r.Extra, "agent_id", &r.ID))
-	assert.Equal(t, "a", r.ID)
+	raw, ok := Take(&r.Extra, "agent_id")
+	assert.True(t, ok)
+	assert.Equal(t, json.RawMessage(`"a"`), raw)
 	assert.Equal(t, map[string]json.RawMessage{"x": json.RawMessage(`1`)}, r.Extra)
+	_, ok = Take(&r.Extra, "agent_id")
+	assert.False(t, ok)
+	_, ok = Take(&r.Extra, "X")
+	assert.True(t, ok)
+	assert.Nil(t, r.Extra, "nil once empty")
+}
+
+func TestRegisterRefusesConcreteTypes(t *testing.T) {
+	assert.PanicsWithValue(t,
+		"jsonobj: Register(jsonobj.triangle): only an interface type registers a decoder; give the type an UnmarshalJSON method instead",
+		func() { Register(func([]byte) (triangle, error) { return triangle{}, nil }) })
+}
+
+// An interface field with no registered decoder is left, in Extra, to the
+// struct's method; without an Extra field it is an error, as in
+// encoding/json.
+func TestUnregisteredInterfaceFieldGoesToExtra(t *testing.T) {
+	type named interface{ Name() string }
+	type withIface struct {
+		N     named                      `json:"n"`
+		K     int                        `json:"k"`
+		Extra map[string]json.RawMessage `json:"-"`
+	}
+	var v withIface
+	require.NoError(t, Unmarshal([]byte(`{"n":{"x":1},"k":2}`), &v))
+	assert.Equal(t, withIface{K: 2, Extra: map[string]json.RawMessage{"n": json.RawMessage(`{"x":1}`)}}, v)
+	var w struct {
+		N named `json:"n"`
+	}
+	assert.Error(t, Unmarshal([]byte(`{"n":{"x":1}}`), &w))
 }

@@ -51,8 +51,11 @@ func encoderFor(t reflect.Type) *encoder {
 
 // Marshal encodes v, a struct, as its MarshalJSON method: its fields as
 // encoding/json encodes them, then the members of its Extra field in
-// sorted order; see Encode for how an Extra member named like a field is
-// treated.
+// sorted order, so that the output is deterministic. A member of Extra
+// whose name a field already wrote is skipped; one whose name matches a
+// field that was left out (an omitempty field at its zero value) is
+// written, which lets a caller send an explicit null or zero for such a
+// field.
 func Marshal[T any](v T) ([]byte, error) {
 	e := encoderFor(reflect.TypeFor[T]())
 	if e.err != nil {
@@ -66,23 +69,57 @@ func Marshal[T any](v T) ([]byte, error) {
 	return appendExtra(b, p.Elem().Field(e.extra).Interface().(map[string]json.RawMessage), e.plan)
 }
 
-// Encode is the older form of Marshal, for types that convert themselves
-// to a method-less copy of their type first: it marshals v, a struct, and
-// appends the members of extra in sorted order, so that the output is
-// deterministic. A member of extra whose name v already wrote is skipped;
-// one whose name matches a field that v left out (an omitempty field at
-// its zero value) is written, which lets a caller send an explicit null or
-// zero for such a field.
-func Encode(v any, extra map[string]json.RawMessage) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil || len(extra) == 0 {
-		return b, err
+// Member is a member of a JSON object: its name and its value.
+type Member struct {
+	Name  string
+	Value json.RawMessage
+}
+
+// SetMembers returns obj, a JSON object as Marshal writes it, with the
+// value of each of members in place of the value of obj's member of the
+// same name, or, when obj has none, added at its end. It is for a
+// MarshalJSON method, or another encoding of a type, that writes some
+// members differently from the fields (a secret revealed, a member whose
+// value is worked out).
+func SetMembers(obj []byte, members ...Member) ([]byte, error) {
+	for _, m := range members {
+		if !Valid(m.Value) {
+			return nil, fmt.Errorf("jsonobj: member %q is not valid JSON", m.Name)
+		}
 	}
-	t := reflect.TypeOf(v)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	done := make([]bool, len(members))
+	out := make([]byte, 0, len(obj)+64)
+	out = append(out, '{')
+	write := func(key, value []byte) {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, key...)
+		out = append(out, ':')
+		out = append(out, value...)
 	}
-	return appendExtra(b, extra, structCodec(t).plan)
+	err := Members(obj, func(key, value []byte) error {
+		name := string(unquoteKey(key))
+		for i, m := range members {
+			if !done[i] && m.Name == name {
+				done[i] = true
+				value = m.Value
+				break
+			}
+		}
+		write(append([]byte{'"'}, append(key, '"')...), value)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range members {
+		if !done[i] {
+			k, _ := json.Marshal(m.Name)
+			write(k, m.Value)
+		}
+	}
+	return append(out, '}'), nil
 }
 
 // appendExtra appends the members of extra to b, the encoding of a struct

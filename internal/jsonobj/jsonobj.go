@@ -21,15 +21,22 @@
 //	// MarshalJSON encodes the thing, Extra included.
 //	func (t Thing) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 //
-// Nothing else is needed: no plain copy of the type, no registration. The
-// methods exist so that a user's own json.Unmarshal and json.Marshal keep
-// Extra. Inside the SDK the decoder does not call them: it recognises any
-// struct with such an Extra field and decodes it directly, wherever it
-// appears (a field, a list element, a map value), so a body is read once
-// however deeply these types nest. An UnmarshalJSON that does more than
-// forward is therefore skipped when its type is nested; a field type that
-// needs its own decoding (such as an interface with several
-// implementations) is given a decoder with Register instead.
+// Nothing else is needed: no plain copy of the type, no registration. A
+// type whose decoding needs more (another name for a field, a member whose
+// Go type depends on a sibling's value) does it in the same method, after
+// Unmarshal, taking the members it decodes out of Extra with Take. A
+// member whose field has an interface type with methods lands in Extra
+// too, for the method to decode, unless that interface has a decoder
+// given with Register.
+//
+// That method is the one way a type says how it decodes, and the decoder
+// honours it wherever the type appears (a field, a list element, a map
+// value), as encoding/json does. It stays fast: the first value of a type
+// shows whether the method forwards to Unmarshal; if it does, the decoder
+// decodes each value in its own pass, so a body is read once however
+// deeply these types nest, and then calls the method with the value's
+// bytes, its call to Unmarshal returning at once. Whatever else the method
+// does runs, nested or not.
 //
 // # What the decoder does
 //
@@ -53,6 +60,7 @@ package jsonobj
 import (
 	"encoding/json"
 	"reflect"
+	"unsafe"
 )
 
 // Unmarshal decodes the JSON value data into the struct v points to, as
@@ -62,6 +70,9 @@ func Unmarshal[T any](data []byte, v *T) error {
 	rv := reflect.ValueOf(v)
 	if v == nil || rv.Elem().Kind() != reflect.Struct {
 		return &json.InvalidUnmarshalError{Type: rv.Type()}
+	}
+	if hit, decoded := forwarded(rv.Type().Elem(), unsafe.Pointer(v), data); hit && decoded {
+		return nil // the decoder calling v's method has decoded v already
 	}
 	d := decoder{data: data}
 	return d.run(structCodec(rv.Type().Elem()), rv.Elem())
@@ -81,39 +92,13 @@ func UnmarshalOwned(data []byte, v any) error {
 	return d.run(codecFor(rv.Type().Elem()), rv.Elem())
 }
 
-// Decode is the older form of Unmarshal, for types that convert themselves
-// to a method-less copy of their type first: it decodes data into v, a
-// pointer to a struct, and returns the members whose names match none of
-// its fields (nil when there are none). A JSON null leaves v unchanged.
-func Decode(data []byte, v any) (map[string]json.RawMessage, error) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
-		return nil, &json.InvalidUnmarshalError{Type: reflect.TypeOf(v)}
-	}
-	c := structCodec(rv.Type().Elem())
-	if c.plan.extra >= 0 {
-		// The copy keeps the Extra field: its members land there.
-		ev := rv.Elem().Field(c.plan.extra)
-		err := (&decoder{data: data}).run(c, rv.Elem())
-		extra := ev.Interface().(map[string]json.RawMessage)
-		return extra, err
-	}
-	var holder struct {
-		Extra map[string]json.RawMessage `json:"-"`
-	}
-	d := decoder{data: data}
-	err := d.run(&codec{dec: func(d *decoder, _ reflect.Value) error {
-		return c.plan.decStructInto(d, rv.Elem(), &holder.Extra)
-	}}, rv.Elem())
-	return holder.Extra, err
-}
-
-// Alias moves the member name (matched as encoding/json matches a field's
-// name) out of *extra and, when *dst is still the zero value, decodes it
-// into *dst: for a member that is another name of a field, as Skyvern's
-// newer names are. It is for an UnmarshalJSON method, after Unmarshal;
-// *extra becomes nil when nothing else is left in it.
-func Alias[T comparable](extra *map[string]json.RawMessage, name string, dst *T) error {
+// Take removes the member name from *extra, matching it as encoding/json
+// matches a field's name (exactly, else without regard to case), and
+// returns its value; *extra becomes nil when nothing else is left in it.
+// It is for an UnmarshalJSON method that, after Unmarshal, decodes a
+// member its fields do not model: another name of a field, or a member
+// whose Go type depends on another's value.
+func Take(extra *map[string]json.RawMessage, name string) (json.RawMessage, bool) {
 	key, found := name, false
 	if _, found = (*extra)[name]; !found {
 		want := string(appendFolded(nil, []byte(name)))
@@ -125,16 +110,12 @@ func Alias[T comparable](extra *map[string]json.RawMessage, name string, dst *T)
 		}
 	}
 	if !found {
-		return nil
+		return nil, false
 	}
 	raw := (*extra)[key]
 	delete(*extra, key)
 	if len(*extra) == 0 {
 		*extra = nil
 	}
-	var zero T
-	if *dst != zero {
-		return nil
-	}
-	return json.Unmarshal(raw, dst)
+	return raw, true
 }

@@ -13,6 +13,15 @@ type sample struct {
 	B    int    `json:"b,omitempty"`
 	Skip string `json:"-"`
 	Embedded
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// decodeSample decodes data as a sample and returns its Extra apart.
+func decodeSample(data []byte, v *sample) (map[string]json.RawMessage, error) {
+	err := Unmarshal(data, v)
+	extra := v.Extra
+	v.Extra = nil
+	return extra, err
 }
 
 type Embedded struct {
@@ -22,7 +31,7 @@ type Embedded struct {
 func TestDecodeKeepsUnknownMembers(t *testing.T) {
 	data := []byte(` { "a" : "x\"}{" , "new\"key": {"n": ["}", "{", "\\"]}, "b": 2, "c": true, "tail": null } `)
 	var v sample
-	extra, err := Decode(data, &v)
+	extra, err := decodeSample(data, &v)
 	require.NoError(t, err)
 	assert.Equal(t, sample{A: `x"}{`, B: 2, Embedded: Embedded{C: true}}, v)
 	assert.Equal(t, map[string]json.RawMessage{
@@ -33,27 +42,38 @@ func TestDecodeKeepsUnknownMembers(t *testing.T) {
 
 func TestDecodeWithNothingUnknownReturnsNil(t *testing.T) {
 	var v sample
-	extra, err := Decode([]byte(`{"a":"x","b":1}`), &v)
+	extra, err := decodeSample([]byte(`{"a":"x","b":1}`), &v)
 	require.NoError(t, err)
 	assert.Nil(t, extra)
 }
 
 func TestDecodeRejectsInvalidJSON(t *testing.T) {
 	var v sample
-	_, err := Decode([]byte(`{"a":`), &v)
+	_, err := decodeSample([]byte(`{"a":`), &v)
 	assert.Error(t, err)
 }
 
-func TestEncodeAppendsExtraInOrder(t *testing.T) {
-	b, err := Encode(sample{A: "x"}, map[string]json.RawMessage{"z": json.RawMessage(`1`), "m": json.RawMessage(`[true]`), "a": json.RawMessage(`"dup"`)})
+func TestMarshalAppendsExtraInOrder(t *testing.T) {
+	b, err := Marshal(sample{A: "x", Extra: map[string]json.RawMessage{"z": json.RawMessage(`1`), "m": json.RawMessage(`[true]`), "a": json.RawMessage(`"dup"`)}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"a":"x","m":[true],"z":1}`, string(b), "a member v wrote is not written twice")
 
-	b, err = Encode(sample{}, map[string]json.RawMessage{"b": json.RawMessage(`null`)})
+	b, err = Marshal(sample{Extra: map[string]json.RawMessage{"b": json.RawMessage(`null`)}})
 	require.NoError(t, err)
 	assert.Equal(t, `{"b":null}`, string(b), "an omitted field can be sent explicitly")
 
-	_, err = Encode(sample{}, map[string]json.RawMessage{"bad": json.RawMessage(`{`)})
+	_, err = Marshal(sample{Extra: map[string]json.RawMessage{"bad": json.RawMessage(`{`)}})
+	assert.Error(t, err)
+}
+
+func TestSetMembers(t *testing.T) {
+	b, err := SetMembers([]byte(`{"a":1,"b\u0022":2,"c":3}`), Member{"b\"", json.RawMessage(`"x"`)}, Member{"d", json.RawMessage(`[4]`)}, Member{"a", json.RawMessage(`null`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"a":null,"b\u0022":"x","c":3,"d":[4]}`, string(b))
+	b, err = SetMembers([]byte(`{}`), Member{"k", json.RawMessage(`true`)})
+	require.NoError(t, err)
+	assert.Equal(t, `{"k":true}`, string(b))
+	_, err = SetMembers([]byte(`{}`), Member{"k", json.RawMessage(`tru`)})
 	assert.Error(t, err)
 }
 
@@ -84,7 +104,7 @@ func FuzzMembers(f *testing.F) {
 func TestDecodeTreatsKnownNamesInAnotherCaseAsKnown(t *testing.T) {
 	// encoding/json fills A from "A", so it must not also be kept as unknown.
 	var v sample
-	extra, err := Decode([]byte(`{"A":"x","\u0062":3,"z":1}`), &v)
+	extra, err := decodeSample([]byte(`{"A":"x","\u0062":3,"z":1}`), &v)
 	require.NoError(t, err)
 	assert.Equal(t, "x", v.A)
 	assert.Equal(t, 3, v.B)
@@ -93,14 +113,16 @@ func TestDecodeTreatsKnownNamesInAnotherCaseAsKnown(t *testing.T) {
 
 func TestDecodeStepsOverRawMessageValuesExactly(t *testing.T) {
 	type withRaw struct {
-		Out json.RawMessage `json:"out"`
-		N   int             `json:"n"`
+		Out   json.RawMessage            `json:"out"`
+		N     int                        `json:"n"`
+		Extra map[string]json.RawMessage `json:"-"`
 	}
 	// The first "out" is a prefix of the last one's bytes: the scan must not
 	// be fooled into stepping by the wrong length.
 	var v withRaw
-	extra, err := Decode([]byte(`{"out":1,"n":2,"x":[1],"out":12,"y":{"out":1}}`), &v)
+	err := Unmarshal([]byte(`{"out":1,"n":2,"x":[1],"out":12,"y":{"out":1}}`), &v)
 	require.NoError(t, err)
+	extra := v.Extra
 	assert.Equal(t, json.RawMessage(`12`), v.Out)
 	assert.Equal(t, map[string]json.RawMessage{"x": json.RawMessage(`[1]`), "y": json.RawMessage(`{"out":1}`)}, extra)
 }

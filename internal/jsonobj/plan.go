@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -18,6 +19,10 @@ type codec struct {
 	dec  func(d *decoder, v reflect.Value) error
 	elem *codec      // of a pointer's, slice's or map's element
 	plan *structPlan // of a struct
+	// method says a struct is decoded through its UnmarshalJSON method,
+	// and mode what that method does (see method.go).
+	method bool
+	mode   atomic.Int32
 }
 
 // structPlan is how a struct's members map to its fields.
@@ -40,6 +45,10 @@ type field struct {
 	tag   bool  // named by its tag
 	omit  bool  // omitempty or omitzero
 	codec *codec
+	// deferred says the member goes into Extra, for the struct's own
+	// UnmarshalJSON to decode: the field has an interface type with
+	// methods that no decoder is registered for.
+	deferred bool
 }
 
 var (
@@ -56,15 +65,21 @@ var (
 	textUnmarshalerT = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// Register makes the decoder decode every value of type T with decode,
-// which gets the value's JSON (checked, null included). It is for types
-// encoding/json cannot decode by itself, such as an interface with several
-// implementations, and must be called from an init function, before any
-// decoding.
+// Register makes the decoder decode every value of the interface type T
+// with decode, which gets the value's JSON (checked, null included): for a
+// field type with several implementations, which encoding/json cannot
+// decode by itself. It must be called from an init function, before any
+// decoding. It panics when T is not an interface type: any other type
+// says how it decodes with its own UnmarshalJSON method, which the decoder
+// always calls (see Unmarshal), so there is only one place for that.
 func Register[T any](decode func(data []byte) (T, error)) {
+	t := reflect.TypeFor[T]()
+	if t.Kind() != reflect.Interface {
+		panic(fmt.Sprintf("jsonobj: Register(%v): only an interface type registers a decoder; give the type an UnmarshalJSON method instead", t))
+	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	decoders[reflect.TypeFor[T]()] = func(d *decoder, v reflect.Value) error {
+	decoders[t] = func(d *decoder, v reflect.Value) error {
 		start := d.i
 		if err := d.skip(); err != nil {
 			return err
@@ -97,10 +112,10 @@ func codecFor(t reflect.Type) *codec {
 // whatever methods t has: the one its own UnmarshalJSON forwards to.
 func structCodec(t reflect.Type) *codec {
 	c := codecFor(t)
-	if c.plan != nil {
+	if c.plan != nil && !c.method {
 		return c
 	}
-	// t has an UnmarshalJSON of its own but no Extra field.
+	// t has an UnmarshalJSON of its own.
 	key := struct{ t reflect.Type }{t}
 	if c, ok := codecs.Load(key); ok {
 		return c.(*codec)
@@ -108,9 +123,11 @@ func structCodec(t reflect.Type) *codec {
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	building := map[reflect.Type]*codec{}
-	c = &codec{}
-	c.plan = newPlan(t, building)
-	c.dec = c.plan.decStruct
+	plan := c.plan
+	if plan == nil {
+		plan = newPlan(t, building)
+	}
+	c = &codec{plan: plan, dec: plan.decStruct}
 	for t, c := range building {
 		codecs.Store(t, c)
 	}
@@ -136,6 +153,13 @@ func build(t reflect.Type, building map[reflect.Type]*codec) *codec {
 	case kind == reflect.Pointer:
 		c.elem = build(t.Elem(), building)
 		c.dec = c.decPointer
+	case kind == reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType):
+		c.plan = newPlan(t, building)
+		c.dec = c.decMethod
+		c.method = true
+		if c.plan.unsupported != "" {
+			c.mode.Store(methodOwn)
+		}
 	case kind == reflect.Struct && extraIndex(t) >= 0:
 		c.plan = newPlan(t, building)
 		c.dec = c.plan.decStruct
@@ -248,6 +272,7 @@ func newPlan(t reflect.Type, building map[reflect.Type]*codec) *structPlan {
 						f.name = sf.Name
 					}
 					f.codec = build(sf.Type, building)
+					f.deferred = p.extra >= 0 && sf.Type.Kind() == reflect.Interface && sf.Type.NumMethod() > 0 && decoders[sf.Type] == nil
 					fields = append(fields, f)
 					if count[l.t] > 1 {
 						// The struct is embedded twice at this depth: the
