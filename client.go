@@ -172,10 +172,19 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if err != nil {
 		return err
 	}
-	raw, _ := out.(*rawResponse)
-	e.stream = raw != nil
+	_, e.stream = out.(*rawResponse)
 	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries,
 		maxRetryAfter: s.cfg.engine.maxRetryAfter, maxBody: s.cfg.maxResponseBytes}
+	if o := s.cfg.observer; o != nil {
+		return st.observed(ctx, o, s, out) // see observe.go
+	}
+	return st.send(ctx, s, out)
+}
+
+// send takes do's four steps for the call st.
+func (st *call) send(ctx context.Context, s *setup, out any) error {
+	e := st.e
+	raw, _ := out.(*rawResponse)
 
 	// 1. Build the request.
 	req, err := st.prepare(ctx, s)
