@@ -45,6 +45,8 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -72,14 +74,14 @@ const (
 
 // Semantic-convention keys.
 const (
-	keyMethod       = attribute.Key("http.request.method")
-	keyServerAddr   = attribute.Key("server.address")
-	keyServerPort   = attribute.Key("server.port")
-	keyURL          = attribute.Key("url.full")
-	keyStatus       = attribute.Key("http.response.status_code")
-	keyErrorType    = attribute.Key("error.type")
-	keyResendCount  = attribute.Key("http.request.resend_count")
-	keyRunStatus    = attribute.Key("skyvern.run_status")
+	keyMethod      = attribute.Key("http.request.method")
+	keyServerAddr  = attribute.Key("server.address")
+	keyServerPort  = attribute.Key("server.port")
+	keyURL         = attribute.Key("url.full")
+	keyStatus      = attribute.Key("http.response.status_code")
+	keyErrorType   = attribute.Key("error.type")
+	keyResendCount = attribute.Key("http.request.resend_count")
+	keyRunStatus   = attribute.Key("skyvern.run_status")
 )
 
 // Telemetry turns the SDK's events into spans and metrics. It is safe for
@@ -165,11 +167,9 @@ func (t *Telemetry) startCall(ctx context.Context, info skyvern.CallInfo, fallba
 	c := &call{t: t, op: info.Operation, method: info.Method, start: time.Now(), fallback: fallback}
 	attrs := make([]attribute.KeyValue, 0, 7)
 	attrs = append(attrs, keyMethod.String(info.Method), KeyOperation.String(info.Operation))
-	if u, err := url.Parse(info.URL); err == nil {
-		c.host, c.port = u.Hostname(), port(u)
-		attrs = append(attrs, keyServerAddr.String(c.host), keyServerPort.Int(c.port))
-		u.User, u.RawQuery, u.Fragment = nil, "", ""
-		attrs = append(attrs, keyURL.String(u.String()))
+	if srv, ok := serverOf(info.URL); ok {
+		c.host, c.port = srv.host, srv.port
+		attrs = append(attrs, keyServerAddr.String(c.host), keyServerPort.Int(c.port), keyURL.String(srv.url(info.URL)))
 	}
 	if info.RunID != "" {
 		attrs = append(attrs, KeyRunID.String(info.RunID))
@@ -180,6 +180,49 @@ func (t *Telemetry) startCall(ctx context.Context, info skyvern.CallInfo, fallba
 	ctx, c.span = t.tracer.Start(ctx, info.Operation, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 	c.ctx = ctx
 	return ctx, c
+}
+
+// server is what a URL's origin gives the attributes.
+type server struct {
+	host     string
+	port     int
+	userinfo bool // the URL holds user information, which url.full drops
+}
+
+// servers caches serverOf by origin: a client has one.
+var servers sync.Map // scheme://authority -> server
+
+// serverOf returns the server of raw, the URL of a call (without query).
+func serverOf(raw string) (server, bool) {
+	origin := raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		if j := strings.IndexByte(raw[i+3:], '/'); j >= 0 {
+			origin = raw[:i+3+j]
+		}
+	}
+	if v, ok := servers.Load(origin); ok {
+		return v.(server), true
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return server{}, false
+	}
+	s := server{host: u.Hostname(), port: port(u), userinfo: u.User != nil}
+	servers.Store(origin, s)
+	return s, true
+}
+
+// url returns raw for url.full, without user information.
+func (s server) url(raw string) string {
+	if !s.userinfo {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	u.User = nil
+	return u.String()
 }
 
 func port(u *url.URL) int {
@@ -252,7 +295,7 @@ func (c *call) EndCall(r skyvern.CallResult) {
 	c.span.End()
 
 	ctx := context.WithoutCancel(c.ctx)
-	set := metric.WithAttributes(op)
+	set := opSet(c.op)
 	if et != "" {
 		c.t.duration.Record(ctx, time.Since(c.start).Seconds(), metric.WithAttributes(op, keyErrorType.String(et)))
 		c.t.errs.Add(ctx, 1, metric.WithAttributes(op, keyErrorType.String(et)))
@@ -263,6 +306,18 @@ func (c *call) EndCall(r skyvern.CallResult) {
 	if c.fallback {
 		c.t.fallbacks.Add(ctx, 1, set)
 	}
+}
+
+// opSets caches the metric attribute set of each operation.
+var opSets sync.Map // operation -> metric.MeasurementOption
+
+func opSet(op string) metric.MeasurementOption {
+	if v, ok := opSets.Load(op); ok {
+		return v.(metric.MeasurementOption)
+	}
+	o := metric.WithAttributeSet(attribute.NewSet(KeyOperation.String(op)))
+	opSets.Store(op, o)
+	return o
 }
 
 // errorType names a failure for error.type: the status code of an error
