@@ -152,13 +152,13 @@ var operations sync.Map // uintptr -> string
 // of a list). It costs a stack walk, only when an observer is set.
 func operation() string {
 	var pcs [8]uintptr
-	n := runtime.Callers(4, pcs[:]) // Callers, operation, observed, do
-	if n == 0 {
+	if runtime.Callers(4, pcs[:1]) == 0 { // skip Callers, operation, observed, do
 		return "unknown"
 	}
 	if op, ok := operations.Load(pcs[0]); ok {
 		return op.(string)
 	}
+	n := runtime.Callers(4, pcs[:])
 	op := "unknown"
 	frames := runtime.CallersFrames(pcs[:n])
 	for {

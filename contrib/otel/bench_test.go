@@ -25,7 +25,7 @@ const runJSON = `{"run_id":"tsk_v2_490001234567890123","status":"completed","run
 // BenchmarkGetRun compares Get Run without an observer ("plain"), with
 // this package on an always-sampling tracer provider whose batch processor
 // feeds an exporter that drops the spans, and a meter provider with a
-// manual reader ("otel").
+// manual reader ("otel"), and with an observer that does nothing ("nop").
 func BenchmarkGetRun(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -46,6 +46,7 @@ func BenchmarkGetRun(b *testing.B) {
 		}
 	}
 	b.Run("plain", func(b *testing.B) { bench(b) })
+	b.Run("nop", func(b *testing.B) { bench(b, skyvern.WithObserver(nop{})) })
 	b.Run("otel", func(b *testing.B) {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}), sdktrace.WithSampler(sdktrace.AlwaysSample()))
 		mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
@@ -58,3 +59,13 @@ func BenchmarkGetRun(b *testing.B) {
 		bench(b, tel.ClientOption())
 	})
 }
+
+// nop is an Observer that does nothing: it measures the hook's own cost.
+type nop struct{}
+
+func (nop) StartCall(ctx context.Context, _ skyvern.CallInfo) (context.Context, skyvern.CallObserver) {
+	return ctx, nop{}
+}
+func (nop) StartAttempt(ctx context.Context, _ int) context.Context { return ctx }
+func (nop) EndAttempt(skyvern.AttemptInfo)                          {}
+func (nop) EndCall(skyvern.CallResult)                              {}

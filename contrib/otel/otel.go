@@ -262,23 +262,26 @@ func (c *call) EndAttempt(a skyvern.AttemptInfo) {
 		return
 	}
 	c.attempt = nil
+	var buf [3]attribute.KeyValue
+	attrs := buf[:0]
 	if a.StatusCode != 0 {
-		s.SetAttributes(keyStatus.Int(a.StatusCode))
+		attrs = append(attrs, keyStatus.Int(a.StatusCode))
 	}
 	if a.Retry {
-		s.SetAttributes(KeyRetry.String(a.RetryReason))
+		attrs = append(attrs, KeyRetry.String(a.RetryReason))
 	}
 	if et := errorType(a.StatusCode, a.Err); et != "" {
-		s.SetAttributes(keyErrorType.String(et))
+		attrs = append(attrs, keyErrorType.String(et))
 		s.SetStatus(codes.Error, et)
 	}
+	s.SetAttributes(attrs...)
 	s.End()
 }
 
 func (c *call) EndCall(r skyvern.CallResult) {
 	op := KeyOperation.String(c.op)
-	attrs := make([]attribute.KeyValue, 0, 4)
-	attrs = append(attrs, KeyRetryCount.Int(max(r.Attempts-1, 0)))
+	var buf [4]attribute.KeyValue
+	attrs := append(buf[:0], KeyRetryCount.Int(max(r.Attempts-1, 0)))
 	if r.StatusCode != 0 {
 		attrs = append(attrs, keyStatus.Int(r.StatusCode))
 	}
