@@ -401,7 +401,7 @@ func TestNoSecretInAttributes(t *testing.T) {
 	var values []string
 	add := func(kvs []attribute.KeyValue) {
 		for _, kv := range kvs {
-			values = append(values, string(kv.Key)+"="+kv.Value.Emit())
+			values = append(values, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	spans := h.spans.GetSpans()
