@@ -91,7 +91,8 @@ func WithObserver(o Observer) Option {
 // the observer's StartCall and EndCall.
 func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) error {
 	info := CallInfo{Operation: operation(), Method: st.e.method, URL: s.cfg.baseURL + st.e.path, RunID: pathRunID(st.e.path)}
-	ctx, st.obs = o.StartCall(ctx, info)
+	st.obs = &observation{}
+	ctx, st.obs.co = o.StartCall(ctx, info)
 	err := st.send(ctx, s, out)
 	r := CallResult{Err: err, Attempts: st.n, RunID: info.RunID}
 	if st.last.resp != nil {
@@ -100,13 +101,21 @@ func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) err
 	if id := st.e.created; id.value != nil && id.member == "run_id" && *id.value != "" {
 		r.RunID = *id.value
 	}
-	st.obs.EndCall(r)
+	st.obs.co.EndCall(r)
 	return err
+}
+
+// observation is an observed call's: its CallObserver and the current
+// attempt's context, which the attempt's requests carry (see
+// attemptTransport). A pointer keeps the unobserved call small.
+type observation struct {
+	co   CallObserver
+	actx context.Context
 }
 
 // startAttempt tells the observer that attempt n starts.
 func (st *call) startAttempt(ctx context.Context, n int) {
-	st.actx = st.obs.StartAttempt(ctx, n)
+	st.obs.actx = st.obs.co.StartAttempt(ctx, n)
 }
 
 // endAttempt tells the observer how the attempt just settled ended.
@@ -122,8 +131,8 @@ func (st *call) endAttempt(retry bool) {
 			a.RetryReason = "status " + strconv.Itoa(a.StatusCode)
 		}
 	}
-	st.actx = nil
-	st.obs.EndAttempt(a)
+	st.obs.actx = nil
+	st.obs.co.EndAttempt(a)
 }
 
 // pathRunID returns the run id a path names (/v1/runs/{id}...), or "".

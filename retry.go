@@ -71,8 +71,7 @@ type call struct {
 	conn  connTrace // the current attempt's connections, for creating calls
 	last  attempt   // the outcome of the latest attempt
 
-	obs  CallObserver    // the call's observer (see observe.go), or nil
-	actx context.Context // the current attempt's context from obs, or nil
+	obs *observation // set when an observer watches the call (see observe.go)
 }
 
 // attempt is the outcome of one attempt, as settle recorded it.
@@ -185,8 +184,8 @@ type attemptTransport struct {
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if c := callFrom(req.Context()); c != nil && c.actx != nil {
-		req = req.WithContext(c.actx) // the observer's attempt context
+	if c := callFrom(req.Context()); c != nil && c.obs != nil && c.obs.actx != nil {
+		req = req.WithContext(c.obs.actx) // the observer's attempt context
 	}
 	if t.timeout <= 0 {
 		return t.base.RoundTrip(req)
