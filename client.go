@@ -152,7 +152,8 @@ type rawResponse struct {
 // four steps, in this order: build the request, send it with retries,
 // classify the outcome, decode the answer.
 //
-// The whole path, in reading order: do and prepare (here); retry.go from
+// The whole path, in reading order: do, send and prepare (here; with an
+// Observer set, do goes through observed in observe.go); retry.go from
 // its top, where the engine (newEngine) runs each attempt as begin, the
 // *http.Client of newHTTPClient and its attemptTransport to the wire, then
 // settle, which reads the answer and applies the retry policy below it;
