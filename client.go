@@ -152,7 +152,8 @@ type rawResponse struct {
 // four steps, in this order: build the request, send it with retries,
 // classify the outcome, decode the answer.
 //
-// The whole path, in reading order: do and prepare (here); retry.go from
+// The whole path, in reading order: do, send and prepare (here; with an
+// Observer set, do goes through observed in observe.go); retry.go from
 // its top, where the engine (newEngine) runs each attempt as begin, the
 // *http.Client of newHTTPClient and its attemptTransport to the wire, then
 // settle, which reads the answer and applies the retry policy below it;
@@ -172,10 +173,19 @@ func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) err
 	if err != nil {
 		return err
 	}
-	raw, _ := out.(*rawResponse)
-	e.stream = raw != nil
+	_, e.stream = out.(*rawResponse)
 	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries,
 		maxRetryAfter: s.cfg.engine.maxRetryAfter, maxBody: s.cfg.maxResponseBytes}
+	if o := s.cfg.observer; o != nil {
+		return st.observed(ctx, o, s, out) // see observe.go
+	}
+	return st.send(ctx, s, out)
+}
+
+// send takes do's four steps for the call st.
+func (st *call) send(ctx context.Context, s *setup, out any) error {
+	e := st.e
+	raw, _ := out.(*rawResponse)
 
 	// 1. Build the request.
 	req, err := st.prepare(ctx, s)

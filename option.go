@@ -50,6 +50,7 @@ type config struct {
 	appUserAgent string
 	headers      http.Header
 	logger       *slog.Logger
+	observer     Observer // see WithObserver
 	// maxResponseBytes bounds a 2xx body that is read whole.
 	maxResponseBytes int64
 }

@@ -37,7 +37,11 @@ func newEngine(s *engineSettings) *retryablehttp.Client {
 		// Each call's own limit is enforced by settle.
 		RetryMax: math.MaxInt32,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, i int) {
-			callFrom(req.Context()).begin(i + 1)
+			c := callFrom(req.Context())
+			c.begin(i + 1)
+			if c.obs != nil {
+				c.startAttempt(req.Context(), i+1)
+			}
 		},
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			return callFrom(ctx).settle(ctx, resp, err)
@@ -66,6 +70,8 @@ type call struct {
 	start time.Time // when the current attempt started
 	conn  connTrace // the current attempt's connections, for creating calls
 	last  attempt   // the outcome of the latest attempt
+
+	obs *observation // set when an observer watches the call (see observe.go)
 }
 
 // attempt is the outcome of one attempt, as settle recorded it.
@@ -178,6 +184,9 @@ type attemptTransport struct {
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if c := callFrom(req.Context()); c != nil && c.obs != nil && c.obs.actx != nil {
+		req = req.WithContext(c.obs.actx) // the observer's attempt context
+	}
 	if t.timeout <= 0 {
 		return t.base.RoundTrip(req)
 	}
@@ -289,6 +298,9 @@ func (c *call) settle(ctx context.Context, resp *http.Response, err error) (bool
 		a.retrying = false
 	}
 	c.last = a
+	if c.obs != nil {
+		c.endAttempt(a.retrying && ctx.Err() == nil)
+	}
 	if a.retrying && ctx.Err() != nil {
 		c.log(ctx, false) // the call is over; no wait, no retry
 		return false, ctx.Err()

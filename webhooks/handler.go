@@ -105,7 +105,7 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 		panic("webhooks: Handler called with a nil function")
 	}
 	c := newConfig(apiKey, opts)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	serve := func(w http.ResponseWriter, r *http.Request, d *Delivery) {
 		var held account
 		body, ok := c.receive(w, r, &held)
 		if !ok {
@@ -116,6 +116,9 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 		if err != nil {
 			c.reject(w, r, err)
 			return
+		}
+		if d != nil {
+			d.RunID, d.RunStatus = run.RunID, string(run.Status)
 		}
 		log := c.log.With(slog.String("run_id", run.RunID), slog.String("status", string(run.Status)))
 		ctx := r.Context()
@@ -131,10 +134,16 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 				return
 			case state == DeliveryDone:
 				log.DebugContext(ctx, "webhooks: duplicate delivery answered without calling the callback")
+				if d != nil {
+					d.Verdict = VerdictDuplicate
+				}
 				answer(w, http.StatusOK, msgDuplicate)
 				return
 			case state == DeliveryInProgress:
 				log.InfoContext(ctx, "webhooks: copy of a delivery still in progress answered 425")
+				if d != nil {
+					d.Verdict = VerdictDuplicate
+				}
 				answer(w, http.StatusTooEarly, msgInProgress)
 				return
 			}
@@ -152,10 +161,20 @@ func Handler(apiKey string, fn func(context.Context, *skyvern.RunResponse) error
 			// Skyvern sends the same headers with every attempt, so nothing
 			// says which attempt this was: say what is at stake each time.
 			log.ErrorContext(ctx, msgNotProcessed, slog.Bool("skyvern_stopped_waiting", ctx.Err() != nil))
+			if d != nil {
+				d.Verdict = VerdictCallbackFailed
+			}
 			answer(w, http.StatusInternalServerError, msgCallbackFailed)
 			return
 		}
 		answer(w, http.StatusOK, msgOK)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c.observe != nil {
+			observed(c.observe, w, r, serve)
+			return
+		}
+		serve(w, r, nil)
 	})
 }
 
@@ -428,6 +447,7 @@ type config struct {
 	dedupSet         bool
 	flights          flights
 	log              *slog.Logger
+	observe          DeliveryObserver // see WithObserver
 }
 
 func newConfig(apiKey string, opts []HandlerOption) *config {

@@ -1,0 +1,191 @@
+package skyvern
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Observer watches the SDK's calls: which operation each is, each of its
+// attempts, and how it ended. It is the one hook tracing and metrics
+// libraries build on (contrib/otel is one); the SDK itself imports none.
+// WithObserver sets it. A Client without one pays a nil check per call.
+//
+// StartCall is called as a call begins, on the calling goroutine. The
+// context it returns is the one the call's requests carry, so that what
+// the observer puts in it (a span) is the parent of what the transport
+// observes. The CallObserver it returns (which may not be nil) receives
+// the rest of that call's events, all on the calling goroutine, one after
+// another.
+type Observer interface {
+	StartCall(ctx context.Context, info CallInfo) (context.Context, CallObserver)
+}
+
+// CallObserver receives the events of one call: each attempt's start and
+// end, then the call's end, once.
+type CallObserver interface {
+	// StartAttempt is called before attempt n (1 for the first) is sent,
+	// with the call's context; the request of that attempt carries the
+	// context it returns.
+	StartAttempt(ctx context.Context, n int) context.Context
+	// EndAttempt is called as an attempt ends, once its answer's body is
+	// read.
+	EndAttempt(a AttemptInfo)
+	// EndCall is called once, as the call returns to its caller.
+	EndCall(r CallResult)
+}
+
+// CallInfo describes a call as it starts. It holds no secret and no body:
+// the API key travels in a header, and URL carries no query.
+type CallInfo struct {
+	// Operation is the Client method that made the call, such as "GetRun".
+	Operation string
+	// Method is the HTTP method.
+	Method string
+	// URL is the request's URL without its query: the base URL and path.
+	URL string
+	// RunID is the run the call is about, when its path names one.
+	RunID string
+}
+
+// AttemptInfo describes how one attempt ended.
+type AttemptInfo struct {
+	// N numbers the attempt, from 1.
+	N int
+	// StatusCode is the answer's HTTP status, or 0 when none came.
+	StatusCode int
+	// Err is why the attempt failed without an answer (a connection
+	// error, a timeout, a body cut off), or nil.
+	Err error
+	// Retry reports that the SDK will try again; RetryReason then says
+	// why: "status 503", say, or "transport error".
+	Retry       bool
+	RetryReason string
+}
+
+// CallResult describes how a call ended.
+type CallResult struct {
+	// Err is what the call returned to its caller (nil on success).
+	Err error
+	// Attempts counts the attempts sent (0 when the call failed before
+	// sending any).
+	Attempts int
+	// StatusCode is the last answer's HTTP status, or 0 when none came.
+	StatusCode int
+	// RunID is the run the call was about or created, when there is one.
+	RunID string
+}
+
+// WithObserver returns an Option that reports every call to o (see
+// Observer). A nil o removes the observer.
+func WithObserver(o Observer) Option {
+	return func(c *config) error {
+		c.observer = o
+		return nil
+	}
+}
+
+// observed is do's path when an observer is set: the same steps, between
+// the observer's StartCall and EndCall.
+func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) error {
+	info := CallInfo{Operation: operation(), Method: st.e.method, URL: s.cfg.baseURL + st.e.path, RunID: pathRunID(st.e.path)}
+	st.obs = &observation{}
+	ctx, st.obs.co = o.StartCall(ctx, info)
+	err := st.send(ctx, s, out)
+	r := CallResult{Err: err, Attempts: st.n, RunID: info.RunID}
+	if st.last.resp != nil {
+		r.StatusCode = st.last.resp.StatusCode
+	}
+	if id := st.e.created; id.value != nil && id.member == "run_id" && *id.value != "" {
+		r.RunID = *id.value
+	}
+	st.obs.co.EndCall(r)
+	return err
+}
+
+// observation is an observed call's: its CallObserver and the current
+// attempt's context, which the attempt's requests carry (see
+// attemptTransport). A pointer keeps the unobserved call small.
+type observation struct {
+	co   CallObserver
+	actx context.Context
+}
+
+// startAttempt tells the observer that attempt n starts.
+func (st *call) startAttempt(ctx context.Context, n int) {
+	st.obs.actx = st.obs.co.StartAttempt(ctx, n)
+}
+
+// endAttempt tells the observer how the attempt just settled ended.
+func (st *call) endAttempt(retry bool) {
+	a := AttemptInfo{N: st.n, Err: st.last.err, Retry: retry}
+	if st.last.resp != nil {
+		a.StatusCode = st.last.resp.StatusCode
+	}
+	if retry {
+		if a.Err != nil || a.StatusCode == 0 {
+			a.RetryReason = "transport error"
+		} else {
+			a.RetryReason = "status " + strconv.Itoa(a.StatusCode)
+		}
+	}
+	st.obs.actx = nil
+	st.obs.co.EndAttempt(a)
+}
+
+// pathRunID returns the run id a path names (/v1/runs/{id}...), or "".
+func pathRunID(path string) string {
+	const prefix = "/v1/runs/"
+	rest, ok := strings.CutPrefix(path, prefix)
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest == "cancel" {
+		return ""
+	}
+	return rest
+}
+
+// operations caches operation's answer by the program counter of the
+// code that called Client.do.
+var operations sync.Map // uintptr -> string
+
+// operation names the exported Client method that made the current call,
+// from the call stack: the first frame, above do, that is a method of
+// *Client (a closure inside one counts as that method, as for the pages
+// of a list). It costs a stack walk, only when an observer is set.
+func operation() string {
+	var pcs [8]uintptr
+	if runtime.Callers(4, pcs[:1]) == 0 { // skip Callers, operation, observed, do
+		return "unknown"
+	}
+	if op, ok := operations.Load(pcs[0]); ok {
+		return op.(string)
+	}
+	n := runtime.Callers(4, pcs[:])
+	op := "unknown"
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		const recv = "github.com/skyvern-go/skyvern.(*Client)."
+		if name, ok := strings.CutPrefix(f.Function, recv); ok {
+			if i := strings.IndexByte(name, '.'); i >= 0 {
+				name = name[:i]
+			}
+			if name != "" && name[0] >= 'A' && name[0] <= 'Z' {
+				op = name
+				break
+			}
+		}
+		if !more {
+			break
+		}
+	}
+	operations.Store(pcs[0], op)
+	return op
+}

@@ -1,0 +1,128 @@
+package skyvern_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
+)
+
+// recorder is an Observer that writes down every event it receives.
+type recorder struct {
+	mu     sync.Mutex
+	events []string
+	calls  []skyvern.CallInfo
+	ends   []skyvern.CallResult
+	tries  []skyvern.AttemptInfo
+	seen   []bool // each attempt's request carried the attempt's context
+}
+
+type ctxKey struct{}
+
+func (r *recorder) StartCall(ctx context.Context, info skyvern.CallInfo) (context.Context, skyvern.CallObserver) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, info)
+	r.events = append(r.events, "start "+info.Operation)
+	return context.WithValue(ctx, ctxKey{}, "call"), r
+}
+
+func (r *recorder) StartAttempt(ctx context.Context, n int) context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "attempt")
+	r.seen = append(r.seen, ctx.Value(ctxKey{}) == "call")
+	return ctx
+}
+
+func (r *recorder) EndAttempt(a skyvern.AttemptInfo) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "attempt end")
+	r.tries = append(r.tries, a)
+}
+
+func (r *recorder) EndCall(res skyvern.CallResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "end")
+	r.ends = append(r.ends, res)
+}
+
+func TestObserverSeesCallAttemptsAndOutcome(t *testing.T) {
+	srv := skyverntest.NewServer(t)
+	rec := &recorder{}
+	c := srv.Client(skyvern.WithObserver(rec), skyvern.WithRetryWait(time.Millisecond, time.Millisecond))
+	ctx := context.Background()
+	run, err := c.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "find the price"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Fault(skyverntest.RouteGetRun, skyverntest.Fault{StatusCode: 503, RetryAfter: "0"})
+	if _, err := c.GetRun(ctx, run.RunID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetRun(ctx, "tsk_missing"); !errors.Is(err, skyvern.ErrNotFound) {
+		t.Fatalf("GetRun(missing) = %v, want ErrNotFound", err)
+	}
+
+	if len(rec.calls) != 3 || rec.calls[0].Operation != "RunTask" || rec.calls[1].Operation != "GetRun" {
+		t.Fatalf("calls = %+v", rec.calls)
+	}
+	if got := rec.calls[1]; got.Method != "GET" || got.RunID != run.RunID || got.URL != srv.URL+"/v1/runs/"+run.RunID {
+		t.Errorf("GetRun info = %+v", got)
+	}
+	if r := rec.ends[0]; r.RunID != run.RunID || r.Err != nil || r.Attempts != 1 || r.StatusCode != 200 {
+		t.Errorf("RunTask result = %+v, want its run id, 1 attempt, 200", r)
+	}
+	if r := rec.ends[1]; r.Attempts != 2 || r.Err != nil || r.StatusCode != 200 {
+		t.Errorf("GetRun result = %+v, want 2 attempts", r)
+	}
+	if r := rec.ends[2]; r.Attempts != 1 || !errors.Is(r.Err, skyvern.ErrNotFound) || r.StatusCode != 404 {
+		t.Errorf("missing GetRun result = %+v", r)
+	}
+	retried := rec.tries[1]
+	if retried.StatusCode != 503 || !retried.Retry || retried.RetryReason != "status 503" {
+		t.Errorf("faulted attempt = %+v", retried)
+	}
+	if rec.tries[2].Retry || rec.tries[2].StatusCode != 200 {
+		t.Errorf("second attempt = %+v", rec.tries[2])
+	}
+	for i, ok := range rec.seen {
+		if !ok {
+			t.Errorf("attempt %d did not get the context StartCall returned", i)
+		}
+	}
+	want := []string{"start RunTask", "attempt", "attempt end", "end",
+		"start GetRun", "attempt", "attempt end", "attempt", "attempt end", "end",
+		"start GetRun", "attempt", "attempt end", "end"}
+	if len(rec.events) != len(want) {
+		t.Fatalf("events = %q, want %q", rec.events, want)
+	}
+	for i := range want {
+		if rec.events[i] != want[i] {
+			t.Fatalf("events = %q, want %q", rec.events, want)
+		}
+	}
+}
+
+// TestObserverPerCallAndPages checks the operation of a page of a list and
+// that a per-call WithObserver applies to that call only.
+func TestObserverPerCallAndPages(t *testing.T) {
+	srv := skyverntest.NewServer(t)
+	c := srv.Client()
+	rec := &recorder{}
+	if _, err := c.ListRunsPage(context.Background(), skyvern.ListRunsParams{}, skyvern.WithObserver(rec)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListRunsPage(context.Background(), skyvern.ListRunsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.calls) != 1 || rec.calls[0].Operation != "ListRunsPage" {
+		t.Fatalf("calls = %+v", rec.calls)
+	}
+}
