@@ -3,13 +3,17 @@ package skyvern_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log"
 	"net/http"
+	"os"
+	"strings"
 	"testing"
 
+	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/skyvern-go/skyvern"
 )
 
 const passwordCredentialJSON = `{"credential_id":"cred_1","credential":{"username":"ops@example.com","totp_type":"email","totp_identifier":"ops@example.com"},` +
@@ -367,4 +371,130 @@ func TestCredentialRetryRules(t *testing.T) {
 			assert.Equal(t, string(reqs[0].Body), string(reqs[1].Body), "the same body on every attempt")
 		})
 	}
+}
+
+// plainCredential is the same shape as CredentialResponse, for a baseline
+// decode with encoding/json alone.
+type plainCredential struct {
+	CredentialID string `json:"credential_id"`
+	Credential   struct {
+		Username       string `json:"username"`
+		TOTPType       string `json:"totp_type"`
+		TOTPIdentifier string `json:"totp_identifier"`
+	} `json:"credential"`
+	CredentialType           string          `json:"credential_type"`
+	Name                     string          `json:"name"`
+	VaultType                string          `json:"vault_type"`
+	BrowserProfileID         *string         `json:"browser_profile_id"`
+	AutoProfileDisabled      *bool           `json:"auto_profile_disabled"`
+	PinSavedSessionIP        bool            `json:"pin_saved_session_ip"`
+	TestedURL                *string         `json:"tested_url"`
+	UserContext              *string         `json:"user_context"`
+	SaveBrowserSessionIntent *bool           `json:"save_browser_session_intent"`
+	RunSequentially          bool            `json:"run_sequentially"`
+	FolderID                 *string         `json:"folder_id"`
+	ProxyLocation            json.RawMessage `json:"proxy_location"`
+	ProxySessionID           *string         `json:"proxy_session_id"`
+}
+
+func BenchmarkDecodeCredentialList(b *testing.B) {
+	list := []byte("[" + strings.TrimSuffix(strings.Repeat(passwordCredentialJSON+",", 100), ",") + "]")
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(list)))
+		for b.Loop() {
+			var out []skyvern.CredentialResponse
+			if err := json.Unmarshal(list, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding/json baseline", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(list)))
+		for b.Loop() {
+			var out []plainCredential
+			if err := json.Unmarshal(list, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// credentialConformance is the credentials and TOTP area.
+var credentialConformance = conformanceArea{
+	name: "credentials",
+	schemas: []schemaCase{
+		// The spec names the create body CreateCredentialRequest; the SDK's
+		// CredentialRequest serves create and update, which take the same
+		// body. credential_type is written from the credential's Go type.
+		{schema: "CreateCredentialRequest", goType: skyvern.CredentialRequest{}, extra: []string{"credential_type"}},
+		{schema: "NonEmptyPasswordCredential", goType: skyvern.PasswordCredential{}},
+		{schema: "NonEmptyCreditCardCredential", goType: skyvern.CreditCardCredential{}},
+		{schema: "CreditCardBillingAddress", goType: skyvern.CreditCardBillingAddress{}},
+		{schema: "SecretCredential", goType: skyvern.SecretCredential{}},
+		{schema: "CredentialResponse", goType: skyvern.CredentialResponse{}},
+		{schema: "PasswordCredentialResponse", goType: skyvern.PasswordCredentialResponse{}},
+		{schema: "CreditCardCredentialResponse", goType: skyvern.CreditCardCredentialResponse{}},
+		{schema: "SecretCredentialResponse", goType: skyvern.SecretCredentialResponse{}},
+		{schema: "TOTPCodeCreate", goType: skyvern.TOTPCodeRequest{}},
+		{schema: "TOTPCode", goType: skyvern.TOTPCode{}},
+	},
+	enums: []enumCase{
+		{values: specEnum("skyvern__forge__sdk__schemas__credentials__CredentialType"), goType: goEnum[skyvern.CredentialType]()},
+		{values: specEnum("CredentialType-Output"), goType: goEnum[skyvern.CredentialType]()},
+		{values: specEnum("CredentialVaultType"), goType: goEnum[skyvern.CredentialVaultType]()},
+		{values: specEnum("TotpType"), goType: goEnum[skyvern.TOTPType]()},
+		{values: specEnum("OTPType"), goType: goEnum[skyvern.OTPType]()},
+	},
+	queries: []queryCase{
+		{method: "get", path: "/v1/credentials", goType: skyvern.ListCredentialsParams{}},
+	},
+}
+
+func TestConformanceServerVersionIsAnObject(t *testing.T) {
+	op := operation(t, openAPISpec(t), "get", "/v1/version")
+	s := op["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"].(map[string]any)
+	require.Equal(t, "object", s["type"], "an object of strings, which ServerVersion decodes with Extra")
+}
+
+func ExampleClient_CreateCredential() {
+	srv, _ := skyverntest.Start()
+	defer srv.Close()
+	client := srv.Client() // with the real API: skyvern.NewClient()
+	ctx := context.Background()
+	os.Setenv("PORTAL_PASSWORD", "correct horse battery staple") // for this example only
+	defer os.Unsetenv("PORTAL_PASSWORD")
+
+	cred, err := client.CreateCredential(ctx, skyvern.CredentialRequest{
+		Name: "Billing portal",
+		Credential: skyvern.PasswordCredential{
+			Username:       "ops@example.com",
+			Password:       skyvern.NewSecret(os.Getenv("PORTAL_PASSWORD")), // prints as [redacted]
+			TOTPType:       skyvern.TOTPTypeEmail,
+			TOTPIdentifier: "ops@example.com",
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cred.CredentialID, cred.Credential) // Skyvern answers without the password
+
+	// When the site emails a code during a login run, hand it over.
+	code, err := client.SendTOTPCode(ctx, skyvern.TOTPCodeRequest{TOTPIdentifier: "ops@example.com", Content: "Your code is 123456"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(code.Code)
+
+	// Secrets never print, in any verb, nor in a struct that holds them.
+	fmt.Printf("%v %+v\n", skyvern.NewSecret(os.Getenv("PORTAL_PASSWORD")), skyvern.SecretCredential{SecretValue: skyvern.NewSecret("tok")})
+
+	if err := client.DeleteCredential(ctx, cred.CredentialID); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// cred_1000000001 {ops@example.com email ops@example.com map[]}
+	// 123456
+	// [redacted] {SecretValue:[redacted] SecretLabel: Extra:map[]}
 }

@@ -4,24 +4,28 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
+	"log"
 	"mime"
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const uploadedJSON = `{"s3_uri":"s3://skyvern-uploads/production/o_1/2026-01-31/file_1_a.txt",` +
@@ -357,4 +361,255 @@ func measure(t *testing.T, f func()) (allocated, heapGrowth uint64) {
 func sumOf(h hash.Hash) (out [32]byte) {
 	copy(out[:], h.Sum(nil))
 	return out
+}
+
+const benchFileSize = 1 << 20
+
+// filesBenchServer reads uploads to their end and serves benchFileSize
+// bytes as an artifact's content.
+func filesBenchServer(b *testing.B) *httptest.Server {
+	content := bytes.Repeat([]byte{0xA5}, benchFileSize)
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/upload_file", func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, uploadedJSON)
+	})
+	mux.HandleFunc("GET /v1/artifacts/{id}/content", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "video/webm")
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(content))
+	})
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkUploadFile compares UploadFile of 1 MiB with the same multipart
+// upload streamed with plain net/http (mime/multipart over io.Pipe) and
+// its answer decoded with encoding/json.
+func BenchmarkUploadFile(b *testing.B) {
+	srv := filesBenchServer(b)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		client, err := skyvern.NewClient(skyvern.WithAPIKey("k"), skyvern.WithBaseURL(srv.URL))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(benchFileSize)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := client.UploadFile(ctx, skyvern.UploadFileRequest{
+				Filename: "a.bin", Content: &pattern{n: benchFileSize}, Size: benchFileSize}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		hc := &http.Client{}
+		b.SetBytes(benchFileSize)
+		b.ReportAllocs()
+		for b.Loop() {
+			pr, pw := io.Pipe()
+			mw := multipart.NewWriter(pw)
+			go func() {
+				part, err := mw.CreateFormFile("file", "a.bin")
+				if err == nil {
+					_, err = io.Copy(part, &pattern{n: benchFileSize})
+				}
+				if err == nil {
+					err = mw.Close()
+				}
+				pw.CloseWithError(err)
+			}()
+			req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/v1/upload_file", pr)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("X-Api-Key", "k")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out struct {
+				FileID string `json:"file_id"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkGetArtifactContent compares downloading 1 MiB with
+// GetArtifactContent and with a plain net/http GET.
+func BenchmarkGetArtifactContent(b *testing.B) {
+	srv := filesBenchServer(b)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		client, err := skyvern.NewClient(skyvern.WithAPIKey("k"), skyvern.WithBaseURL(srv.URL))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(benchFileSize)
+		b.ReportAllocs()
+		for b.Loop() {
+			c, err := client.GetArtifactContent(ctx, "a_1", skyvern.GetArtifactContentParams{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, c)
+			c.Close()
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		hc := &http.Client{}
+		b.SetBytes(benchFileSize)
+		b.ReportAllocs()
+		for b.Loop() {
+			req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/v1/artifacts/a_1/content", nil)
+			req.Header.Set("X-Api-Key", "k")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	})
+}
+
+// fileConformance is the file upload area: the upload's form and answer
+// match the spec both ways.
+var fileConformance = conformanceArea{
+	name: "files",
+	schemas: []schemaCase{
+		{schema: "Body_upload_file_v1_upload_file_post", goType: skyvern.UploadFileRequest{}, form: true, exact: true},
+		{schema: "UploadFileResponse", goType: skyvern.UploadedFile{}, exact: true},
+	},
+}
+
+// This example saves the recording of a finished run to a file: the
+// content is streamed from Skyvern to the file, never held in memory.
+func ExampleClient_GetArtifactContent() {
+	srv, err := skyverntest.Start(skyverntest.WithRunDuration(0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	defer inTempDir()() // the recording is saved in the working directory
+
+	run, err := client.RunTask(ctx, skyvern.TaskRunRequest{Prompt: "Download the May invoice"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.WaitForRun(ctx, run.RunID); err != nil {
+		log.Fatal(err)
+	}
+	artifacts, err := skyvern.Collect(client.ListRunArtifacts(ctx, run.RunID, []skyvern.ArtifactType{skyvern.ArtifactTypeRecording}))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	content, err := client.GetArtifactContent(ctx, artifacts[0].ArtifactID, skyvern.GetArtifactContentParams{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer content.Close()
+	f, err := os.Create(run.RunID + ".webm")
+	if err != nil {
+		log.Fatal(err)
+	}
+	n, err := io.Copy(f, content) // streamed: never held in memory
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if err != nil {
+		log.Fatal(err) // the download broke off: resume with skyvern.BytesFrom(n)
+	}
+	fmt.Printf("saved %s, %d bytes\n", content.ContentType, n)
+	// Output: saved video/webm, 262144 bytes
+}
+
+// This example uploads a file for a run to use, then deletes it.
+func ExampleClient_UploadFile() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	csv := "name,amount\nMay,12.50\n"
+	up, err := client.UploadFile(ctx, skyvern.UploadFileRequest{
+		Filename:      "invoices.csv",
+		Content:       strings.NewReader(csv), // or Open: func() (io.ReadCloser, error) { return os.Open(path) }
+		Size:          int64(len(csv)),
+		RetentionDays: skyvern.Ptr(7),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("uploaded:", strings.HasSuffix(up.S3URI, "_invoices.csv"), "expires:", !up.ExpiresAt.IsZero())
+
+	if err := client.DeleteFile(ctx, up.FileID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("deleted")
+	// Output:
+	// uploaded: true expires: true
+	// deleted
+}
+
+// This example uploads a file from disk with Open, which the client calls
+// again for each attempt, so that the upload can be retried.
+func ExampleClient_UploadFile_open() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+	defer inTempDir()()
+	if err := os.WriteFile("invoices.csv", []byte("name,amount\nMay,12.50\n"), 0o600); err != nil {
+		log.Fatal(err)
+	}
+
+	up, err := client.UploadFile(ctx, skyvern.UploadFileRequest{
+		Filename: "invoices.csv",
+		Open:     func() (io.ReadCloser, error) { return os.Open("invoices.csv") }, // opened again for each attempt
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.DeleteFile(ctx, up.FileID) // once the runs given up.S3URI are done
+
+	stored, _ := srv.UploadedFile(up.FileID)
+	fmt.Printf("uploaded %s, %d bytes\n", stored.Filename, stored.Size)
+	// Output: uploaded invoices.csv, 22 bytes
+}
+
+// inTempDir makes a new temporary directory the working directory, for an
+// example that reads and writes files by relative names, and returns the
+// function that goes back and removes it. Examples run one at a time, so
+// changing the process's working directory is safe there.
+func inTempDir() func() {
+	back, err := os.Getwd()
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "skyvern-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		log.Fatal(err)
+	}
+	return func() {
+		os.Chdir(back)
+		os.RemoveAll(dir)
+	}
 }

@@ -2,18 +2,21 @@ package skyvern_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
 	"github.com/skyvern-go/skyvern/webhooks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // saveWorkflow creates a workflow with title and, unless "", a default
@@ -417,4 +420,266 @@ func TestScheduleMethodsOnTheWire(t *testing.T) {
 	assert.Equal(t, http.MethodDelete, del.Method)
 	assert.Equal(t, "/v1/workflows/"+wf.WorkflowPermanentID+"/schedules/"+sid, del.Path)
 	assert.Empty(t, del.Body)
+}
+
+const scheduleItemJSON = `{"workflow_schedule_id":"wfs_1","organization_id":"o_1","workflow_permanent_id":"wpid_1",` +
+	`"workflow_title":"Morning prices","cron_expression":"0 9 * * 1-5","timezone":"Europe/Paris","enabled":true,` +
+	`"parameters":{"sku":"A-1"},"name":"weekdays","description":null,"next_run":"2026-12-02T08:00:00Z",` +
+	`"created_at":"2026-12-01T09:20:27.123456","modified_at":"2026-12-01T09:20:27.123456"}`
+
+// plainScheduleItem mirrors ScheduleListItem for the encoding/json
+// baseline, with datetimes as strings.
+type plainScheduleItem struct {
+	WorkflowScheduleID  string         `json:"workflow_schedule_id"`
+	OrganizationID      string         `json:"organization_id"`
+	WorkflowPermanentID string         `json:"workflow_permanent_id"`
+	WorkflowTitle       string         `json:"workflow_title"`
+	CronExpression      string         `json:"cron_expression"`
+	Timezone            string         `json:"timezone"`
+	Enabled             bool           `json:"enabled"`
+	Parameters          map[string]any `json:"parameters"`
+	Name                *string        `json:"name"`
+	Description         *string        `json:"description"`
+	NextRun             *string        `json:"next_run"`
+	CreatedAt           string         `json:"created_at"`
+	ModifiedAt          string         `json:"modified_at"`
+}
+
+// BenchmarkDecodeSchedulePage decodes a 100-schedule List Schedules answer
+// with the SDK's types and, as the baseline, with encoding/json into
+// plainScheduleItem.
+func BenchmarkDecodeSchedulePage(b *testing.B) {
+	items := make([]string, 100)
+	for i := range items {
+		items[i] = scheduleItemJSON
+	}
+	body := []byte(`{"schedules":[` + strings.Join(items, ",") + `],"total_count":100,"page":1,"page_size":100}`)
+	b.Run("sdk", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out skyvern.SchedulePage
+			if err := json.Unmarshal(body, &out); err != nil || len(out.Schedules) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out struct {
+				Schedules  []plainScheduleItem `json:"schedules"`
+				TotalCount int                 `json:"total_count"`
+				Page       int                 `json:"page"`
+				PageSize   int                 `json:"page_size"`
+			}
+			if err := json.Unmarshal(body, &out); err != nil || len(out.Schedules) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// scheduleConformance is the schedule and folder area. Its types and
+// params match the spec both ways.
+var scheduleConformance = conformanceArea{
+	name: "schedules",
+	schemas: []schemaCase{
+		{schema: "WorkflowSchedule", goType: skyvern.Schedule{}, exact: true},
+		{schema: "WorkflowScheduleResponse", goType: skyvern.ScheduleResponse{}, exact: true},
+		{schema: "WorkflowScheduleUpsertRequest", goType: skyvern.ScheduleRequest{}, exact: true},
+		{schema: "OrganizationScheduleItem", goType: skyvern.ScheduleListItem{}, exact: true},
+		{schema: "OrganizationScheduleListResponse", goType: skyvern.SchedulePage{}, exact: true},
+		{schema: "Folder", goType: skyvern.Folder{}, exact: true},
+		{schema: "FolderCreate", goType: skyvern.CreateFolderRequest{}, exact: true},
+		{schema: "FolderUpdate", goType: skyvern.UpdateFolderRequest{}, exact: true},
+		{schema: "UpdateWorkflowFolderRequest", goType: skyvern.UpdateWorkflowFolderRequest{}, exact: true},
+		// DeleteScheduleResponse is only ok, which DeleteSchedule does not
+		// return.
+		{schema: "DeleteScheduleResponse", extra: []string{"ok"}, exact: true},
+	},
+	enums: []enumCase{
+		{values: queryEnum("get", "/v1/schedules", "status"), goType: goEnum[skyvern.ScheduleStatus](), exact: true},
+	},
+	queries: []queryCase{
+		{method: "get", path: "/v1/schedules", goType: skyvern.ListSchedulesParams{}, exact: true},
+		{method: "get", path: "/v1/folders", goType: skyvern.ListFoldersParams{}, exact: true},
+		{method: "delete", path: "/v1/folders/{folder_id}", goType: skyvern.DeleteFolderParams{}, exact: true},
+		{method: "get", path: "/v1/agents/{workflow_id}/runs", goType: skyvern.ListRunsOfWorkflowParams{}, exact: true},
+	},
+}
+
+// TestConformanceRetryHeaders checks that retry takes the run-creating
+// headers, which RetryWorkflowRun takes as WithHeader options.
+func TestConformanceRetryHeaders(t *testing.T) {
+	op := operation(t, openAPISpec(t), "post", "/v1/agents/runs/{workflow_run_id}/retry")
+	require.Equal(t, []string{"x-max-steps-override", "x-user-agent"}, parameters(op, "header"))
+}
+
+// A schedule starts a run of its workflow each time it falls due. Against
+// the fake, advancing its clock to the schedule's next firing starts the
+// run, and the run's webhook reaches the workflow's callback: the code that
+// reacts to scheduled runs can be tested without waiting for them.
+func ExampleClient_CreateSchedule() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	// The receiver of the workflow's webhooks.
+	finished := make(chan *skyvern.RunResponse, 1)
+	receiver := httptest.NewServer(webhooks.Handler(srv.APIKey, func(_ context.Context, run *skyvern.RunResponse) error {
+		finished <- run
+		return nil
+	}))
+	defer receiver.Close()
+
+	wf, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{JSONDefinition: &skyvern.WorkflowDefinition{
+		Title:             "Morning prices",
+		DefaultWebhookURL: receiver.URL, // where scheduled runs report
+		Body: skyvern.WorkflowBody{
+			Parameters: []map[string]any{{"parameter_type": "workflow", "key": "sku", "workflow_parameter_type": "string"}},
+			Blocks:     []map[string]any{},
+		},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	sched, err := client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{
+		CronExpression: "0 9 * * 1-5", // 9:00 on weekdays
+		Timezone:       "Europe/Paris",
+		Parameters:     map[string]any{"sku": "A-1"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("enabled:", sched.Schedule.Enabled, "next runs listed:", len(sched.NextRuns))
+
+	srv.Advance(sched.NextRuns[0].Sub(srv.Now())) // to the first firing: the run starts
+	for run, err := range client.ListRunsOfWorkflow(ctx, wf.WorkflowPermanentID, skyvern.ListRunsOfWorkflowParams{}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println("run started by:", run.TriggerType, run.WorkflowScheduleID == sched.Schedule.WorkflowScheduleID)
+	}
+
+	srv.Advance(skyverntest.DefaultRunDuration) // the run finishes and sends its webhook
+	run := <-finished
+	fmt.Println("webhook:", run.Status)
+	// Output:
+	// enabled: true next runs listed: 5
+	// run started by: scheduled true
+	// webhook: completed
+}
+
+func ExampleClient_ListSchedules() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Reports\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "@daily", Timezone: "UTC", Name: "daily"})
+	client.CreateSchedule(ctx, wf.WorkflowPermanentID, skyvern.ScheduleRequest{CronExpression: "@weekly", Timezone: "UTC", Name: "weekly", Enabled: skyvern.Ptr(false)})
+
+	for s, err := range client.ListSchedules(ctx, skyvern.ListSchedulesParams{Status: skyvern.ScheduleStatusActive}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(s.WorkflowTitle, s.Name, s.CronExpression)
+	}
+	// Output: Reports daily @daily
+}
+
+func ExampleClient_UpdateWorkflowFolder() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	folder, err := client.CreateFolder(ctx, skyvern.CreateFolderRequest{Title: "Finance"})
+	if err != nil {
+		panic(err)
+	}
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Invoices\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	if _, err := client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{FolderID: skyvern.Ptr(folder.FolderID)}); err != nil {
+		panic(err)
+	}
+	folder, _ = client.GetFolder(ctx, folder.FolderID)
+	fmt.Println(folder.Title, "holds", folder.WorkflowCount, "workflow")
+
+	// A nil FolderID takes the workflow out of its folder.
+	wf, _ = client.UpdateWorkflowFolder(ctx, wf.WorkflowPermanentID, skyvern.UpdateWorkflowFolderRequest{})
+	fmt.Printf("folder now %q\n", wf.FolderID)
+	// Output:
+	// Finance holds 1 workflow
+	// folder now ""
+}
+
+func ExampleClient_RetryWorkflowRun() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	wf, _ := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: "title: Flaky\nworkflow_definition: {parameters: [], blocks: []}\n"})
+	srv.OnWorkflow(wf.WorkflowPermanentID, skyverntest.Outcome{Status: skyvern.RunStatusFailed, FailureReason: "site down"})
+	first, _ := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: wf.WorkflowPermanentID})
+	srv.Advance(skyverntest.DefaultRunDuration)
+
+	srv.OnWorkflow(wf.WorkflowPermanentID, skyverntest.Outcome{}) // the site is back
+	retry, err := client.RetryWorkflowRun(ctx, first.RunID)
+	if err != nil {
+		panic(err) // with ErrOutcomeUnknown, look for the new run before retrying again
+	}
+	srv.Advance(skyverntest.DefaultRunDuration)
+	retry, _ = client.GetRun(ctx, retry.RunID)
+	fmt.Println(retry.Status)
+	// Output: completed
+}
+
+// The README's schedule: a workflow run at 9:00 Paris time on weekdays,
+// and the runs it has started, told apart from the others by their
+// TriggerType.
+func ExampleClient_ListRunsOfWorkflow() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	prices, err := client.CreateWorkflow(ctx, skyvern.CreateWorkflowRequest{YAMLDefinition: `
+title: Morning prices
+workflow_definition:
+  parameters: [{parameter_type: workflow, key: sku, workflow_parameter_type: string}]
+  blocks: [] # the blocks that read the price of {{ sku }}
+`})
+	if err != nil {
+		log.Fatal(err)
+	}
+	weekdays, err := client.CreateSchedule(ctx, prices.WorkflowPermanentID, skyvern.ScheduleRequest{
+		CronExpression: "0 9 * * 1-5", // 9:00 on weekdays
+		Timezone:       "Europe/Paris",
+		Parameters:     map[string]any{"sku": "A-1"},
+	})
+	if err != nil {
+		log.Fatal(err) // ErrBadRequest: an expression or time zone Skyvern refuses
+	}
+	fmt.Println("enabled:", weekdays.Schedule.Enabled, "next firings listed:", len(weekdays.NextRuns))
+
+	// The first firing, and the run it starts, on the fake's clock.
+	srv.Advance(weekdays.NextRuns[0].Sub(srv.Now()) + skyverntest.DefaultRunDuration)
+	client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: prices.WorkflowPermanentID, Parameters: map[string]any{"sku": "B-2"}})
+
+	for run, err := range client.ListRunsOfWorkflow(ctx, prices.WorkflowPermanentID, skyvern.ListRunsOfWorkflowParams{}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if run.TriggerType == skyvern.TriggerTypeScheduled {
+			fmt.Println("scheduled run", run.Status, run.WorkflowScheduleID == weekdays.Schedule.WorkflowScheduleID)
+		}
+	}
+	// Output:
+	// enabled: true next firings listed: 5
+	// scheduled run completed true
 }

@@ -3,16 +3,19 @@ package skyvern_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log"
 	"net/http"
+	"reflect"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestScriptsAgainstTheFake(t *testing.T) {
@@ -171,4 +174,331 @@ func TestScriptCallsThatCreateAreNotRetriedBlindly(t *testing.T) {
 			assert.Len(t, f.requests(), 3)
 		})
 	}
+}
+
+// plainClick is a click action as a plain struct, for a baseline encode
+// with encoding/json alone.
+type plainClick struct {
+	Type      string  `json:"type"`
+	Timeout   float64 `json:"timeout,omitempty"`
+	Selector  string  `json:"selector,omitempty"`
+	Intention string  `json:"intention,omitempty"`
+}
+
+type plainActionRequest struct {
+	URL              string     `json:"url"`
+	BrowserSessionID string     `json:"browser_session_id,omitempty"`
+	Action           plainClick `json:"action"`
+}
+
+// BenchmarkEncodeSDKAction measures the body RunSDKAction sends: the
+// union's type and the timeout in milliseconds written by hand around
+// encoding/json.
+func BenchmarkEncodeSDKAction(b *testing.B) {
+	req := skyvern.SDKActionRequest{URL: "https://example.com", BrowserSessionID: "pbs_1",
+		Action: skyvern.ClickAction{Selector: "#buy", Intention: "the Buy button", Timeout: 5 * time.Second}}
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	plain := plainActionRequest{URL: "https://example.com", BrowserSessionID: "pbs_1",
+		Action: plainClick{Type: "ai_click", Timeout: 5000, Selector: "#buy", Intention: "the Buy button"}}
+	b.Run("encoding/json baseline", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(plain); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeCustomLLMList measures ListCustomLLMs' decode of 50
+// configurations, each with secrets sealed into Secret values.
+func BenchmarkDecodeCustomLLMList(b *testing.B) {
+	one := `{"id":"oat_1","organization_id":"o_1","config":{"display_name":"Llama","provider":"openai_compatible","model_name":"llama3",` +
+		`"api_base":"https://llm.example.com/v1","api_key":"********","api_version":null,"supports_vision":true,"add_assistant_prefix":false,` +
+		`"max_completion_tokens":null,"temperature":0.2,"reasoning_effort":null,"extra_parameters":{"extra_headers":{"Authorization":"********"},"top_p":0.9}},` +
+		`"created_at":"2025-01-01T00:00:00.000001","modified_at":"2025-01-01T00:00:00.000001","valid":true}`
+	body := `{"custom_llms":[` + one
+	for range 49 {
+		body += "," + one
+	}
+	data := []byte(body + "]}")
+	b.Run("sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var out struct {
+				CustomLLMs []skyvern.CustomLLM `json:"custom_llms"`
+			}
+			if err := json.Unmarshal(data, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	type plainConfig struct {
+		DisplayName, Provider, ModelName string
+		APIBase                          *string        `json:"api_base"`
+		APIKey                           *string        `json:"api_key"`
+		APIVersion                       *string        `json:"api_version"`
+		SupportsVision                   bool           `json:"supports_vision"`
+		AddAssistantPrefix               bool           `json:"add_assistant_prefix"`
+		MaxCompletionTokens              *int           `json:"max_completion_tokens"`
+		Temperature                      *float64       `json:"temperature"`
+		ReasoningEffort                  *string        `json:"reasoning_effort"`
+		ExtraParameters                  map[string]any `json:"extra_parameters"`
+	}
+	type plainLLM struct {
+		ID             string      `json:"id"`
+		OrganizationID string      `json:"organization_id"`
+		Config         plainConfig `json:"config"`
+		CreatedAt      string      `json:"created_at"`
+		ModifiedAt     string      `json:"modified_at"`
+		Valid          bool        `json:"valid"`
+	}
+	b.Run("encoding/json baseline", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var out struct {
+				CustomLLMs []plainLLM `json:"custom_llms"`
+			}
+			if err := json.Unmarshal(data, &out); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// actionMembers are members every SDK action has on the wire without a
+// field of that name: type comes from the Go type, timeout is Timeout, a
+// time.Duration.
+var actionMembers = []string{"type", "timeout"}
+
+// scriptConformance is the scripts, custom LLM and SDK action area.
+var scriptConformance = conformanceArea{
+	name: "scripts",
+	schemas: []schemaCase{
+		{schema: "CreateScriptRequest", goType: skyvern.CreateScriptRequest{}},
+		{schema: "DeployScriptRequest", goType: skyvern.DeployScriptRequest{}},
+		{schema: "ScriptFileCreate", goType: skyvern.ScriptFile{}},
+		{schema: "CreateScriptResponse", goType: skyvern.ScriptVersion{}},
+		{schema: "FileNode", goType: skyvern.ScriptFileNode{}},
+		{schema: "Script", goType: skyvern.Script{}},
+		// The create and update bodies are the same: CustomLLMRequest.
+		{schema: "CustomLLMCreateRequest", goType: skyvern.CustomLLMRequest{}},
+		{schema: "CustomLLMUpdateRequest", goType: skyvern.CustomLLMRequest{}},
+		{schema: "CustomLLMConfig", goType: skyvern.CustomLLMConfig{}},
+		{schema: "CustomLLM", goType: skyvern.CustomLLM{}},
+		// The list and single answers of custom LLMs wrap the model:
+		// ListCustomLLMs unwraps custom_llms, Create and UpdateCustomLLM
+		// unwrap custom_llm, and DeleteCustomLLM reports failure as an
+		// error rather than success.
+		{schema: "CustomLLMListResponse", extra: []string{"custom_llms"}, exact: true},
+		{schema: "CustomLLMResponse", extra: []string{"custom_llm"}, exact: true},
+		{schema: "ClearOrganizationAuthTokenResponse", extra: []string{"success"}, exact: true},
+		{schema: "RunSdkActionRequest", goType: skyvern.SDKActionRequest{}},
+		{schema: "RunSdkActionResponse", goType: skyvern.SDKActionResult{}},
+		{schema: "ClickAction", goType: skyvern.ClickAction{}, extra: actionMembers},
+		{schema: "InputTextAction", goType: skyvern.InputTextAction{}, extra: actionMembers},
+		{schema: "SelectOptionAction", goType: skyvern.SelectOptionAction{}, extra: actionMembers},
+		{schema: "UploadFileAction", goType: skyvern.UploadFileAction{}, extra: actionMembers},
+		{schema: "ActAction", goType: skyvern.ActAction{}, extra: actionMembers},
+		{schema: "ExtractAction", goType: skyvern.ExtractAction{}, extra: actionMembers},
+		{schema: "LocateElementAction", goType: skyvern.LocateElementAction{}, extra: actionMembers},
+		{schema: "ValidateAction", goType: skyvern.ValidateAction{}, extra: actionMembers},
+		{schema: "PromptAction", goType: skyvern.PromptAction{}, extra: actionMembers},
+	},
+	enums: []enumCase{
+		{values: specEnum("FileEncoding"), goType: goEnum[skyvern.ScriptFileEncoding]()},
+		{values: specEnum("CustomLLMProvider"), goType: goEnum[skyvern.CustomLLMProvider]()},
+		{values: unionTags("RunSdkActionRequest", "action"), goType: goEnum[skyvern.SDKActionType]()},
+	},
+	queries: []queryCase{
+		{method: "get", path: "/v1/scripts", goType: skyvern.ListScriptsParams{}},
+	},
+}
+
+// TestConformanceSDKActionUnion checks that every action of the spec's
+// union has a Go type, named as the schema its tag maps to.
+func TestConformanceSDKActionUnion(t *testing.T) {
+	union := schema(t, openAPISpec(t), "RunSdkActionRequest")["properties"].(map[string]any)["action"].(map[string]any)
+	mapping := union["discriminator"].(map[string]any)["mapping"].(map[string]any)
+	types := map[skyvern.SDKActionType]skyvern.SDKAction{}
+	for _, a := range []skyvern.SDKAction{skyvern.ClickAction{}, skyvern.InputTextAction{}, skyvern.SelectOptionAction{},
+		skyvern.UploadFileAction{}, skyvern.ActAction{}, skyvern.ExtractAction{}, skyvern.LocateElementAction{},
+		skyvern.ValidateAction{}, skyvern.PromptAction{}} {
+		types[a.SDKActionType()] = a
+	}
+	for tag, ref := range mapping {
+		a, ok := types[skyvern.SDKActionType(tag)]
+		require.True(t, ok, "no action type for %q", tag)
+		require.Equal(t, "#/components/schemas/"+reflect.TypeOf(a).Name(), ref)
+	}
+	require.Len(t, types, len(mapping))
+}
+
+// ExampleClient_RunSDKAction drives a page of a browser session with AI
+// actions: it checks a condition, then extracts data, the second action
+// recorded in the workflow run of the first, in a browser session it
+// creates and closes.
+func ExampleClient_RunSDKAction() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	// The fake's stand-in for what the page holds.
+	srv.OnPrompt("the title and points of the top post", skyverntest.Outcome{
+		Output: map[string]any{"title": "Show HN: a Go SDK", "points": 312}})
+	client := srv.Client()
+	ctx := context.Background()
+
+	sess, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
+	if err != nil {
+		panic(err)
+	}
+	defer client.CloseBrowserSession(context.WithoutCancel(ctx), sess.BrowserSessionID)
+	sessionID := sess.BrowserSessionID
+	page := "https://news.ycombinator.com"
+
+	check, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{
+		URL: page, BrowserSessionID: sessionID,
+		Action: skyvern.ValidateAction{Prompt: "the page lists posts"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	var ok bool
+	if err := check.DecodeResult(&ok); err != nil || !ok {
+		panic("not the page we expected")
+	}
+
+	res, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{
+		URL: page, BrowserSessionID: sessionID, WorkflowRunID: check.WorkflowRunID,
+		Action: skyvern.ExtractAction{
+			Prompt:        "the title and points of the top post",
+			ExtractSchema: map[string]any{"type": "object", "properties": map[string]any{"title": map[string]any{"type": "string"}, "points": map[string]any{"type": "integer"}}},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	var top struct {
+		Title  string `json:"title"`
+		Points int    `json:"points"`
+	}
+	if err := res.DecodeResult(&top); err != nil {
+		panic(err)
+	}
+	fmt.Println(top.Title, top.Points, res.WorkflowRunID == check.WorkflowRunID)
+	// Output: Show HN: a Go SDK 312 true
+}
+
+// Run one AI action in a browser session that UseBrowserSession opens for
+// it and closes afterwards.
+func ExampleClient_RunSDKAction_browserSession() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	// What the page holds, to the fake.
+	srv.OnPrompt("the title of the top post", skyverntest.Outcome{Output: "Show HN: a Go SDK"})
+	client := srv.Client() // with the real API: skyvern.NewClient()
+	ctx := context.Background()
+
+	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{}, func(ctx context.Context, s *skyvern.BrowserSession) error {
+		res, err := client.RunSDKAction(ctx, skyvern.SDKActionRequest{
+			URL:              "https://news.ycombinator.com",
+			BrowserSessionID: s.BrowserSessionID,
+			Action:           skyvern.ExtractAction{Prompt: "the title of the top post"},
+		})
+		if err != nil {
+			return err
+		}
+		var title string
+		if err := res.DecodeResult(&title); err != nil {
+			return err
+		}
+		fmt.Println(title)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output: Show HN: a Go SDK
+}
+
+func ExampleClient_CreateScript() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	v1, err := client.CreateScript(ctx, skyvern.CreateScriptRequest{Files: []skyvern.ScriptFile{
+		skyvern.NewScriptFile("main.py", []byte("print('hello')\n")),
+	}})
+	if err != nil {
+		panic(err)
+	}
+	v2, err := client.DeployScript(ctx, v1.ScriptID, skyvern.DeployScriptRequest{Files: []skyvern.ScriptFile{
+		skyvern.NewScriptFile("main.py", []byte("print('hello again')\n")),
+	}})
+	if err != nil {
+		panic(err)
+	}
+	for s, err := range client.ListScripts(ctx, skyvern.ListScriptsParams{}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(s.ScriptID == v1.ScriptID, "version", s.Version, v2.Version)
+	}
+	// Output: true version 2 2
+}
+
+func ExampleClient_CreateCustomLLM() {
+	srv, err := skyverntest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	req := skyvern.CustomLLMRequest{Config: skyvern.CustomLLMConfig{
+		DisplayName: "Our Llama",
+		Provider:    skyvern.CustomLLMProviderOpenAICompatible,
+		ModelName:   "llama3.1:70b",
+		APIBase:     "https://llm.example.com/v1",
+		APIKey:      skyvern.NewSecret("sk-example"), // os.Getenv("LLM_API_KEY"), say
+	}}
+	fmt.Println(req.Config.APIKey) // secrets never print
+	llm, err := client.CreateCustomLLM(ctx, req)
+	if err != nil {
+		panic(err)
+	}
+	// Skyvern answers the key masked; sending the config back keeps it.
+	fmt.Println(llm.Config.DisplayName, llm.Config.APIKey.Reveal())
+	llm.Config.DisplayName = "Our Llama 3.1"
+	llm, err = client.UpdateCustomLLM(ctx, llm.ID, skyvern.CustomLLMRequest{Config: llm.Config})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(llm.Config.DisplayName)
+	if err := client.DeleteCustomLLM(ctx, llm.ID); err != nil {
+		panic(err)
+	}
+	// Output:
+	// [redacted]
+	// Our Llama ********
+	// Our Llama 3.1
 }

@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log"
 	"net/http"
+	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/skyverntest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // sessionJSON is a browser session as Skyvern sends it, nulls included.
@@ -731,4 +735,258 @@ func TestUseBrowserSession(t *testing.T) {
 		assert.False(t, called)
 		assert.Len(t, f.requests(), 1)
 	})
+}
+
+// plainSession mirrors BrowserSession's fields for the encoding/json
+// baseline, with datetimes as strings.
+type plainSession struct {
+	BrowserSessionID       string   `json:"browser_session_id"`
+	OrganizationID         string   `json:"organization_id"`
+	Status                 string   `json:"status"`
+	RunnableType           string   `json:"runnable_type"`
+	RunnableID             string   `json:"runnable_id"`
+	TimeoutMinutes         *int     `json:"timeout"`
+	BrowserAddress         string   `json:"browser_address"`
+	AppURL                 string   `json:"app_url"`
+	Extensions             []string `json:"extensions"`
+	BrowserType            string   `json:"browser_type"`
+	BrowserProfileID       string   `json:"browser_profile_id"`
+	GenerateBrowserProfile bool     `json:"generate_browser_profile"`
+	VNCStreamingSupported  bool     `json:"vnc_streaming_supported"`
+	StreamTransport        string   `json:"stream_transport"`
+	DownloadPath           string   `json:"download_path"`
+	DownloadedFiles        []struct {
+		URL      string `json:"url"`
+		Filename string `json:"filename"`
+	} `json:"downloaded_files"`
+	Recordings []struct {
+		URL      string `json:"url"`
+		Filename string `json:"filename"`
+	} `json:"recordings"`
+	StartedAt   string `json:"started_at"`
+	CompletedAt string `json:"completed_at"`
+	CreatedAt   string `json:"created_at"`
+	ModifiedAt  string `json:"modified_at"`
+	DeletedAt   string `json:"deleted_at"`
+	Warning     string `json:"warning"`
+}
+
+func sessionList(n int) []byte {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = sessionJSON
+	}
+	return []byte("[" + strings.Join(items, ",") + "]")
+}
+
+// BenchmarkDecodeSessionList decodes a 100-session List Browser Sessions
+// answer with the SDK's types and, as the baseline, with encoding/json
+// into plainSession.
+func BenchmarkDecodeSessionList(b *testing.B) {
+	body := sessionList(100)
+	b.Run("sdk", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out []skyvern.BrowserSession
+			if err := json.Unmarshal(body, &out); err != nil || len(out) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out []plainSession
+			if err := json.Unmarshal(body, &out); err != nil || len(out) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// sessionConformance is the browser session, browser profile, login and
+// download area. Its types have a field for every property and none the
+// schema lacks.
+var sessionConformance = conformanceArea{
+	name: "sessions",
+	schemas: []schemaCase{
+		{schema: "CreateBrowserSessionRequest", goType: skyvern.CreateBrowserSessionRequest{}, exact: true},
+		{schema: "BrowserSessionResponse", goType: skyvern.BrowserSession{}, exact: true},
+		{schema: "UpdateBrowserSessionRequest", goType: skyvern.UpdateBrowserSessionRequest{}, exact: true},
+		{schema: "CreateBrowserProfileRequest", goType: skyvern.CreateBrowserProfileRequest{}, exact: true},
+		{schema: "BrowserProfile", goType: skyvern.BrowserProfile{}, exact: true},
+		{schema: "UpdateBrowserProfileRequest", goType: skyvern.UpdateBrowserProfileRequest{}, exact: true},
+		{schema: "BrowserProfileUsage", goType: skyvern.BrowserProfileUsage{}, exact: true},
+		{schema: "BrowserProfileUsageWorkflow", goType: skyvern.BrowserProfileUsageWorkflow{}, exact: true},
+		{schema: "BrowserProfileUsageCredential", goType: skyvern.BrowserProfileUsageCredential{}, exact: true},
+		{schema: "LoginRequest", goType: skyvern.LoginRequest{}, exact: true},
+		{schema: "DownloadFilesRequest", goType: skyvern.DownloadFilesRequest{}, exact: true},
+	},
+	enums: []enumCase{
+		{values: specEnum("PersistentBrowserType"), goType: goEnum[skyvern.BrowserType]()},
+		{values: specEnum("Extensions"), goType: goEnum[skyvern.BrowserExtension]()},
+		{values: specEnum("skyvern__schemas__credential_type__CredentialType"), goType: goEnum[skyvern.CredentialSource]()},
+		// status is a plain string in the spec; its examples list the values.
+		{values: propertyExamples("BrowserSessionResponse", "status"), goType: goEnum[skyvern.BrowserSessionStatus]()},
+	},
+	queries: []queryCase{
+		{method: "get", path: "/v1/browser_profiles", goType: skyvern.ListBrowserProfilesParams{}},
+	},
+	headers: []headerCase{
+		{"/v1/run/tasks/login", skyvern.LoginRequest{}},
+		{"/v1/run/tasks/download_files", skyvern.DownloadFilesRequest{}},
+	},
+}
+
+func TestConformanceBrowserSessionListIsUnpaged(t *testing.T) {
+	op := operation(t, openAPISpec(t), "get", "/v1/browser_sessions")
+	require.Empty(t, parameters(op, "query"), "the server pages the session list now: add a page call and an iterator")
+}
+
+func TestConformanceLoginProxyIsAProxyLocation(t *testing.T) {
+	spec := openAPISpec(t)
+	for _, name := range []string{"LoginRequest", "DownloadFilesRequest"} {
+		prop := schema(t, spec, name)["properties"].(map[string]any)["proxy_location"].(map[string]any)
+		require.Contains(t, prop["anyOf"], map[string]any{"$ref": "#/components/schemas/ProxyLocation"}, name)
+		require.Len(t, prop["anyOf"], 2, "%s takes only a named location or null", name)
+	}
+}
+
+// Log in once and download a file in the same browser session, which
+// UseBrowserSession closes afterwards on every path: success, error or
+// panic, and even when ctx has been cancelled.
+func ExampleClient_UseBrowserSession() {
+	srv, err := skyverntest.Start(skyverntest.WithRunDuration(50 * time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	// With the real API: skyvern.NewClient().
+	client := srv.Client()
+	ctx := context.Background()
+	// The credential the code logs in with: with the real API, one saved
+	// beforehand.
+	err = srv.AddCredential("cred_123", skyvern.CredentialRequest{
+		Name:       "Billing portal",
+		Credential: skyvern.PasswordCredential{Username: "ops@example.com", Password: skyvern.NewSecret("s3cret")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	err = client.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 30},
+		func(ctx context.Context, s *skyvern.BrowserSession) error {
+			login, err := client.RunLogin(ctx, skyvern.LoginRequest{
+				URL:              "https://billing.example.com/login",
+				CredentialSource: skyvern.CredentialSourceSkyvern,
+				CredentialID:     "cred_123",
+				BrowserSessionID: s.BrowserSessionID,
+			})
+			if err != nil {
+				return err
+			}
+			if login, err = client.WaitForRun(ctx, login.RunID); err != nil {
+				return err
+			}
+			fmt.Println("login", login.Status)
+
+			dl, err := client.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{
+				NavigationGoal:   "Download the invoice for May",
+				DownloadSuffix:   "invoice-may.pdf",
+				BrowserSessionID: s.BrowserSessionID, // already signed in
+			})
+			if err != nil {
+				return err
+			}
+			if dl, err = client.WaitForRun(ctx, dl.RunID); err != nil {
+				return err
+			}
+			for _, f := range dl.DownloadedFiles {
+				fmt.Println("downloaded", f.Filename)
+			}
+			return nil
+		})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// UseBrowserSession closed the session on the way out.
+	active, err := skyvern.Collect(client.ListBrowserSessions(ctx))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("active sessions:", len(active))
+	// Output:
+	// login completed
+	// downloaded invoice-may.pdf
+	// active sessions: 0
+}
+
+// Without UseBrowserSession, close the session with a deferred call that
+// outlives ctx's cancellation. Closing an ended session is harmless.
+func ExampleClient_CloseBrowserSession() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{})
+	if err != nil {
+		panic(err) // with ErrOutcomeUnknown, a session may still have started: see ListBrowserSessions
+	}
+	defer client.CloseBrowserSession(context.WithoutCancel(ctx), s.BrowserSessionID)
+
+	run, err := client.RunDownloadFiles(ctx, skyvern.DownloadFilesRequest{
+		NavigationGoal:   "Download the latest statement",
+		URL:              "https://bank.example.com",
+		BrowserSessionID: s.BrowserSessionID,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.HasPrefix(run.RunID, "wr_"), run.Status)
+	// Output:
+	// true created
+}
+
+// Save a signed-in browser as a profile: a session started with
+// GenerateBrowserProfile keeps its state when it is closed, and a profile
+// made from it seeds later sessions and runs.
+func ExampleClient_CreateBrowserProfile() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	s, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{GenerateBrowserProfile: true})
+	if err != nil {
+		panic(err)
+	}
+	// ... sign in within the session, then close it to save its state.
+	if err := client.CloseBrowserSession(ctx, s.BrowserSessionID); err != nil {
+		panic(err)
+	}
+	profile, err := client.CreateBrowserProfile(ctx, skyvern.CreateBrowserProfileRequest{
+		Name:             "billing portal",
+		BrowserSessionID: s.BrowserSessionID,
+	})
+	if err != nil {
+		panic(err)
+	}
+	next, err := client.CreateBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{BrowserProfileID: profile.BrowserProfileID})
+	if err != nil {
+		panic(err)
+	}
+	defer client.CloseBrowserSession(context.WithoutCancel(ctx), next.BrowserSessionID)
+
+	for p, err := range client.ListBrowserProfiles(ctx, skyvern.ListBrowserProfilesParams{SearchKey: "billing"}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(p.Name, p.BrowserProfileID == next.BrowserProfileID)
+	}
+	// Output:
+	// billing portal true
 }

@@ -3,16 +3,17 @@ package skyvern_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/skyverntest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // tagFixture is a fake server with a saved workflow and two of its runs.
@@ -582,4 +583,145 @@ func TestTagErrorsAreRetriedLikeReads(t *testing.T) {
 	reqs := f.requests()
 	require.Len(t, reqs, 2, "a 503 without Retry-After is retried: the call is not a creating one")
 	assert.Equal(t, string(reqs[0].Body), string(reqs[1].Body))
+}
+
+// runTagsBatchJSON is a Batch Get Run Tags answer for n runs with three
+// tags each, as the server writes it.
+func runTagsBatchJSON(n int) []byte {
+	items := make([]string, n)
+	for i := range items {
+		items[i] = fmt.Sprintf(`"wr_%d":[{"key":null,"value":"nightly"},{"key":"customer","value":"acme"},{"key":"env","value":"prod"}]`, i)
+	}
+	return []byte(`{"run_tags":{` + strings.Join(items, ",") + `}}`)
+}
+
+// BenchmarkDecodeRunTagsBatch decodes a 200-run batch answer (the most the
+// server gives at once) with the SDK's types and, as the baseline, with
+// encoding/json into plain structs of the same shape.
+func BenchmarkDecodeRunTagsBatch(b *testing.B) {
+	body := runTagsBatchJSON(200)
+	b.Run("sdk", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out skyvern.RunTagsBatch
+			if err := json.Unmarshal(body, &out); err != nil || len(out.RunTags) != 200 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var out struct {
+				RunTags map[string][]struct {
+					Key   *string `json:"key"`
+					Value string  `json:"value"`
+				} `json:"run_tags"`
+			}
+			if err := json.Unmarshal(body, &out); err != nil || len(out.RunTags) != 200 {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// tagConformance is the tags area. Its types have a field for every
+// property and none the schema lacks, and its params send exactly the
+// query parameters their routes take. TagLabel stands for both TagInput (a
+// tag to set) and TagItem (a tag in a batch answer), which have the same
+// two properties.
+var tagConformance = conformanceArea{
+	name: "tags",
+	schemas: []schemaCase{
+		{schema: "TagApplyRequest", goType: skyvern.TagChanges{}, exact: true},
+		{schema: "TagInput", goType: skyvern.TagLabel{}, exact: true},
+		{schema: "TagItem", goType: skyvern.TagLabel{}, exact: true},
+		{schema: "TagDeleteInput", goType: skyvern.TagDeleteTarget{}, exact: true},
+		{schema: "TagResponse", goType: skyvern.Tag{}, exact: true},
+		{schema: "RunTagsResponse", goType: skyvern.RunTags{}, exact: true},
+		{schema: "TagsResponse", goType: skyvern.WorkflowTags{}, exact: true},
+		{schema: "TagHistoryItem", goType: skyvern.TagHistoryEntry{}, exact: true},
+		{schema: "RunTagHistoryResponse", goType: skyvern.RunTagHistory{}, exact: true},
+		{schema: "TagHistoryResponse", goType: skyvern.WorkflowTagHistory{}, exact: true},
+		{schema: "TagKey", goType: skyvern.TagKey{}, exact: true},
+		{schema: "TagKeyUpdate", goType: skyvern.UpdateTagKeyRequest{}, exact: true},
+		{schema: "TagKeyDeleteResponse", goType: skyvern.TagKeyDeleteResult{}, exact: true},
+		{schema: "TagValue", goType: skyvern.TagValue{}, exact: true},
+		{schema: "TagValueCreate", goType: skyvern.CreateTagValueRequest{}, exact: true},
+		{schema: "TagValueUpdate", goType: skyvern.UpdateTagValueRequest{}, exact: true},
+		{schema: "TagValueRename", goType: skyvern.RenameTagValueRequest{}, exact: true},
+		{schema: "TagValueRenameResponse", goType: skyvern.TagValueRenameResult{}, exact: true},
+		{schema: "TagValueDeleteResponse", goType: skyvern.TagValueDeleteResult{}, exact: true},
+		{schema: "WorkflowTagsBatchResponse", goType: skyvern.WorkflowTagsBatch{}, exact: true},
+		{schema: "RunTagsBatchResponse", goType: skyvern.RunTagsBatch{}, exact: true},
+		{schema: "RunTagSuggestionsResponse", goType: skyvern.RunTagSuggestions{}, exact: true},
+		// Request schemas that methods take as arguments rather than as a
+		// type: each has exactly the one property the method sends, so a
+		// new property shows up here.
+		{schema: "TagValueDelete", extra: []string{"value"}, exact: true},                            // DeleteTagValue's value
+		{schema: "WorkflowTagsBatchRequest", extra: []string{"workflow_permanent_ids"}, exact: true}, // BatchGetWorkflowTags's ids
+		{schema: "RunTagsBatchRequest", extra: []string{"workflow_run_ids"}, exact: true},            // BatchGetRunTags's ids
+	},
+	// The spec types the tag enums as plain strings, so the values are
+	// Skyvern's, kept here.
+	enums: []enumCase{
+		{values: listed("Skyvern's TagSource enum", "manual", "bulk_apply", "backfill", "inherited", "import", "system"),
+			goType: goEnum[skyvern.TagSource](), exact: true},
+		{values: listed("Skyvern's TagEventType enum", "set", "delete"), goType: goEnum[skyvern.TagEventType](), exact: true},
+		{values: listed("Skyvern's tag color palette", "gray", "red", "orange", "amber", "yellow", "green", "teal", "blue", "cyan", "indigo", "purple", "pink"),
+			goType: goEnum[skyvern.TagColor](), exact: true},
+	},
+	queries: []queryCase{
+		{method: "get", path: "/v1/runs/{workflow_run_id}/tags/history", goType: skyvern.TagHistoryParams{}, exact: true},
+		{method: "get", path: "/v1/agents/{workflow_permanent_id}/tags/history", goType: skyvern.TagHistoryParams{}, exact: true},
+		{method: "get", path: "/v1/tag-values", goType: skyvern.ListTagValuesParams{}, exact: true},
+	},
+}
+
+// Tag a workflow run, find it again by its tag, and read what changed.
+func ExampleClient_ApplyRunTags() {
+	srv, _ := skyverntest.Start(skyverntest.WithManualClock())
+	defer srv.Close()
+	srv.OnWorkflow("wpid_invoices", skyverntest.Outcome{}) // a saved workflow, to the fake
+	client := srv.Client()
+	ctx := context.Background()
+
+	nightly, err := client.RunWorkflow(ctx, skyvern.WorkflowRunRequest{WorkflowID: "wpid_invoices"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tags, err := client.ApplyRunTags(ctx, nightly.RunID, skyvern.TagChanges{
+		Tags:   []skyvern.TagLabel{{Key: "customer", Value: "acme"}, {Value: "nightly"}},
+		Colors: map[string]skyvern.TagColor{"customer": skyvern.TagColorTeal},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range tags.Tags {
+		fmt.Println("tagged", t.Label())
+	}
+	for r, err := range client.ListRuns(ctx, skyvern.ListRunsParams{Tags: []string{"customer:acme"}}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("found", r.RunID == nightly.RunID, r.Status)
+	}
+
+	client.DeleteRunTag(ctx, nightly.RunID, "customer")
+	history, _ := client.GetRunTagHistory(ctx, nightly.RunID, skyvern.TagHistoryParams{Key: "customer"})
+	for _, e := range history.Events {
+		fmt.Printf("%s %s %q\n", e.EventType, e.Key, e.Value)
+	}
+	// Removing a tag leaves its label registered, with its color.
+	values, _ := skyvern.Collect(client.ListTagValues(ctx, skyvern.ListTagValuesParams{Key: "customer"}))
+	fmt.Println(values[0].Value, values[0].Color)
+	// Output:
+	// tagged nightly
+	// tagged customer:acme
+	// found true created
+	// delete customer ""
+	// set customer "acme"
+	// acme teal
 }
