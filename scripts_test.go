@@ -241,34 +241,14 @@ func BenchmarkDecodeCustomLLMList(b *testing.B) {
 			}
 		}
 	})
-	type plainConfig struct {
-		DisplayName, Provider, ModelName string
-		APIBase                          *string        `json:"api_base"`
-		APIKey                           *string        `json:"api_key"`
-		APIVersion                       *string        `json:"api_version"`
-		SupportsVision                   bool           `json:"supports_vision"`
-		AddAssistantPrefix               bool           `json:"add_assistant_prefix"`
-		MaxCompletionTokens              *int           `json:"max_completion_tokens"`
-		Temperature                      *float64       `json:"temperature"`
-		ReasoningEffort                  *string        `json:"reasoning_effort"`
-		ExtraParameters                  map[string]any `json:"extra_parameters"`
-	}
-	type plainLLM struct {
-		ID             string      `json:"id"`
-		OrganizationID string      `json:"organization_id"`
-		Config         plainConfig `json:"config"`
-		CreatedAt      string      `json:"created_at"`
-		ModifiedAt     string      `json:"modified_at"`
-		Valid          bool        `json:"valid"`
-	}
 	b.Run("encoding/json baseline", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
-			var out struct {
-				CustomLLMs []plainLLM `json:"custom_llms"`
-			}
-			if err := json.Unmarshal(data, &out); err != nil {
+			out := newPlain[struct {
+				CustomLLMs []skyvern.CustomLLM `json:"custom_llms"`
+			}]()
+			if err := json.Unmarshal(data, out); err != nil {
 				b.Fatal(err)
 			}
 		}
