@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
 	"github.com/skyvern-go/skyvern"
@@ -30,41 +31,6 @@ const benchRun = `{"run_id":"tsk_v2_490001234567890123","status":"completed",` +
 	`"totp_identifier":null,"totp_url":null,"browser_session_id":null,"browser_profile_id":null,"start_fresh_browser":false,` +
 	`"model":null,"extra_http_headers":null,"cdp_connect_headers":null,"publish_workflow":false,` +
 	`"include_action_history_in_verification":false,"max_screenshot_scrolls":null,"browser_address":null,"run_with":null}}`
-
-// plainRun mirrors RunResponse's fields for the plain net/http baseline,
-// with datetimes as strings (encoding/json's time.Time rejects Skyvern's
-// timezone-less form).
-type plainRun struct {
-	RunID           string `json:"run_id"`
-	Status          string `json:"status"`
-	Output          json.RawMessage
-	DownloadedFiles []struct {
-		URL        string `json:"url"`
-		Checksum   string `json:"checksum"`
-		Filename   string `json:"filename"`
-		FileSize   *int64 `json:"file_size"`
-		ModifiedAt string `json:"modified_at"`
-		ArtifactID string `json:"artifact_id"`
-	} `json:"downloaded_files"`
-	RecordingURL         string           `json:"recording_url"`
-	RecordingArchived    bool             `json:"recording_archived"`
-	ScreenshotURLs       []string         `json:"screenshot_urls"`
-	FailureReason        string           `json:"failure_reason"`
-	CreatedAt            string           `json:"created_at"`
-	ModifiedAt           string           `json:"modified_at"`
-	QueuedAt             string           `json:"queued_at"`
-	StartedAt            string           `json:"started_at"`
-	FinishedAt           string           `json:"finished_at"`
-	AppURL               string           `json:"app_url"`
-	BrowserSessionID     string           `json:"browser_session_id"`
-	BrowserProfileID     string           `json:"browser_profile_id"`
-	MaxScreenshotScrolls *int             `json:"max_screenshot_scrolls"`
-	ScriptRun            *json.RawMessage `json:"script_run"`
-	Errors               []map[string]any `json:"errors"`
-	StepCount            *int             `json:"step_count"`
-	RunType              string           `json:"run_type"`
-	RunRequest           json.RawMessage  `json:"run_request"`
-}
 
 func benchServer(b *testing.B) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -109,10 +75,10 @@ func BenchmarkGetRun(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var run plainRun
-			err = json.NewDecoder(resp.Body).Decode(&run)
+			run := newPlain[skyvern.RunResponse]()
+			err = json.NewDecoder(resp.Body).Decode(run)
 			resp.Body.Close()
-			if err != nil || resp.StatusCode != 200 || run.StepCount == nil {
+			if err != nil || resp.StatusCode != 200 || reflect.ValueOf(run).Elem().FieldByName("StepCount").IsNil() {
 				b.Fatal(resp.StatusCode, err)
 			}
 		}
@@ -137,8 +103,8 @@ func BenchmarkDecodeRun(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
-			var run plainRun
-			if err := json.Unmarshal(body, &run); err != nil {
+			run := newPlain[skyvern.RunResponse]()
+			if err := json.Unmarshal(body, run); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -154,8 +120,8 @@ func BenchmarkEncodeRun(b *testing.B) {
 		b.Fatal(err)
 	}
 	run.Extra = map[string]json.RawMessage{"task_id": json.RawMessage(`"tsk_1"`), "extracted_information": json.RawMessage(`{"title":"x"}`)}
-	var plain plainRun
-	if err := json.Unmarshal(body, &plain); err != nil {
+	plain := newPlain[skyvern.RunResponse]()
+	if err := json.Unmarshal(body, plain); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("sdk", func(b *testing.B) {
