@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"reflect"
 	"sync"
+	"testing"
+
+	"github.com/skyvern-go/skyvern"
 )
 
 // plainTypes caches plainType's answers: building a type with
@@ -137,4 +140,37 @@ func plainFields(t reflect.Type, seen map[reflect.Type]bool) func(func(reflect.S
 // newPlain returns a pointer to a new zero plain T, for json.Unmarshal.
 func newPlain[T any]() any {
 	return reflect.New(plainType(reflect.TypeFor[T]())).Interface()
+}
+
+// TestPlainType checks the baseline type: no methods anywhere a decoder
+// would look, and the same values decoded as the SDK type gets.
+func TestPlainType(t *testing.T) {
+	p := plainType(reflect.TypeFor[skyvern.RunResponse]())
+	if p.NumMethod() != 0 || reflect.PointerTo(p).NumMethod() != 0 {
+		t.Fatalf("%v has methods", p)
+	}
+	if p != plainType(reflect.TypeFor[skyvern.RunResponse]()) {
+		t.Fatal("plainType built the type twice")
+	}
+	plain := newPlain[skyvern.RunResponse]()
+	if err := json.Unmarshal([]byte(benchRun), plain); err != nil {
+		t.Fatal(err)
+	}
+	var sdk skyvern.RunResponse
+	if err := json.Unmarshal([]byte(benchRun), &sdk); err != nil {
+		t.Fatal(err)
+	}
+	v := reflect.ValueOf(plain).Elem()
+	if got := v.FieldByName("RunID").String(); got != sdk.RunID {
+		t.Errorf("RunID = %q, want %q", got, sdk.RunID)
+	}
+	if got := v.FieldByName("StepCount").Elem().Int(); got != int64(*sdk.StepCount) {
+		t.Errorf("StepCount = %d, want %d", got, *sdk.StepCount)
+	}
+	if got := string(v.FieldByName("CreatedAt").Bytes()); got != `"2026-01-31T15:20:42.160725"` {
+		t.Errorf("CreatedAt kept raw = %s", got)
+	}
+	if got := v.FieldByName("DownloadedFiles").Len(); got != len(sdk.DownloadedFiles) {
+		t.Errorf("%d files, want %d", got, len(sdk.DownloadedFiles))
+	}
 }
