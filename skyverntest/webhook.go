@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -23,8 +22,7 @@ import (
 
 // Skyvern's delivery rules.
 const (
-	maxAttempts       = 3
-	maxRetryAfter     = 30 * time.Second
+	maxAttempts       = wire.MaxAttempts
 	replayBodyLimit   = 2048    // characters of the receiver's answer in a replay report
 	recordedBodyLimit = 1 << 20 // bytes of the receiver's answer kept in a WebhookDelivery
 )
@@ -134,7 +132,7 @@ func (s *Server) attempt(d *delivery, n int) {
 		s.st.setWebhookFailure(d.runID, "")
 		return
 	}
-	if n < maxAttempts && retryable(a) {
+	if n < maxAttempts && wire.Retryable(a.status, a.err) {
 		s.clock.after(s.backoff(n, a), func() { s.attempt(d, n+1) })
 		return
 	}
@@ -145,51 +143,10 @@ func (s *Server) attempt(d *delivery, n int) {
 	s.st.setWebhookFailure(d.runID, fmt.Sprintf("Webhook failed with status code %d, error message: %s", a.status, a.body))
 }
 
-// retryable reports the failures Skyvern retries: no answer (a network
-// error or a timeout), 403, 408, 425, 429 and 5xx.
-func retryable(a answer) bool {
-	if a.err != nil {
-		return true
-	}
-	switch a.status {
-	case http.StatusForbidden, http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests:
-		return true
-	}
-	return a.status >= 500 && a.status <= 599
-}
-
-// backoff is the wait after failed attempt n (from 1): the receiver's
-// Retry-After, capped at 30 s, or base×2ⁿ⁻¹ plus a random part below base.
+// backoff is the wait after failed attempt n (from 1), on the server's
+// clock.
 func (s *Server) backoff(n int, a answer) time.Duration {
-	if a.header != nil {
-		if d, ok := parseRetryAfter(a.header.Get("Retry-After"), s.clock.Now()); ok {
-			return min(d, maxRetryAfter)
-		}
-	}
-	base := s.cfg.webhookBackoff
-	jitter := time.Duration(0)
-	if base > 0 {
-		jitter = rand.N(base)
-	}
-	return base<<(n-1) + jitter
-}
-
-// parseRetryAfter reads seconds (possibly fractional) or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 || secs != secs {
-			secs = 0
-		}
-		return time.Duration(min(secs, maxRetryAfter.Seconds()) * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
+	return wire.Backoff(n, s.cfg.webhookBackoff, a.header, s.clock.Now())
 }
 
 // describe names a delivery error the way Skyvern's Python client reports

@@ -6,21 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/skyvern-go/skyvern/internal/wire"
 	"github.com/skyvern-go/skyvern/webhooks"
 )
 
 // The server's delivery rules (see /work/shared/reference/webhook-facts.md
 // and skyverntest/webhook.go, which follows Skyvern's webhook sender).
 const (
-	maxAttempts    = 3
-	maxRetryAfter  = 30 * time.Second
-	attemptTimeout = 30 * time.Second
+	maxAttempts    = wire.MaxAttempts
+	attemptTimeout = wire.AttemptTimeout
 )
 
 // delivery is one signed webhook: the same bytes and headers go out on
@@ -88,7 +86,7 @@ func (s *sender) send(ctx context.Context, d *delivery, url string) bool {
 			r.Error = errText(err)
 		}
 		r.OK = err == nil && code/100 == 2
-		retry := !r.OK && n < maxAttempts && retryable(code, err) && ctx.Err() == nil
+		retry := !r.OK && n < maxAttempts && wire.Retryable(code, err) && ctx.Err() == nil
 		r.Final = !retry
 		s.report(r)
 		if !retry {
@@ -122,48 +120,9 @@ func (s *sender) post(ctx context.Context, d *delivery, url string) (int, http.H
 	return resp.StatusCode, resp.Header, time.Since(start), nil
 }
 
-// retryable is the server's rule: no answer, 403, 408, 425, 429 or 5xx.
-func retryable(code int, err error) bool {
-	if err != nil {
-		return true
-	}
-	switch code {
-	case http.StatusForbidden, http.StatusRequestTimeout, http.StatusTooEarly, http.StatusTooManyRequests:
-		return true
-	}
-	return code >= 500 && code <= 599
-}
-
 // backoff is the wait after failed attempt n (from 1).
 func (s *sender) backoff(n int, h http.Header) time.Duration {
-	if h != nil {
-		if d, ok := parseRetryAfter(h.Get("Retry-After"), time.Now()); ok {
-			return min(d, maxRetryAfter)
-		}
-	}
-	var jitter time.Duration
-	if s.base > 0 {
-		jitter = rand.N(s.base)
-	}
-	return s.base<<(n-1) + jitter
-}
-
-// parseRetryAfter reads seconds (possibly fractional) or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 || secs != secs {
-			secs = 0
-		}
-		return time.Duration(min(secs, maxRetryAfter.Seconds()) * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
+	return wire.Backoff(n, s.base, h, time.Now())
 }
 
 // errText names a network error without the URL's query (which could

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/wire"
 	"github.com/skyvern-go/skyvern/skyverntest"
 )
 
@@ -66,7 +67,7 @@ func TestSenderRetriesAsTheServer(t *testing.T) {
 		}
 		srv.Close()
 	}
-	if got, _ := parseRetryAfter("120", time.Now()); got != maxRetryAfter {
+	if got, _ := wire.ParseRetryAfter("120", time.Now()); got != wire.MaxRetryAfter {
 		t.Errorf("Retry-After 120 waits %v, want the 30s cap", got)
 	}
 	if b := (&sender{base: time.Second}).backoff(2, nil); b < 2*time.Second || b >= 3*time.Second {
