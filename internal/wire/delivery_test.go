@@ -22,7 +22,7 @@ func TestSkyvernsRetryRules(t *testing.T) {
 	for v, want := range map[string]time.Duration{
 		"2": 2 * time.Second, "1.5": 1500 * time.Millisecond, "-1": 0, "120": MaxRetryAfter,
 		now.Add(10 * time.Second).Format(http.TimeFormat): 10 * time.Second,
-		now.Add(time.Hour).Format(http.TimeFormat):       MaxRetryAfter,
+		now.Add(time.Hour).Format(http.TimeFormat):        MaxRetryAfter,
 	} {
 		if got, ok := ParseRetryAfter(v, now); !ok || got != want {
 			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v", v, got, ok, want)
