@@ -41,13 +41,14 @@ func benchServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
-// BenchmarkGetRun compares Client.GetRun with the same round trip done with
+// BenchmarkGetRun compares Client.GetRun, without and with an Observer that
+// does nothing (the hook's own cost), with the same round trip done with
 // plain net/http and encoding/json against the same local server.
 func BenchmarkGetRun(b *testing.B) {
 	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
+	sdk := func(b *testing.B, opts ...skyvern.Option) {
 		srv := benchServer(b)
-		c, err := skyvern.NewClient(skyvern.WithAPIKey(testKey), skyvern.WithBaseURL(srv.URL))
+		c, err := skyvern.NewClient(append([]skyvern.Option{skyvern.WithAPIKey(testKey), skyvern.WithBaseURL(srv.URL)}, opts...)...)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -58,7 +59,9 @@ func BenchmarkGetRun(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	})
+	}
+	b.Run("sdk", func(b *testing.B) { sdk(b) })
+	b.Run("observed", func(b *testing.B) { sdk(b, skyvern.WithObserver(nopObserver{})) })
 	b.Run("plain", func(b *testing.B) {
 		srv := benchServer(b)
 		hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
@@ -141,3 +144,13 @@ func BenchmarkEncodeRun(b *testing.B) {
 		}
 	})
 }
+
+// nopObserver is an Observer that does nothing.
+type nopObserver struct{}
+
+func (nopObserver) StartCall(ctx context.Context, _ skyvern.CallInfo) (context.Context, skyvern.CallObserver) {
+	return ctx, nopObserver{}
+}
+func (nopObserver) StartAttempt(ctx context.Context, _ int) context.Context { return ctx }
+func (nopObserver) EndAttempt(skyvern.AttemptInfo)                          {}
+func (nopObserver) EndCall(skyvern.CallResult)                              {}
