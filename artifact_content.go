@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 )
 
 // ByteRange is a part of a content to download, made by BytesFrom,
@@ -156,14 +158,13 @@ func (e *RangeError) Is(target error) bool { return target == ErrRangeNotSatisfi
 // fails with the transport's error, or ctx's, when the download breaks
 // off.
 func (c *Client) GetArtifactContent(ctx context.Context, artifactID string, p GetArtifactContentParams, opts ...Option) (*ArtifactContent, error) {
-	seg, err := pathSegment(artifactID)
-	if err != nil {
-		return nil, err
+	e := request{Call: endpoint.GetArtifactContent.With(artifactID), header: http.Header{"Accept": {"*/*"}}}
+	if e.Path == "" {
+		return nil, ErrEmptyID
 	}
 	if p.Range.bad != "" {
 		return nil, errors.New("skyvern: GetArtifactContent: " + p.Range.bad)
 	}
-	e := endpoint{method: http.MethodGet, path: "/v1/artifacts/" + seg + "/content", header: http.Header{"Accept": {"*/*"}}}
 	if p.Range.set {
 		e.header["Range"] = []string{p.Range.String()}
 	}
@@ -185,7 +186,7 @@ func (c *Client) GetArtifactContent(ctx context.Context, artifactID string, p Ge
 		cr, ok := parseContentRange(resp.Header.Get("Content-Range"))
 		if !ok {
 			resp.Body.Close()
-			return nil, &RequestError{Method: e.method, Path: e.path, Attempts: raw.attempts,
+			return nil, &RequestError{Method: e.Op.Method, Path: e.Path, Attempts: raw.attempts,
 				Err: &malformedError{msg: fmt.Sprintf("206 answer with Content-Range %q", resp.Header.Get("Content-Range"))}}
 		}
 		out.Range = &cr

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -103,15 +103,11 @@ func (a Artifact) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(a) }
 // *RequestError.
 func (c *Client) ListRunArtifacts(ctx context.Context, runID string, types []ArtifactType, opts ...Option) iter.Seq2[*Artifact, error] {
 	return whole(ctx, func(ctx context.Context) ([]Artifact, error) {
-		path, err := runPath(runID, "/artifacts")
-		if err != nil {
-			return nil, err
-		}
 		q := struct {
 			Types []ArtifactType `url:"artifact_type,omitempty"`
 		}{types}
 		var out []Artifact
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: q}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListRunArtifacts.With(runID), query: q}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out, nil

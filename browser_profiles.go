@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -199,12 +199,6 @@ type ListBrowserProfilesParams struct {
 	Managed *bool `url:"managed,omitempty"`
 }
 
-// profilePath returns "/v1/browser_profiles/{id}" plus suffix, with id
-// escaped as one path segment.
-func profilePath(id, suffix string) (string, error) {
-	return idPath("/v1/browser_profiles/", id, suffix)
-}
-
 // CreateBrowserProfile creates a browser profile: blank, or captured from a
 // closed browser session or a workflow run (see
 // CreateBrowserProfileRequest), and returns it.
@@ -218,7 +212,7 @@ func profilePath(id, suffix string) (string, error) {
 // ListBrowserProfiles with SearchKey finds it.
 func (c *Client) CreateBrowserProfile(ctx context.Context, req CreateBrowserProfileRequest, opts ...Option) (*BrowserProfile, error) {
 	var p BrowserProfile
-	e := endpoint{method: http.MethodPost, path: "/v1/browser_profiles", body: req, creates: true, created: createdID{"browser_profile_id", &p.BrowserProfileID}}
+	e := request{Call: endpoint.CreateBrowserProfile.With(), body: req, creates: true, created: createdID{"browser_profile_id", &p.BrowserProfileID}}
 	if err := c.do(ctx, e, &p, opts); err != nil {
 		return nil, err
 	}
@@ -231,12 +225,8 @@ func (c *Client) CreateBrowserProfile(ctx context.Context, req CreateBrowserProf
 // *APIError matching ErrNotFound for an unknown or deleted profile; a
 // *RequestError.
 func (c *Client) GetBrowserProfile(ctx context.Context, profileID string, opts ...Option) (*BrowserProfile, error) {
-	path, err := profilePath(profileID, "")
-	if err != nil {
-		return nil, err
-	}
 	var p BrowserProfile
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &p, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetBrowserProfile.With(profileID)}, &p, opts); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -250,7 +240,7 @@ func (c *Client) GetBrowserProfile(ctx context.Context, profileID string, opts .
 // a *RequestError.
 func (c *Client) ListBrowserProfilesPage(ctx context.Context, p ListBrowserProfilesParams, opts ...Option) ([]BrowserProfile, error) {
 	var out []BrowserProfile
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_profiles", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListBrowserProfiles.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -282,12 +272,8 @@ func (c *Client) ListBrowserProfiles(ctx context.Context, p ListBrowserProfilesP
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
 // profile, ErrConflict when the new name is taken; a *RequestError.
 func (c *Client) UpdateBrowserProfile(ctx context.Context, profileID string, req UpdateBrowserProfileRequest, opts ...Option) (*BrowserProfile, error) {
-	path, err := profilePath(profileID, "")
-	if err != nil {
-		return nil, err
-	}
 	var p BrowserProfile
-	if err := c.do(ctx, endpoint{method: http.MethodPatch, path: path, body: req}, &p, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.UpdateBrowserProfile.With(profileID), body: req}, &p, opts); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -301,11 +287,7 @@ func (c *Client) UpdateBrowserProfile(ctx context.Context, profileID string, req
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown or
 // already deleted profile; a *RequestError.
 func (c *Client) DeleteBrowserProfile(ctx context.Context, profileID string, opts ...Option) error {
-	path, err := profilePath(profileID, "")
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.DeleteBrowserProfile.With(profileID)}, nil, opts)
 }
 
 // GetBrowserProfileUsage reports what depends on the browser profile
@@ -314,12 +296,8 @@ func (c *Client) DeleteBrowserProfile(ctx context.Context, profileID string, opt
 // It calls GET /v1/browser_profiles/{profile_id}/usage. Errors: ErrEmptyID;
 // an *APIError matching ErrNotFound; a *RequestError.
 func (c *Client) GetBrowserProfileUsage(ctx context.Context, profileID string, opts ...Option) (*BrowserProfileUsage, error) {
-	path, err := profilePath(profileID, "/usage")
-	if err != nil {
-		return nil, err
-	}
 	var u BrowserProfileUsage
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &u, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetBrowserProfileUsage.With(profileID)}, &u, opts); err != nil {
 		return nil, err
 	}
 	return &u, nil

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"time"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -206,12 +206,6 @@ func (r *UpdateBrowserSessionRequest) UnmarshalJSON(data []byte) error {
 	return jsonobj.Unmarshal(data, r)
 }
 
-// sessionPath returns "/v1/browser_sessions/{id}" plus suffix, with id
-// escaped as one path segment.
-func sessionPath(id, suffix string) (string, error) {
-	return idPath("/v1/browser_sessions/", id, suffix)
-}
-
 // CreateBrowserSession starts a persistent browser session and returns it
 // (status "created" until its browser is up). The session is billed until it
 // is closed or its timeout passes: close it with CloseBrowserSession on
@@ -225,7 +219,7 @@ func sessionPath(id, suffix string) (string, error) {
 // ListBrowserSessions shows the active ones.
 func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
 	var s BrowserSession
-	e := endpoint{method: http.MethodPost, path: "/v1/browser_sessions", body: req, creates: true, created: createdID{"browser_session_id", &s.BrowserSessionID}}
+	e := request{Call: endpoint.CreateBrowserSession.With(), body: req, creates: true, created: createdID{"browser_session_id", &s.BrowserSessionID}}
 	if err := c.do(ctx, e, &s, opts); err != nil {
 		return nil, err
 	}
@@ -241,12 +235,8 @@ func (c *Client) CreateBrowserSession(ctx context.Context, req CreateBrowserSess
 // ErrServer for a 503 when Skyvern cannot list the session's downloaded
 // files yet; a *RequestError.
 func (c *Client) GetBrowserSession(ctx context.Context, sessionID string, opts ...Option) (*BrowserSession, error) {
-	path, err := sessionPath(sessionID, "")
-	if err != nil {
-		return nil, err
-	}
 	var s BrowserSession
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &s, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetBrowserSession.With(sessionID)}, &s, opts); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -261,7 +251,7 @@ func (c *Client) GetBrowserSession(ctx context.Context, sessionID string, opts .
 func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) iter.Seq2[*BrowserSession, error] {
 	return whole(ctx, func(ctx context.Context) ([]BrowserSession, error) {
 		var out []BrowserSession
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/browser_sessions"}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListBrowserSessions.With()}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -275,12 +265,8 @@ func (c *Client) ListBrowserSessions(ctx context.Context, opts ...Option) iter.S
 // body. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
 // session or ErrConflict for one that has already ended; a *RequestError.
 func (c *Client) UpdateBrowserSession(ctx context.Context, sessionID string, req UpdateBrowserSessionRequest, opts ...Option) (*BrowserSession, error) {
-	path, err := sessionPath(sessionID, "")
-	if err != nil {
-		return nil, err
-	}
 	var s BrowserSession
-	if err := c.do(ctx, endpoint{method: http.MethodPatch, path: path, body: req}, &s, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.UpdateBrowserSession.With(sessionID), body: req}, &s, opts); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -304,11 +290,7 @@ func (c *Client) UpdateBrowserSession(ctx context.Context, sessionID string, req
 // body. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an unknown
 // session; a *RequestError.
 func (c *Client) CloseBrowserSession(ctx context.Context, sessionID string, opts ...Option) error {
-	path, err := sessionPath(sessionID, "/close")
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.CloseBrowserSession.With(sessionID)}, nil, opts)
 }
 
 // closeSessionTimeout bounds the close that UseBrowserSession sends after

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -102,10 +103,11 @@ func userAgent(c *config) string {
 	return ua
 }
 
-// endpoint describes one API call.
-type endpoint struct {
-	method string
-	path   string      // escaped, from the API root, such as "/v1/runs/tsk_1"
+// request describes one API call: the operation it sends, the row of the
+// endpoint table whose Method it uses, with its escaped path (such as
+// "/v1/runs/tsk_1"), and what it sends besides.
+type request struct {
+	endpoint.Call
 	query  any         // a struct for go-querystring, or nil
 	body   any         // sent as JSON when non-nil
 	header http.Header // headers carried by the request value, or nil
@@ -136,7 +138,7 @@ type createdID struct {
 
 // makes reports whether the call creates something: its result must
 // come from Skyvern's answer and nowhere else.
-func (e *endpoint) makes() bool { return e.creates || e.created.value != nil }
+func (e *request) makes() bool { return e.creates || e.created.value != nil }
 
 // rawResponse is the out of a streamed download. After a 2xx answer, resp
 // is that answer with its body unread: the caller reads and closes it.
@@ -168,7 +170,13 @@ type rawResponse struct {
 // a 2xx answer's body unread, do hands the answer over instead of
 // decoding it, and the call's timeout (WithTimeout) bounds each attempt
 // only until the response headers arrive (see untilHeaders).
-func (c *Client) do(ctx context.Context, e endpoint, out any, opts []Option) error {
+//
+// An empty id in e's path (see endpoint.Endpoint.With) is ErrEmptyID, and
+// nothing is sent.
+func (c *Client) do(ctx context.Context, e request, out any, opts []Option) error {
+	if e.Path == "" {
+		return ErrEmptyID
+	}
 	s, err := c.setupFor(opts)
 	if err != nil {
 		return err
@@ -230,7 +238,7 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	target := cfg.baseURL + e.path
+	target := cfg.baseURL + e.Path
 	if e.query != nil {
 		v, err := query.Values(e.query)
 		if err != nil {
@@ -254,7 +262,7 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	if e.creates {
 		ctx = httptrace.WithClientTrace(ctx, st.conn.trace())
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, e.method, target, body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, e.Op.Method, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +346,7 @@ func (st *call) outcome(err error) error {
 // apiError is the error for the last attempt's non-2xx answer.
 func (st *call) apiError() *APIError {
 	a := &st.last
-	e := newAPIError(st.e.method, st.e.path, a.resp.StatusCode, a.body, a.resp.Header.Get("Retry-After"), st.n)
+	e := newAPIError(st.e.Op.Method, st.e.Path, a.resp.StatusCode, a.body, a.resp.Header.Get("Retry-After"), st.n)
 	if e.Detail == "" {
 		e.note = a.note
 	}
@@ -346,7 +354,7 @@ func (st *call) apiError() *APIError {
 }
 
 func (st *call) fail(err error, mayExist bool) error {
-	return &RequestError{Method: st.e.method, Path: st.e.path, Attempts: st.n, Err: err, mayExist: mayExist}
+	return &RequestError{Method: st.e.Op.Method, Path: st.e.Path, Attempts: st.n, Err: err, mayExist: mayExist}
 }
 
 // decodeBody decodes a 2xx body into out in one pass. body is the call's

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -556,26 +556,25 @@ func (s *SecretCredentialResponse) UnmarshalJSON(data []byte) error {
 // MarshalJSON encodes the summary, Extra included.
 func (s SecretCredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
-// credentialPath returns "/v1/credentials/{id}" plus suffix, with id
-// escaped as one path segment.
-func credentialPath(id, suffix string) (string, error) { return idPath("/v1/credentials/", id, suffix) }
-
-// sendCredential posts req, secrets revealed, to path and decodes the
-// answer.
-func (c *Client) sendCredential(ctx context.Context, path string, creates bool, req CredentialRequest, opts []Option) (*CredentialResponse, error) {
+// sendCredential sends req, secrets revealed, to one of the credential
+// endpoints and decodes the answer.
+func (c *Client) sendCredential(ctx context.Context, to endpoint.Call, creates bool, req CredentialRequest, opts []Option) (*CredentialResponse, error) {
+	if to.Path == "" {
+		return nil, ErrEmptyID
+	}
 	body, err := req.encode(true)
 	if err != nil {
-		return nil, &RequestError{Method: http.MethodPost, Path: path, Err: errors.New("encoding request body: " + err.Error())}
+		return nil, &RequestError{Method: to.Op.Method, Path: to.Path, Err: errors.New("encoding request body: " + err.Error())}
 	}
 	var secrets []string
 	if req.Credential != nil {
 		secrets = req.Credential.secretValues()
 	}
-	if err := refuseRedacted(http.MethodPost, path, secrets); err != nil {
+	if err := refuseRedacted(to, secrets); err != nil {
 		return nil, err
 	}
 	var out CredentialResponse
-	e := endpoint{method: http.MethodPost, path: path, body: json.RawMessage(body), creates: creates}
+	e := request{Call: to, body: json.RawMessage(body), creates: creates}
 	if creates {
 		e.created = createdID{"credential_id", &out.CredentialID}
 	}
@@ -609,7 +608,7 @@ func (c *Client) sendCredential(ctx context.Context, path string, creates bool, 
 // have been created, so look for it (ListCredentials with Search set to its
 // name) before creating it again.
 func (c *Client) CreateCredential(ctx context.Context, req CredentialRequest, opts ...Option) (*CredentialResponse, error) {
-	return c.sendCredential(ctx, "/v1/credentials", true, req, opts)
+	return c.sendCredential(ctx, endpoint.CreateCredential.With(), true, req, opts)
 }
 
 // UpdateCredential replaces what the credential credentialID holds (and its
@@ -624,11 +623,7 @@ func (c *Client) CreateCredential(ctx context.Context, req CredentialRequest, op
 // when another write to the credential got there first, ErrUnauthorized) or
 // a *RequestError.
 func (c *Client) UpdateCredential(ctx context.Context, credentialID string, req CredentialRequest, opts ...Option) (*CredentialResponse, error) {
-	path, err := credentialPath(credentialID, "/update")
-	if err != nil {
-		return nil, err
-	}
-	return c.sendCredential(ctx, path, false, req, opts)
+	return c.sendCredential(ctx, endpoint.UpdateCredential.With(credentialID), false, req, opts)
 }
 
 // GetCredential returns the credential credentialID without its secrets: a
@@ -639,12 +634,8 @@ func (c *Client) UpdateCredential(ctx context.Context, credentialID string, req 
 // *APIError (ErrNotFound for an unknown id, ErrUnauthorized) or a
 // *RequestError.
 func (c *Client) GetCredential(ctx context.Context, credentialID string, opts ...Option) (*CredentialResponse, error) {
-	path, err := credentialPath(credentialID, "")
-	if err != nil {
-		return nil, err
-	}
 	var out CredentialResponse
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetCredential.With(credentialID)}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -656,11 +647,7 @@ func (c *Client) GetCredential(ctx context.Context, credentialID string, opts ..
 // Errors: ErrEmptyID; an *APIError (ErrNotFound for an unknown id,
 // ErrConflict, ErrUnauthorized) or a *RequestError.
 func (c *Client) DeleteCredential(ctx context.Context, credentialID string, opts ...Option) error {
-	path, err := credentialPath(credentialID, "/delete")
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.DeleteCredential.With(credentialID)}, nil, opts)
 }
 
 // ListCredentialsParams filters ListCredentials and ListCredentialsPage.
@@ -689,7 +676,7 @@ type ListCredentialsParams struct {
 // *RequestError.
 func (c *Client) ListCredentialsPage(ctx context.Context, p ListCredentialsParams, opts ...Option) ([]CredentialResponse, error) {
 	var out []CredentialResponse
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/credentials", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListCredentials.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"iter"
 	"maps"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -204,10 +204,6 @@ func (l *CustomLLM) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(
 // MarshalJSON encodes the custom LLM, secrets redacted, Extra included.
 func (l CustomLLM) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(l) }
 
-// customLLMPath returns "/v1/custom-llms/{id}", with id escaped as one path
-// segment.
-func customLLMPath(id string) (string, error) { return idPath("/v1/custom-llms/", id, "") }
-
 // ListCustomLLMs iterates over the organization's custom LLM
 // configurations, their secrets masked. The server does not page this
 // list: one request, made when iteration starts, fetches it.
@@ -219,7 +215,7 @@ func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) iter.Seq2[*
 		var out struct {
 			CustomLLMs []CustomLLM `json:"custom_llms"`
 		}
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/custom-llms"}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListCustomLLMs.With()}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out.CustomLLMs, nil
@@ -228,17 +224,20 @@ func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) iter.Seq2[*
 
 // sendCustomLLM sends req, secrets revealed, and decodes the custom LLM
 // the answer holds.
-func (c *Client) sendCustomLLM(ctx context.Context, method, path string, creates bool, req CustomLLMRequest, opts []Option) (*CustomLLM, error) {
+func (c *Client) sendCustomLLM(ctx context.Context, to endpoint.Call, creates bool, req CustomLLMRequest, opts []Option) (*CustomLLM, error) {
+	if to.Path == "" {
+		return nil, ErrEmptyID
+	}
 	body, err := req.revealJSON()
 	if err != nil {
-		return nil, &RequestError{Method: method, Path: path, Err: errors.New("encoding request body: " + err.Error())}
+		return nil, &RequestError{Method: to.Op.Method, Path: to.Path, Err: errors.New("encoding request body: " + err.Error())}
 	}
 	secrets := req.Config.secretValues()
-	if err := refuseRedacted(method, path, secrets); err != nil {
+	if err := refuseRedacted(to, secrets); err != nil {
 		return nil, err
 	}
 	var out customLLMAnswer
-	e := endpoint{method: method, path: path, body: json.RawMessage(body), creates: creates}
+	e := request{Call: to, body: json.RawMessage(body), creates: creates}
 	if creates {
 		// Decoded into (a null still sets it nil), so that its id can be
 		// declared before the answer arrives.
@@ -291,7 +290,7 @@ func (a *customLLMAnswer) UnmarshalJSON(data []byte) error {
 // not retried once sent; see ErrOutcomeUnknown. Look for it with
 // ListCustomLLMs before creating it again.
 func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
-	return c.sendCustomLLM(ctx, http.MethodPost, "/v1/custom-llms", true, req, opts)
+	return c.sendCustomLLM(ctx, endpoint.CreateCustomLLM.With(), true, req, opts)
 }
 
 // UpdateCustomLLM replaces the configuration of the custom LLM customLLMID
@@ -304,11 +303,7 @@ func (c *Client) CreateCustomLLM(ctx context.Context, req CustomLLMRequest, opts
 // for an unknown id, ErrValidation, ErrBadRequest, ErrUnauthorized) or a
 // *RequestError.
 func (c *Client) UpdateCustomLLM(ctx context.Context, customLLMID string, req CustomLLMRequest, opts ...Option) (*CustomLLM, error) {
-	path, err := customLLMPath(customLLMID)
-	if err != nil {
-		return nil, err
-	}
-	return c.sendCustomLLM(ctx, http.MethodPut, path, false, req, opts)
+	return c.sendCustomLLM(ctx, endpoint.UpdateCustomLLM.With(customLLMID), false, req, opts)
 }
 
 // DeleteCustomLLM deletes the custom LLM customLLMID; runs can no longer
@@ -318,9 +313,5 @@ func (c *Client) UpdateCustomLLM(ctx context.Context, customLLMID string, req Cu
 // {"success": true}. Errors: ErrEmptyID; an *APIError (ErrNotFound for an
 // unknown id, ErrUnauthorized) or a *RequestError.
 func (c *Client) DeleteCustomLLM(ctx context.Context, customLLMID string, opts ...Option) error {
-	path, err := customLLMPath(customLLMID)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.DeleteCustomLLM.With(customLLMID)}, nil, opts)
 }

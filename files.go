@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net/http"
 	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -103,7 +103,7 @@ func (c *Client) UploadFile(ctx context.Context, req UploadFileRequest, opts ...
 	var out UploadedFile
 	// s3_uri, not file_id: Skyvern's answer model requires the first and
 	// only lately carries the second (UploadFileResponse, skyvern/schemas/runs.py).
-	e := endpoint{method: http.MethodPost, path: "/v1/upload_file", upload: body, creates: true, created: createdID{"s3_uri", &out.S3URI}}
+	e := request{Call: endpoint.UploadFile.With(), upload: body, creates: true, created: createdID{"s3_uri", &out.S3URI}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
@@ -225,11 +225,7 @@ func (s *sizedReader) Read(p []byte) (int, error) {
 // another organization's. Errors: ErrEmptyID; an *APIError (ErrNotFound,
 // ...); a *RequestError.
 func (c *Client) DeleteFile(ctx context.Context, fileID string, opts ...Option) error {
-	seg, err := pathSegment(fileID)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodDelete, path: "/v1/files/" + seg}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.DeleteFile.With(fileID)}, nil, opts)
 }
 
 // streamBody is a request body streamed from its source on each attempt,

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -119,9 +119,6 @@ type DeleteFolderParams struct {
 	DeleteWorkflows bool `url:"delete_workflows,omitempty"`
 }
 
-// folderPath returns "/v1/folders/{id}", id escaped.
-func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "") }
-
 // CreateFolder creates a folder and returns it.
 //
 // It calls POST /v1/folders. Errors: an *APIError matching ErrValidation for
@@ -130,7 +127,7 @@ func folderPath(id string) (string, error) { return idPath("/v1/folders/", id, "
 // finds it.
 func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts ...Option) (*Folder, error) {
 	var f Folder
-	e := endpoint{method: http.MethodPost, path: "/v1/folders", body: req, creates: true, created: createdID{"folder_id", &f.FolderID}}
+	e := request{Call: endpoint.CreateFolder.With(), body: req, creates: true, created: createdID{"folder_id", &f.FolderID}}
 	if err := c.do(ctx, e, &f, opts); err != nil {
 		return nil, err
 	}
@@ -143,12 +140,8 @@ func (c *Client) CreateFolder(ctx context.Context, req CreateFolderRequest, opts
 // It calls GET /v1/folders/{folder_id}. Errors: ErrEmptyID; an *APIError
 // matching ErrNotFound for an unknown or deleted folder; a *RequestError.
 func (c *Client) GetFolder(ctx context.Context, folderID string, opts ...Option) (*Folder, error) {
-	path, err := folderPath(folderID)
-	if err != nil {
-		return nil, err
-	}
 	var f Folder
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &f, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetFolder.With(folderID)}, &f, opts); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -161,7 +154,7 @@ func (c *Client) GetFolder(ctx context.Context, folderID string, opts ...Option)
 // (ErrValidation for a bad page or page size) or a *RequestError.
 func (c *Client) ListFoldersPage(ctx context.Context, p ListFoldersParams, opts ...Option) ([]Folder, error) {
 	var out []Folder
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/folders", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListFolders.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -184,12 +177,8 @@ func (c *Client) ListFolders(ctx context.Context, p ListFoldersParams, opts ...O
 // matching ErrNotFound for an unknown or deleted folder, ErrValidation for a
 // bad title; a *RequestError.
 func (c *Client) UpdateFolder(ctx context.Context, folderID string, req UpdateFolderRequest, opts ...Option) (*Folder, error) {
-	path, err := folderPath(folderID)
-	if err != nil {
-		return nil, err
-	}
 	var f Folder
-	if err := c.do(ctx, endpoint{method: http.MethodPut, path: path, body: req}, &f, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.UpdateFolder.With(folderID), body: req}, &f, opts); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -202,11 +191,7 @@ func (c *Client) UpdateFolder(ctx context.Context, folderID string, req UpdateFo
 // matching ErrNotFound for an unknown or already deleted folder; a
 // *RequestError.
 func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFolderParams, opts ...Option) error {
-	path, err := folderPath(folderID)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodDelete, path: path, query: p}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.DeleteFolder.With(folderID), query: p}, nil, opts)
 }
 
 // UpdateWorkflowFolder moves the saved workflow workflowPermanentID ("wpid_...")
@@ -219,12 +204,8 @@ func (c *Client) DeleteFolder(ctx context.Context, folderID string, p DeleteFold
 // matching ErrNotFound for an unknown workflow, ErrBadRequest for an unknown
 // folder; a *RequestError.
 func (c *Client) UpdateWorkflowFolder(ctx context.Context, workflowPermanentID string, req UpdateWorkflowFolderRequest, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowPermanentID, "/folder")
-	if err != nil {
-		return nil, err
-	}
 	var wf Workflow
-	if err := c.do(ctx, endpoint{method: http.MethodPut, path: path, body: req}, &wf, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.UpdateWorkflowFolder.With(workflowPermanentID), body: req}, &wf, opts); err != nil {
 		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &wf, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -170,7 +171,7 @@ func (r *DownloadFilesRequest) UnmarshalJSON(data []byte) error { return jsonobj
 // missing CredentialSource). It is not retried once sent; see
 // ErrOutcomeUnknown.
 func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option) (*RunResponse, error) {
-	return c.runShortcut(ctx, "/v1/run/tasks/login", req, req.XUserAgent, opts)
+	return c.runShortcut(ctx, endpoint.RunLogin, req, req.XUserAgent, opts)
 }
 
 // RunDownloadFiles starts a download run and returns it as created. Skyvern
@@ -183,18 +184,18 @@ func (c *Client) RunLogin(ctx context.Context, req LoginRequest, opts ...Option)
 // a missing NavigationGoal). It is not retried once sent; see
 // ErrOutcomeUnknown.
 func (c *Client) RunDownloadFiles(ctx context.Context, req DownloadFilesRequest, opts ...Option) (*RunResponse, error) {
-	return c.runShortcut(ctx, "/v1/run/tasks/download_files", req, req.XUserAgent, opts)
+	return c.runShortcut(ctx, endpoint.RunDownloadFiles, req, req.XUserAgent, opts)
 }
 
 // runShortcut posts a run-creating request that takes the x-user-agent
 // header and answers with a workflow run.
-func (c *Client) runShortcut(ctx context.Context, path string, body any, userAgent string, opts []Option) (*RunResponse, error) {
+func (c *Client) runShortcut(ctx context.Context, op *endpoint.Endpoint, body any, userAgent string, opts []Option) (*RunResponse, error) {
 	var h http.Header
 	if userAgent != "" {
 		h = http.Header{"X-User-Agent": {userAgent}}
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: path, body: body, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
+	e := request{Call: op.With(), body: body, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,8 @@ package skyvern
 
 import (
 	"context"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Observer watches the SDK's calls: which operation each is, each of its
@@ -40,7 +38,9 @@ type CallObserver interface {
 // CallInfo describes a call as it starts. It holds no secret and no body:
 // the API key travels in a header, and URL carries no query.
 type CallInfo struct {
-	// Operation is the Client method that made the call, such as "GetRun".
+	// Operation names the API operation by the Client method that sends
+	// it, such as "GetRun": WaitForRun's calls are "GetRun" too, and
+	// each page that ListRuns reads is "ListRunsPage".
 	Operation string
 	// Method is the HTTP method.
 	Method string
@@ -90,7 +90,7 @@ func WithObserver(o Observer) Option {
 // observed is do's path when an observer is set: the same steps, between
 // the observer's StartCall and EndCall.
 func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) error {
-	info := CallInfo{Operation: operation(), Method: st.e.method, URL: s.cfg.baseURL + st.e.path, RunID: pathRunID(st.e.path)}
+	info := CallInfo{Operation: st.e.Op.Operation(), Method: st.e.Op.Method, URL: s.cfg.baseURL + st.e.Path, RunID: pathRunID(st.e.Path)}
 	st.obs = &observation{}
 	ctx, st.obs.co = o.StartCall(ctx, info)
 	err := st.send(ctx, s, out)
@@ -149,43 +149,4 @@ func pathRunID(path string) string {
 		return ""
 	}
 	return rest
-}
-
-// operations caches operation's answer by the program counter of the
-// code that called Client.do.
-var operations sync.Map // uintptr -> string
-
-// operation names the exported Client method that made the current call,
-// from the call stack: the first frame, above do, that is a method of
-// *Client (a closure inside one counts as that method, as for the pages
-// of a list). It costs a stack walk, only when an observer is set.
-func operation() string {
-	var pcs [8]uintptr
-	if runtime.Callers(4, pcs[:1]) == 0 { // skip Callers, operation, observed, do
-		return "unknown"
-	}
-	if op, ok := operations.Load(pcs[0]); ok {
-		return op.(string)
-	}
-	n := runtime.Callers(4, pcs[:])
-	op := "unknown"
-	frames := runtime.CallersFrames(pcs[:n])
-	for {
-		f, more := frames.Next()
-		const recv = "github.com/skyvern-go/skyvern.(*Client)."
-		if name, ok := strings.CutPrefix(f.Function, recv); ok {
-			if i := strings.IndexByte(name, '.'); i >= 0 {
-				name = name[:i]
-			}
-			if name != "" && name[0] >= 'A' && name[0] <= 'Z' {
-				op = name
-				break
-			}
-		}
-		if !more {
-			break
-		}
-	}
-	operations.Store(pcs[0], op)
-	return op
 }

@@ -58,7 +58,7 @@ func newEngine(s *engineSettings) *retryablehttp.Client {
 // calling goroutine, one attempt after another; only conn is written by
 // the transport's goroutines.
 type call struct {
-	e             *endpoint
+	e             *request
 	logger        *slog.Logger
 	maxRetries    int
 	maxRetryAfter time.Duration // the longest Retry-After the call waits for
@@ -373,7 +373,7 @@ func (c *call) log(ctx context.Context, retry bool) {
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	attrs := []any{"method", c.e.method, "path", c.e.path, "attempt", c.n, "duration", time.Since(c.start)}
+	attrs := []any{"method", c.e.Op.Method, "path", c.e.Path, "attempt", c.n, "duration", time.Since(c.start)}
 	if c.last.resp != nil {
 		attrs = append(attrs, "status", c.last.resp.StatusCode)
 	}

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -87,7 +87,7 @@ func (r RunListItem) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(r) }
 // filter, ErrUnauthorized) or a *RequestError.
 func (c *Client) ListRunsPage(ctx context.Context, p ListRunsParams, opts ...Option) ([]RunListItem, error) {
 	var out []RunListItem
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/runs", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListRuns.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -188,7 +188,7 @@ func (c *Client) BulkCancelRuns(ctx context.Context, runIDs []string, opts ...Op
 		body.RunIDs = []string{}
 	}
 	var out BulkCancelResult
-	if err := c.do(ctx, endpoint{method: http.MethodPost, path: "/v1/runs/cancel", body: body}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.BulkCancelRuns.With(), body: body}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil

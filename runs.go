@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -269,36 +268,6 @@ func (s *ScriptRun) UnmarshalJSON(data []byte) error { return jsonobj.Unmarshal(
 // MarshalJSON encodes the script run, Extra included.
 func (s ScriptRun) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
-// runPath returns "/v1/runs/{id}" plus suffix, with id escaped as one path
-// segment.
-func runPath(id, suffix string) (string, error) { return idPath("/v1/runs/", id, suffix) }
-
-// pathSegment escapes id for use as one path segment. "." and ".." are
-// escaped too, so that nothing between here and the server can resolve them
-// as relative paths.
-// idPath returns the path of one resource: prefix, the escaped id, then
-// suffix, such as idPath("/v1/runs/", id, "/cancel"). An empty id is
-// ErrEmptyID, so nothing is sent.
-func idPath(prefix, id, suffix string) (string, error) {
-	seg, err := pathSegment(id)
-	if err != nil {
-		return "", err
-	}
-	return prefix + seg + suffix, nil
-}
-
-func pathSegment(id string) (string, error) {
-	switch id {
-	case "":
-		return "", ErrEmptyID
-	case ".":
-		return "%2E", nil
-	case "..":
-		return "%2E%2E", nil
-	}
-	return url.PathEscape(id), nil
-}
-
 // GetRun returns the task or workflow run runID ("tsk_...", "tsk_v2_...",
 // "wr_...") with its current status and, once finished, its output.
 //
@@ -306,12 +275,8 @@ func pathSegment(id string) (string, error) {
 // ErrNotFound for an unknown run, ErrUnauthorized for a bad key; a
 // *RequestError for transport failures or a malformed response.
 func (c *Client) GetRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
-	path, err := runPath(runID, "")
-	if err != nil {
-		return nil, err
-	}
 	var run RunResponse
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &run, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetRun.With(runID)}, &run, opts); err != nil {
 		return nil, err
 	}
 	return &run, nil
@@ -326,9 +291,5 @@ func (c *Client) GetRun(ctx context.Context, runID string, opts ...Option) (*Run
 // an *APIError (ErrNotFound, ErrUnauthorized, ...); a *RequestError for
 // transport failures.
 func (c *Client) CancelRun(ctx context.Context, runID string, opts ...Option) error {
-	path, err := runPath(runID, "/cancel")
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.CancelRun.With(runID)}, nil, opts)
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -187,24 +187,9 @@ type ListSchedulesParams struct {
 	Search string `url:"search,omitempty"`
 }
 
-// schedulePath returns
-// "/v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}"
-// plus suffix, each id escaped.
-func schedulePath(workflowPermanentID, scheduleID, suffix string) (string, error) {
-	path, err := workflowPath(workflowPermanentID, "/schedules/")
-	if err != nil {
-		return "", err
-	}
-	seg, err := pathSegment(scheduleID)
-	if err != nil {
-		return "", err
-	}
-	return path + seg + suffix, nil
-}
-
 // scheduleCall sends one call about a single schedule and decodes its
 // ScheduleResponse.
-func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowPermanentID string, opts []Option) (*ScheduleResponse, error) {
+func (c *Client) scheduleCall(ctx context.Context, e request, workflowPermanentID string, opts []Option) (*ScheduleResponse, error) {
 	var out ScheduleResponse
 	if e.creates {
 		e.created = createdID{"schedule.workflow_schedule_id", &out.Schedule.WorkflowScheduleID}
@@ -227,11 +212,7 @@ func (c *Client) scheduleCall(ctx context.Context, e endpoint, workflowPermanent
 // ErrOutcomeUnknown. Look for the schedule with ListWorkflowSchedules before
 // creating it again.
 func (c *Client) CreateSchedule(ctx context.Context, workflowPermanentID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := workflowPath(workflowPermanentID, "/schedules")
-	if err != nil {
-		return nil, err
-	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path, body: req, creates: true}, workflowPermanentID, opts)
+	return c.scheduleCall(ctx, request{Call: endpoint.CreateSchedule.With(workflowPermanentID), body: req, creates: true}, workflowPermanentID, opts)
 }
 
 // GetSchedule returns the schedule scheduleID of the workflow workflowPermanentID,
@@ -243,11 +224,7 @@ func (c *Client) CreateSchedule(ctx context.Context, workflowPermanentID string,
 // workflow, or a schedule that is unknown, deleted or another workflow's; a
 // *RequestError.
 func (c *Client) GetSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowPermanentID, scheduleID, "")
-	if err != nil {
-		return nil, err
-	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodGet, path: path}, workflowPermanentID, opts)
+	return c.scheduleCall(ctx, request{Call: endpoint.GetSchedule.With(workflowPermanentID, scheduleID)}, workflowPermanentID, opts)
 }
 
 // ListWorkflowSchedules iterates over every schedule of the workflow
@@ -259,14 +236,10 @@ func (c *Client) GetSchedule(ctx context.Context, workflowPermanentID, scheduleI
 // *RequestError.
 func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Schedule, error] {
 	return whole(ctx, func(ctx context.Context) ([]Schedule, error) {
-		path, err := workflowPath(workflowPermanentID, "/schedules")
-		if err != nil {
-			return nil, err
-		}
 		var out struct {
 			Schedules []Schedule `json:"schedules"`
 		}
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListWorkflowSchedules.With(workflowPermanentID)}, &out, opts); err != nil {
 			return nil, versionIDHint(err, workflowPermanentID)
 		}
 		return out.Schedules, nil
@@ -282,11 +255,7 @@ func (c *Client) ListWorkflowSchedules(ctx context.Context, workflowPermanentID 
 // Errors: ErrEmptyID; an *APIError matching ErrNotFound (as for
 // GetSchedule), ErrBadRequest (as for CreateSchedule); a *RequestError.
 func (c *Client) UpdateSchedule(ctx context.Context, workflowPermanentID, scheduleID string, req ScheduleRequest, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowPermanentID, scheduleID, "")
-	if err != nil {
-		return nil, err
-	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPut, path: path, body: req}, workflowPermanentID, opts)
+	return c.scheduleCall(ctx, request{Call: endpoint.UpdateSchedule.With(workflowPermanentID, scheduleID), body: req}, workflowPermanentID, opts)
 }
 
 // EnableSchedule resumes the schedule scheduleID of the workflow
@@ -297,11 +266,7 @@ func (c *Client) UpdateSchedule(ctx context.Context, workflowPermanentID, schedu
 // /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/enable.
 // Errors: as for GetSchedule.
 func (c *Client) EnableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowPermanentID, scheduleID, "/enable")
-	if err != nil {
-		return nil, err
-	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowPermanentID, opts)
+	return c.scheduleCall(ctx, request{Call: endpoint.EnableSchedule.With(workflowPermanentID, scheduleID)}, workflowPermanentID, opts)
 }
 
 // DisableSchedule pauses the schedule scheduleID of the workflow
@@ -312,11 +277,7 @@ func (c *Client) EnableSchedule(ctx context.Context, workflowPermanentID, schedu
 // /v1/workflows/{workflow_permanent_id}/schedules/{workflow_schedule_id}/disable.
 // Errors: as for GetSchedule.
 func (c *Client) DisableSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) (*ScheduleResponse, error) {
-	path, err := schedulePath(workflowPermanentID, scheduleID, "/disable")
-	if err != nil {
-		return nil, err
-	}
-	return c.scheduleCall(ctx, endpoint{method: http.MethodPost, path: path}, workflowPermanentID, opts)
+	return c.scheduleCall(ctx, request{Call: endpoint.DisableSchedule.With(workflowPermanentID, scheduleID)}, workflowPermanentID, opts)
 }
 
 // DeleteSchedule deletes the schedule scheduleID of the workflow
@@ -327,11 +288,7 @@ func (c *Client) DisableSchedule(ctx context.Context, workflowPermanentID, sched
 // which answers {"ok": true}. Errors: ErrEmptyID; an *APIError matching
 // ErrNotFound as for GetSchedule; a *RequestError.
 func (c *Client) DeleteSchedule(ctx context.Context, workflowPermanentID, scheduleID string, opts ...Option) error {
-	path, err := schedulePath(workflowPermanentID, scheduleID, "")
-	if err != nil {
-		return err
-	}
-	return versionIDHint(c.do(ctx, endpoint{method: http.MethodDelete, path: path}, nil, opts), workflowPermanentID)
+	return versionIDHint(c.do(ctx, request{Call: endpoint.DeleteSchedule.With(workflowPermanentID, scheduleID)}, nil, opts), workflowPermanentID)
 }
 
 // ListSchedulesPage returns one page of the organization's schedules,
@@ -342,7 +299,7 @@ func (c *Client) DeleteSchedule(ctx context.Context, workflowPermanentID, schedu
 // *RequestError.
 func (c *Client) ListSchedulesPage(ctx context.Context, p ListSchedulesParams, opts ...Option) ([]ScheduleListItem, error) {
 	var out schedulePage
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/schedules", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListSchedules.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out.Schedules, nil

@@ -5,8 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -193,10 +193,6 @@ type ListScriptsParams struct {
 	PageSize int `url:"page_size,omitempty"`
 }
 
-// scriptPath returns "/v1/scripts/{id}" plus suffix, with id escaped as
-// one path segment.
-func scriptPath(id, suffix string) (string, error) { return idPath("/v1/scripts/", id, suffix) }
-
 // CreateScript creates a script, version 1, from req's files, and returns
 // that version with its file tree.
 //
@@ -208,7 +204,7 @@ func scriptPath(id, suffix string) (string, error) { return idPath("/v1/scripts/
 // for the script with ListScripts before creating it again.
 func (c *Client) CreateScript(ctx context.Context, req CreateScriptRequest, opts ...Option) (*ScriptVersion, error) {
 	var out ScriptVersion
-	e := endpoint{method: http.MethodPost, path: "/v1/scripts", body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
+	e := request{Call: endpoint.CreateScript.With(), body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
@@ -220,12 +216,8 @@ func (c *Client) CreateScript(ctx context.Context, req CreateScriptRequest, opts
 // It calls GET /v1/scripts/{script_id}. Errors: ErrEmptyID; an *APIError
 // (ErrNotFound for an unknown script, ErrUnauthorized) or a *RequestError.
 func (c *Client) GetScript(ctx context.Context, scriptID string, opts ...Option) (*Script, error) {
-	path, err := scriptPath(scriptID, "")
-	if err != nil {
-		return nil, err
-	}
 	var out Script
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetScript.With(scriptID)}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -238,7 +230,7 @@ func (c *Client) GetScript(ctx context.Context, scriptID string, opts ...Option)
 // (ErrValidation for a page below 1, ErrUnauthorized) or a *RequestError.
 func (c *Client) ListScriptsPage(ctx context.Context, p ListScriptsParams, opts ...Option) ([]Script, error) {
 	var out []Script
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/scripts", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListScripts.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -265,12 +257,8 @@ func (c *Client) ListScripts(ctx context.Context, p ListScriptsParams, opts ...O
 // *RequestError. It is not retried once sent; see ErrOutcomeUnknown.
 // GetScript shows whether the version count moved.
 func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeployScriptRequest, opts ...Option) (*ScriptVersion, error) {
-	path, err := scriptPath(scriptID, "/deploy")
-	if err != nil {
-		return nil, err
-	}
 	var out ScriptVersion
-	e := endpoint{method: http.MethodPost, path: path, body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
+	e := request{Call: endpoint.DeployScript.With(scriptID), body: req, creates: true, created: createdID{"script_id", &out.ScriptID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
@@ -289,9 +277,5 @@ func (c *Client) DeployScript(ctx context.Context, scriptID string, req DeploySc
 // script, ErrUnauthorized) or a *RequestError. It is not retried once sent;
 // see ErrOutcomeUnknown.
 func (c *Client) RunScript(ctx context.Context, scriptID string, opts ...Option) error {
-	path, err := scriptPath(scriptID, "/run")
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodPost, path: path, creates: true}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.RunScript.With(scriptID), creates: true}, nil, opts)
 }

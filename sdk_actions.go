@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -545,11 +545,12 @@ var errNoAction = errors.New("skyvern: SDKActionRequest.Action is nil: set it to
 // *RequestError for transport failures. It is not retried once sent; see
 // ErrOutcomeUnknown. The action may have run.
 func (c *Client) RunSDKAction(ctx context.Context, req SDKActionRequest, opts ...Option) (*SDKActionResult, error) {
+	to := endpoint.RunSDKAction.With()
 	if req.Action == nil {
-		return nil, &RequestError{Method: http.MethodPost, Path: "/v1/sdk/run_action", Err: errNoAction}
+		return nil, &RequestError{Method: to.Op.Method, Path: to.Path, Err: errNoAction}
 	}
 	var out SDKActionResult
-	e := endpoint{method: http.MethodPost, path: "/v1/sdk/run_action", body: req, creates: true, created: createdID{"workflow_run_id", &out.WorkflowRunID}}
+	e := request{Call: to, body: req, creates: true, created: createdID{"workflow_run_id", &out.WorkflowRunID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}

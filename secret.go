@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 )
 
 // Secret holds a value that must not leak, such as a password, a card
@@ -123,9 +125,9 @@ const redacted = "[redacted]"
 // refuseRedacted returns a *RequestError matching ErrRedactedSecret if one
 // of the secret values about to be sent is the redaction marker, which only
 // a json.Marshal and json.Unmarshal round trip puts there.
-func refuseRedacted(method, path string, values []string) error {
+func refuseRedacted(to endpoint.Call, values []string) error {
 	if slices.Contains(values, redacted) {
-		return &RequestError{Method: method, Path: path, Err: ErrRedactedSecret}
+		return &RequestError{Method: to.Op.Method, Path: to.Path, Err: ErrRedactedSecret}
 	}
 	return nil
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -523,19 +523,10 @@ func (s *RunTagSuggestions) UnmarshalJSON(data []byte) error { return jsonobj.Un
 // MarshalJSON encodes the suggestions, Extra included.
 func (s RunTagSuggestions) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(s) }
 
-// tagPath returns "/v1/" + area + "/{id}" + suffix, with id escaped as
-// one path segment.
-func tagPath(area, id, suffix string) (string, error) { return idPath("/v1/"+area+"/", id, suffix) }
-
-// tagCall sends one tag call to the path tagPath builds, decoding the
-// answer into a new T.
-func tagCall[T any](ctx context.Context, c *Client, method, area, id, suffix string, query, body any, opts []Option) (*T, error) {
-	path, err := tagPath(area, id, suffix)
-	if err != nil {
-		return nil, err
-	}
+// tagCall sends one tag call, decoding the answer into a new T.
+func tagCall[T any](ctx context.Context, c *Client, to endpoint.Call, query, body any, opts []Option) (*T, error) {
 	var out T
-	if err := c.do(ctx, endpoint{method: method, path: path, query: query, body: body}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: to, query: query, body: body}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -550,7 +541,7 @@ func tagCall[T any](ctx context.Context, c *Client, method, area, id, suffix str
 // key or more than 20 tags, ErrConflict when a concurrent change won; a
 // *RequestError.
 func (c *Client) ApplyRunTags(ctx context.Context, runID string, changes TagChanges, opts ...Option) (*RunTags, error) {
-	return tagCall[RunTags](ctx, c, http.MethodPost, "runs", runID, "/tags", nil, changes, opts)
+	return tagCall[RunTags](ctx, c, endpoint.ApplyRunTags.With(runID), nil, changes, opts)
 }
 
 // GetRunTags returns the current tags of the workflow run runID.
@@ -558,7 +549,7 @@ func (c *Client) ApplyRunTags(ctx context.Context, runID string, changes TagChan
 // It calls GET /v1/runs/{workflow_run_id}/tags. Errors: ErrEmptyID; an
 // *APIError matching ErrNotFound for an unknown run; a *RequestError.
 func (c *Client) GetRunTags(ctx context.Context, runID string, opts ...Option) (*RunTags, error) {
-	return tagCall[RunTags](ctx, c, http.MethodGet, "runs", runID, "/tags", nil, nil, opts)
+	return tagCall[RunTags](ctx, c, endpoint.GetRunTags.With(runID), nil, nil, opts)
 }
 
 // DeleteRunTag removes the grouped tag key (such as "env") from the
@@ -571,11 +562,7 @@ func (c *Client) GetRunTags(ctx context.Context, runID string, opts ...Option) (
 // unknown run, ErrBadRequest for a malformed or reserved key; a
 // *RequestError.
 func (c *Client) DeleteRunTag(ctx context.Context, runID, key string, opts ...Option) (*RunTags, error) {
-	seg, err := pathSegment(key)
-	if err != nil {
-		return nil, err
-	}
-	return tagCall[RunTags](ctx, c, http.MethodDelete, "runs", runID, "/tags/"+seg, nil, nil, opts)
+	return tagCall[RunTags](ctx, c, endpoint.DeleteRunTag.With(runID, key), nil, nil, opts)
 }
 
 // GetRunTagHistory returns the tag changes of the workflow run runID,
@@ -585,7 +572,7 @@ func (c *Client) DeleteRunTag(ctx context.Context, runID, key string, opts ...Op
 // parameters. Errors: ErrEmptyID; an *APIError matching ErrNotFound for an
 // unknown run, ErrValidation for a Limit outside 1..500; a *RequestError.
 func (c *Client) GetRunTagHistory(ctx context.Context, runID string, p TagHistoryParams, opts ...Option) (*RunTagHistory, error) {
-	return tagCall[RunTagHistory](ctx, c, http.MethodGet, "runs", runID, "/tags/history", p, nil, opts)
+	return tagCall[RunTagHistory](ctx, c, endpoint.GetRunTagHistory.With(runID), p, nil, opts)
 }
 
 // ApplyWorkflowTags sets and removes tags of the workflow
@@ -598,7 +585,7 @@ func (c *Client) GetRunTagHistory(ctx context.Context, runID string, p TagHistor
 // a malformed tag, a reserved key or more than 20 tags, ErrConflict when a
 // concurrent change won; a *RequestError.
 func (c *Client) ApplyWorkflowTags(ctx context.Context, workflowPermanentID string, changes TagChanges, opts ...Option) (*WorkflowTags, error) {
-	out, err := tagCall[WorkflowTags](ctx, c, http.MethodPost, "workflows", workflowPermanentID, "/tags", nil, changes, opts)
+	out, err := tagCall[WorkflowTags](ctx, c, endpoint.ApplyWorkflowTags.With(workflowPermanentID), nil, changes, opts)
 	return out, versionIDHint(err, workflowPermanentID)
 }
 
@@ -609,7 +596,7 @@ func (c *Client) ApplyWorkflowTags(ctx context.Context, workflowPermanentID stri
 // ErrEmptyID; an *APIError matching ErrNotFound for an unknown or deleted
 // workflow; a *RequestError.
 func (c *Client) GetWorkflowTags(ctx context.Context, workflowPermanentID string, opts ...Option) (*WorkflowTags, error) {
-	out, err := tagCall[WorkflowTags](ctx, c, http.MethodGet, "workflows", workflowPermanentID, "/tags", nil, nil, opts)
+	out, err := tagCall[WorkflowTags](ctx, c, endpoint.GetWorkflowTags.With(workflowPermanentID), nil, nil, opts)
 	return out, versionIDHint(err, workflowPermanentID)
 }
 
@@ -623,11 +610,7 @@ func (c *Client) GetWorkflowTags(ctx context.Context, workflowPermanentID string
 // an unknown or deleted workflow, ErrBadRequest for a malformed or reserved
 // key; a *RequestError.
 func (c *Client) DeleteWorkflowTag(ctx context.Context, workflowPermanentID, key string, opts ...Option) (*WorkflowTags, error) {
-	seg, err := pathSegment(key)
-	if err != nil {
-		return nil, err
-	}
-	out, err := tagCall[WorkflowTags](ctx, c, http.MethodDelete, "workflows", workflowPermanentID, "/tags/"+seg, nil, nil, opts)
+	out, err := tagCall[WorkflowTags](ctx, c, endpoint.DeleteWorkflowTag.With(workflowPermanentID, key), nil, nil, opts)
 	return out, versionIDHint(err, workflowPermanentID)
 }
 
@@ -639,7 +622,7 @@ func (c *Client) DeleteWorkflowTag(ctx context.Context, workflowPermanentID, key
 // for an unknown or deleted workflow, ErrValidation for a Limit outside
 // 1..500; a *RequestError.
 func (c *Client) GetWorkflowTagHistory(ctx context.Context, workflowPermanentID string, p TagHistoryParams, opts ...Option) (*WorkflowTagHistory, error) {
-	out, err := tagCall[WorkflowTagHistory](ctx, c, http.MethodGet, "workflows", workflowPermanentID, "/tags/history", p, nil, opts)
+	out, err := tagCall[WorkflowTagHistory](ctx, c, endpoint.GetWorkflowTagHistory.With(workflowPermanentID), p, nil, opts)
 	return out, versionIDHint(err, workflowPermanentID)
 }
 
@@ -651,7 +634,7 @@ func (c *Client) GetWorkflowTagHistory(ctx context.Context, workflowPermanentID 
 func (c *Client) ListTagKeys(ctx context.Context, opts ...Option) iter.Seq2[*TagKey, error] {
 	return whole(ctx, func(ctx context.Context) ([]TagKey, error) {
 		var out []TagKey
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/tag-keys"}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListTagKeys.With()}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -666,7 +649,7 @@ func (c *Client) ListTagKeys(ctx context.Context, opts ...Option) iter.Seq2[*Tag
 // ErrBadRequest for a malformed or reserved key, ErrValidation for a
 // description over 500 characters; a *RequestError.
 func (c *Client) UpdateTagKey(ctx context.Context, key string, req UpdateTagKeyRequest, opts ...Option) (*TagKey, error) {
-	return tagCall[TagKey](ctx, c, http.MethodPatch, "tag-keys", key, "", nil, req, opts)
+	return tagCall[TagKey](ctx, c, endpoint.UpdateTagKey.With(key), nil, req, opts)
 }
 
 // DeleteTagKey removes the tag group key from the registry, with its
@@ -676,7 +659,7 @@ func (c *Client) UpdateTagKey(ctx context.Context, key string, req UpdateTagKeyR
 // matching ErrNotFound for a key not registered, ErrBadRequest for a
 // malformed or reserved key; a *RequestError.
 func (c *Client) DeleteTagKey(ctx context.Context, key string, opts ...Option) (*TagKeyDeleteResult, error) {
-	return tagCall[TagKeyDeleteResult](ctx, c, http.MethodDelete, "tag-keys", key, "", nil, nil, opts)
+	return tagCall[TagKeyDeleteResult](ctx, c, endpoint.DeleteTagKey.With(key), nil, nil, opts)
 }
 
 // ListTagValues iterates over the grouped labels registered in the
@@ -688,7 +671,7 @@ func (c *Client) DeleteTagKey(ctx context.Context, key string, opts ...Option) (
 func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts ...Option) iter.Seq2[*TagValue, error] {
 	return whole(ctx, func(ctx context.Context) ([]TagValue, error) {
 		var out []TagValue
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/tag-values", query: p}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListTagValues.With(), query: p}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -706,7 +689,7 @@ func (c *Client) ListTagValues(ctx context.Context, p ListTagValuesParams, opts 
 // the label the first attempt registered.
 func (c *Client) CreateTagValue(ctx context.Context, req CreateTagValueRequest, opts ...Option) (*TagValue, error) {
 	var out TagValue
-	e := endpoint{method: http.MethodPost, path: "/v1/tag-values", body: req, created: createdID{"value", &out.Value}}
+	e := request{Call: endpoint.CreateTagValue.With(), body: req, created: createdID{"value", &out.Value}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}
@@ -720,7 +703,7 @@ func (c *Client) CreateTagValue(ctx context.Context, req CreateTagValueRequest, 
 // ErrBadRequest for a malformed or reserved key, ErrValidation for a color
 // outside the palette; a *RequestError.
 func (c *Client) UpdateTagValue(ctx context.Context, key string, req UpdateTagValueRequest, opts ...Option) (*TagValue, error) {
-	return tagCall[TagValue](ctx, c, http.MethodPatch, "tag-values", key, "", nil, req, opts)
+	return tagCall[TagValue](ctx, c, endpoint.UpdateTagValue.With(key), nil, req, opts)
 }
 
 // RenameTagValue renames a label of the tag group key, on every workflow
@@ -733,7 +716,7 @@ func (c *Client) UpdateTagValue(ctx context.Context, key string, req UpdateTagVa
 // ErrBadRequest for a malformed or reserved key, ErrValidation for a new
 // name equal to the old or malformed; a *RequestError.
 func (c *Client) RenameTagValue(ctx context.Context, key string, req RenameTagValueRequest, opts ...Option) (*TagValueRenameResult, error) {
-	return tagCall[TagValueRenameResult](ctx, c, http.MethodPatch, "tag-values", key, "/rename", nil, req, opts)
+	return tagCall[TagValueRenameResult](ctx, c, endpoint.RenameTagValue.With(key), nil, req, opts)
 }
 
 // DeleteTagValue removes the label value of the tag group key from the
@@ -748,7 +731,7 @@ func (c *Client) DeleteTagValue(ctx context.Context, key, value string, opts ...
 	body := struct {
 		Value string `json:"value"`
 	}{value}
-	return tagCall[TagValueDeleteResult](ctx, c, http.MethodDelete, "tag-values", key, "", nil, body, opts)
+	return tagCall[TagValueDeleteResult](ctx, c, endpoint.DeleteTagValue.With(key), nil, body, opts)
 }
 
 // batchGetLimit is the longest comma-joined id list sent in a query: a
@@ -772,12 +755,13 @@ type (
 	}
 )
 
-// batchGet sends e, a GET with the ids comma-separated in its query, or,
-// when that list is long, the same look-up as a POST with long as its
+// batchGet sends get, a GET with the ids comma-separated in its query, or,
+// when that list is long, the same look-up as post with long as its
 // body. Both forms answer the same.
-func batchGet[T any](ctx context.Context, c *Client, e endpoint, joined string, long any, opts []Option) (*T, error) {
+func batchGet[T any](ctx context.Context, c *Client, get, post *endpoint.Endpoint, query any, joined string, long any, opts []Option) (*T, error) {
+	e := request{Call: get.With(), query: query}
 	if len(joined) > batchGetLimit {
-		e.method, e.query, e.body = http.MethodPost, nil, long
+		e = request{Call: post.With(), body: long}
 	}
 	var out T
 	if err := c.do(ctx, e, &out, opts); err != nil {
@@ -798,8 +782,8 @@ func batchGet[T any](ctx context.Context, c *Client, e endpoint, joined string, 
 // *APIError matching ErrBadRequest for more than 200 ids; a *RequestError.
 func (c *Client) BatchGetWorkflowTags(ctx context.Context, workflowPermanentIDs []string, opts ...Option) (*WorkflowTagsBatch, error) {
 	joined := strings.Join(workflowPermanentIDs, ",")
-	e := endpoint{method: http.MethodGet, path: "/v1/workflow-tags", query: workflowTagsQuery{joined}}
-	return batchGet[WorkflowTagsBatch](ctx, c, e, joined, workflowTagsBody{workflowPermanentIDs}, opts)
+	return batchGet[WorkflowTagsBatch](ctx, c, endpoint.BatchGetWorkflowTags, endpoint.BatchGetWorkflowTagsPost,
+		workflowTagsQuery{joined}, joined, workflowTagsBody{workflowPermanentIDs}, opts)
 }
 
 // BatchGetRunTags returns the current tags of several workflow runs at
@@ -812,8 +796,8 @@ func (c *Client) BatchGetWorkflowTags(ctx context.Context, workflowPermanentIDs 
 // matching ErrBadRequest for more than 200 ids; a *RequestError.
 func (c *Client) BatchGetRunTags(ctx context.Context, runIDs []string, opts ...Option) (*RunTagsBatch, error) {
 	joined := strings.Join(runIDs, ",")
-	e := endpoint{method: http.MethodGet, path: "/v1/run-tags", query: runTagsQuery{joined}}
-	return batchGet[RunTagsBatch](ctx, c, e, joined, runTagsBody{runIDs}, opts)
+	return batchGet[RunTagsBatch](ctx, c, endpoint.BatchGetRunTags, endpoint.BatchGetRunTagsPost,
+		runTagsQuery{joined}, joined, runTagsBody{runIDs}, opts)
 }
 
 // GetRunTagSuggestions returns the tags the organization's runs carry
@@ -823,7 +807,7 @@ func (c *Client) BatchGetRunTags(ctx context.Context, runIDs []string, opts ...O
 // *RequestError.
 func (c *Client) GetRunTagSuggestions(ctx context.Context, opts ...Option) (*RunTagSuggestions, error) {
 	var out RunTagSuggestions
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/run-tag-suggestions"}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetRunTagSuggestions.With()}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -113,7 +114,7 @@ func (c *Client) RunTask(ctx context.Context, req TaskRunRequest, opts ...Option
 		h = http.Header{"X-User-Agent": {req.XUserAgent}}
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: "/v1/run/tasks", body: req, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
+	e := request{Call: endpoint.RunTask.With(), body: req, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, err
 	}

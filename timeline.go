@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -144,12 +144,8 @@ func (t Thought) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 // without a timeline (task v1); a *RequestError.
 func (c *Client) ListRunTimeline(ctx context.Context, runID string, opts ...Option) iter.Seq2[*RunTimelineEntry, error] {
 	return whole(ctx, func(ctx context.Context) ([]RunTimelineEntry, error) {
-		path, err := runPath(runID, "/timeline")
-		if err != nil {
-			return nil, err
-		}
 		var out []RunTimelineEntry
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListRunTimeline.With(runID)}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out, nil

@@ -3,8 +3,8 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -111,7 +111,7 @@ func (t TOTPCode) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(t) }
 // message; ErrUnauthorized) or a *RequestError.
 func (c *Client) SendTOTPCode(ctx context.Context, req TOTPCodeRequest, opts ...Option) (*TOTPCode, error) {
 	var out TOTPCode
-	e := endpoint{method: http.MethodPost, path: "/v1/credentials/totp", body: req, created: createdID{"totp_code_id", &out.TOTPCodeID}}
+	e := request{Call: endpoint.SendTOTPCode.With(), body: req, created: createdID{"totp_code_id", &out.TOTPCodeID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, err
 	}

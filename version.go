@@ -3,8 +3,8 @@ package skyvern
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -33,7 +33,7 @@ func (v ServerVersion) MarshalJSON() ([]byte, error) { return jsonobj.Marshal(v)
 // It calls GET /v1/version. Errors: an *APIError or a *RequestError.
 func (c *Client) GetServerVersion(ctx context.Context, opts ...Option) (*ServerVersion, error) {
 	var out ServerVersion
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/version"}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetServerVersion.With()}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -103,12 +103,8 @@ func (r *RunWebhookReplayResponse) String() string {
 // ErrValidation; a *RequestError for transport failures. It is not retried
 // once sent; see ErrOutcomeUnknown.
 func (c *Client) RetryRunWebhook(ctx context.Context, runID string, req RetryRunWebhookRequest, opts ...Option) (*RunWebhookReplayResponse, error) {
-	path, err := runPath(runID, "/retry_webhook")
-	if err != nil {
-		return nil, err
-	}
 	var rep RunWebhookReplayResponse
-	e := endpoint{method: http.MethodPost, path: path, creates: true, created: createdID{"run_id", &rep.RunID}}
+	e := request{Call: endpoint.RetryRunWebhook.With(runID), creates: true, created: createdID{"run_id", &rep.RunID}}
 	if req.WebhookURL != "" {
 		e.body = req
 	}

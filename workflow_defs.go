@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -221,9 +222,6 @@ func versionIDHint(err error, id string) error {
 	return err
 }
 
-// workflowPath returns "/v1/workflows/{id}" plus suffix, id escaped.
-func workflowPath(id, suffix string) (string, error) { return idPath("/v1/workflows/", id, suffix) }
-
 // CreateWorkflowRequest is a new workflow for CreateWorkflow: its
 // definition, as in WorkflowRequest, and an optional idempotency key.
 type CreateWorkflowRequest struct {
@@ -268,7 +266,7 @@ func (c *Client) CreateWorkflow(ctx context.Context, req CreateWorkflowRequest, 
 		return nil, err
 	}
 	var out Workflow
-	e := endpoint{method: http.MethodPost, path: "/v1/workflows", body: req, creates: req.IdempotencyKey == "",
+	e := request{Call: endpoint.CreateWorkflow.With(), body: req, creates: req.IdempotencyKey == "",
 		created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
 	if req.IdempotencyKey != "" {
 		e.header = http.Header{"Idempotency-Key": {req.IdempotencyKey}}
@@ -288,12 +286,8 @@ func (c *Client) CreateWorkflow(ctx context.Context, req CreateWorkflowRequest, 
 // ErrValidation) or a *RequestError. The ErrNotFound for a version id
 // ("w_...") says so.
 func (c *Client) UpdateWorkflow(ctx context.Context, workflowPermanentID string, req WorkflowRequest, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowPermanentID, "")
-	if err != nil {
-		return nil, err
-	}
 	var out Workflow
-	e := endpoint{method: http.MethodPost, path: path, body: req, creates: true, created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
+	e := request{Call: endpoint.UpdateWorkflow.With(workflowPermanentID), body: req, creates: true, created: createdID{"workflow_permanent_id", &out.WorkflowPermanentID}}
 	if err := c.do(ctx, e, &out, opts); err != nil {
 		return nil, versionIDHint(err, workflowPermanentID)
 	}
@@ -316,12 +310,8 @@ type GetWorkflowParams struct {
 // *APIError (ErrNotFound, ...) or a *RequestError. The ErrNotFound for a
 // version id ("w_...") says so.
 func (c *Client) GetWorkflow(ctx context.Context, workflowPermanentID string, p GetWorkflowParams, opts ...Option) (*Workflow, error) {
-	path, err := workflowPath(workflowPermanentID, "")
-	if err != nil {
-		return nil, err
-	}
 	var out Workflow
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.GetWorkflow.With(workflowPermanentID), query: p}, &out, opts); err != nil {
 		return nil, versionIDHint(err, workflowPermanentID)
 	}
 	return &out, nil
@@ -335,11 +325,7 @@ func (c *Client) GetWorkflow(ctx context.Context, workflowPermanentID string, p 
 // ("w_...") deletes nothing without an error. Errors: ErrEmptyID; an *APIError
 // (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) DeleteWorkflow(ctx context.Context, workflowPermanentID string, opts ...Option) error {
-	path, err := workflowPath(workflowPermanentID, "/delete")
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts)
+	return c.do(ctx, request{Call: endpoint.DeleteWorkflow.With(workflowPermanentID)}, nil, opts)
 }
 
 // ListWorkflowVersions iterates over every version of the workflow
@@ -352,12 +338,8 @@ func (c *Client) DeleteWorkflow(ctx context.Context, workflowPermanentID string,
 // ErrEmptyID; an *APIError (ErrUnauthorized, ...) or a *RequestError.
 func (c *Client) ListWorkflowVersions(ctx context.Context, workflowPermanentID string, opts ...Option) iter.Seq2[*Workflow, error] {
 	return whole(ctx, func(ctx context.Context) ([]Workflow, error) {
-		path, err := workflowPath(workflowPermanentID, "/versions")
-		if err != nil {
-			return nil, err
-		}
 		var out []Workflow
-		if err := c.do(ctx, endpoint{method: http.MethodGet, path: path}, &out, opts); err != nil {
+		if err := c.do(ctx, request{Call: endpoint.ListWorkflowVersions.With(workflowPermanentID)}, &out, opts); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -391,7 +373,7 @@ type ListWorkflowsParams struct {
 // *APIError or a *RequestError.
 func (c *Client) ListWorkflowsPage(ctx context.Context, p ListWorkflowsParams, opts ...Option) ([]Workflow, error) {
 	var out []Workflow
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListWorkflows.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -3,8 +3,9 @@ package skyvern
 import (
 	"context"
 	"iter"
-	"net/http"
 	"time"
+
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 )
 
 // ListRunsOfWorkflowParams filters ListRunsOfWorkflow and
@@ -31,12 +32,8 @@ type ListRunsOfWorkflowParams struct {
 // see RunWorkflow). Errors: ErrEmptyID; an *APIError (ErrValidation for a
 // bad page, page size or time) or a *RequestError.
 func (c *Client) ListRunsOfWorkflowPage(ctx context.Context, workflowPermanentID string, p ListRunsOfWorkflowParams, opts ...Option) ([]WorkflowRun, error) {
-	path, err := workflowPath(workflowPermanentID, "/runs")
-	if err != nil {
-		return nil, err
-	}
 	var out []WorkflowRun
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: path, query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListRunsOfWorkflow.With(workflowPermanentID), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -65,12 +62,8 @@ func (c *Client) ListRunsOfWorkflow(ctx context.Context, workflowPermanentID str
 // unknown run or workflow; a *RequestError. It is not retried once sent; see
 // ErrOutcomeUnknown.
 func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Option) (*RunResponse, error) {
-	seg, err := pathSegment(runID)
-	if err != nil {
-		return nil, err
-	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: "/v1/workflows/runs/" + seg + "/retry", creates: true, created: createdID{"run_id", &run.RunID}}
+	e := request{Call: endpoint.RetryWorkflowRun.With(runID), creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, err
 	}
@@ -88,9 +81,5 @@ func (c *Client) RetryWorkflowRun(ctx context.Context, runID string, opts ...Opt
 // unknown workflow, ErrServer when Skyvern could not delete the state (try
 // again); a *RequestError.
 func (c *Client) ResetWorkflowBrowserProfile(ctx context.Context, workflowPermanentID string, opts ...Option) error {
-	path, err := workflowPath(workflowPermanentID, "/browser_session/reset_profile")
-	if err != nil {
-		return err
-	}
-	return versionIDHint(c.do(ctx, endpoint{method: http.MethodPost, path: path}, nil, opts), workflowPermanentID)
+	return versionIDHint(c.do(ctx, request{Call: endpoint.ResetWorkflowBrowserProfile.With(workflowPermanentID)}, nil, opts), workflowPermanentID)
 }

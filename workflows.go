@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
 
@@ -112,7 +113,7 @@ func (c *Client) RunWorkflow(ctx context.Context, req WorkflowRunRequest, opts .
 		}{true}
 	}
 	var run RunResponse
-	e := endpoint{method: http.MethodPost, path: "/v1/run/workflows", query: q, body: req, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
+	e := request{Call: endpoint.RunWorkflow.With(), query: q, body: req, header: h, creates: true, created: createdID{"run_id", &run.RunID}}
 	if err := c.do(ctx, e, &run, opts); err != nil {
 		return nil, versionIDHint(err, req.WorkflowID)
 	}
@@ -214,7 +215,7 @@ type ListRunsOfAllWorkflowsParams struct {
 // a *RequestError.
 func (c *Client) ListRunsOfAllWorkflowsPage(ctx context.Context, p ListRunsOfAllWorkflowsParams, opts ...Option) ([]WorkflowRun, error) {
 	var out []WorkflowRun
-	if err := c.do(ctx, endpoint{method: http.MethodGet, path: "/v1/workflows/runs", query: p}, &out, opts); err != nil {
+	if err := c.do(ctx, request{Call: endpoint.ListRunsOfAllWorkflows.With(), query: p}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out, nil
