@@ -22,7 +22,8 @@
 //	go mod edit -modfile=/tmp/other.mod -replace github.com/skyvern-go/skyvern=/path/to/other/checkout
 //	go test -modfile=/tmp/other.mod ./...
 //
-// TestEveryRouteIsWalked fails when skyverntest gains a Route constant
-// that the walk (walkSteps) has no successful call of: each new route
-// comes with a case here.
+// TestEveryRouteIsWalked fails when skyverntest gains a route, or the
+// SDK's endpoint table (internal/endpoint) an operation, that the walk
+// (walkSteps) has no successful call of: each new route comes with a case
+// here. The spec's name of a route the SDK calls comes from that table.
 package schemacheck

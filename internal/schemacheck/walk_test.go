@@ -14,6 +14,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/skyverntest"
 )
 
@@ -189,18 +190,18 @@ const errorBody = `{
 	]}}
 }`
 
-// specPath returns the spec's path of a route of the fake. The spec
-// documents the workflow routes under their newer name only: /v1/agents
-// for /v1/workflows, /v1/run/agents for /v1/run/workflows. The fake serves
-// both with the same answers.
+// specPath returns the spec's method and path of a route of the fake: the
+// endpoint table's spec path (internal/endpoint) for a route the SDK calls,
+// which for the workflow routes is their newer twin (/v1/agents for
+// /v1/workflows, /v1/run/agents for /v1/run/workflows: the spec documents
+// only those); else the route's own, such as a twin's.
 func specPath(route string) (method, path string) {
-	method, path, _ = strings.Cut(route, " ")
-	switch {
-	case path == "/v1/run/workflows":
-		path = "/v1/run/agents"
-	case strings.HasPrefix(path, "/v1/workflows"):
-		path = "/v1/agents" + strings.TrimPrefix(path, "/v1/workflows")
+	for _, e := range endpoint.All() {
+		if e.Pattern() == route {
+			return e.Method, e.Spec
+		}
 	}
+	method, path, _ = strings.Cut(route, " ")
 	return method, path
 }
 
@@ -416,8 +417,9 @@ var neverSucceeds = map[string]string{
 }
 
 // TestEveryRouteIsWalked fails when a route of the fake (skyverntest.Routes)
-// has no step in walkSteps that answers it with success: a new route needs
-// a case in the walk.
+// or an operation of the SDK's endpoint table (internal/endpoint) has no
+// step in walkSteps that answers it with success: a new route or operation
+// needs a case in the walk.
 func TestEveryRouteIsWalked(t *testing.T) {
 	walked := map[string]bool{}
 	for _, st := range walkSteps {
@@ -428,6 +430,11 @@ func TestEveryRouteIsWalked(t *testing.T) {
 	for _, route := range skyverntest.Routes() {
 		if !walked[route] && neverSucceeds[route] == "" {
 			t.Errorf("route %q has no successful call in walkSteps: add one", route)
+		}
+	}
+	for _, e := range endpoint.All() {
+		if !walked[e.Pattern()] && neverSucceeds[e.Pattern()] == "" {
+			t.Errorf("%s (%s) has no successful call in walkSteps: add one", e.Pattern(), e.Operation())
 		}
 	}
 }
