@@ -11,12 +11,19 @@ import (
 
 // plainTypes caches plainType's answers: building a type with
 // reflect.StructOf is slow and every call would make a new one.
-var plainTypes sync.Map // reflect.Type -> reflect.Type
+var plainTypes sync.Map // plainKey -> reflect.Type
+
+type plainKey struct {
+	t          reflect.Type
+	keepValues bool
+}
 
 var (
 	rawMessageType  = reflect.TypeFor[json.RawMessage]()
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	marshalerType   = reflect.TypeFor[json.Marshaler]()
+	// valueTypes are the SDK's value types that newPlainValues keeps.
+	valueTypes = map[reflect.Type]bool{reflect.TypeFor[skyvern.Time](): true, reflect.TypeFor[skyvern.JSONObject](): true}
 )
 
 // plainType is the benchmarks' encoding/json baseline: the SDK type t with
@@ -27,29 +34,35 @@ var (
 // methods becomes its underlying basic kind, or json.RawMessage when it is
 // a struct with no exported field of its own (Time, Secret); a union
 // interface becomes json.RawMessage; a type met again inside itself becomes
-// json.RawMessage too, since reflect cannot build recursive types.
-func plainType(t reflect.Type) reflect.Type {
-	if p, ok := plainTypes.Load(t); ok {
+// json.RawMessage too, since reflect cannot build recursive types. With
+// keepValues, the value types skyvern.Time and skyvern.JSONObject stay
+// themselves, so that the baseline decodes them as the SDK does.
+func plainType(t reflect.Type, keepValues bool) reflect.Type {
+	key := plainKey{t, keepValues}
+	if p, ok := plainTypes.Load(key); ok {
 		return p.(reflect.Type)
 	}
-	p := plainOf(t, map[reflect.Type]bool{})
-	plainTypes.Store(t, p)
+	p := plainOf(t, map[reflect.Type]bool{}, keepValues)
+	plainTypes.Store(key, p)
 	return p
 }
 
-func plainOf(t reflect.Type, seen map[reflect.Type]bool) reflect.Type {
+func plainOf(t reflect.Type, seen map[reflect.Type]bool, keepValues bool) reflect.Type {
+	if keepValues && valueTypes[t] {
+		return t
+	}
 	custom := t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) ||
 		t.Implements(marshalerType) || reflect.PointerTo(t).Implements(marshalerType)
 	switch t.Kind() {
 	case reflect.Pointer:
-		return reflect.PointerTo(plainOf(t.Elem(), seen))
+		return reflect.PointerTo(plainOf(t.Elem(), seen, keepValues))
 	case reflect.Slice:
 		if t == rawMessageType || t.Elem().Kind() == reflect.Uint8 {
 			return t
 		}
-		return reflect.SliceOf(plainOf(t.Elem(), seen))
+		return reflect.SliceOf(plainOf(t.Elem(), seen, keepValues))
 	case reflect.Map:
-		return reflect.MapOf(plainKind(t.Key()), plainOf(t.Elem(), seen))
+		return reflect.MapOf(plainKind(t.Key()), plainOf(t.Elem(), seen, keepValues))
 	case reflect.Interface:
 		if t.NumMethod() > 0 { // a union: its members' shapes vary
 			return rawMessageType
@@ -63,7 +76,7 @@ func plainOf(t reflect.Type, seen map[reflect.Type]bool) reflect.Type {
 		defer delete(seen, t)
 		var fields []reflect.StructField
 		taken := map[string]bool{}
-		for f := range plainFields(t, seen) {
+		for f := range plainFields(t, seen, keepValues) {
 			if !taken[f.Name] {
 				taken[f.Name] = true
 				fields = append(fields, f)
@@ -106,7 +119,7 @@ func plainKind(t reflect.Type) reflect.Type {
 
 // plainFields yields t's exported fields made plain, inlining embedded
 // structs as encoding/json does, and dropping fields tagged "-".
-func plainFields(t reflect.Type, seen map[reflect.Type]bool) func(func(reflect.StructField) bool) {
+func plainFields(t reflect.Type, seen map[reflect.Type]bool, keepValues bool) func(func(reflect.StructField) bool) {
 	return func(yield func(reflect.StructField) bool) {
 		for i := range t.NumField() {
 			f := t.Field(i)
@@ -119,7 +132,7 @@ func plainFields(t reflect.Type, seen map[reflect.Type]bool) func(func(reflect.S
 					et = et.Elem()
 				}
 				if et.Kind() == reflect.Struct {
-					for g := range plainFields(et, seen) {
+					for g := range plainFields(et, seen, keepValues) {
 						if !yield(g) {
 							return
 						}
@@ -130,7 +143,7 @@ func plainFields(t reflect.Type, seen map[reflect.Type]bool) func(func(reflect.S
 			if !f.IsExported() {
 				continue
 			}
-			if !yield(reflect.StructField{Name: f.Name, Type: plainOf(f.Type, seen), Tag: f.Tag}) {
+			if !yield(reflect.StructField{Name: f.Name, Type: plainOf(f.Type, seen, keepValues), Tag: f.Tag}) {
 				return
 			}
 		}
@@ -139,17 +152,25 @@ func plainFields(t reflect.Type, seen map[reflect.Type]bool) func(func(reflect.S
 
 // newPlain returns a pointer to a new zero plain T, for json.Unmarshal.
 func newPlain[T any]() any {
-	return reflect.New(plainType(reflect.TypeFor[T]())).Interface()
+	return reflect.New(plainType(reflect.TypeFor[T](), false)).Interface()
+}
+
+// newPlainValues is newPlain keeping the SDK's value types: Time, which
+// parses Skyvern's datetimes, and JSONObject, which keeps numbers exact. It
+// is the baseline of the decode benchmarks and of
+// FuzzRunResponseAgreesWithEncodingJSON, whose decoders do that work too.
+func newPlainValues[T any]() any {
+	return reflect.New(plainType(reflect.TypeFor[T](), true)).Interface()
 }
 
 // TestPlainType checks the baseline type: no methods anywhere a decoder
 // would look, and the same values decoded as the SDK type gets.
 func TestPlainType(t *testing.T) {
-	p := plainType(reflect.TypeFor[skyvern.RunResponse]())
+	p := plainType(reflect.TypeFor[skyvern.RunResponse](), false)
 	if p.NumMethod() != 0 || reflect.PointerTo(p).NumMethod() != 0 {
 		t.Fatalf("%v has methods", p)
 	}
-	if p != plainType(reflect.TypeFor[skyvern.RunResponse]()) {
+	if p != plainType(reflect.TypeFor[skyvern.RunResponse](), false) {
 		t.Fatal("plainType built the type twice")
 	}
 	plain := newPlain[skyvern.RunResponse]()

@@ -1,0 +1,4 @@
+package skyvern
+
+// DecodeBody is decodeBody, for the decode benchmarks of package skyvern_test.
+var DecodeBody = decodeBody
