@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"strings"
+
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 )
 
 // Observer watches the SDK's calls: which operation each is, each of its
@@ -90,7 +92,7 @@ func WithObserver(o Observer) Option {
 // observed is do's path when an observer is set: the same steps, between
 // the observer's StartCall and EndCall.
 func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) error {
-	info := CallInfo{Operation: st.e.Op.Operation(), Method: st.e.Op.Method, URL: s.cfg.baseURL + st.e.Path, RunID: pathRunID(st.e.Path)}
+	info := CallInfo{Operation: st.e.Op.Operation(), Method: st.e.Op.Method, URL: s.cfg.baseURL + st.e.Path, RunID: pathRunID(st.e.Call)}
 	st.obs = &observation{}
 	ctx, st.obs.co = o.StartCall(ctx, info)
 	err := st.send(ctx, s, out)
@@ -135,18 +137,15 @@ func (st *call) endAttempt(retry bool) {
 	st.obs.co.EndAttempt(a)
 }
 
-// pathRunID returns the run id a path names (/v1/runs/{id}...), or "".
-func pathRunID(path string) string {
-	const prefix = "/v1/runs/"
-	rest, ok := strings.CutPrefix(path, prefix)
-	if !ok {
+// pathRunID returns the run id the call's path names, escaped: the
+// segment after /v1/runs/ when the pattern has a wildcard there.
+func pathRunID(c endpoint.Call) string {
+	if !strings.HasPrefix(c.Op.Path, "/v1/runs/{") {
 		return ""
 	}
+	rest := strings.TrimPrefix(c.Path, "/v1/runs/")
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		rest = rest[:i]
-	}
-	if rest == "cancel" {
-		return ""
 	}
 	return rest
 }

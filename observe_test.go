@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -124,5 +125,37 @@ func TestObserverPerCallAndPages(t *testing.T) {
 	}
 	if len(rec.calls) != 1 || rec.calls[0].Operation != "ListRunsPage" {
 		t.Fatalf("calls = %+v", rec.calls)
+	}
+}
+
+// TestObserverOperationsAreTheTables checks that CallInfo names each call
+// by the Client method that sends it, from the endpoint table, whatever
+// method the caller used, and that RunID is set only for a path naming a
+// run.
+func TestObserverOperationsAreTheTables(t *testing.T) {
+	srv := skyverntest.NewServer(t)
+	rec := &recorder{}
+	c := srv.Client(skyvern.WithObserver(rec))
+	ctx := context.Background()
+	for _, err := range c.ListRuns(ctx, skyvern.ListRunsParams{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := c.UseBrowserSession(ctx, skyvern.CreateBrowserSessionRequest{}, func(context.Context, *skyvern.BrowserSession) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.BulkCancelRuns(ctx, []string{"tsk_1"}); err != nil {
+		t.Fatal(err)
+	}
+	c.GetRunTags(ctx, "wr_7") // unknown: 404, still observed
+	var got []string
+	for _, info := range rec.calls {
+		got = append(got, info.Operation+" "+info.RunID)
+	}
+	want := []string{"ListRunsPage ", "CreateBrowserSession ", "CloseBrowserSession ", "BulkCancelRuns ", "GetRunTags wr_7"}
+	if !slices.Equal(got, want) {
+		t.Errorf("operations and run ids = %q, want %q", got, want)
 	}
 }
