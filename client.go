@@ -103,9 +103,9 @@ func userAgent(c *config) string {
 	return ua
 }
 
-// request describes one API call: the operation it sends, the row of the
-// endpoint table whose Method it uses, with its escaped path (such as
-// "/v1/runs/tsk_1"), and what it sends besides.
+// request describes one API call: its endpoint.Call (the row of the
+// endpoint table, for the HTTP method and the operation's name, and the
+// escaped path, such as "/v1/runs/tsk_1"), and what it sends besides.
 type request struct {
 	endpoint.Call
 	query  any         // a struct for go-querystring, or nil
