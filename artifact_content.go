@@ -158,13 +158,10 @@ func (e *RangeError) Is(target error) bool { return target == ErrRangeNotSatisfi
 // fails with the transport's error, or ctx's, when the download breaks
 // off.
 func (c *Client) GetArtifactContent(ctx context.Context, artifactID string, p GetArtifactContentParams, opts ...Option) (*ArtifactContent, error) {
-	e := request{Call: endpoint.GetArtifactContent.With(artifactID), header: http.Header{"Accept": {"*/*"}}}
-	if e.Path == "" {
-		return nil, ErrEmptyID
-	}
 	if p.Range.bad != "" {
 		return nil, errors.New("skyvern: GetArtifactContent: " + p.Range.bad)
 	}
+	e := request{Call: endpoint.GetArtifactContent.With(artifactID), header: http.Header{"Accept": {"*/*"}}}
 	if p.Range.set {
 		e.header["Range"] = []string{p.Range.String()}
 	}

@@ -559,9 +559,6 @@ func (s SecretCredentialResponse) MarshalJSON() ([]byte, error) { return jsonobj
 // sendCredential sends req, secrets revealed, to one of the credential
 // endpoints and decodes the answer.
 func (c *Client) sendCredential(ctx context.Context, to endpoint.Call, creates bool, req CredentialRequest, opts []Option) (*CredentialResponse, error) {
-	if to.Path == "" {
-		return nil, ErrEmptyID
-	}
 	body, err := req.encode(true)
 	if err != nil {
 		return nil, &RequestError{Method: to.Op.Method, Path: to.Path, Err: errors.New("encoding request body: " + err.Error())}

@@ -225,9 +225,6 @@ func (c *Client) ListCustomLLMs(ctx context.Context, opts ...Option) iter.Seq2[*
 // sendCustomLLM sends req, secrets revealed, and decodes the custom LLM
 // the answer holds.
 func (c *Client) sendCustomLLM(ctx context.Context, to endpoint.Call, creates bool, req CustomLLMRequest, opts []Option) (*CustomLLM, error) {
-	if to.Path == "" {
-		return nil, ErrEmptyID
-	}
 	body, err := req.revealJSON()
 	if err != nil {
 		return nil, &RequestError{Method: to.Op.Method, Path: to.Path, Err: errors.New("encoding request body: " + err.Error())}
