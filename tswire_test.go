@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/endpoint"
 )
 
 // The official TypeScript SDK's wire tests (skyvern-ts/client/tests/wire in
@@ -540,4 +542,20 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestWireCasesAreTableOperations checks that every pattern of wireCases,
+// as the TypeScript SDK's tests name it (its own wildcard names), is an
+// operation of the endpoint table, by the spec's path.
+func TestWireCasesAreTableOperations(t *testing.T) {
+	wildcard := regexp.MustCompile(`\{[^}]*\}`)
+	ops := map[string]bool{}
+	for _, e := range endpoint.All() {
+		ops[wildcard.ReplaceAllString(e.SpecPattern(), "{}")] = true
+	}
+	for pattern := range wireCases {
+		if !ops[wildcard.ReplaceAllString(pattern, "{}")] {
+			t.Errorf("wireCases maps %q, which is no operation of the endpoint table", pattern)
+		}
+	}
 }
