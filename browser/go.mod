@@ -3,3 +3,16 @@ module github.com/skyvern-go/skyvern/browser
 go 1.24
 
 replace github.com/skyvern-go/skyvern => ../
+
+require (
+	github.com/go-rod/rod v0.116.2
+	go.uber.org/goleak v1.3.0
+)
+
+require (
+	github.com/ysmood/fetchup v0.2.3 // indirect
+	github.com/ysmood/goob v0.4.0 // indirect
+	github.com/ysmood/got v0.40.0 // indirect
+	github.com/ysmood/gson v0.7.3 // indirect
+	github.com/ysmood/leakless v0.9.0 // indirect
+)
