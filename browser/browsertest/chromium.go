@@ -55,13 +55,7 @@ type Chromium struct {
 // the test ends, or earlier by Close.
 func LaunchChromium(tb testing.TB) *Chromium {
 	tb.Helper()
-	bin, ok := findChromium()
-	if !ok {
-		if os.Getenv(EnvChromiumRequired) == "1" {
-			tb.Fatal(missingMessage + " (" + EnvChromiumRequired + "=1)")
-		}
-		tb.Skip(missingMessage)
-	}
+	bin := requireChromium(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
 	defer cancel()
 	c, err := Launch(ctx, bin)
@@ -74,6 +68,20 @@ func LaunchChromium(tb testing.TB) *Chromium {
 		}
 	})
 	return c
+}
+
+// requireChromium returns the Chromium binary to start, or skips tb
+// without one (fails it when EnvChromiumRequired is "1").
+func requireChromium(tb testing.TB) string {
+	tb.Helper()
+	bin, ok := findChromium()
+	if !ok {
+		if os.Getenv(EnvChromiumRequired) == "1" {
+			tb.Fatal(missingMessage + " (" + EnvChromiumRequired + "=1)")
+		}
+		tb.Skip(missingMessage)
+	}
+	return bin
 }
 
 // findChromium returns the binary named by EnvChromium, or the first

@@ -6,4 +6,26 @@
 // SKYVERN_CHROMIUM) with a fresh profile and stops it when the test
 // ends. Without a binary the test is skipped, unless
 // SKYVERN_CHROMIUM_REQUIRED=1, as in CI, where it fails instead.
+//
+// Fake puts real browsers behind the fake server of skyverntest: each
+// browser session created on it gets its own Chromium, reported as its
+// browser_address, and Run SDK Action does the AI's actions on that
+// browser's page from a script the test writes, so that a test can
+// assert real changes of the page:
+//
+//	fake := browsertest.New(t)
+//	fake.Click("the blue Submit button", "#submit").
+//		Fill("the email field", "#email").
+//		Extract("the order total", map[string]any{"total": 42}).
+//		Validate("the order was sent", true)
+//	srv := fake.NewServer()
+//	// srv.Client() creates a session, connects to its browser_address
+//	// over CDP, opens a page, and runs AI actions on it.
+//
+// What is not scripted answers as Skyvern does when its AI finds
+// nothing: a 422 with the server's reason for a click, an input and a
+// select without a selector to fall back on; null for locate_element;
+// null, with nothing done, for an act. Extract, validate and prompt,
+// for which Skyvern asks its model, fail with a 422 that names the
+// prompt.
 package browsertest
