@@ -7,6 +7,7 @@ replace github.com/skyvern-go/skyvern => ../
 require (
 	github.com/go-rod/rod v0.116.2
 	github.com/skyvern-go/skyvern v0.0.0-00010101000000-000000000000
+	go.uber.org/goleak v1.3.0
 )
 
 require (

@@ -1,0 +1,168 @@
+package browsertest_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/proto"
+	"go.uber.org/goleak"
+
+	"github.com/skyvern-go/skyvern/browser/browsertest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// TestLaunchChromium drives the launched browser over CDP on a local
+// page, then shows that Close stops every process of it and removes its
+// profile.
+func TestLaunchChromium(t *testing.T) {
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><head><title>hello</title></head><body><p id="p">from go</p></body></html>`)
+	}))
+	defer page.Close()
+
+	c := browsertest.LaunchChromium(t)
+	if !strings.HasPrefix(c.Address(), "ws://127.0.0.1:") {
+		t.Fatalf("Address() = %q, want ws://127.0.0.1:PORT/...", c.Address())
+	}
+	if len(c.Processes()) == 0 {
+		t.Fatal("Processes() is empty while the browser runs")
+	}
+
+	b := rod.New().ControlURL(c.Address())
+	if err := b.Connect(); err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	p, err := b.Page(proto.TargetCreateTarget{URL: page.URL})
+	if err != nil {
+		t.Fatalf("open page: %v", err)
+	}
+	if err := p.WaitLoad(); err != nil {
+		t.Fatalf("wait load: %v", err)
+	}
+	el, err := p.Element("#p")
+	if err != nil {
+		t.Fatalf("element: %v", err)
+	}
+	if text, err := el.Text(); err != nil || text != "from go" {
+		t.Fatalf("text = %q, %v; want %q", text, err, "from go")
+	}
+	if err := b.Close(); err != nil {
+		t.Fatalf("close the CDP connection: %v", err)
+	}
+
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if left := c.Processes(); len(left) != 0 {
+		t.Fatalf("processes left after Close: %v", left)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// TestLaunchChromiumProfileRemoved checks that each browser gets its own
+// profile directory and that Close removes it.
+func TestLaunchChromiumProfileRemoved(t *testing.T) {
+	before := profiles(t)
+	a := browsertest.LaunchChromium(t)
+	b := browsertest.LaunchChromium(t)
+	if a.Address() == b.Address() {
+		t.Fatalf("two browsers share the address %s", a.Address())
+	}
+	during := profiles(t)
+	if len(during) != len(before)+2 {
+		t.Fatalf("profile dirs while running: %d, want %d", len(during), len(before)+2)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if after := profiles(t); len(after) != len(before) {
+		t.Fatalf("profile dirs after Close: %v, before: %v", after, before)
+	}
+}
+
+func profiles(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(os.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "skyvern-chromium-") {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// recordingTB is a testing.TB whose Skip and Fatal are recorded rather
+// than ending the real test.
+type recordingTB struct {
+	testing.TB
+	mu      sync.Mutex
+	skipped string
+	failed  string
+}
+
+func (r *recordingTB) Helper() {}
+
+func (r *recordingTB) Skip(args ...any) {
+	r.mu.Lock()
+	r.skipped = fmt.Sprint(args...)
+	r.mu.Unlock()
+	runtime.Goexit()
+}
+
+func (r *recordingTB) Fatal(args ...any) {
+	r.mu.Lock()
+	r.failed = fmt.Sprint(args...)
+	r.mu.Unlock()
+	runtime.Goexit()
+}
+
+// run calls LaunchChromium with r in a goroutine of its own, since Skip
+// and Fatal end the goroutine.
+func (r *recordingTB) run() {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		browsertest.LaunchChromium(r)
+	}()
+	<-done
+}
+
+func TestLaunchChromiumMissing(t *testing.T) {
+	t.Setenv(browsertest.EnvChromium, "/nonexistent/chromium")
+
+	t.Run("skips", func(t *testing.T) {
+		t.Setenv(browsertest.EnvChromiumRequired, "")
+		r := &recordingTB{TB: t}
+		r.run()
+		if r.failed != "" || !strings.Contains(r.skipped, "chromium not found (apt-get install chromium), set SKYVERN_CHROMIUM to its path") {
+			t.Fatalf("skipped %q, failed %q; want the skip message", r.skipped, r.failed)
+		}
+	})
+	t.Run("required fails", func(t *testing.T) {
+		t.Setenv(browsertest.EnvChromiumRequired, "1")
+		r := &recordingTB{TB: t}
+		r.run()
+		if r.skipped != "" || !strings.Contains(r.failed, "chromium not found") {
+			t.Fatalf("skipped %q, failed %q; want a failure", r.skipped, r.failed)
+		}
+	})
+}
