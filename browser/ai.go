@@ -170,13 +170,22 @@ func (p *Page) run(ctx context.Context, action skyvern.SDKAction, prompt string,
 // taken: the server checks its cap before it does anything.
 func (b *Browser) runAction(ctx context.Context, req skyvern.SDKActionRequest) (*skyvern.SDKActionResult, error) {
 	wait := b.cfg.backoffFirst
-	var timer *time.Timer
+	var (
+		timer    *time.Timer
+		refusal  error // the last 429
+		refusals int
+	)
 	for {
 		res, err := b.client.RunSDKAction(ctx, req, b.cfg.callOpts...)
 		var ae *skyvern.APIError
 		if err == nil || !errors.As(err, &ae) || !errors.Is(err, skyvern.ErrRateLimited) {
+			if err != nil && refusal != nil && ctx.Err() != nil {
+				err = fmt.Errorf("%w (after %d refusals; the last: %w)", err, refusals, refusal)
+			}
 			return res, err
 		}
+		refusal = err
+		refusals++
 		d := rand.N(wait) + wait/2 // jitter in [wait/2, 3*wait/2)
 		if s, perr := strconv.Atoi(ae.RetryAfter); perr == nil && s >= 0 {
 			d = min(time.Duration(s)*time.Second, b.cfg.backoffMax)
@@ -189,7 +198,7 @@ func (b *Browser) runAction(ctx context.Context, req skyvern.SDKActionRequest) (
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%w (while waiting to retry after: %w)", ctx.Err(), err)
+			return nil, fmt.Errorf("%w (after %d refusals; the last: %w)", ctx.Err(), refusals, err)
 		case <-timer.C:
 		}
 		wait = min(2*wait, b.cfg.backoffMax)
