@@ -73,14 +73,15 @@ type env struct {
 	site   *httptest.Server
 }
 
-// newEnv connects to a fresh Chromium with Connect and opens /form.
-func newEnv(t *testing.T, opts ...browser.Option) *env {
+// newEnv connects to a fresh Chromium with Connect, with a fake Skyvern
+// started with srvOpts, and opens /form.
+func newEnv(t *testing.T, srvOpts []skyverntest.Option, opts ...browser.Option) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
 	e := &env{t: t, ctx: ctx}
 	e.chrome = browsertest.LaunchChromium(t)
-	e.srv = skyverntest.NewServer(t)
+	e.srv = skyverntest.NewServer(t, srvOpts...)
 	e.client = e.srv.Client()
 	e.site = pages(t, nil)
 	opts = append([]browser.Option{browser.WithSelectorTimeout(500 * time.Millisecond), browser.WithRateLimitBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)

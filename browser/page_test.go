@@ -17,7 +17,7 @@ import (
 // TestSelectorWorks drives the form with selectors only: the DOM changes
 // and Skyvern is never asked.
 func TestSelectorWorks(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	p := e.page
 	if err := p.Fill(e.ctx, "#email", "new@example.com", "the email field"); err != nil {
 		t.Fatalf("Fill: %v", err)
@@ -39,7 +39,7 @@ func TestSelectorWorks(t *testing.T) {
 // TestSelectorFailsWithoutPrompt fails with a *SelectorError that names
 // the selector, and asks Skyvern nothing.
 func TestSelectorFailsWithoutPrompt(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	err := e.page.Click(e.ctx, "#nope", "")
 	var se *browser.SelectorError
 	if !errors.As(err, &se) || se.Selector != "#nope" || se.Action != "click" {
@@ -65,7 +65,7 @@ func TestSelectorFailsWithoutPrompt(t *testing.T) {
 // goes to Skyvern as an AI action with the prompt, the page's URL and
 // the browser's address.
 func TestSelectorFailsAIFallback(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	if err := e.page.Click(e.ctx, "#gone", "the blue Submit button"); err != nil {
 		t.Fatalf("Click: %v", err)
 	}
@@ -93,7 +93,7 @@ func TestSelectorFailsAIFallback(t *testing.T) {
 // TestAIFailureSaysWhichStep: when both steps fail, the error holds the
 // selector's failure and Skyvern's reason, each errors.As-able.
 func TestAIFailureSaysWhichStep(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	e.srv.OnAction(func(skyvern.SDKActionRequest) skyverntest.ActionOutcome {
 		return skyverntest.ActionOutcome{FailureReason: "no element matches the blue Submit button"}
 	})
@@ -128,7 +128,7 @@ func TestAIFailureSaysWhichStep(t *testing.T) {
 // run; every later one, and concurrent first ones, carry it. Another page
 // has a chain of its own.
 func TestWorkflowRunChain(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)
@@ -186,7 +186,7 @@ func TestWorkflowRunChain(t *testing.T) {
 // TestExtractIntoStruct derives the schema from the struct, sends it,
 // and decodes Skyvern's answer into the struct.
 func TestExtractIntoStruct(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	e.srv.OnAction(func(req skyvern.SDKActionRequest) skyverntest.ActionOutcome {
 		if _, ok := req.Action.(skyvern.ExtractAction); ok {
 			return skyverntest.ActionOutcome{Result: map[string]any{"total": 42.5, "currency": "EUR"}}
@@ -229,7 +229,7 @@ func TestExtractIntoStruct(t *testing.T) {
 
 // TestValidateLocatePrompt covers the other AI actions' answers.
 func TestValidateLocatePrompt(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	e.srv.OnAction(func(req skyvern.SDKActionRequest) skyverntest.ActionOutcome {
 		switch a := req.Action.(type) {
 		case skyvern.ValidateAction:
@@ -283,7 +283,7 @@ func TestValidateLocatePrompt(t *testing.T) {
 // TestRateLimitRetried: 429s from the action cap are retried until the
 // action is taken; an endless 429 ends with the context, saying so.
 func TestRateLimitRetried(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	e.srv.Fault(skyverntest.RouteRunSDKAction, skyverntest.Fault{StatusCode: 429, RetryAfter: "0", Times: 5})
 	if err := e.page.Act(e.ctx, "scroll down"); err != nil {
 		t.Fatalf("Act after five 429s: %v", err)
@@ -315,7 +315,7 @@ func TestRateLimitRetried(t *testing.T) {
 // TestClosedBrowser: actions after Close fail with ErrClosed, and the
 // browser Connect reached is still running.
 func TestClosedBrowser(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, nil)
 	if err := e.b.Close(); err != nil {
 		t.Fatal(err)
 	}
