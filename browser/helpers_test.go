@@ -42,7 +42,7 @@ const formPage = `<!doctype html><html><head><title>order</title></head><body>
 </body></html>`
 
 // pages serves formPage at /form and any other html given by path.
-func pages(t *testing.T, extra map[string]string) *httptest.Server {
+func pages(t testing.TB, extra map[string]string) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, ok := extra[r.URL.Path]
