@@ -21,8 +21,21 @@ import (
 	"github.com/skyvern-go/skyvern/skyverntest"
 )
 
+// TestMain fails the run when a goroutine or a Chromium process started
+// by the tests outlives them.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goroutines left behind:", err)
+			code = 1
+		}
+		if n := chromiumChildren(); n > 0 {
+			fmt.Fprintf(os.Stderr, "%d chromium processes left behind\n", n)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // testTimeout bounds each test's work; generous for a loaded machine.
@@ -147,10 +160,9 @@ func (e *env) actions() []skyvern.SDKActionRequest {
 	return out
 }
 
-// chromiumChildren counts the chromium processes that are children of
-// this test process, to show that none is left behind.
-func chromiumChildren(t *testing.T) int {
-	t.Helper()
+// chromiumChildren counts the live chromium processes that are children
+// of this test process.
+func chromiumChildren() int {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return 0

@@ -34,6 +34,10 @@ func TestSelectorWorks(t *testing.T) {
 	if n := len(e.actions()); n != 0 {
 		t.Errorf("%d run_action calls, want none: every selector worked", n)
 	}
+	// TestMain's check for Chromium processes left behind sees them.
+	if chromiumChildren() == 0 {
+		t.Error("chromiumChildren counts no Chromium while one runs")
+	}
 }
 
 // TestSelectorFailsWithoutPrompt fails with a *SelectorError that names
