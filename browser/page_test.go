@@ -185,6 +185,12 @@ func TestWorkflowRunChain(t *testing.T) {
 	if p := e.b.Page(e.page.Rod()); p != e.page {
 		t.Error("Browser.Page of the same rod page is another *Page")
 	}
+	if wp, err := e.b.WorkingPage(e.ctx); err != nil || wp != other {
+		t.Errorf("WorkingPage = %v, %v; want the page opened last", wp, err)
+	}
+	if pages[len(pages)-1] != other || pages[len(pages)-2] != e.page {
+		t.Error("Pages is not in the order the pages were opened")
+	}
 }
 
 // TestExtractIntoStruct derives the schema from the struct, sends it,
