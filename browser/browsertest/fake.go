@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"sync"
 	"testing"
 	"time"
@@ -29,8 +30,9 @@ const DefaultActionTimeout = 5 * time.Second
 //
 // Fake is safe for concurrent use; the script may be changed at any time.
 type Fake struct {
-	tb  testing.TB
-	bin string
+	tb   testing.TB // nil when made by Start
+	bin  string
+	logf func(format string, args ...any)
 
 	mu       sync.Mutex
 	closed   bool
@@ -81,32 +83,66 @@ type action struct {
 // Fake.NewServer, or with skyverntest.WithBrowsers and Fake.Attach.
 func New(tb testing.TB) *Fake {
 	tb.Helper()
-	bin := requireChromium(tb)
-	f := &Fake{
-		tb:       tb,
-		bin:      bin,
-		sessions: make(map[string]*conn),
-		remote:   make(map[string]*conn),
-		scripts:  make(map[scriptKey]step),
-		any:      make(map[string]step),
-	}
+	f := newFake(requireChromium(tb), tb.Logf)
+	f.tb = tb
 	tb.Cleanup(func() {
-		if err := f.closeAll(); err != nil {
+		if err := f.Stop(); err != nil {
 			tb.Errorf("browsertest: %v", err)
 		}
 	})
 	return f
 }
 
+// Start returns a Fake outside a test, such as in an example program
+// that runs offline: it finds Chromium as LaunchChromium does, failing
+// without one, and logs with the log package. Start its server with
+// StartServer, and call Stop when done.
+func Start() (*Fake, error) {
+	bin, ok := findChromium()
+	if !ok {
+		return nil, errors.New("browsertest: " + missingMessage)
+	}
+	return newFake(bin, log.Printf), nil
+}
+
+func newFake(bin string, logf func(string, ...any)) *Fake {
+	return &Fake{
+		bin:      bin,
+		logf:     logf,
+		sessions: make(map[string]*conn),
+		remote:   make(map[string]*conn),
+		scripts:  make(map[scriptKey]step),
+		any:      make(map[string]step),
+	}
+}
+
 // NewServer starts a fake Skyvern server (skyverntest.NewServer, with
 // the test of New and opts) whose browser sessions are backed by this
 // Fake's browsers and whose run_action it answers.
+// It panics for a Fake made by Start, which has no test: use StartServer.
 func (f *Fake) NewServer(opts ...skyverntest.Option) *skyverntest.Server {
+	if f.tb == nil {
+		panic("browsertest: NewServer needs a Fake made by New; use StartServer")
+	}
 	f.tb.Helper()
-	all := append(append([]skyverntest.Option(nil), opts...), skyverntest.WithBrowsers(f))
-	srv := skyverntest.NewServer(f.tb, all...)
+	srv := skyverntest.NewServer(f.tb, f.serverOptions(opts)...)
 	f.Attach(srv)
 	return srv
+}
+
+// StartServer is NewServer outside a test (skyverntest.Start): close
+// the server when done, before or after Stop.
+func (f *Fake) StartServer(opts ...skyverntest.Option) (*skyverntest.Server, error) {
+	srv, err := skyverntest.Start(f.serverOptions(opts)...)
+	if err != nil {
+		return nil, err
+	}
+	f.Attach(srv)
+	return srv, nil
+}
+
+func (f *Fake) serverOptions(opts []skyverntest.Option) []skyverntest.Option {
+	return append(append([]skyverntest.Option(nil), opts...), skyverntest.WithBrowsers(f))
 }
 
 // Attach makes the Fake answer srv's run_action
@@ -170,9 +206,10 @@ func (f *Fake) Chromium(sessionID string) *Chromium {
 	return nil
 }
 
-// closeAll stops every browser the Fake started and ends its connections
-// to the others.
-func (f *Fake) closeAll() error {
+// Stop stops every browser the Fake started and ends its connections to
+// the others; then the Fake opens no more. For a Fake made by New, the
+// test's cleanup calls it.
+func (f *Fake) Stop() error {
 	f.mu.Lock()
 	f.closed = true
 	conns := make([]*conn, 0, len(f.sessions)+len(f.remote))

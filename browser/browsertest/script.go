@@ -248,9 +248,9 @@ func (f *Fake) perform(ctx context.Context, req skyvern.SDKActionRequest) skyver
 		// ai_act logs whatever fails and answers null.
 		switch {
 		case s == nil:
-			f.tb.Logf("browsertest: nothing scripted for the act %q: answered null, having done nothing, as Skyvern does when its AI infers no action", text)
+			f.logf("browsertest: nothing scripted for the act %q: answered null, having done nothing, as Skyvern does when its AI infers no action", text)
 		case err != nil:
-			f.tb.Logf("browsertest: the act %q failed: %v; answered null, as Skyvern does", text, err)
+			f.logf("browsertest: the act %q failed: %v; answered null, as Skyvern does", text, err)
 		}
 		return skyverntest.ActionOutcome{}
 	case skyvern.LocateElementAction:
