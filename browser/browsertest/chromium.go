@@ -55,7 +55,7 @@ type Chromium struct {
 // the test ends, or earlier by Close.
 func LaunchChromium(tb testing.TB) *Chromium {
 	tb.Helper()
-	bin := requireChromium(tb)
+	bin := RequireChromium(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
 	defer cancel()
 	c, err := Launch(ctx, bin)
@@ -70,9 +70,11 @@ func LaunchChromium(tb testing.TB) *Chromium {
 	return c
 }
 
-// requireChromium returns the Chromium binary to start, or skips tb
-// without one (fails it when EnvChromiumRequired is "1").
-func requireChromium(tb testing.TB) string {
+// RequireChromium returns the path of the Chromium binary LaunchChromium
+// would start, or skips tb without one (fails it when
+// EnvChromiumRequired is "1"), for a test that starts Chromium through
+// other code, such as a program run offline.
+func RequireChromium(tb testing.TB) string {
 	tb.Helper()
 	bin, ok := findChromium()
 	if !ok {

@@ -83,7 +83,7 @@ type action struct {
 // Fake.NewServer, or with skyverntest.WithBrowsers and Fake.Attach.
 func New(tb testing.TB) *Fake {
 	tb.Helper()
-	f := newFake(requireChromium(tb), tb.Logf)
+	f := newFake(RequireChromium(tb), tb.Logf)
 	f.tb = tb
 	tb.Cleanup(func() {
 		if err := f.Stop(); err != nil {
@@ -275,9 +275,10 @@ func (f *Fake) browserFor(ctx context.Context, req skyvern.SDKActionRequest) (*c
 	return c, nil
 }
 
-// pageFor returns the page an action is for: the one at the request's
-// url, or else the first page of the browser, as Skyvern acts on the
-// browser's working page. It returns nil when the browser has none.
+// pageFor returns the page an action is for: the newest page at the
+// request's url, or else the newest page, Skyvern's working page (CDP
+// lists the newest target first). It returns nil when the browser has
+// none.
 func pageFor(ctx context.Context, b *rod.Browser, url string) (*rod.Page, error) {
 	targets, err := proto.TargetGetTargets{}.Call(b.Context(ctx))
 	if err != nil {
