@@ -17,8 +17,21 @@ import (
 	"github.com/skyvern-go/skyvern/browser/browsertest"
 )
 
+// TestMain fails the run when a goroutine, or a process of a Chromium
+// the tests started, outlives the tests.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	if code == 0 {
+		if left := browsertest.Leftovers(); len(left) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: Chromium processes left after the tests: %v\n", left)
+			code = 1
+		}
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "FAIL: goroutines left after the tests: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // TestLaunchChromium drives the launched browser over CDP on a local
