@@ -28,4 +28,15 @@
 // null, with nothing done, for an act. Extract, validate and prompt,
 // for which Skyvern asks its model, fail with a 422 that names the
 // prompt.
+//
+// Where the Fake differs from Skyvern (skyvern/forge/sdk/routes/sdk.py
+// _run_sdk_action and skyvern/core/script_generations/
+// real_skyvern_page_ai.py): a scripted selector that fails is the AI's
+// failure, a 422 with the reason; a request's fallback selector that
+// fails is a 422 too, where Skyvern answers 500 with Playwright's
+// timeout; an action that names neither a browser session nor a
+// browser_address is a 422, where Skyvern starts a browser for it; a
+// click answers the scripted selector as given, where Skyvern answers an
+// "xpath=..." of the element its AI chose; there is no cap on concurrent
+// actions (make one with skyverntest.Server.Fault and a 429).
 package browsertest
