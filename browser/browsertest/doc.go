@@ -32,9 +32,9 @@
 // Where the Fake differs from Skyvern (skyvern/forge/sdk/routes/sdk.py
 // _run_sdk_action and skyvern/core/script_generations/
 // real_skyvern_page_ai.py): a scripted selector that fails is the AI's
-// failure, a 422 with the reason; a request's fallback selector that
-// fails is a 422 too, where Skyvern answers 500 with Playwright's
-// timeout; an action that names neither a browser session nor a
+// failure, a 422 as on Skyvern but with the Fake's reason; a request's
+// fallback selector that fails is a 422 too, where Skyvern answers 500
+// with Playwright's timeout; an action that names neither a browser session nor a
 // browser_address is a 422, where Skyvern starts a browser for it; a
 // click answers the scripted selector as given, where Skyvern answers an
 // "xpath=..." of the element its AI chose; there is no cap on concurrent
