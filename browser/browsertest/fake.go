@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -56,6 +57,9 @@ func (c *conn) close() error {
 	if c.chromium != nil {
 		// Chromium goes with the connection: only its error matters.
 		return c.chromium.Close()
+	}
+	if errors.Is(err, net.ErrClosed) {
+		return nil // the browser went first
 	}
 	return err
 }
@@ -153,8 +157,9 @@ func (f *Fake) Attach(srv *skyverntest.Server) {
 	srv.OnActionContext(f.perform)
 }
 
-// Open starts a headless Chromium for the browser session sessionID and
-// returns its CDP address (skyverntest.Browsers).
+// Open starts a headless Chromium for the browser session sessionID,
+// with one blank page as a Skyvern session's browser has, and returns its
+// CDP address (skyverntest.Browsers).
 func (f *Fake) Open(ctx context.Context, sessionID string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, launchTimeout)
 	defer cancel()
@@ -167,6 +172,10 @@ func (f *Fake) Open(ctx context.Context, sessionID string) (string, error) {
 		return "", errors.Join(err, c.Close())
 	}
 	cn.chromium = c
+	// A Skyvern session's browser starts with one page, its working page.
+	if _, err := (proto.TargetCreateTarget{URL: "about:blank"}).Call(cn.b.Context(ctx)); err != nil {
+		return "", errors.Join(fmt.Errorf("browsertest: open the first page: %w", err), cn.close())
+	}
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()

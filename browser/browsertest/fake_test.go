@@ -211,8 +211,10 @@ func TestFakeFailures(t *testing.T) {
 		return skyvern.SDKActionRequest{URL: site.URL, BrowserSessionID: sess.BrowserSessionID, Action: a}
 	}
 
-	// No page yet: sdk.py's MissingBrowserStatePage.
-	_, err = run(t, c, on(skyvern.ClickAction{Intention: "the blue Submit button"}))
+	// A browser without a page: sdk.py's MissingBrowserStatePage.
+	bare := browsertest.LaunchChromium(t)
+	_, err = run(t, c, skyvern.SDKActionRequest{URL: site.URL, BrowserAddress: bare.Address(),
+		Action: skyvern.ClickAction{Intention: "the blue Submit button"}})
 	if d := refused(t, err); d != "The browser had no page left to act on before the action could complete." {
 		t.Fatalf("no page: %q", d)
 	}
