@@ -38,7 +38,10 @@
 // a profile and read its usage (/v1/browser_profiles...), and the login
 // and download runs (POST /v1/run/tasks/login and
 // /v1/run/tasks/download_files). A run that names a session runs in it; an
-// unknown or ended session is refused with the server's 404.
+// unknown or ended session is refused with the server's 404. With
+// WithBrowsers, each session gets a real browser, whose CDP address it
+// reports as browser_address (the browser module's browsertest package
+// starts a local headless Chromium per session).
 //
 // Credentials and 2FA codes: Create, Get, Update and Delete Credential
 // (POST /v1/credentials, GET /v1/credentials/{credential_id}, POST
@@ -64,8 +67,10 @@
 // LLM (/v1/custom-llms...), kept with its secrets and answered with them
 // masked; and Run SDK Action (POST /v1/sdk/run_action), which, having no
 // browser, answers each action with a plausible result, or with the
-// outcome of Server.OnPrompt or Server.OnAction, and records it in a
-// workflow run that a later action can continue.
+// outcome of Server.OnPrompt or Server.OnAction (OnActionContext), and
+// records it in a workflow run that a later action can continue. With
+// WithBrowsers, the OnAction function can do the action on the session's
+// real browser, as the browsertest package does from a test's script.
 //
 // Schedules, folders and workflow runs: create, get, list, update,
 // enable, disable and delete a workflow's schedules
@@ -245,6 +250,7 @@
 //	Custom LLMs | forge/sdk/routes/custom_llms.py; forge/sdk/schemas/custom_llms.py: validate_provider_config | follows the default ALLOW_CUSTOM_LLM_LOCAL_API_BASES: the cloud-only 400s are not served
 //	Schedules and cron | forge/sdk/routes/workflow_schedules.py: _validate_request; croniter 3.0.4 as Skyvern locks it | no year field; no plan-limit 409 (the open-source limit checker has none)
 //	Browser sessions and profiles | forge/sdk/routes/browser_sessions.py; forge/sdk/routes/browser_profiles.py | a second run in a busy session takes it over; Skyvern fails that run as "already occupied"
+//	A session's browser (WithBrowsers) | forge/sdk/routes/browser_sessions.py: create_browser_session, close_browser_session; schemas/persistent_browser_sessions.py: browser_address | the browser is up, and browser_address set, in the create answer already (Skyvern's comes while the session is created); a browser that fails to start is a 500 and a failed session; a session that times out keeps its browser until it is closed or the server closes
 //	Tags | forge/sdk/routes/agent_protocol.py: the tag routes | none
 //	Folders | forge/sdk/routes/agent_protocol.py: the folder routes; forge/sdk/db/repositories/folders.py | none
 //	Upload File, Delete File, artifact content | forge/sdk/routes/agent_protocol.py: upload_file, delete_file, get_artifact_content | an oversized upload without a key gets 403, where Skyvern answers 413

@@ -41,9 +41,10 @@ type config struct {
 	loopbackHooks  bool     // accept loopback webhook hosts (WithLoopbackWebhooks)
 	allowedHosts   []string // webhook hosts never refused (WithAllowedWebhookHosts)
 	outcome        Outcome
-	maxRecords     int  // < 0: no limit
-	maxRuns        int  // < 0: no limit
-	admin          bool // serve the admin API (WithAdminAPI)
+	maxRecords     int      // < 0: no limit
+	maxRuns        int      // < 0: no limit
+	admin          bool     // serve the admin API (WithAdminAPI)
+	browsers       Browsers // WithBrowsers (browsers.go)
 	err            error
 
 	uploads uploadLimits // WithMaxUploadSize, WithKeptUploadBytes (files.go)

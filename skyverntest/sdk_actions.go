@@ -1,6 +1,7 @@
 package skyverntest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -42,7 +43,7 @@ type actionStore struct {
 	mu    sync.Mutex
 	runs  map[string]bool
 	order []string // the ids in runs, oldest first
-	fn    func(skyvern.SDKActionRequest) ActionOutcome
+	fn    func(context.Context, skyvern.SDKActionRequest) ActionOutcome
 }
 
 // add records id, a workflow run made for an action, and forgets the
@@ -84,6 +85,18 @@ func (as *actionStore) known(id string) bool {
 // selecting the value, an upload the file URL, a validation true, and act,
 // extract, locate_element and prompt null.
 func (s *Server) OnAction(fn func(skyvern.SDKActionRequest) ActionOutcome) {
+	if fn == nil {
+		s.OnActionContext(nil)
+		return
+	}
+	s.OnActionContext(func(_ context.Context, req skyvern.SDKActionRequest) ActionOutcome { return fn(req) })
+}
+
+// OnActionContext is OnAction for a function that works while the
+// request lasts, such as one acting on a real browser (WithBrowsers): ctx
+// ends when the client gives up on the request or the server closes. It
+// replaces the function of OnAction, and nil removes it.
+func (s *Server) OnActionContext(fn func(ctx context.Context, req skyvern.SDKActionRequest) ActionOutcome) {
 	s.actions.mu.Lock()
 	defer s.actions.mu.Unlock()
 	s.actions.fn = fn
@@ -133,7 +146,7 @@ func defaultResult(a skyvern.SDKAction) any {
 
 // actionOutcome chooses the outcome of req: an OnPrompt rule, else the
 // OnAction function, else the default.
-func (s *Server) actionOutcome(req skyvern.SDKActionRequest) ActionOutcome {
+func (s *Server) actionOutcome(ctx context.Context, req skyvern.SDKActionRequest) ActionOutcome {
 	if text := actionText(req.Action); text != "" {
 		s.rulesMu.RLock()
 		o, ok := s.prompts[text]
@@ -153,7 +166,7 @@ func (s *Server) actionOutcome(req skyvern.SDKActionRequest) ActionOutcome {
 	fn := s.actions.fn
 	s.actions.mu.Unlock()
 	if fn != nil {
-		return fn(req)
+		return fn(ctx, req)
 	}
 	return ActionOutcome{Result: defaultResult(req.Action)}
 }
@@ -225,7 +238,11 @@ func (s *Server) handleRunSDKAction(c *call) {
 		wrID = s.newID("wr_")
 		s.actions.add(wrID, s.cfg.maxRuns)
 	}
-	o := s.actionOutcome(*req)
+	// The action's context ends with the request or with the server.
+	ctx, cancel := context.WithCancel(c.r.Context())
+	defer cancel()
+	defer context.AfterFunc(s.ctx, cancel)()
+	o := s.actionOutcome(ctx, *req)
 	if o.FailureReason != "" {
 		c.fail(http.StatusUnprocessableEntity, o.FailureReason)
 		return

@@ -55,6 +55,7 @@ type Server struct {
 
 	st       *store           // runs and workflows
 	sessions *sessionStore    // browser sessions (sessions.go)
+	browsers browserSet       // their browsers, WithBrowsers (browsers.go)
 	profiles *profileStore    // browser profiles (sessions.go)
 	creds    *credentialStore // credentials (credentials.go)
 	totp     *totpStore       // 2FA codes received (credentials.go)
@@ -147,6 +148,7 @@ func Start(opts ...Option) (*Server, error) {
 	}
 	s.profiles = newProfileStore(s.now, s.newID, s.orgID)
 	s.sessions = newSessionStore(s.now, s.newID, s.orgID, s.profiles)
+	s.browsers.b = cfg.browsers
 	// Run ids grow from a value built from the time, like Skyvern's.
 	s.ids.Store(time.Now().UnixMilli() << 20)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
@@ -164,6 +166,9 @@ func (s *Server) Close() {
 	s.closed.Do(func() {
 		s.cancel()
 		s.ts.Close()
+		for id, err := range s.browsers.stopAll() { // no handler runs now
+			s.log("closing the browser of a session failed", "browser_session_id", id, "error", err.Error())
+		}
 		s.clock.close()
 		s.hc.CloseIdleConnections()
 	})

@@ -81,7 +81,23 @@ func (s *Server) handleCreateBrowserSession(c *call) {
 		req = *b
 	}
 	v, err := s.sessions.create(req)
-	replyOr(c, v, err)
+	if err != nil {
+		c.refuse(err)
+		return
+	}
+	addr, err := s.browsers.start(c.r.Context(), v.BrowserSessionID)
+	if err != nil {
+		// The fake's own failure, not one of Skyvern's answers: the session
+		// is kept as failed, as Skyvern keeps one whose browser never came.
+		s.sessions.fail(v.BrowserSessionID)
+		c.fail(http.StatusInternalServerError, "skyverntest: the browser of session "+v.BrowserSessionID+" did not start: "+err.Error())
+		return
+	}
+	if addr != "" {
+		v.BrowserAddress = addr
+		s.sessions.setAddress(v.BrowserSessionID, addr)
+	}
+	c.reply(v)
 }
 
 // handleListBrowserSessions serves Get Browser Sessions: GET
@@ -119,9 +135,13 @@ func (s *Server) handleUpdateBrowserSession(c *call) {
 // Server: skyvern/forge/sdk/routes/browser_sessions.py
 // close_browser_session.
 func (s *Server) handleCloseBrowserSession(c *call) {
-	if err := s.sessions.close(c.param("browser_session_id")); err != nil {
+	id := c.param("browser_session_id")
+	if err := s.sessions.close(id); err != nil {
 		c.refuse(err)
 		return
+	}
+	if err := s.browsers.stop(id); err != nil { // WithBrowsers
+		s.log("closing the browser of a session failed", "browser_session_id", id, "error", err.Error())
 	}
 	c.reply(wire.Object{{Key: "message", Value: "Browser session closed"}})
 }

@@ -254,6 +254,26 @@ func (st *sessionStore) close(id string) error {
 	return nil
 }
 
+// setAddress records the CDP address of the session's browser
+// (WithBrowsers).
+func (st *sessionStore) setAddress(id, addr string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if e, ok := st.byID[id]; ok {
+		e.view.BrowserAddress = addr
+	}
+}
+
+// fail ends the session id with status failed: its browser did not start
+// (WithBrowsers).
+func (st *sessionStore) fail(id string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if e, ok := st.byID[id]; ok && e.view.CompletedAt.IsZero() {
+		st.end(e, skyvern.BrowserSessionStatusFailed, sessionTime(st.now))
+	}
+}
+
 // use records that the run runID (of runnableType, "task" or
 // "workflow_run") runs in the session id, as for a run request's
 // browser_session_id. An unknown or ended session is refused with the
