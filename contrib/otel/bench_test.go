@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
@@ -33,89 +34,109 @@ func benchTelemetry(b *testing.B, exp sdktrace.SpanExporter) *skyotel.Telemetry 
 	return tel
 }
 
-// exporters are the span exporters the benchmarks run with: the SDK's
-// in-memory one ("mem"), emptied every 1024 calls as an exporter that
-// sends its batches on and keeps nothing would be, and the stdout one,
-// which encodes every span as JSON, into io.Discard ("stdout").
-func exporters(b *testing.B) map[string]func() (sdktrace.SpanExporter, func(i int)) {
-	return map[string]func() (sdktrace.SpanExporter, func(int)){
-		"mem": func() (sdktrace.SpanExporter, func(int)) {
-			exp := tracetest.NewInMemoryExporter()
-			return exp, func(i int) {
-				if i%1024 == 0 {
-					exp.Reset()
-				}
+// setup is one way of running the calls of a benchmark: its client
+// options, and what to do before call i.
+type setup struct {
+	name string
+	make func(b *testing.B) (opts []skyvern.Option, each func(i int))
+}
+
+// setups are the ways the Get Run benchmarks run: without an observer
+// ("plain"), with an observer that does nothing ("nop": the root hook's
+// own cost), and with this package on the pipeline of benchTelemetry and
+// one of two real exporters: the SDK's in-memory one ("otel-mem"),
+// emptied every 1024 calls as an exporter that sends its batches on and
+// keeps nothing would be, and the stdout one encoding every span as JSON
+// into io.Discard ("otel-stdout").
+var setups = []setup{
+	{"plain", func(*testing.B) ([]skyvern.Option, func(int)) { return nil, func(int) {} }},
+	{"nop", func(*testing.B) ([]skyvern.Option, func(int)) {
+		return []skyvern.Option{skyvern.WithObserver(nop{})}, func(int) {}
+	}},
+	{"otel-mem", func(b *testing.B) ([]skyvern.Option, func(int)) {
+		exp := tracetest.NewInMemoryExporter()
+		return []skyvern.Option{benchTelemetry(b, exp).ClientOption()}, func(i int) {
+			if i%1024 == 0 {
+				exp.Reset()
 			}
-		},
-		"stdout": func() (sdktrace.SpanExporter, func(int)) {
-			exp, err := stdouttrace.New(stdouttrace.WithWriter(io.Discard))
+		}
+	}},
+	{"otel-stdout", func(b *testing.B) ([]skyvern.Option, func(int)) {
+		exp, err := stdouttrace.New(stdouttrace.WithWriter(io.Discard))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return []skyvern.Option{benchTelemetry(b, exp).ClientOption()}, func(int) {}
+	}},
+}
+
+// benchGetRun runs Get Run with each of setups, on clients made with base.
+func benchGetRun(b *testing.B, base ...skyvern.Option) {
+	ctx := context.Background()
+	for _, s := range setups {
+		b.Run(s.name, func(b *testing.B) {
+			opts, each := s.make(b)
+			c, err := skyvern.NewClient(append(append([]skyvern.Option{skyvern.WithAPIKey("k")}, base...), opts...)...)
 			if err != nil {
 				b.Fatal(err)
 			}
-			return exp, func(int) {}
-		},
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				each(i)
+				if _, err := c.GetRun(ctx, "tsk_v2_490001234567890123"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
-// BenchmarkGetRun compares Get Run over loopback without an observer
-// ("plain"), with an observer that does nothing ("nop": the root hook's
-// own cost) and with this package on the pipeline of benchTelemetry, with
-// each of exporters ("otel-mem", "otel-stdout"). Run each alone and
-// alternate them (-bench 'GetRun/plain$', then 'GetRun/otel-mem$', ...,
-// again) for a fair ratio on a busy machine.
+// BenchmarkGetRun measures Get Run over loopback with each of setups. On
+// a busy machine, run each alone and alternate them (-bench
+// 'GetRun/plain$', then 'GetRun/otel-mem$', ..., again) for a fair ratio.
 func BenchmarkGetRun(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(runJSON))
 	}))
 	defer srv.Close()
-	ctx := context.Background()
-	bench := func(b *testing.B, each func(int), opts ...skyvern.Option) {
-		c, err := skyvern.NewClient(append([]skyvern.Option{skyvern.WithAPIKey("k"), skyvern.WithBaseURL(srv.URL)}, opts...)...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			each(i)
-			if _, err := c.GetRun(ctx, "tsk_v2_490001234567890123"); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	none := func(int) {}
-	b.Run("plain", func(b *testing.B) { bench(b, none) })
-	b.Run("nop", func(b *testing.B) { bench(b, none, skyvern.WithObserver(nop{})) })
-	for name, newExp := range exporters(b) {
-		b.Run("otel-"+name, func(b *testing.B) {
-			exp, each := newExp()
-			bench(b, each, benchTelemetry(b, exp).ClientOption())
-		})
-	}
+	benchGetRun(b, skyvern.WithBaseURL(srv.URL))
 }
 
-// BenchmarkObserver measures this package alone, without HTTP: the events
-// of one call of one attempt, as the SDK sends them for a Get Run.
+// BenchmarkGetRunInProcess is BenchmarkGetRun with a transport that
+// answers in process: without the network and its noise, it shows what
+// the hook and this package cost the caller's CPU.
+func BenchmarkGetRunInProcess(b *testing.B) {
+	benchGetRun(b, skyvern.WithBaseURL("http://127.0.0.1:8000"), skyvern.WithHTTPClient(&http.Client{Transport: answer{}}))
+}
+
+// answer is a transport that answers every request with runJSON.
+type answer struct{}
+
+func (answer) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, ContentLength: int64(len(runJSON)),
+		Body: io.NopCloser(strings.NewReader(runJSON)), Request: req}, nil
+}
+
+// BenchmarkObserver measures this package alone, without the SDK: the
+// events of a call of one attempt, as the SDK sends them for a Get Run,
+// with the in-memory exporter.
 func BenchmarkObserver(b *testing.B) {
-	for name, newExp := range exporters(b) {
-		b.Run(name, func(b *testing.B) {
-			exp, each := newExp()
-			observe(b, benchTelemetry(b, exp), each)
-		})
-	}
-}
-
-func observe(b *testing.B, tel *skyotel.Telemetry, each func(int)) {
+	exp := tracetest.NewInMemoryExporter()
+	tel := benchTelemetry(b, exp)
 	ctx := context.Background()
 	const id = "tsk_v2_490001234567890123"
 	info := skyvern.CallInfo{Operation: "GetRun", Method: http.MethodGet, URL: "http://127.0.0.1:8000/v1/runs/" + id, RunID: id}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		each(i)
+		if i%1024 == 0 {
+			exp.Reset()
+		}
 		cctx, co := tel.StartCall(ctx, info)
 		co.StartAttempt(cctx, 1)
-		co.EndAttempt(skyvern.AttemptInfo{N: 1, StatusCode: 200})
-		co.EndCall(skyvern.CallResult{Attempts: 1, StatusCode: 200, RunID: id})
+		co.EndAttempt(skyvern.AttemptInfo{N: 1, StatusCode: http.StatusOK})
+		co.EndCall(skyvern.CallResult{Attempts: 1, StatusCode: http.StatusOK, RunID: id})
 	}
 }
 
