@@ -79,10 +79,12 @@ func WithLease(lease time.Duration) DedupOption {
 // script cache, after a restart), and atomic: of the copies that reach
 // Redis at once, one gets DeliveryNew.
 //
-// From a Begin that answers DeliveryNew until its End, one goroutine
-// renews the claim's lease every lease/3 (see WithLease): one more round
-// trip each time, a script that extends the lease only if the key still
-// holds this claim's token. A callback shorter than lease/3 costs none.
+// From a Begin that answers DeliveryNew until its End, the claim's lease
+// is renewed every lease/3 (see WithLease): one more round trip each
+// time, a script that extends the lease only if the key still holds this
+// claim's token. A callback shorter than lease/3 costs none, and no
+// goroutine: a timer starts the renewals, in a goroutine that End (or
+// Close) stops and waits for.
 // If a renewal finds the token gone (the lease lapsed while Redis was
 // out of reach, or a Redis without persistence restarted and forgot the
 // key), renewing stops for good: the callback goes on, another copy may
@@ -107,13 +109,25 @@ type Deduplicator struct {
 }
 
 // claim is a delivery this process took with Begin, and its renewals.
+// Its first renewal is a timer: only a callback that outlasts lease/3 has
+// a goroutine, which then renews until stop.
 type claim struct {
 	token string
-	stop  context.CancelFunc // ends the renewals
-	done  chan struct{}      // closed as they have ended
+	timer *time.Timer        // starts the renewals; nil after Close
+	stop  context.CancelFunc // ends them
+	done  chan struct{}      // closed as they have ended, once they started
+	once  sync.Once          // of end: End and Close may both end c
 }
 
-var _ webhooks.Deduplicator = (*Deduplicator)(nil)
+// end stops c's renewals and waits for one under way.
+func (c *claim) end() {
+	c.once.Do(func() {
+		c.stop()
+		if c.timer != nil && !c.timer.Stop() {
+			<-c.done // the renewals had started
+		}
+	})
+}
 
 // NewDeduplicator returns a Deduplicator that keeps its keys in rdb, a
 // *goredis.Client, *goredis.ClusterClient or any other client that runs
@@ -192,11 +206,9 @@ func (d *Deduplicator) Begin(ctx context.Context, key string) (webhooks.Delivery
 		c := &claim{token: token, stop: stop, done: make(chan struct{})}
 		d.mu.Lock()
 		d.claims[key] = append(d.claims[key], c)
-		if d.closed { // Close came since: the claim lives on its lease
-			stop()
-			close(c.done)
-		} else {
-			go d.renew(rctx, key, c)
+		if !d.closed { // after Close, the claim lives on its lease
+			every := max(d.lease/3, time.Millisecond)
+			c.timer = time.AfterFunc(every, func() { d.renew(rctx, key, c, every) })
 		}
 		d.mu.Unlock()
 		return webhooks.DeliveryNew, nil
@@ -208,22 +220,23 @@ func (d *Deduplicator) Begin(ctx context.Context, key string) (webhooks.Delivery
 	return 0, fmt.Errorf("skyvern redis: begin delivery: unexpected answer %d", n)
 }
 
-// renew extends c's lease every lease/3 until c.stop is called or the key
-// no longer holds c's token.
-func (d *Deduplicator) renew(ctx context.Context, key string, c *claim) {
+// renew extends c's lease now and every period after, until c.stop is
+// called or the key no longer holds c's token.
+func (d *Deduplicator) renew(ctx context.Context, key string, c *claim, every time.Duration) {
 	defer close(c.done)
-	t := time.NewTicker(max(d.lease/3, time.Millisecond))
-	defer t.Stop()
 	keys := []string{d.prefix + key}
+	t := time.NewTimer(every)
+	defer t.Stop()
 	for {
+		held, err := renewScript.Run(ctx, d.rdb, keys, c.token, d.lease.Milliseconds()).Int()
+		if (err == nil && held == 0) || errors.Is(err, goredis.ErrClosed) {
+			return // the claim is lost, or the client closed: renewing is over
+		}
+		t.Reset(every)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		held, err := renewScript.Run(ctx, d.rdb, keys, c.token, d.lease.Milliseconds()).Int()
-		if (err == nil && held == 0) || errors.Is(err, goredis.ErrClosed) {
-			return // the claim is lost, or the client closed: renewing is over
 		}
 	}
 }
@@ -246,8 +259,7 @@ func (d *Deduplicator) End(ctx context.Context, key string, processed bool) erro
 		d.claims[key] = claims[1:]
 	}
 	d.mu.Unlock()
-	c.stop()
-	<-c.done
+	c.end()
 	token := c.token
 	flag := "0"
 	if processed {
@@ -272,8 +284,7 @@ func (d *Deduplicator) Close() error {
 	}
 	d.mu.Unlock()
 	for _, c := range all {
-		c.stop()
-		<-c.done
+		c.end()
 	}
 	return nil
 }

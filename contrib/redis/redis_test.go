@@ -276,6 +276,35 @@ func TestLeaseRenewedWhileCallbackRuns(t *testing.T) {
 	waitGoroutines(t, before)
 }
 
+// TestCloseWhileEnding ends deliveries, some renewing, some not yet, as
+// Close runs: each claim's renewals end once, and none is left running.
+func TestCloseWhileEnding(t *testing.T) {
+	srv := startRedis(t)
+	ctx := context.Background()
+	rdb := srv.client(t)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	d := skyredis.NewDeduplicator(rdb, skyredis.WithLease(30*time.Millisecond))
+	const n = 20
+	for i := range n {
+		if s, err := d.Begin(ctx, fmt.Sprint("k", i)); err != nil || s != webhooks.DeliveryNew {
+			t.Fatalf("Begin = %v, %v", s, err)
+		}
+		if i == n/2 {
+			time.Sleep(20 * time.Millisecond) // the first half's renewals start
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _ = d.End(ctx, fmt.Sprint("k", i), true) })
+	}
+	wg.Go(func() { _ = d.Close() })
+	wg.Wait()
+	waitGoroutines(t, before)
+}
+
 // TestLongCallbackRunsOnce sends a copy of a delivery to replica B while
 // A's callback has run for longer than the lease: B waits for A's outcome
 // instead of running the callback again.
