@@ -20,9 +20,11 @@
 //     skyvern.run_id when the call is about a run, and
 //     skyvern.retry_count;
 //   - one child per attempt, named after the HTTP method, with
-//     http.request.resend_count and, when the SDK tries again,
-//     skyvern.retry_reason; the attempt's request carries it, so that an
-//     instrumented transport nests under it;
+//     http.response.status_code, error.type, http.request.resend_count
+//     from the first resend on and, when the SDK tries again,
+//     skyvern.retry_reason; its request's attributes are its parent's.
+//     The attempt's request carries it, so that an instrumented transport
+//     nests under it;
 //   - one per webhook delivery ("skyvern.webhook"), of kind server, with
 //     skyvern.webhook.verdict (verified, refused, duplicate, callback
 //     failed), http.response.status_code and skyvern.run_id;
@@ -33,6 +35,10 @@
 // and skyvern.client.call.errors by skyvern.operation;
 // skyvern.webhook.deliveries by verdict; skyvern.waiter.pending;
 // skyvern.waiter.fallback.requests by operation.
+//
+// A span's attributes are all set as it ends, in one step: it costs the
+// SDK one copy of them instead of three. A sampler therefore sees a call
+// span's name and kind, not its attributes.
 //
 // No attribute holds a secret or a body: the API key travels in a header,
 // which is never recorded, and url.full carries no query.
@@ -163,23 +169,27 @@ func (t *Telemetry) StartCall(ctx context.Context, info skyvern.CallInfo) (conte
 	return t.startCall(ctx, info, false)
 }
 
+// clientSpan is the start option of every call and attempt span, built
+// once so that starting a span allocates nothing of this package's own.
+var clientSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+
 func (t *Telemetry) startCall(ctx context.Context, info skyvern.CallInfo, fallback bool) (context.Context, skyvern.CallObserver) {
-	c := &call{t: t, op: info.Operation, method: info.Method, start: time.Now(), fallback: fallback}
-	attrs := make([]attribute.KeyValue, 0, 7)
-	attrs = append(attrs, keyMethod.String(info.Method), KeyOperation.String(info.Operation))
-	if srv, ok := serverOf(info.URL); ok {
-		c.host, c.port = srv.host, srv.port
-		attrs = append(attrs, keyServerAddr.String(c.host), keyServerPort.Int(c.port), keyURL.String(srv.url(info.URL)))
-	}
-	if info.RunID != "" {
-		attrs = append(attrs, KeyRunID.String(info.RunID))
-	}
-	if fallback {
-		attrs = append(attrs, KeyFallback.Bool(true))
-	}
-	ctx, c.span = t.tracer.Start(ctx, info.Operation, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	c := calls.Get().(*call)
+	c.t, c.info, c.start, c.fallback = t, info, time.Now(), fallback
+	c.srv, c.srvOK = serverOf(info.URL)
+	ctx, c.span = t.tracer.Start(ctx, info.Operation, clientSpan...)
 	c.ctx = ctx
 	return ctx, c
+}
+
+// requestAttrs appends the semantic conventions' attributes of the
+// request to attrs.
+func (c *call) requestAttrs(attrs []attribute.KeyValue) []attribute.KeyValue {
+	attrs = append(attrs, keyMethod.String(c.info.Method))
+	if c.srvOK {
+		attrs = append(attrs, keyServerAddr.String(c.srv.host), keyServerPort.Int(c.srv.port), keyURL.String(c.srv.url(c.info.URL)))
+	}
+	return attrs
 }
 
 // server is what a URL's origin gives the attributes.
@@ -236,23 +246,25 @@ func port(u *url.URL) int {
 	return 80
 }
 
-// call is one call's observer: its span, and its current attempt's.
+// call is one call's observer: its span, and its current attempt's. It
+// lives from StartCall to EndCall, then goes back to calls.
 type call struct {
-	t          *Telemetry
-	ctx        context.Context
-	span       trace.Span
-	attempt    trace.Span
-	op, method string
-	host       string
-	port       int
-	start      time.Time
-	fallback   bool
+	t        *Telemetry
+	ctx      context.Context // the call's, with its span
+	span     trace.Span
+	attempt  trace.Span
+	info     skyvern.CallInfo
+	srv      server
+	srvOK    bool
+	start    time.Time
+	fallback bool
+	// attrs is the scratch space of the attributes given to a span, which
+	// copies them: part of the call's one allocation.
+	attrs [10]attribute.KeyValue
 }
 
 func (c *call) StartAttempt(ctx context.Context, n int) context.Context {
-	ctx, c.attempt = c.t.tracer.Start(ctx, c.method, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(keyMethod.String(c.method), keyServerAddr.String(c.host), keyServerPort.Int(c.port),
-			keyResendCount.Int(n-1)))
+	ctx, c.attempt = c.t.tracer.Start(ctx, c.info.Method, clientSpan...)
 	return ctx
 }
 
@@ -262,8 +274,10 @@ func (c *call) EndAttempt(a skyvern.AttemptInfo) {
 		return
 	}
 	c.attempt = nil
-	var buf [3]attribute.KeyValue
-	attrs := buf[:0]
+	attrs := c.attrs[:0]
+	if a.N > 1 {
+		attrs = append(attrs, keyResendCount.Int(a.N-1))
+	}
 	if a.StatusCode != 0 {
 		attrs = append(attrs, keyStatus.Int(a.StatusCode))
 	}
@@ -279,14 +293,16 @@ func (c *call) EndAttempt(a skyvern.AttemptInfo) {
 }
 
 func (c *call) EndCall(r skyvern.CallResult) {
-	op := KeyOperation.String(c.op)
-	var buf [4]attribute.KeyValue
-	attrs := append(buf[:0], KeyRetryCount.Int(max(r.Attempts-1, 0)))
+	attrs := c.requestAttrs(c.attrs[:0])
+	attrs = append(attrs, KeyRetryCount.Int(max(r.Attempts-1, 0)))
 	if r.StatusCode != 0 {
 		attrs = append(attrs, keyStatus.Int(r.StatusCode))
 	}
 	if r.RunID != "" {
 		attrs = append(attrs, KeyRunID.String(r.RunID))
+	}
+	if c.fallback {
+		attrs = append(attrs, KeyFallback.Bool(true))
 	}
 	et := ""
 	if r.Err != nil {
@@ -297,30 +313,57 @@ func (c *call) EndCall(r skyvern.CallResult) {
 	c.span.SetAttributes(attrs...)
 	c.span.End()
 
-	ctx := context.WithoutCancel(c.ctx)
-	set := opSet(c.op)
+	// c.ctx holds the call's span, for the exemplars of a meter provider
+	// that records them.
+	byOp := measuresOf(c.info.Operation, "")
 	if et != "" {
-		c.t.duration.Record(ctx, time.Since(c.start).Seconds(), metric.WithAttributes(op, keyErrorType.String(et)))
-		c.t.errs.Add(ctx, 1, metric.WithAttributes(op, keyErrorType.String(et)))
+		m := measuresOf(c.info.Operation, et)
+		c.t.duration.Record(c.ctx, time.Since(c.start).Seconds(), m.record...)
+		c.t.errs.Add(c.ctx, 1, m.add...)
 	} else {
-		c.t.duration.Record(ctx, time.Since(c.start).Seconds(), set)
+		c.t.duration.Record(c.ctx, time.Since(c.start).Seconds(), byOp.record...)
 	}
-	c.t.attempts.Add(ctx, int64(r.Attempts), set)
+	c.t.attempts.Add(c.ctx, int64(r.Attempts), byOp.add...)
 	if c.fallback {
-		c.t.fallbacks.Add(ctx, 1, set)
+		c.t.fallbacks.Add(c.ctx, 1, byOp.add...)
 	}
+	*c = call{} // nothing of this call is kept alive by the pool
+	calls.Put(c)
 }
 
-// opSets caches the metric attribute set of each operation.
-var opSets sync.Map // operation -> metric.MeasurementOption
+// calls recycles the observers of ended calls: the SDK uses none after
+// its EndCall (see skyvern.CallObserver), and a call's observer, with its
+// attribute space, is most of what this package allocates per call.
+var calls = sync.Pool{New: func() any { return new(call) }}
 
-func opSet(op string) metric.MeasurementOption {
-	if v, ok := opSets.Load(op); ok {
-		return v.(metric.MeasurementOption)
+// measures holds the options of the measurements of one operation, with
+// or without an error type: one attribute set, built once, so that a
+// measurement allocates nothing of this package's own.
+type measures struct {
+	record []metric.RecordOption
+	add    []metric.AddOption
+}
+
+type measuresKey struct{ op, errorType string }
+
+// measureSets caches measuresOf. Operations and error types are few:
+// Client methods, status codes and Go error types.
+var measureSets sync.Map // measuresKey -> *measures
+
+// measuresOf returns the measurement options of operation op, with the
+// error type et unless it is "".
+func measuresOf(op, et string) *measures {
+	k := measuresKey{op, et}
+	if v, ok := measureSets.Load(k); ok {
+		return v.(*measures)
 	}
-	o := metric.WithAttributeSet(attribute.NewSet(KeyOperation.String(op)))
-	opSets.Store(op, o)
-	return o
+	set := attribute.NewSet(KeyOperation.String(op))
+	if et != "" {
+		set = attribute.NewSet(KeyOperation.String(op), keyErrorType.String(et))
+	}
+	o := metric.WithAttributeSet(set)
+	v, _ := measureSets.LoadOrStore(k, &measures{record: []metric.RecordOption{o}, add: []metric.AddOption{o}})
+	return v.(*measures)
 }
 
 // errorType names a failure for error.type: the status code of an error

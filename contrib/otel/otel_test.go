@@ -194,7 +194,9 @@ func TestCallSpansAttemptsAndMetrics(t *testing.T) {
 	if len(attempts) != 2 {
 		t.Fatalf("attempt spans under GetRun: %d", len(attempts))
 	}
-	wantAttr(t, attempts[0], "http.request.resend_count", int64(0))
+	if _, ok := attr(attempts[0], "http.request.resend_count"); ok {
+		t.Error("the first attempt has http.request.resend_count (semconv: only on a resend)")
+	}
 	wantAttr(t, attempts[0], "http.response.status_code", int64(503))
 	wantAttr(t, attempts[0], "skyvern.retry_reason", "status 503")
 	wantAttr(t, attempts[0], "error.type", "503")
@@ -436,6 +438,50 @@ func TestNoSecretInAttributes(t *testing.T) {
 			if strings.Contains(v, secret) {
 				t.Errorf("recorded %q holds a secret", v)
 			}
+		}
+	}
+}
+
+// TestConcurrentCalls checks that calls made at once, whose observers the
+// package recycles, each keep their own attributes and attempts.
+func TestConcurrentCalls(t *testing.T) {
+	srv := skyverntest.NewServer(t)
+	h := newHarness(t)
+	c := srv.Client(h.tel.ClientOption())
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 25 {
+				id := "tsk_" + strings.Repeat("x", g) + "_" + strings.Repeat("y", i)
+				if _, err := c.GetRun(ctx, id); !errors.Is(err, skyvern.ErrNotFound) {
+					t.Errorf("GetRun(%s) = %v", id, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	calls := map[trace.SpanID]string{}
+	for _, s := range h.named("GetRun") {
+		id, _ := attr(s, "skyvern.run_id")
+		u, _ := attr(s, "url.full")
+		if !strings.HasSuffix(u.AsString(), "/v1/runs/"+id.AsString()) {
+			t.Errorf("span with skyvern.run_id %q has url.full %q", id.AsString(), u.AsString())
+		}
+		wantAttr(t, s, "http.response.status_code", int64(404))
+		calls[s.SpanContext.SpanID()] = id.AsString()
+	}
+	if len(calls) != 100 {
+		t.Fatalf("GetRun spans: %d, want 100", len(calls))
+	}
+	attempts := map[trace.SpanID]int{}
+	for _, s := range h.named("GET") {
+		attempts[s.Parent.SpanID()]++
+		wantAttr(t, s, "http.response.status_code", int64(404))
+	}
+	for id, run := range calls {
+		if attempts[id] != 1 {
+			t.Errorf("call %s: %d attempt spans, want 1", run, attempts[id])
 		}
 	}
 }

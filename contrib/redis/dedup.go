@@ -51,11 +51,15 @@ func WithTTL(ttl time.Duration) DedupOption {
 	}
 }
 
-// WithLease sets how long a delivery stays in progress without an outcome
-// before the next copy takes it over (default DefaultLease); d <= 0 keeps
-// the default. A callback that runs longer than the lease may run twice,
-// once more for a copy that arrives after the lease; one shorter than the
-// lease never does.
+// WithLease sets how long a delivery stays in progress without news of
+// its callback before the next copy takes it over (default DefaultLease);
+// d <= 0 keeps the default. While the callback runs, the Deduplicator
+// renews the lease every lease/3, so a callback longer than the lease
+// keeps its delivery: a copy arriving meanwhile is in progress, not new.
+// Only when renewals stop, because the replica died or lost Redis for a
+// whole lease, does the lease lapse and the next copy run the callback.
+// A shorter lease hands the delivery of a dead replica over sooner, for
+// a renewal more often.
 func WithLease(lease time.Duration) DedupOption {
 	return func(d *Deduplicator) {
 		if lease > 0 {
@@ -66,7 +70,7 @@ func WithLease(lease time.Duration) DedupOption {
 
 // Deduplicator is a webhooks.Deduplicator kept in Redis, shared by every
 // replica that uses the same Redis and prefix. Create it with
-// NewDeduplicator; it is safe for concurrent use and starts no goroutine.
+// NewDeduplicator; it is safe for concurrent use. Close it at shutdown.
 //
 // A delivery's key holds either a claim, a random token that the Begin
 // that answered DeliveryNew wrote, with the lease as its expiry, or the
@@ -74,6 +78,19 @@ func WithLease(lease time.Duration) DedupOption {
 // script, so one round trip to Redis (two only when Redis has lost its
 // script cache, after a restart), and atomic: of the copies that reach
 // Redis at once, one gets DeliveryNew.
+//
+// From a Begin that answers DeliveryNew until its End, the claim's lease
+// is renewed every lease/3 (see WithLease): one more round trip each
+// time, a script that extends the lease only if the key still holds this
+// claim's token. A callback shorter than lease/3 costs none, and no
+// goroutine: a timer starts the renewals, in a goroutine that End (or
+// Close) stops and waits for.
+// If a renewal finds the token gone (the lease lapsed while Redis was
+// out of reach, or a Redis without persistence restarted and forgot the
+// key), renewing stops for good: the callback goes on, another copy may
+// run it too, and End still records the outcome, marking the delivery
+// done, or, after a failure, deleting nothing but this claim. A renewal
+// that fails (Redis down) is tried again at the next one.
 //
 // When Redis cannot be reached, Begin returns the error and Handler
 // answers 500, which Skyvern retries: no delivery is dropped. An End that
@@ -87,10 +104,30 @@ type Deduplicator struct {
 	lease  time.Duration
 
 	mu     sync.Mutex
-	claims map[string][]string // the tokens of this process's claims, by key
+	claims map[string][]*claim // this process's claims, by key
+	closed bool
 }
 
-var _ webhooks.Deduplicator = (*Deduplicator)(nil)
+// claim is a delivery this process took with Begin, and its renewals.
+// Its first renewal is a timer: only a callback that outlasts lease/3 has
+// a goroutine, which then renews until stop.
+type claim struct {
+	token string
+	timer *time.Timer        // starts the renewals; nil after Close
+	stop  context.CancelFunc // ends them
+	done  chan struct{}      // closed as they have ended, once they started
+	once  sync.Once          // of end: End and Close may both end c
+}
+
+// end stops c's renewals and waits for one under way.
+func (c *claim) end() {
+	c.once.Do(func() {
+		c.stop()
+		if c.timer != nil && !c.timer.Stop() {
+			<-c.done // the renewals had started
+		}
+	})
+}
 
 // NewDeduplicator returns a Deduplicator that keeps its keys in rdb, a
 // *goredis.Client, *goredis.ClusterClient or any other client that runs
@@ -101,7 +138,7 @@ func NewDeduplicator(rdb goredis.Scripter, opts ...DedupOption) *Deduplicator {
 		prefix: DefaultPrefix,
 		ttl:    DefaultTTL,
 		lease:  DefaultLease,
-		claims: make(map[string][]string),
+		claims: make(map[string][]*claim),
 	}
 	for _, o := range opts {
 		o(d)
@@ -134,8 +171,27 @@ end
 return 0
 `)
 
-// Begin implements webhooks.Deduplicator.
+// renewScript extends the claim ARGV[1] on KEYS[1] to ARGV[2]
+// milliseconds, if the key still holds it (1); otherwise it changes
+// nothing (0).
+var renewScript = goredis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`)
+
+// Begin implements webhooks.Deduplicator. After Close it returns an
+// error, which Handler answers with 500: Skyvern then retries the
+// delivery, at a replica still running.
 func (d *Deduplicator) Begin(ctx context.Context, key string) (webhooks.DeliveryState, error) {
+	d.mu.Lock()
+	closed := d.closed
+	d.mu.Unlock()
+	if closed {
+		return 0, errClosed
+	}
 	token, err := newToken()
 	if err != nil {
 		return 0, err
@@ -146,8 +202,14 @@ func (d *Deduplicator) Begin(ctx context.Context, key string) (webhooks.Delivery
 	}
 	switch n {
 	case 0:
+		rctx, stop := context.WithCancel(context.Background())
+		c := &claim{token: token, stop: stop, done: make(chan struct{})}
 		d.mu.Lock()
-		d.claims[key] = append(d.claims[key], token)
+		d.claims[key] = append(d.claims[key], c)
+		if !d.closed { // after Close, the claim lives on its lease
+			every := max(d.lease/3, time.Millisecond)
+			c.timer = time.AfterFunc(every, func() { d.renew(rctx, key, c, every) })
+		}
 		d.mu.Unlock()
 		return webhooks.DeliveryNew, nil
 	case 1:
@@ -158,23 +220,47 @@ func (d *Deduplicator) Begin(ctx context.Context, key string) (webhooks.Delivery
 	return 0, fmt.Errorf("skyvern redis: begin delivery: unexpected answer %d", n)
 }
 
-// End implements webhooks.Deduplicator.
+// renew extends c's lease now and every period after, until c.stop is
+// called or the key no longer holds c's token.
+func (d *Deduplicator) renew(ctx context.Context, key string, c *claim, every time.Duration) {
+	defer close(c.done)
+	keys := []string{d.prefix + key}
+	t := time.NewTimer(every)
+	defer t.Stop()
+	for {
+		held, err := renewScript.Run(ctx, d.rdb, keys, c.token, d.lease.Milliseconds()).Int()
+		if (err == nil && held == 0) || errors.Is(err, goredis.ErrClosed) {
+			return // the claim is lost, or the client closed: renewing is over
+		}
+		t.Reset(every)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// End implements webhooks.Deduplicator. It stops the claim's renewals,
+// waiting for one under way, then records the outcome in one round trip.
 func (d *Deduplicator) End(ctx context.Context, key string, processed bool) error {
 	d.mu.Lock()
-	tokens := d.claims[key]
-	if len(tokens) == 0 {
+	claims := d.claims[key]
+	if len(claims) == 0 {
 		d.mu.Unlock()
 		return errNoClaim
 	}
 	// Two claims of one key in this process happen only when the first
-	// outlived its lease; either token will do.
-	token := tokens[0]
-	if len(tokens) == 1 {
+	// outlived its lease; either will do.
+	c := claims[0]
+	if len(claims) == 1 {
 		delete(d.claims, key)
 	} else {
-		d.claims[key] = tokens[1:]
+		d.claims[key] = claims[1:]
 	}
 	d.mu.Unlock()
+	c.end()
+	token := c.token
 	flag := "0"
 	if processed {
 		flag = "1"
@@ -185,7 +271,28 @@ func (d *Deduplicator) End(ctx context.Context, key string, processed bool) erro
 	return nil
 }
 
-var errNoClaim = errors.New("skyvern redis: End called for a key Begin did not answer DeliveryNew")
+// Close stops renewing the leases of the deliveries still in progress, so
+// that they lapse and copies reaching other replicas take them over, and
+// returns once no renewal runs. Begin then returns an error; End still
+// records outcomes. It does not close the Redis client.
+func (d *Deduplicator) Close() error {
+	d.mu.Lock()
+	d.closed = true
+	var all []*claim
+	for _, cs := range d.claims {
+		all = append(all, cs...)
+	}
+	d.mu.Unlock()
+	for _, c := range all {
+		c.end()
+	}
+	return nil
+}
+
+var (
+	errNoClaim = errors.New("skyvern redis: End called for a key Begin did not answer DeliveryNew")
+	errClosed  = errors.New("skyvern redis: Begin called after the Deduplicator was closed")
+)
 
 // newToken returns a random claim token; it never reads "done".
 func newToken() (string, error) {

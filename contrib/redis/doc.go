@@ -12,9 +12,10 @@
 //
 //   - Deduplicator, a webhooks.Deduplicator kept in Redis: the callback of
 //     a delivery runs once across all replicas, whichever replicas its
-//     copies reach. A copy in progress holds a lease, so a replica that
-//     dies mid-callback blocks its delivery only until the lease ends;
-//     the next copy then runs the callback.
+//     copies reach. A copy in progress holds a lease, renewed while its
+//     callback runs, so a replica that dies mid-callback blocks its
+//     delivery only until the lease ends; the next copy then runs the
+//     callback.
 //   - Fanout, a Redis Pub/Sub channel that carries each verified run to the
 //     skyvern.Waiters of every replica, so that a Wait on one replica ends
 //     within milliseconds of another replica receiving the run's webhook.
@@ -24,13 +25,15 @@
 //	rdb := goredis.NewClient(&goredis.Options{Addr: "redis:6379"})
 //	fanout := skyredis.NewFanout(rdb, "")
 //	defer fanout.Close()
+//	dedup := skyredis.NewDeduplicator(rdb)
+//	defer dedup.Close()
 //	waiter := skyvern.NewWaiter(client)
 //	fanout.Attach(waiter)
 //	http.Handle("/skyvern", webhooks.Handler(apiKey, func(ctx context.Context, run *skyvern.RunResponse) error {
 //		// ... the run's own processing ...
 //		_ = fanout.Publish(ctx, run) // on error, other replicas' waits end by polling
 //		return nil
-//	}, webhooks.WithDeduplicator(skyredis.NewDeduplicator(rdb))))
+//	}, webhooks.WithDeduplicator(dedup)))
 //
 // # When Redis is slow or down
 //
@@ -52,7 +55,10 @@
 //
 // Deduplicator makes one round trip to Redis per state transition: one
 // for Begin, one for End (each a Lua script run by EVALSHA; once more,
-// with EVAL, after Redis lost its script cache). A Fanout holds one
+// with EVAL, after Redis lost its script cache). A delivery in progress
+// also has one goroutine, from Begin to End, that renews its lease every
+// lease/3 (15 s by default) with one EVALSHA: none for a callback shorter
+// than that. A Fanout holds one
 // connection and one goroutine for its subscription; each Publish is one
 // PUBLISH of the run's JSON.
 package redis

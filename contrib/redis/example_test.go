@@ -23,6 +23,8 @@ func Example_receiver() {
 	fanout := skyredis.NewFanout(rdb, "")
 	defer fanout.Close()
 	fanout.Attach(waiter)
+	dedup := skyredis.NewDeduplicator(rdb)
+	defer dedup.Close()
 
 	http.Handle("/skyvern", webhooks.Handler(os.Getenv("SKYVERN_API_KEY"),
 		func(ctx context.Context, run *skyvern.RunResponse) error {
@@ -30,7 +32,7 @@ func Example_receiver() {
 			_ = fanout.Publish(ctx, run) // on error, other replicas' waits end by polling
 			return nil
 		},
-		webhooks.WithDeduplicator(skyredis.NewDeduplicator(rdb))))
+		webhooks.WithDeduplicator(dedup)))
 
 	// Any replica's waits then end as soon as any replica receives the run:
 	//	run, err := waiter.Wait(ctx, runID)

@@ -2,6 +2,7 @@ package redis_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -120,17 +122,50 @@ func TestDeduplicatorStates(t *testing.T) {
 	}
 }
 
+// cuttable is a Redis client whose scripts fail while down is set: a
+// replica cut off from Redis, which may come back.
+type cuttable struct {
+	*goredis.Client
+	down atomic.Bool
+}
+
+var errCut = errors.New("cut off from Redis")
+
+func (c *cuttable) EvalSha(ctx context.Context, sha1 string, keys []string, args ...any) *goredis.Cmd {
+	if c.down.Load() {
+		cmd := goredis.NewCmd(ctx)
+		cmd.SetErr(errCut)
+		return cmd
+	}
+	return c.Client.EvalSha(ctx, sha1, keys, args...)
+}
+
+func (c *cuttable) Eval(ctx context.Context, script string, keys []string, args ...any) *goredis.Cmd {
+	if c.down.Load() {
+		cmd := goredis.NewCmd(ctx)
+		cmd.SetErr(errCut)
+		return cmd
+	}
+	return c.Client.Eval(ctx, script, keys, args...)
+}
+
 func TestDeduplicatorLeaseTakeover(t *testing.T) {
 	srv := startRedis(t)
 	ctx := context.Background()
-	dead := skyredis.NewDeduplicator(srv.client(t), skyredis.WithLease(50*time.Millisecond))
+	cut := &cuttable{Client: srv.client(t)}
+	dead := skyredis.NewDeduplicator(cut, skyredis.WithLease(50*time.Millisecond))
 	live := skyredis.NewDeduplicator(srv.client(t), skyredis.WithLease(time.Hour))
 	other := skyredis.NewDeduplicator(srv.client(t))
+	for _, d := range []*skyredis.Deduplicator{dead, live, other} {
+		t.Cleanup(func() { _ = d.Close() })
+	}
 
 	if s, err := dead.Begin(ctx, "k"); err != nil || s != webhooks.DeliveryNew {
 		t.Fatalf("Begin = %v, %v", s, err)
 	}
-	// The lease lapses: the next copy takes the delivery over.
+	// Its replica loses Redis: the renewals fail, the lease lapses, and
+	// the next copy takes the delivery over.
+	cut.down.Store(true)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		s, err := live.Begin(ctx, "k")
@@ -144,12 +179,171 @@ func TestDeduplicatorLeaseTakeover(t *testing.T) {
 			t.Fatalf("Begin after the lease = %v", s)
 		}
 	}
-	// The first claimant's late failure leaves the new claim alone.
+	// Back in touch, the first claimant neither renews the new claim nor,
+	// by its late failure, deletes it.
+	cut.down.Store(false)
 	if err := dead.End(ctx, "k", false); err != nil {
 		t.Fatal(err)
 	}
 	if s, err := other.Begin(ctx, "k"); err != nil || s != webhooks.DeliveryInProgress {
 		t.Fatalf("Begin after a stale End = %v, %v; want in progress", s, err)
+	}
+}
+
+// waitGoroutines waits until no more than n goroutines run.
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+		}
+		runtime.Gosched() // goroutines that were told to end are ending
+	}
+}
+
+// renewLease is the lease of the renewal tests: long enough that a
+// renewal every lease/3 keeps it on a loaded machine.
+const renewLease = 900 * time.Millisecond
+
+func TestLeaseRenewedWhileCallbackRuns(t *testing.T) {
+	srv := startRedis(t)
+	ctx := context.Background()
+	ra, rb := srv.client(t), srv.client(t)
+	for _, r := range []*goredis.Client{ra, rb} {
+		if err := r.Ping(ctx).Err(); err != nil { // the clients' connections are up
+			t.Fatal(err)
+		}
+	}
+	before := runtime.NumGoroutine()
+	a := skyredis.NewDeduplicator(ra, skyredis.WithLease(renewLease))
+	b := skyredis.NewDeduplicator(rb, skyredis.WithLease(renewLease))
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	want := func(d *skyredis.Deduplicator, key string, state webhooks.DeliveryState) {
+		t.Helper()
+		got, err := d.Begin(ctx, key)
+		if err != nil || got != state {
+			t.Fatalf("Begin(%q) = %v, %v; want %v", key, got, err, state)
+		}
+	}
+
+	// A's callback runs for three leases: every copy meanwhile, the last
+	// ones well after the first lease, is in progress.
+	want(a, "long", webhooks.DeliveryNew)
+	for start := time.Now(); time.Since(start) < 3*renewLease; {
+		want(b, "long", webhooks.DeliveryInProgress)
+		time.Sleep(renewLease / 10) // the pace of the copies, not a wait for an event
+	}
+	if err := a.End(ctx, "long", true); err != nil {
+		t.Fatal(err)
+	}
+	want(b, "long", webhooks.DeliveryDone)
+	waitGoroutines(t, before) // End stopped the renewals
+
+	// Close stops the renewals of a delivery still in progress: its lease
+	// lapses and a copy elsewhere takes it over.
+	want(a, "open", webhooks.DeliveryNew)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitGoroutines(t, before)
+	if _, err := a.Begin(ctx, "other"); err == nil {
+		t.Error("Begin after Close: no error")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s, err := b.Begin(ctx, "open")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s == webhooks.DeliveryNew {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Begin long after Close = %v, want new", s)
+		}
+		time.Sleep(renewLease / 10) // polling for the lease to lapse
+	}
+	if err := a.End(ctx, "open", false); err != nil { // its late failure keeps b's claim
+		t.Fatal(err)
+	}
+	want(skyredis.NewDeduplicator(rb), "open", webhooks.DeliveryInProgress)
+	if err := b.End(ctx, "open", true); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.Close()
+	waitGoroutines(t, before)
+}
+
+// TestCloseWhileEnding ends deliveries, some renewing, some not yet, as
+// Close runs: each claim's renewals end once, and none is left running.
+func TestCloseWhileEnding(t *testing.T) {
+	srv := startRedis(t)
+	ctx := context.Background()
+	rdb := srv.client(t)
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	d := skyredis.NewDeduplicator(rdb, skyredis.WithLease(30*time.Millisecond))
+	const n = 20
+	for i := range n {
+		if s, err := d.Begin(ctx, fmt.Sprint("k", i)); err != nil || s != webhooks.DeliveryNew {
+			t.Fatalf("Begin = %v, %v", s, err)
+		}
+		if i == n/2 {
+			time.Sleep(20 * time.Millisecond) // the first half's renewals start
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { _ = d.End(ctx, fmt.Sprint("k", i), true) })
+	}
+	wg.Go(func() { _ = d.Close() })
+	wg.Wait()
+	waitGoroutines(t, before)
+}
+
+// TestLongCallbackRunsOnce sends a copy of a delivery to replica B while
+// A's callback has run for longer than the lease: B waits for A's outcome
+// instead of running the callback again.
+func TestLongCallbackRunsOnce(t *testing.T) {
+	srv := startRedis(t)
+	var calls counter
+	started, release := make(chan struct{}), make(chan struct{})
+	long := func(ctx context.Context, run *skyvern.RunResponse) error {
+		close(started)
+		<-release
+		return nil
+	}
+	lease := skyredis.WithLease(renewLease)
+	a := newReplica(t, srv, &calls, nil, long, lease)
+	b := newReplica(t, srv, &calls, nil, nil, lease)
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the servers close, should the test fail
+	body := delivery(t, "wr_long")
+
+	first := make(chan int)
+	go func() { first <- send(t, a.url, body) }()
+	<-started
+	time.Sleep(2 * renewLease) // the callback outlives its lease
+	second := make(chan int)
+	go func() { second <- send(t, b.url, body) }()
+	time.Sleep(renewLease) // B's copy waits meanwhile, seeing the delivery in progress
+	if n := calls.get("wr_long"); n != 0 {
+		t.Errorf("callback completed %d times while A's still ran, want 0", n)
+	}
+	free()
+	if code := <-first; code != http.StatusOK {
+		t.Errorf("A answered %d", code)
+	}
+	if code := <-second; code != http.StatusOK {
+		t.Errorf("B answered %d, want 200 (a duplicate)", code)
+	}
+	if n := calls.get("wr_long"); n != 1 {
+		t.Errorf("callback completed %d times, want 1", n)
 	}
 }
 
@@ -327,6 +521,7 @@ func TestRedisRestart(t *testing.T) {
 	}
 	rdb := client()
 	dedup := skyredis.NewDeduplicator(rdb)
+	defer dedup.Close()
 	sub := skyredis.NewFanout(client(), "", skyredis.WithLogger(quiet))
 	defer sub.Close()
 	pub := skyredis.NewFanout(client(), "", skyredis.WithLogger(quiet))
