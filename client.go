@@ -182,10 +182,18 @@ func (c *Client) do(ctx context.Context, e request, out any, opts []Option) erro
 		return err
 	}
 	_, e.stream = out.(*rawResponse)
-	st := &call{e: &e, logger: s.cfg.logger, maxRetries: s.cfg.maxRetries,
-		maxRetryAfter: s.cfg.engine.maxRetryAfter, maxBody: s.cfg.maxResponseBytes}
-	if o := s.cfg.observer; o != nil {
-		return st.observed(ctx, o, s, out) // see observe.go
+	o := s.cfg.observer
+	var st *call
+	if o != nil {
+		oc := new(observedCall) // the call and its observation: see observe.go
+		st, oc.call.obs = &oc.call, &oc.obs
+	} else {
+		st = new(call)
+	}
+	st.e, st.logger, st.maxRetries = &e, s.cfg.logger, s.cfg.maxRetries
+	st.maxRetryAfter, st.maxBody = s.cfg.engine.maxRetryAfter, s.cfg.maxResponseBytes
+	if o != nil {
+		return st.observed(ctx, o, s, out)
 	}
 	return st.send(ctx, s, out)
 }
@@ -238,7 +246,10 @@ func (st *call) prepare(ctx context.Context, s *setup) (*retryablehttp.Request, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	target := cfg.baseURL + e.Path
+	target := st.url // set by observed
+	if target == "" {
+		target = cfg.baseURL + e.Path
+	}
 	if e.query != nil {
 		v, err := query.Values(e.query)
 		if err != nil {

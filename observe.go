@@ -90,10 +90,13 @@ func WithObserver(o Observer) Option {
 }
 
 // observed is do's path when an observer is set: the same steps, between
-// the observer's StartCall and EndCall.
+// the observer's StartCall and EndCall. st is an observedCall's, which
+// holds its observation: one allocation for both.
 func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) error {
-	info := CallInfo{Operation: st.e.Op.Operation(), Method: st.e.Op.Method, URL: s.cfg.baseURL + st.e.Path, RunID: pathRunID(st.e.Call)}
-	st.obs = &observation{}
+	// The URL is the request's too when the call has no query: prepare
+	// uses st.url instead of building it again.
+	st.url = s.cfg.baseURL + st.e.Path
+	info := CallInfo{Operation: st.e.Op.Operation(), Method: st.e.Op.Method, URL: st.url, RunID: pathRunID(st.e.Call)}
 	ctx, st.obs.co = o.StartCall(ctx, info)
 	err := st.send(ctx, s, out)
 	r := CallResult{Err: err, Attempts: st.n, RunID: info.RunID}
@@ -107,17 +110,31 @@ func (st *call) observed(ctx context.Context, o Observer, s *setup, out any) err
 	return err
 }
 
-// observation is an observed call's: its CallObserver and the current
-// attempt's context, which the attempt's requests carry (see
-// attemptTransport). A pointer keeps the unobserved call small.
-type observation struct {
-	co   CallObserver
-	actx context.Context
+// observedCall is an observed call's state: the call and its observation,
+// allocated together. The pointer in call keeps the unobserved call small.
+type observedCall struct {
+	call
+	obs observation
 }
 
-// startAttempt tells the observer that attempt n starts.
+// observation is an observed call's: its CallObserver and the current
+// attempt's context, which the attempt's requests carry (see
+// attemptTransport).
+type observation struct {
+	co   CallObserver
+	actx context.Context // nil when it is the request's own
+}
+
+// startAttempt tells the observer that attempt n starts; ctx is its
+// request's context. An observer that returns ctx itself (one that puts
+// nothing in it) costs the attempt no copy of its request. ctx is a
+// pointer (the *valueCtx of prepare's context.WithValue), so comparing it
+// with what the observer returns cannot panic, whatever its type.
 func (st *call) startAttempt(ctx context.Context, n int) {
 	st.obs.actx = st.obs.co.StartAttempt(ctx, n)
+	if st.obs.actx == ctx {
+		st.obs.actx = nil
+	}
 }
 
 // endAttempt tells the observer how the attempt just settled ended.

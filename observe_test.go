@@ -3,6 +3,7 @@ package skyvern_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"sync"
 	"testing"
@@ -157,5 +158,72 @@ func TestObserverOperationsAreTheTables(t *testing.T) {
 	want := []string{"ListRunsPage ", "CreateBrowserSession ", "CloseBrowserSession ", "BulkCancelRuns ", "GetRunTags wr_7"}
 	if !slices.Equal(got, want) {
 		t.Errorf("operations and run ids = %q, want %q", got, want)
+	}
+}
+
+// attemptMarker is an Observer whose StartAttempt puts the attempt's
+// number in the context it returns.
+type attemptMarker struct{}
+
+type attemptKey struct{}
+
+func (attemptMarker) StartCall(ctx context.Context, _ skyvern.CallInfo) (context.Context, skyvern.CallObserver) {
+	return ctx, attemptMarker{}
+}
+func (attemptMarker) StartAttempt(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, attemptKey{}, n)
+}
+func (attemptMarker) EndAttempt(skyvern.AttemptInfo) {}
+func (attemptMarker) EndCall(skyvern.CallResult)     {}
+
+// markSpy answers from memory, writing down the attempt number each
+// request's context carries (0 for none).
+type markSpy struct{ seen []int }
+
+func (s *markSpy) RoundTrip(r *http.Request) (*http.Response, error) {
+	n, _ := r.Context().Value(attemptKey{}).(int)
+	s.seen = append(s.seen, n)
+	return memTransport{}.RoundTrip(r)
+}
+
+// TestObserverAttemptContextReachesTransport checks that each attempt's
+// request carries the context StartAttempt returned, with the per-attempt
+// timeout (whose request copy carries it), without one, and for a
+// streamed download (whose timeout ends with the headers), and that the
+// call's context still reaches the transport without an observer.
+func TestObserverAttemptContextReachesTransport(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		opts     []skyvern.Option
+		download bool
+		want     int
+	}{
+		{"timeout", nil, false, 1},
+		{"no timeout", []skyvern.Option{skyvern.WithTimeout(0)}, false, 1},
+		{"download", nil, true, 1},
+		{"download without timeout", []skyvern.Option{skyvern.WithTimeout(0)}, true, 1},
+		{"unobserved", []skyvern.Option{skyvern.WithObserver(nil)}, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spy := &markSpy{}
+			opts := append([]skyvern.Option{skyvern.WithAPIKey(testKey), skyvern.WithBaseURL("http://127.0.0.1:1"),
+				skyvern.WithHTTPClient(&http.Client{Transport: spy}), skyvern.WithObserver(attemptMarker{})}, tc.opts...)
+			c, err := skyvern.NewClient(opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.download {
+				a, err := c.GetArtifactContent(context.Background(), "a_1", skyvern.GetArtifactContentParams{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a.Close()
+			} else if _, err := c.GetRun(context.Background(), "tsk_v2_490001234567890123"); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(spy.seen, []int{tc.want}) {
+				t.Fatalf("attempt numbers seen by the transport = %v, want [%d]", spy.seen, tc.want)
+			}
+		})
 	}
 }

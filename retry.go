@@ -72,6 +72,7 @@ type call struct {
 	last  attempt   // the outcome of the latest attempt
 
 	obs *observation // set when an observer watches the call (see observe.go)
+	url string       // the call's URL without its query, once observed built it
 }
 
 // attempt is the outcome of one attempt, as settle recorded it.
@@ -184,16 +185,23 @@ type attemptTransport struct {
 }
 
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if c := callFrom(req.Context()); c != nil && c.obs != nil && c.obs.actx != nil {
-		req = req.WithContext(c.obs.actx) // the observer's attempt context
+	ctx := req.Context()
+	c := callFrom(ctx)
+	if c != nil && c.obs != nil && c.obs.actx != nil {
+		// The request carries the observer's attempt context: in the
+		// copy made for the timeout below, or in one of its own.
+		ctx = c.obs.actx
+		if t.timeout <= 0 || c.e.stream {
+			req = req.WithContext(ctx)
+		}
 	}
 	if t.timeout <= 0 {
 		return t.base.RoundTrip(req)
 	}
-	if c := callFrom(req.Context()); c != nil && c.e.stream {
+	if c != nil && c.e.stream {
 		return t.untilHeaders(req)
 	}
-	ctx, cancel := context.WithTimeout(req.Context(), t.timeout)
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		cancel()
