@@ -7,6 +7,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -24,14 +29,19 @@ const runJSON = `{"run_id":"tsk_v2_490001234567890123","status":"completed","run
 // and a meter provider with a manual reader.
 func benchTelemetry(b *testing.B, exp sdktrace.SpanExporter) *skyotel.Telemetry {
 	b.Helper()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithSampler(sdktrace.AlwaysSample()))
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	b.Cleanup(func() { _ = tp.Shutdown(context.Background()); _ = mp.Shutdown(context.Background()) })
-	tel, err := skyotel.New(tp, mp)
+	tel, err := skyotel.New(benchProviders(b, exp))
 	if err != nil {
 		b.Fatal(err)
 	}
 	return tel
+}
+
+// benchProviders returns the providers of benchTelemetry.
+func benchProviders(b *testing.B, exp sdktrace.SpanExporter) (*sdktrace.TracerProvider, *sdkmetric.MeterProvider) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithSampler(sdktrace.AlwaysSample()))
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()); _ = mp.Shutdown(context.Background()) })
+	return tp, mp
 }
 
 // setup is one way of running the calls of a benchmark: its client
@@ -137,6 +147,46 @@ func BenchmarkObserver(b *testing.B) {
 		co.StartAttempt(cctx, 1)
 		co.EndAttempt(skyvern.AttemptInfo{N: 1, StatusCode: http.StatusOK})
 		co.EndCall(skyvern.CallResult{Attempts: 1, StatusCode: http.StatusOK, RunID: id})
+	}
+}
+
+// BenchmarkSDKFloor makes the OpenTelemetry calls of BenchmarkObserver
+// straight, with attributes and measurement options built beforehand:
+// the SDK's own cost, against which BenchmarkObserver shows this
+// package's.
+func BenchmarkSDKFloor(b *testing.B) {
+	exp := tracetest.NewInMemoryExporter()
+	tp, mp := benchProviders(b, exp)
+	tr := tp.Tracer("floor")
+	m := mp.Meter("floor")
+	dur, _ := m.Float64Histogram("d")
+	att, _ := m.Int64Counter("a")
+	ctx := context.Background()
+	const id = "tsk_v2_490001234567890123"
+	kind := []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
+	callAttrs := []attribute.KeyValue{
+		attribute.String("http.request.method", "GET"), attribute.String("server.address", "127.0.0.1"),
+		attribute.Int("server.port", 8000), attribute.String("url.full", "http://127.0.0.1:8000/v1/runs/"+id),
+		attribute.Int("skyvern.retry_count", 0), attribute.Int("http.response.status_code", 200),
+		attribute.String("skyvern.run_id", id),
+	}
+	attemptAttrs := []attribute.KeyValue{attribute.Int("http.response.status_code", 200)}
+	set := metric.WithAttributeSet(attribute.NewSet(attribute.String("skyvern.operation", "GetRun")))
+	rec, add := []metric.RecordOption{set}, []metric.AddOption{set}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%1024 == 0 {
+			exp.Reset()
+		}
+		start := time.Now()
+		cctx, call := tr.Start(ctx, "GetRun", kind...)
+		_, attempt := tr.Start(cctx, "GET", kind...)
+		attempt.SetAttributes(attemptAttrs...)
+		attempt.End()
+		call.SetAttributes(callAttrs...)
+		call.End()
+		dur.Record(cctx, time.Since(start).Seconds(), rec...)
+		att.Add(cctx, 1, add...)
 	}
 }
 
