@@ -54,14 +54,18 @@ type setup struct {
 // setups are the ways the Get Run benchmarks run: without an observer
 // ("plain"), with an observer that does nothing ("nop": the root hook's
 // own cost), and with this package on the pipeline of benchTelemetry and
-// one of two real exporters: the SDK's in-memory one ("otel-mem"),
-// emptied every 1024 calls as an exporter that sends its batches on and
-// keeps nothing would be, and the stdout one encoding every span as JSON
-// into io.Discard ("otel-stdout").
+// one of three exporters: one that drops its batches ("otel-discard":
+// the SDK's pipeline and this package, no exporter's work), the SDK's
+// in-memory one ("otel-mem"), emptied every 1024 calls as an exporter
+// that sends its batches on and keeps nothing would be, and the stdout
+// one encoding every span as JSON into io.Discard ("otel-stdout").
 var setups = []setup{
 	{"plain", func(*testing.B) ([]skyvern.Option, func(int)) { return nil, func(int) {} }},
 	{"nop", func(*testing.B) ([]skyvern.Option, func(int)) {
 		return []skyvern.Option{skyvern.WithObserver(nop{})}, func(int) {}
+	}},
+	{"otel-discard", func(b *testing.B) ([]skyvern.Option, func(int)) {
+		return []skyvern.Option{benchTelemetry(b, discard{}).ClientOption()}, func(int) {}
 	}},
 	{"otel-mem", func(b *testing.B) ([]skyvern.Option, func(int)) {
 		exp := tracetest.NewInMemoryExporter()
@@ -189,6 +193,12 @@ func BenchmarkSDKFloor(b *testing.B) {
 		att.Add(cctx, 1, add...)
 	}
 }
+
+// discard is a span exporter that drops what it is given.
+type discard struct{}
+
+func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+func (discard) Shutdown(context.Context) error                             { return nil }
 
 // nop is an Observer that does nothing: it measures the hook's own cost.
 type nop struct{}
