@@ -28,7 +28,8 @@ type Observer interface {
 type CallObserver interface {
 	// StartAttempt is called before attempt n (1 for the first) is sent,
 	// with the call's context; the request of that attempt carries the
-	// context it returns.
+	// context it returns. Returning ctx itself, when the observer has
+	// nothing to put in it, spares the attempt a copy of its request.
 	StartAttempt(ctx context.Context, n int) context.Context
 	// EndAttempt is called as an attempt ends, once its answer's body is
 	// read.
