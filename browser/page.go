@@ -62,7 +62,8 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 	return info.TargetInfo.URL, nil
 }
 
-// Click clicks the element selector finds; when it finds none in time
+// Click brings the page to the front (see below) and clicks the element
+// selector finds; when it finds none in time
 // (WithSelectorTimeout) or the click fails, and prompt is not empty, it
 // asks Skyvern's AI to click the element prompt describes, such as "the
 // blue Submit button". Either may be empty, not both.
@@ -70,6 +71,11 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 // A selector is CSS, or XPath when it starts with "xpath=", "//" or "..";
 // Locate returns such a selector. The AI step calls POST
 // /v1/sdk/run_action with an ai_click action.
+//
+// Click, Fill and SelectOption make the page the browser's front tab
+// first: go-rod waits for a repaint before it acts on an element, and a
+// tab in the background never repaints. The selector steps of a
+// Browser's pages therefore take turns, one tab in front at a time.
 //
 // Errors: ErrNoTarget; a *SelectorError when the selector failed and there
 // is no prompt; an *AIError when the AI step failed (its Selector field
@@ -162,11 +168,27 @@ func (p *Page) fallback(ctx context.Context, action, selector, prompt string, do
 	return ai(selErr)
 }
 
-// withElement finds selector's element and runs do on it, all within the
-// selector timeout.
+// withElement brings the page to the front, finds selector's element and
+// runs do on it, all within the selector timeout.
+//
+// go-rod waits for the page to repaint before it scrolls to, clicks or
+// types into an element, and a page behind another tab never repaints;
+// that wait, made on the page's root, does not see ctx either, so the page
+// must be in front first.
 func (p *Page) withElement(ctx context.Context, selector string, do func(*rod.Element) error) error {
+	// One tab of the browser at a time is in front and acted on; the
+	// selector timeout starts with the page's turn.
+	select {
+	case p.b.front <- struct{}{}:
+		defer func() { <-p.b.front }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.b.cfg.selectorTimeout)
 	defer cancel()
+	if err := (proto.TargetActivateTarget{TargetID: p.rod.TargetID}).Call(p.b.rod.Context(ctx)); err != nil {
+		return fmt.Errorf("bringing the page to the front: %w", err)
+	}
 	rp := p.rod.Context(ctx)
 	var (
 		el  *rod.Element
