@@ -55,13 +55,7 @@ type Chromium struct {
 // the test ends, or earlier by Close.
 func LaunchChromium(tb testing.TB) *Chromium {
 	tb.Helper()
-	bin, ok := findChromium()
-	if !ok {
-		if os.Getenv(EnvChromiumRequired) == "1" {
-			tb.Fatal(missingMessage + " (" + EnvChromiumRequired + "=1)")
-		}
-		tb.Skip(missingMessage)
-	}
+	bin := RequireChromium(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), launchTimeout)
 	defer cancel()
 	c, err := Launch(ctx, bin)
@@ -74,6 +68,22 @@ func LaunchChromium(tb testing.TB) *Chromium {
 		}
 	})
 	return c
+}
+
+// RequireChromium returns the path of the Chromium binary LaunchChromium
+// would start, or skips tb without one (fails it when
+// EnvChromiumRequired is "1"), for a test that starts Chromium through
+// other code, such as a program run offline.
+func RequireChromium(tb testing.TB) string {
+	tb.Helper()
+	bin, ok := findChromium()
+	if !ok {
+		if os.Getenv(EnvChromiumRequired) == "1" {
+			tb.Fatal(missingMessage + " (" + EnvChromiumRequired + "=1)")
+		}
+		tb.Skip(missingMessage)
+	}
+	return bin
 }
 
 // findChromium returns the binary named by EnvChromium, or the first
@@ -128,7 +138,25 @@ func Launch(ctx context.Context, bin string) (*Chromium, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("launch chromium %s: %w", bin, err)
 	}
-	return &Chromium{address: address, dir: dir, pid: l.PID(), l: l}, nil
+	c := &Chromium{address: address, dir: dir, pid: l.PID(), l: l}
+	launched.mu.Lock()
+	launched.all = append(launched.all, processKey{c.pid, c.dir})
+	launched.mu.Unlock()
+	return c, nil
+}
+
+// processKey finds the processes of one Chromium: its process group,
+// and its profile directory on a command line.
+type processKey struct {
+	pgid int
+	dir  string
+}
+
+// launched records every Chromium this process started, so that its
+// tests can show that none outlived them.
+var launched struct {
+	mu  sync.Mutex
+	all []processKey
 }
 
 // Address is the browser's DevTools WebSocket address
@@ -184,6 +212,19 @@ func (c *Chromium) close() error {
 // returns nil.
 func (c *Chromium) Processes() []int {
 	return findProcesses(c.pid, c.dir)
+}
+
+// leftovers lists the live processes of every Chromium this process
+// started.
+func leftovers() []int {
+	launched.mu.Lock()
+	keys := append([]processKey(nil), launched.all...)
+	launched.mu.Unlock()
+	var pids []int
+	for _, k := range keys {
+		pids = append(pids, findProcesses(k.pgid, k.dir)...)
+	}
+	return pids
 }
 
 // findProcesses lists the live (not zombie) processes whose process

@@ -17,8 +17,21 @@ import (
 	"github.com/skyvern-go/skyvern/browser/browsertest"
 )
 
+// TestMain fails the run when a goroutine, or a process of a Chromium
+// the tests started, outlives the tests.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	if code == 0 {
+		if left := browsertest.Leftovers(); len(left) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: Chromium processes left after the tests: %v\n", left)
+			code = 1
+		}
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "FAIL: goroutines left after the tests: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // TestLaunchChromium drives the launched browser over CDP on a local
@@ -74,15 +87,19 @@ func TestLaunchChromium(t *testing.T) {
 // TestLaunchChromiumProfileRemoved checks that each browser gets its own
 // profile directory and that Close removes it.
 func TestLaunchChromiumProfileRemoved(t *testing.T) {
-	before := profiles(t)
 	a := browsertest.LaunchChromium(t)
 	b := browsertest.LaunchChromium(t)
 	if a.Address() == b.Address() {
 		t.Fatalf("two browsers share the address %s", a.Address())
 	}
-	during := profiles(t)
-	if len(during) != len(before)+2 {
-		t.Fatalf("profile dirs while running: %d, want %d", len(during), len(before)+2)
+	dirs := []string{browsertest.ProfileDir(a), browsertest.ProfileDir(b)}
+	if dirs[0] == dirs[1] {
+		t.Fatalf("two browsers share the profile %s", dirs[0])
+	}
+	for _, d := range dirs {
+		if _, err := os.Stat(d); err != nil {
+			t.Fatalf("profile while running: %v", err)
+		}
 	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
@@ -90,24 +107,11 @@ func TestLaunchChromiumProfileRemoved(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if after := profiles(t); len(after) != len(before) {
-		t.Fatalf("profile dirs after Close: %v, before: %v", after, before)
-	}
-}
-
-func profiles(t *testing.T) []string {
-	t.Helper()
-	entries, err := os.ReadDir(os.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "skyvern-chromium-") {
-			names = append(names, e.Name())
+	for _, d := range dirs {
+		if _, err := os.Stat(d); !os.IsNotExist(err) {
+			t.Fatalf("profile %s after Close: %v", d, err)
 		}
 	}
-	return names
 }
 
 // recordingTB is a testing.TB whose Skip and Fatal are recorded rather
