@@ -68,9 +68,9 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 // asks Skyvern's AI to click the element prompt describes, such as "the
 // blue Submit button". Either may be empty, not both.
 //
-// A selector is CSS, or XPath when it starts with "xpath=", "//" or "..";
-// Locate returns such a selector. The AI step calls POST
-// /v1/sdk/run_action with an ai_click action.
+// A selector is CSS ("css=" may prefix it), or XPath when it starts with
+// "xpath=", "//", ".." or "("; Locate returns such a selector. The AI
+// step calls POST /v1/sdk/run_action with an ai_click action.
 //
 // Click, Fill and SelectOption make the page the browser's front tab
 // first: go-rod waits for a repaint before it acts on an element, and a
@@ -207,10 +207,11 @@ func (p *Page) withElement(ctx context.Context, selector string, do func(*rod.El
 
 // isXPath reports whether selector is an XPath expression, and returns it
 // without its "xpath=" prefix. As in Playwright, which Skyvern's own SDKs
-// drive, "//..." and "..." are XPath too.
+// drive, "//..." and "..." are XPath too, and so is "(//...)[n]", which
+// no CSS selector starts like.
 func isXPath(selector string) (string, bool) {
 	if x, ok := strings.CutPrefix(selector, "xpath="); ok {
 		return x, true
 	}
-	return selector, strings.HasPrefix(selector, "//") || strings.HasPrefix(selector, "..")
+	return selector, strings.HasPrefix(selector, "//") || strings.HasPrefix(selector, "..") || strings.HasPrefix(selector, "(")
 }

@@ -25,7 +25,7 @@ func TestSelectorWorks(t *testing.T) {
 	if err := p.SelectOption(e.ctx, "#country", "United States", ""); err != nil {
 		t.Fatalf("SelectOption by label: %v", err)
 	}
-	if err := p.Click(e.ctx, "//button[@id='submit']", "the blue Submit button"); err != nil {
+	if err := p.Click(e.ctx, "(//button[@id='submit'])[1]", "the blue Submit button"); err != nil {
 		t.Fatalf("Click by XPath: %v", err)
 	}
 	if got, want := e.text(p, "#status"), "submitted new@example.com us"; got != want {
