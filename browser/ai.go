@@ -43,6 +43,9 @@ func (p *Page) Extract(ctx context.Context, prompt string, out any) error {
 	if err != nil {
 		return fmt.Errorf("browser: Extract: %w", err)
 	}
+	if len(schema) == 0 { // any value: no schema to send
+		return p.ExtractWithSchema(ctx, prompt, nil, out)
+	}
 	return p.ExtractWithSchema(ctx, prompt, schema, out)
 }
 
