@@ -81,8 +81,9 @@ func Launch(ctx context.Context, client *skyvern.Client, req skyvern.CreateBrows
 
 // Use launches a browser session as Launch does, calls fn with its
 // Browser, and closes the Browser and the session when fn returns, fails
-// or panics, or when ctx ends, so that no path leaves a billable session
-// open (as skyvern.Client.UseBrowserSession does for a bare session):
+// or panics (after ctx was cancelled too), so that no path leaves a
+// billable session open, as skyvern.Client.UseBrowserSession does for a
+// bare session:
 //
 //	err := browser.Use(ctx, client, skyvern.CreateBrowserSessionRequest{}, func(ctx context.Context, b *browser.Browser) error {
 //		page, err := b.WorkingPage(ctx)
@@ -200,7 +201,7 @@ func connectSession(ctx context.Context, client *skyvern.Client, cfg config, s *
 	}
 	b, err := dial(ctx, addr, header)
 	if err != nil {
-		return nil, fmt.Errorf("browser: session %s: %w", id, err)
+		return nil, fmt.Errorf("%w (session %s)", err, id)
 	}
 	b.client, b.cfg, b.sessionID, b.owned = client, cfg, id, owned
 	return b, nil
