@@ -184,8 +184,17 @@ func (p *Page) withElement(ctx context.Context, selector string, do func(*rod.El
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	ctx, cancel := context.WithTimeout(ctx, p.b.cfg.selectorTimeout)
+	sctx, cancel := context.WithTimeout(ctx, p.b.cfg.selectorTimeout)
 	defer cancel()
+	err := p.act(sctx, selector, do)
+	if err != nil && ctx.Err() == nil && sctx.Err() != nil {
+		return fmt.Errorf("no usable element within %v (WithSelectorTimeout): %w", p.b.cfg.selectorTimeout, err)
+	}
+	return err
+}
+
+// act is withElement's work, within ctx.
+func (p *Page) act(ctx context.Context, selector string, do func(*rod.Element) error) error {
 	if err := (proto.TargetActivateTarget{TargetID: p.rod.TargetID}).Call(p.b.rod.Context(ctx)); err != nil {
 		return fmt.Errorf("bringing the page to the front: %w", err)
 	}

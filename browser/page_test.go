@@ -49,6 +49,9 @@ func TestSelectorFailsWithoutPrompt(t *testing.T) {
 	if !errors.As(err, &se) || se.Selector != "#nope" || se.Action != "click" {
 		t.Fatalf("Click = %v, want a *SelectorError for #nope", err)
 	}
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no usable element within 500ms") {
+		t.Errorf("Click = %v, want it to say the selector timeout passed", err)
+	}
 	var ae *browser.AIError
 	if errors.As(err, &ae) {
 		t.Errorf("Click = %v: an *AIError without an AI step", err)
