@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/skyvern-go/skyvern"
 	"github.com/skyvern-go/skyvern/browser"
@@ -25,7 +24,7 @@ type fakeEnv struct {
 	site string
 }
 
-func newFakeEnv(t *testing.T, script func(*browsertest.Fake)) *fakeEnv {
+func newFakeEnv(t *testing.T, script func(*browsertest.Fake), opts ...browser.Option) *fakeEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
@@ -33,7 +32,7 @@ func newFakeEnv(t *testing.T, script func(*browsertest.Fake)) *fakeEnv {
 	script(e.fake)
 	e.srv = e.fake.NewServer()
 	b, err := browser.Launch(ctx, e.srv.Client(), skyvern.CreateBrowserSessionRequest{},
-		browser.WithAPIKey(e.srv.APIKey), browser.WithSelectorTimeout(500*time.Millisecond))
+		append([]browser.Option{browser.WithAPIKey(e.srv.APIKey)}, opts...)...)
 	if err != nil {
 		t.Fatalf("Launch: %v", err)
 	}
@@ -76,7 +75,7 @@ func TestFallbackChangesThePage(t *testing.T) {
 		f.Fill("the email field", "#email").
 			Select("the country", "#country").
 			Click("the blue Submit button", "#submit")
-	})
+	}, failFast)
 	p := e.page
 	if err := p.Fill(e.ctx, "#e-mail", "ai@example.com", "the email field"); err != nil {
 		t.Fatalf("Fill: %v", err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 
@@ -43,13 +44,13 @@ func TestSelectorWorks(t *testing.T) {
 // TestSelectorFailsWithoutPrompt fails with a *SelectorError that names
 // the selector, and asks Skyvern nothing.
 func TestSelectorFailsWithoutPrompt(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, nil, failFast)
 	err := e.page.Click(e.ctx, "#nope", "")
 	var se *browser.SelectorError
 	if !errors.As(err, &se) || se.Selector != "#nope" || se.Action != "click" {
 		t.Fatalf("Click = %v, want a *SelectorError for #nope", err)
 	}
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no usable element within 500ms") {
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no usable element within 300ms") {
 		t.Errorf("Click = %v, want it to say the selector timeout passed", err)
 	}
 	var ae *browser.AIError
@@ -72,7 +73,7 @@ func TestSelectorFailsWithoutPrompt(t *testing.T) {
 // goes to Skyvern as an AI action with the prompt, the page's URL and
 // the browser's address.
 func TestSelectorFailsAIFallback(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, nil, failFast)
 	if err := e.page.Click(e.ctx, "#gone", "the blue Submit button"); err != nil {
 		t.Fatalf("Click: %v", err)
 	}
@@ -100,7 +101,7 @@ func TestSelectorFailsAIFallback(t *testing.T) {
 // TestAIFailureSaysWhichStep: when both steps fail, the error holds the
 // selector's failure and Skyvern's reason, each errors.As-able.
 func TestAIFailureSaysWhichStep(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, nil, failFast)
 	e.srv.OnAction(func(skyvern.SDKActionRequest) skyverntest.ActionOutcome {
 		return skyverntest.ActionOutcome{FailureReason: "no element matches the blue Submit button"}
 	})
@@ -316,7 +317,7 @@ func TestRateLimitRetried(t *testing.T) {
 	}
 
 	e.srv.Fault(skyverntest.RouteRunSDKAction, skyverntest.Fault{StatusCode: 429, RetryAfter: "0", Times: -1})
-	ctx, cancel := context.WithTimeout(e.ctx, 300*1e6) // 300ms
+	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
 	defer cancel()
 	err := e.page.Act(ctx, "scroll up")
 	var ae *browser.AIError
