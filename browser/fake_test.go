@@ -3,6 +3,7 @@ package browser_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -142,6 +143,10 @@ func TestAIOnly(t *testing.T) {
 		if r.Route == skyverntest.RouteRunSDKAction && !strings.Contains(string(r.Body), `"browser_session_id":"`+e.b.SessionID()+`"`) {
 			t.Errorf("an action did not name the session: %s", r.Body)
 		}
+	}
+	// The Browser holds the key for its handshake; printing it shows none.
+	if s := fmt.Sprintf("%v %+v %#v %v", e.b, e.b, e.b, p); strings.Contains(s, e.srv.APIKey) {
+		t.Error("printing the Browser or its Page shows the API key")
 	}
 }
 
