@@ -137,6 +137,9 @@ func decodeResult(res *skyvern.SDKActionResult, out any) error {
 func (p *Page) run(ctx context.Context, action skyvern.SDKAction, prompt string, sel *SelectorError) (*skyvern.SDKActionResult, error) {
 	b := p.b
 	if b.client == nil {
+		if sel != nil { // keep the selector's failure
+			return nil, newAIError(action.SDKActionType(), prompt, "", sel, ErrNoClient)
+		}
 		return nil, ErrNoClient
 	}
 	if err := b.check(); err != nil {

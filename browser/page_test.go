@@ -342,7 +342,7 @@ func TestClosedBrowser(t *testing.T) {
 	if err := e.page.Act(e.ctx, "x"); !errors.Is(err, browser.ErrClosed) {
 		t.Errorf("Act after Close = %v, want ErrClosed", err)
 	}
-	b, err := browser.Connect(e.ctx, nil, e.chrome.Address())
+	b, err := browser.Connect(e.ctx, nil, e.chrome.Address(), failFast)
 	if err != nil {
 		t.Fatalf("Connect again after Close: %v (Close must leave the browser running)", err)
 	}
@@ -361,5 +361,9 @@ func TestClosedBrowser(t *testing.T) {
 	}
 	if err := nc.Act(e.ctx, "x"); !errors.Is(err, browser.ErrNoClient) {
 		t.Errorf("Act without a client = %v, want ErrNoClient", err)
+	}
+	var se *browser.SelectorError
+	if err := nc.Click(e.ctx, "#gone", "the gone button"); !errors.Is(err, browser.ErrNoClient) || !errors.As(err, &se) {
+		t.Errorf("a fallback without a client = %v, want ErrNoClient and the selector's failure", err)
 	}
 }
