@@ -62,8 +62,7 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 	return info.TargetInfo.URL, nil
 }
 
-// Click brings the page to the front (see below) and clicks the element
-// selector finds; when it finds none in time
+// Click clicks the element selector finds; when it finds none in time
 // (WithSelectorTimeout) or the click fails, and prompt is not empty, it
 // asks Skyvern's AI to click the element prompt describes, such as "the
 // blue Submit button". Either may be empty, not both.
@@ -79,7 +78,8 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 //
 // Errors: ErrNoTarget; a *SelectorError when the selector failed and there
 // is no prompt; an *AIError when the AI step failed (its Selector field
-// holds the selector's failure, if any); ctx's error.
+// holds the selector's failure, if any; it matches ErrNoClient for a
+// Browser without a client); ErrClosed; ctx's error.
 func (p *Page) Click(ctx context.Context, selector, prompt string) error {
 	return p.fallback(ctx, "click", selector, prompt, func(el *rod.Element) error {
 		return el.Click(proto.InputMouseButtonLeft, 1)
