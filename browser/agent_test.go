@@ -84,4 +84,29 @@ func TestAgentRunWithWebhook(t *testing.T) {
 	if err != nil || !dl.Status.IsTerminal() {
 		t.Fatalf("DownloadFiles = %v, %v", dl, err)
 	}
+	if err := e.srv.AddCredential("cred_shop", skyvern.CredentialRequest{
+		Name:       "shop",
+		Credential: skyvern.PasswordCredential{Username: "ada", Password: skyvern.NewSecret("s3cret-pw")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	login, err := e.page.Login(e.ctx, skyvern.LoginRequest{CredentialSource: skyvern.CredentialSourceSkyvern, CredentialID: "cred_shop"})
+	if err != nil || login.Status != skyvern.RunStatusCompleted {
+		t.Fatalf("Login = %v, %v; want completed", login, err)
+	}
+	for _, r := range e.srv.Requests() {
+		if r.Route != skyverntest.RouteRunLogin && r.Route != skyverntest.RouteRunDownloadFiles {
+			continue
+		}
+		var body struct {
+			URL            string `json:"url"`
+			BrowserAddress string `json:"browser_address"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.URL != e.site.URL+"/form" || body.BrowserAddress != e.chrome.Address() {
+			t.Errorf("%s sent url %q and browser_address %q, want the page's", r.Route, body.URL, body.BrowserAddress)
+		}
+	}
 }

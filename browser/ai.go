@@ -43,6 +43,9 @@ func (p *Page) Extract(ctx context.Context, prompt string, out any) error {
 	if err != nil {
 		return fmt.Errorf("browser: Extract: %w", err)
 	}
+	if len(schema) == 0 { // any value: no schema to send
+		return p.ExtractWithSchema(ctx, prompt, nil, out)
+	}
 	return p.ExtractWithSchema(ctx, prompt, schema, out)
 }
 
@@ -134,6 +137,9 @@ func decodeResult(res *skyvern.SDKActionResult, out any) error {
 func (p *Page) run(ctx context.Context, action skyvern.SDKAction, prompt string, sel *SelectorError) (*skyvern.SDKActionResult, error) {
 	b := p.b
 	if b.client == nil {
+		if sel != nil { // keep the selector's failure
+			return nil, newAIError(action.SDKActionType(), prompt, "", sel, ErrNoClient)
+		}
 		return nil, ErrNoClient
 	}
 	if err := b.check(); err != nil {

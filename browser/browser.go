@@ -34,8 +34,11 @@ type Browser struct {
 	address   string // the address given to Connect, sent with AI actions
 	owned     bool   // the session was created here: Close closes it
 
+	front chan struct{} // held by the selector step of a page in front
+
 	mu     sync.Mutex
 	pages  map[proto.TargetTargetID]*Page
+	order  []proto.TargetTargetID // pages' keys, oldest first
 	closed bool
 	once   sync.Once
 	err    error // Close's result
@@ -78,8 +81,9 @@ func Launch(ctx context.Context, client *skyvern.Client, req skyvern.CreateBrows
 
 // Use launches a browser session as Launch does, calls fn with its
 // Browser, and closes the Browser and the session when fn returns, fails
-// or panics, or when ctx ends, so that no path leaves a billable session
-// open (as skyvern.Client.UseBrowserSession does for a bare session):
+// or panics (after ctx was cancelled too), so that no path leaves a
+// billable session open, as skyvern.Client.UseBrowserSession does for a
+// bare session:
 //
 //	err := browser.Use(ctx, client, skyvern.CreateBrowserSessionRequest{}, func(ctx context.Context, b *browser.Browser) error {
 //		page, err := b.WorkingPage(ctx)
@@ -197,7 +201,7 @@ func connectSession(ctx context.Context, client *skyvern.Client, cfg config, s *
 	}
 	b, err := dial(ctx, addr, header)
 	if err != nil {
-		return nil, fmt.Errorf("browser: session %s: %w", id, err)
+		return nil, fmt.Errorf("%w (session %s)", err, id)
 	}
 	b.client, b.cfg, b.sessionID, b.owned = client, cfg, id, owned
 	return b, nil
@@ -254,7 +258,7 @@ func dial(ctx context.Context, address string, header http.Header) (*Browser, er
 		_ = ws.Close()
 		return nil, fmt.Errorf("browser: starting CDP: %w", err)
 	}
-	return &Browser{rod: rb, ws: ws, cancel: cancel, pages: make(map[proto.TargetTargetID]*Page)}, nil
+	return &Browser{rod: rb, ws: ws, cancel: cancel, front: make(chan struct{}, 1), pages: make(map[proto.TargetTargetID]*Page)}, nil
 }
 
 // Rod returns the go-rod browser, for what this package does not wrap.
@@ -300,7 +304,10 @@ func (b *Browser) WorkingPage(ctx context.Context) (*Page, error) {
 	return b.NewPage(ctx)
 }
 
-// Pages returns the browser's pages (tabs), in the browser's order.
+// Pages returns the browser's pages (tabs), oldest first: in the order
+// this Browser opened or first saw them. (CDP lists tabs by when they
+// were last in front, newest first; the tabs there before the Browser
+// connected are taken to have been opened in the reverse of that order.)
 func (b *Browser) Pages(ctx context.Context) ([]*Page, error) {
 	if err := b.check(); err != nil {
 		return nil, err
@@ -309,11 +316,24 @@ func (b *Browser) Pages(ctx context.Context) ([]*Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("browser: listing pages: %w", err)
 	}
-	// CDP lists the newest target first.
-	out := make([]*Page, len(rps))
-	for i, rp := range rps {
-		out[len(rps)-1-i] = b.Page(rp)
+	live := make(map[proto.TargetTargetID]bool, len(rps))
+	for i := len(rps) - 1; i >= 0; i-- {
+		b.Page(rps[i])
+		live[rps[i].TargetID] = true
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]*Page, 0, len(rps))
+	kept := b.order[:0]
+	for _, id := range b.order {
+		if live[id] {
+			out = append(out, b.pages[id])
+			kept = append(kept, id)
+		} else {
+			delete(b.pages, id) // closed
+		}
+	}
+	b.order = kept
 	return out, nil
 }
 
@@ -328,6 +348,7 @@ func (b *Browser) Page(rp *rod.Page) *Page {
 	}
 	p := &Page{b: b, rod: rp}
 	b.pages[rp.TargetID] = p
+	b.order = append(b.order, rp.TargetID)
 	return p
 }
 

@@ -37,7 +37,7 @@ func wsAddress(ctx context.Context, address string, header http.Header) (string,
 	}
 	switch u.Scheme {
 	case "ws", "wss":
-		return withPort(u), nil
+		return u.String(), nil
 	case "http", "https":
 	default:
 		return "", fmt.Errorf("browser: the CDP address has scheme %q: want ws, wss, http or https", u.Scheme)
@@ -79,22 +79,27 @@ func wsAddress(ctx context.Context, address string, header http.Header) (string,
 	if u.Scheme == "https" {
 		ws.Scheme = "wss"
 	}
-	return withPort(ws), nil
+	return ws.String(), nil
 }
 
-// withPort returns u as a string with an explicit port: the WebSocket
-// client dials u.Host as it is.
-func withPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.String()
+// withPort returns the URL to dial for wsURL, which must have an explicit
+// port (the WebSocket client dials its host as it is), and the Host header
+// to send: wsURL's host as given, without a default port added.
+func withPort(wsURL string) (dialURL, host string, err error) {
+	u, err := url.Parse(wsURL)
+	if err != nil {
+		return "", "", redactURLError(err)
 	}
-	v := *u
+	if u.Port() != "" {
+		return wsURL, u.Host, nil
+	}
+	host = u.Host
 	port := "80"
-	if v.Scheme == "wss" {
+	if u.Scheme == "wss" {
 		port = "443"
 	}
-	v.Host = net.JoinHostPort(v.Hostname(), port)
-	return v.String()
+	u.Host = net.JoinHostPort(u.Hostname(), port)
+	return u.String(), host, nil
 }
 
 // redactURLError drops the URL from a *url.Error, keeping the operation
@@ -146,10 +151,19 @@ func (d *ctxDialer) interrupt() {
 // dialCDP opens the DevTools WebSocket at wsURL (see wsAddress) with the
 // handshake headers given, within ctx. The error never holds the headers.
 func dialCDP(ctx context.Context, wsURL string, header http.Header) (*cdp.WebSocket, error) {
+	dialURL, host, err := withPort(wsURL)
+	if err != nil {
+		return nil, fmt.Errorf("browser: the CDP address is not a URL: %w", err)
+	}
+	h := make(http.Header, len(header)+1)
+	for k, vs := range header {
+		h[k] = vs
+	}
+	h["Host"] = []string{host}
 	d := &ctxDialer{tls: strings.HasPrefix(wsURL, "wss:")}
 	ws := &cdp.WebSocket{Dialer: d}
 	stop := context.AfterFunc(ctx, d.interrupt)
-	err := ws.Connect(ctx, wsURL, header)
+	err = ws.Connect(ctx, dialURL, h)
 	if !stop() || err != nil {
 		if err == nil {
 			err = ctx.Err()

@@ -122,14 +122,18 @@ func TestDialBoundedByContext(t *testing.T) {
 }
 
 func TestWSAddress(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"wss://sessions.example.com/pbs_1/devtools", "wss://sessions.example.com:443/pbs_1/devtools"},
-		{"ws://127.0.0.1:9222/devtools/browser/x", "ws://127.0.0.1:9222/devtools/browser/x"},
-		{"ws://host/x", "ws://host:80/x"},
+	for _, tc := range []struct{ in, dial, host string }{
+		{"wss://sessions.example.com/pbs_1/devtools", "wss://sessions.example.com:443/pbs_1/devtools", "sessions.example.com"},
+		{"ws://127.0.0.1:9222/devtools/browser/x", "ws://127.0.0.1:9222/devtools/browser/x", "127.0.0.1:9222"},
+		{"ws://host/x", "ws://host:80/x", "host"},
 	} {
 		got, err := wsAddress(context.Background(), tc.in, nil)
-		if err != nil || got != tc.want {
-			t.Errorf("wsAddress(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		if err != nil || got != tc.in {
+			t.Errorf("wsAddress(%q) = %q, %v; want it as it is", tc.in, got, err)
+		}
+		dial, host, err := withPort(got)
+		if err != nil || dial != tc.dial || host != tc.host {
+			t.Errorf("withPort(%q) = %q, %q, %v; want %q, %q", got, dial, host, err, tc.dial, tc.host)
 		}
 	}
 	for _, bad := range []string{"ftp://x", "::", "127.0.0.1:9222"} {

@@ -41,6 +41,11 @@ func TestMain(m *testing.M) {
 // testTimeout bounds each test's work; generous for a loaded machine.
 const testTimeout = 60 * time.Second
 
+// failFast is the selector timeout of the tests whose selectors are
+// meant to fail; the others keep the default, which a loaded machine's
+// slow clicks stay well within.
+var failFast = browser.WithSelectorTimeout(300 * time.Millisecond)
+
 // formPage is a local page with a form whose controls show, in #status,
 // what was done to them.
 const formPage = `<!doctype html><html><head><title>order</title></head><body>
@@ -97,7 +102,7 @@ func newEnv(t *testing.T, srvOpts []skyverntest.Option, opts ...browser.Option) 
 	e.srv = skyverntest.NewServer(t, srvOpts...)
 	e.client = e.srv.Client()
 	e.site = pages(t, nil)
-	opts = append([]browser.Option{browser.WithSelectorTimeout(500 * time.Millisecond), browser.WithRateLimitBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
+	opts = append([]browser.Option{browser.WithRateLimitBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
 	b, err := browser.Connect(ctx, e.client, e.chrome.Address(), opts...)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)

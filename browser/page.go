@@ -67,13 +67,19 @@ func (p *Page) URL(ctx context.Context) (string, error) {
 // asks Skyvern's AI to click the element prompt describes, such as "the
 // blue Submit button". Either may be empty, not both.
 //
-// A selector is CSS, or XPath when it starts with "xpath=", "//" or "..";
-// Locate returns such a selector. The AI step calls POST
-// /v1/sdk/run_action with an ai_click action.
+// A selector is CSS ("css=" may prefix it), or XPath when it starts with
+// "xpath=", "//", ".." or "("; Locate returns such a selector. The AI
+// step calls POST /v1/sdk/run_action with an ai_click action.
+//
+// Click, Fill and SelectOption make the page the browser's front tab
+// first: go-rod waits for a repaint before it acts on an element, and a
+// tab in the background never repaints. The selector steps of a
+// Browser's pages therefore take turns, one tab in front at a time.
 //
 // Errors: ErrNoTarget; a *SelectorError when the selector failed and there
 // is no prompt; an *AIError when the AI step failed (its Selector field
-// holds the selector's failure, if any); ctx's error.
+// holds the selector's failure, if any; it matches ErrNoClient for a
+// Browser without a client); ErrClosed; ctx's error.
 func (p *Page) Click(ctx context.Context, selector, prompt string) error {
 	return p.fallback(ctx, "click", selector, prompt, func(el *rod.Element) error {
 		return el.Click(proto.InputMouseButtonLeft, 1)
@@ -162,11 +168,36 @@ func (p *Page) fallback(ctx context.Context, action, selector, prompt string, do
 	return ai(selErr)
 }
 
-// withElement finds selector's element and runs do on it, all within the
-// selector timeout.
+// withElement brings the page to the front, finds selector's element and
+// runs do on it, all within the selector timeout.
+//
+// go-rod waits for the page to repaint before it scrolls to, clicks or
+// types into an element, and a page behind another tab never repaints;
+// that wait, made on the page's root, does not see ctx either, so the page
+// must be in front first.
 func (p *Page) withElement(ctx context.Context, selector string, do func(*rod.Element) error) error {
-	ctx, cancel := context.WithTimeout(ctx, p.b.cfg.selectorTimeout)
+	// One tab of the browser at a time is in front and acted on; the
+	// selector timeout starts with the page's turn.
+	select {
+	case p.b.front <- struct{}{}:
+		defer func() { <-p.b.front }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	sctx, cancel := context.WithTimeout(ctx, p.b.cfg.selectorTimeout)
 	defer cancel()
+	err := p.act(sctx, selector, do)
+	if err != nil && ctx.Err() == nil && sctx.Err() != nil {
+		return fmt.Errorf("no usable element within %v (WithSelectorTimeout): %w", p.b.cfg.selectorTimeout, err)
+	}
+	return err
+}
+
+// act is withElement's work, within ctx.
+func (p *Page) act(ctx context.Context, selector string, do func(*rod.Element) error) error {
+	if err := (proto.TargetActivateTarget{TargetID: p.rod.TargetID}).Call(p.b.rod.Context(ctx)); err != nil {
+		return fmt.Errorf("bringing the page to the front: %w", err)
+	}
 	rp := p.rod.Context(ctx)
 	var (
 		el  *rod.Element
@@ -185,10 +216,11 @@ func (p *Page) withElement(ctx context.Context, selector string, do func(*rod.El
 
 // isXPath reports whether selector is an XPath expression, and returns it
 // without its "xpath=" prefix. As in Playwright, which Skyvern's own SDKs
-// drive, "//..." and "..." are XPath too.
+// drive, "//..." and "..." are XPath too, and so is "(//...)[n]", which
+// no CSS selector starts like.
 func isXPath(selector string) (string, bool) {
 	if x, ok := strings.CutPrefix(selector, "xpath="); ok {
 		return x, true
 	}
-	return selector, strings.HasPrefix(selector, "//") || strings.HasPrefix(selector, "..")
+	return selector, strings.HasPrefix(selector, "//") || strings.HasPrefix(selector, "..") || strings.HasPrefix(selector, "(")
 }

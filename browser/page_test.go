@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-rod/rod/lib/proto"
 
@@ -25,7 +26,7 @@ func TestSelectorWorks(t *testing.T) {
 	if err := p.SelectOption(e.ctx, "#country", "United States", ""); err != nil {
 		t.Fatalf("SelectOption by label: %v", err)
 	}
-	if err := p.Click(e.ctx, "//button[@id='submit']", "the blue Submit button"); err != nil {
+	if err := p.Click(e.ctx, "(//button[@id='submit'])[1]", "the blue Submit button"); err != nil {
 		t.Fatalf("Click by XPath: %v", err)
 	}
 	if got, want := e.text(p, "#status"), "submitted new@example.com us"; got != want {
@@ -43,11 +44,14 @@ func TestSelectorWorks(t *testing.T) {
 // TestSelectorFailsWithoutPrompt fails with a *SelectorError that names
 // the selector, and asks Skyvern nothing.
 func TestSelectorFailsWithoutPrompt(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, nil, failFast)
 	err := e.page.Click(e.ctx, "#nope", "")
 	var se *browser.SelectorError
 	if !errors.As(err, &se) || se.Selector != "#nope" || se.Action != "click" {
 		t.Fatalf("Click = %v, want a *SelectorError for #nope", err)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no usable element within 300ms") {
+		t.Errorf("Click = %v, want it to say the selector timeout passed", err)
 	}
 	var ae *browser.AIError
 	if errors.As(err, &ae) {
@@ -69,7 +73,7 @@ func TestSelectorFailsWithoutPrompt(t *testing.T) {
 // goes to Skyvern as an AI action with the prompt, the page's URL and
 // the browser's address.
 func TestSelectorFailsAIFallback(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, nil, failFast)
 	if err := e.page.Click(e.ctx, "#gone", "the blue Submit button"); err != nil {
 		t.Fatalf("Click: %v", err)
 	}
@@ -97,7 +101,7 @@ func TestSelectorFailsAIFallback(t *testing.T) {
 // TestAIFailureSaysWhichStep: when both steps fail, the error holds the
 // selector's failure and Skyvern's reason, each errors.As-able.
 func TestAIFailureSaysWhichStep(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, nil, failFast)
 	e.srv.OnAction(func(skyvern.SDKActionRequest) skyverntest.ActionOutcome {
 		return skyverntest.ActionOutcome{FailureReason: "no element matches the blue Submit button"}
 	})
@@ -313,7 +317,7 @@ func TestRateLimitRetried(t *testing.T) {
 	}
 
 	e.srv.Fault(skyverntest.RouteRunSDKAction, skyverntest.Fault{StatusCode: 429, RetryAfter: "0", Times: -1})
-	ctx, cancel := context.WithTimeout(e.ctx, 300*1e6) // 300ms
+	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Second)
 	defer cancel()
 	err := e.page.Act(ctx, "scroll up")
 	var ae *browser.AIError
@@ -338,7 +342,7 @@ func TestClosedBrowser(t *testing.T) {
 	if err := e.page.Act(e.ctx, "x"); !errors.Is(err, browser.ErrClosed) {
 		t.Errorf("Act after Close = %v, want ErrClosed", err)
 	}
-	b, err := browser.Connect(e.ctx, nil, e.chrome.Address())
+	b, err := browser.Connect(e.ctx, nil, e.chrome.Address(), failFast)
 	if err != nil {
 		t.Fatalf("Connect again after Close: %v (Close must leave the browser running)", err)
 	}
@@ -357,5 +361,9 @@ func TestClosedBrowser(t *testing.T) {
 	}
 	if err := nc.Act(e.ctx, "x"); !errors.Is(err, browser.ErrNoClient) {
 		t.Errorf("Act without a client = %v, want ErrNoClient", err)
+	}
+	var se *browser.SelectorError
+	if err := nc.Click(e.ctx, "#gone", "the gone button"); !errors.Is(err, browser.ErrNoClient) || !errors.As(err, &se) {
+		t.Errorf("a fallback without a client = %v, want ErrNoClient and the selector's failure", err)
 	}
 }

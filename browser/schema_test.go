@@ -1,8 +1,11 @@
 package browser_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +93,24 @@ func TestSchema(t *testing.T) {
 		if _, err := browser.Schema(bad); err == nil {
 			t.Errorf("Schema(%T) succeeded, want an error", bad)
 		}
+	}
+}
+
+// TestOptionsChecked: a bad option fails the call before anything is
+// dialled or sent.
+func TestOptionsChecked(t *testing.T) {
+	for name, opt := range map[string]browser.Option{
+		"WithAPIKey":           browser.WithAPIKey(""),
+		"WithWaiter":           browser.WithWaiter(nil),
+		"WithSelectorTimeout":  browser.WithSelectorTimeout(0),
+		"WithRateLimitBackoff": browser.WithRateLimitBackoff(time.Second, time.Millisecond),
+	} {
+		_, err := browser.Connect(context.Background(), nil, "ws://127.0.0.1:1/devtools/browser/x", opt)
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("Connect with a bad %s = %v, want an error naming it", name, err)
+		}
+	}
+	if _, err := browser.Launch(context.Background(), nil, skyvern.CreateBrowserSessionRequest{}); !errors.Is(err, browser.ErrNoClient) {
+		t.Errorf("Launch without a client = %v, want ErrNoClient", err)
 	}
 }
