@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 
+	"github.com/skyvern-go/skyvern/internal/apikey"
 	"github.com/skyvern-go/skyvern/internal/endpoint"
 	"github.com/skyvern-go/skyvern/internal/jsonobj"
 )
@@ -41,6 +42,18 @@ type setup struct {
 	cfg config
 	rc  *retryablehttp.Client
 	ua  []string
+}
+
+// The browser module reads a Client's key through internal/apikey, for
+// the handshake with a session's browser; nothing outside the repository
+// can.
+func init() {
+	apikey.Of = func(c any) string {
+		if c, ok := c.(*Client); ok && c != nil {
+			return c.cfg.key.Reveal()
+		}
+		return ""
+	}
 }
 
 // NewClient returns a Client configured by opts.

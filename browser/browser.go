@@ -13,6 +13,7 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/apikey"
 )
 
 // Browser is a browser driven over the Chrome DevTools Protocol through
@@ -54,7 +55,7 @@ type Browser struct {
 //
 // It calls POST /v1/browser_sessions, then GET
 // /v1/browser_sessions/{id} until the session has an address, then
-// connects over CDP with the API key (WithAPIKey) on the WebSocket
+// connects over CDP with the client's API key on the WebSocket
 // handshake. Errors: CreateBrowserSession's (ErrOutcomeUnknown among
 // them: a session may exist), GetBrowserSession's, a session that ended
 // before its browser was up, a connection that failed or was refused, and
@@ -196,8 +197,12 @@ func connectSession(ctx context.Context, client *skyvern.Client, cfg config, s *
 		return nil, err
 	}
 	var header http.Header
-	if !cfg.key.IsZero() {
-		header = http.Header{"x-api-key": {cfg.key.Reveal()}}
+	key := cfg.key.Reveal()
+	if cfg.key.IsZero() {
+		key = apikey.Of(client)
+	}
+	if key != "" {
+		header = http.Header{"x-api-key": {key}}
 	}
 	b, err := dial(ctx, addr, header)
 	if err != nil {

@@ -17,7 +17,7 @@
 // idle session, or launches one. ConnectSession connects to a session by
 // id, and Connect to any browser's CDP address. A session this package
 // created is closed by Browser.Close; one it only connected to is left
-// open. The API key for the handshake is SKYVERN_API_KEY, or WithAPIKey.
+// open. The API key for the handshake is the client's, or WithAPIKey's.
 //
 // # Pages and actions
 //

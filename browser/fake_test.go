@@ -30,10 +30,11 @@ func newFakeEnv(t *testing.T, script func(*browsertest.Fake), opts ...browser.Op
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
 	e := &fakeEnv{ctx: ctx, fake: browsertest.New(t), site: pages(t, nil).URL}
+	e.fake.ActionTimeout = slowMachine
 	script(e.fake)
 	e.srv = e.fake.NewServer()
-	b, err := browser.Launch(ctx, e.srv.Client(), skyvern.CreateBrowserSessionRequest{},
-		append([]browser.Option{browser.WithAPIKey(e.srv.APIKey)}, opts...)...)
+	opts = append([]browser.Option{browser.WithSelectorTimeout(slowMachine)}, opts...)
+	b, err := browser.Launch(ctx, e.srv.Client(), skyvern.CreateBrowserSessionRequest{}, opts...)
 	if err != nil {
 		t.Fatalf("Launch: %v", err)
 	}
@@ -156,6 +157,7 @@ func TestUseStopsTheSessionBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*testTimeout)
 	defer cancel()
 	fake := browsertest.New(t)
+	fake.ActionTimeout = slowMachine
 	srv := fake.NewServer()
 	client := srv.Client()
 	errBoom := errors.New("boom")
@@ -192,7 +194,7 @@ func TestUseStopsTheSessionBrowser(t *testing.T) {
 						return err
 					}
 					return tc.fn(ctx, ucancel)
-				}, browser.WithAPIKey(srv.APIKey))
+				})
 			}()
 			if !tc.want(err, rec) {
 				t.Fatalf("Use = %v (recovered %v)", err, rec)

@@ -42,9 +42,13 @@ func TestMain(m *testing.M) {
 const testTimeout = 60 * time.Second
 
 // failFast is the selector timeout of the tests whose selectors are
-// meant to fail; the others keep the default, which a loaded machine's
-// slow clicks stay well within.
+// meant to fail; the others get slowMachine.
 var failFast = browser.WithSelectorTimeout(300 * time.Millisecond)
+
+// slowMachine bounds the selector steps and the fake's actions that must
+// succeed: far above what they take, so that a loaded 2-core machine
+// passes; only a step whose element never appears waits that long.
+const slowMachine = 30 * time.Second
 
 // formPage is a local page with a form whose controls show, in #status,
 // what was done to them.
@@ -102,7 +106,7 @@ func newEnv(t *testing.T, srvOpts []skyverntest.Option, opts ...browser.Option) 
 	e.srv = skyverntest.NewServer(t, srvOpts...)
 	e.client = e.srv.Client()
 	e.site = pages(t, nil)
-	opts = append([]browser.Option{browser.WithRateLimitBackoff(time.Millisecond, 5*time.Millisecond)}, opts...)
+	opts = append([]browser.Option{browser.WithRateLimitBackoff(time.Millisecond, 5*time.Millisecond), browser.WithSelectorTimeout(slowMachine)}, opts...)
 	b, err := browser.Connect(ctx, e.client, e.chrome.Address(), opts...)
 	if err != nil {
 		t.Fatalf("Connect: %v", err)

@@ -2,7 +2,6 @@ package browser
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
@@ -43,7 +42,6 @@ type config struct {
 
 func newConfig(opts []Option) (config, error) {
 	c := config{
-		key:             skyvern.NewSecret(os.Getenv("SKYVERN_API_KEY")),
 		selectorTimeout: DefaultSelectorTimeout,
 		backoffFirst:    DefaultRateLimitFirst,
 		backoffMax:      DefaultRateLimitMax,
@@ -62,9 +60,9 @@ func newConfig(opts []Option) (config, error) {
 // WithAPIKey returns an Option that sets the API key sent in the x-api-key
 // header of the WebSocket handshake with a Skyvern session's browser. The
 // key is sent to the session's browser_address only, never to an address
-// given to Connect. Without it, the key is read from SKYVERN_API_KEY, as
-// skyvern.NewClient reads it: a *skyvern.Client does not hand its key out,
-// so a key given to NewClient with skyvern.WithAPIKey must be given here too.
+// given to Connect. Without it, the key is the client's own (the one
+// skyvern.NewClient was given, or read from SKYVERN_API_KEY): set it only
+// where the session's browser takes another key than the API.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
 		if key == "" {

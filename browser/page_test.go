@@ -57,12 +57,24 @@ func TestSelectorFailsWithoutPrompt(t *testing.T) {
 	if errors.As(err, &ae) {
 		t.Errorf("Click = %v: an *AIError without an AI step", err)
 	}
-	err = e.page.SelectOption(e.ctx, "#country", "Narnia", "")
-	if !errors.As(err, &se) || !strings.Contains(err.Error(), "Narnia") {
-		t.Errorf("SelectOption of a missing option = %v, want a *SelectorError naming it", err)
-	}
 	if err := e.page.Click(e.ctx, "", ""); !errors.Is(err, browser.ErrNoTarget) {
 		t.Errorf("Click with nothing = %v, want ErrNoTarget", err)
+	}
+	if n := len(e.actions()); n != 0 {
+		t.Errorf("%d run_action calls, want none", n)
+	}
+}
+
+// TestSelectOptionMissing: a <select> without the option asked for fails
+// at once with a *SelectorError naming the option, and asks Skyvern
+// nothing. (Its element exists, so it runs with the slow machine's
+// selector timeout, not failFast's.)
+func TestSelectOptionMissing(t *testing.T) {
+	e := newEnv(t, nil)
+	err := e.page.SelectOption(e.ctx, "#country", "Narnia", "")
+	var se *browser.SelectorError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "Narnia") {
+		t.Errorf("SelectOption of a missing option = %v, want a *SelectorError naming it", err)
 	}
 	if n := len(e.actions()); n != 0 {
 		t.Errorf("%d run_action calls, want none", n)

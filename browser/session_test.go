@@ -100,7 +100,6 @@ func newSessionEnv(t *testing.T) *sessionEnv {
 	e.kb = newKeyBrowsers(t, "")
 	e.srv = skyverntest.NewServer(t, skyverntest.WithBrowsers(e.kb))
 	e.kb.key = e.srv.APIKey
-	t.Setenv("SKYVERN_API_KEY", e.srv.APIKey)
 	e.client = e.srv.Client()
 	return e
 }

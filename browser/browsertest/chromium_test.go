@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
@@ -16,6 +17,11 @@ import (
 
 	"github.com/skyvern-go/skyvern/browser/browsertest"
 )
+
+// slowMachine is the fake's action timeout in tests whose actions must
+// succeed: far above what they take, so that a loaded 2-core machine
+// passes; only an action whose element never appears waits that long.
+const slowMachine = 30 * time.Second
 
 // TestMain fails the run when a goroutine, or a process of a Chromium
 // the tests started, outlives the tests.

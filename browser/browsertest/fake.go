@@ -31,6 +31,12 @@ const DefaultActionTimeout = 5 * time.Second
 //
 // Fake is safe for concurrent use; the script may be changed at any time.
 type Fake struct {
+	// ActionTimeout bounds an action on the page whose request sets no
+	// timeout; zero means DefaultActionTimeout, the server's. A test on a
+	// loaded machine may raise it: only an action whose element never
+	// appears waits that long. Set it before the server serves.
+	ActionTimeout time.Duration
+
 	tb   testing.TB // nil when made by Start
 	bin  string
 	logf func(format string, args ...any)

@@ -93,6 +93,7 @@ func refused(t *testing.T, err error) string {
 func TestFakeSession(t *testing.T) {
 	site := servePage(t)
 	fake := browsertest.New(t)
+	fake.ActionTimeout = slowMachine
 	fake.Click("the blue Submit button", "#submit").
 		Fill("the email field", "#email").
 		Select("the country", "#country").
@@ -200,6 +201,7 @@ func TestFakeSession(t *testing.T) {
 func TestFakeFailures(t *testing.T) {
 	site := servePage(t)
 	fake := browsertest.New(t)
+	fake.ActionTimeout = slowMachine
 	fake.Click("a button that moved", "#gone")
 	srv := fake.NewServer()
 	c := srv.Client()
@@ -248,6 +250,7 @@ func TestFakeBrowserAddress(t *testing.T) {
 	chromium := browsertest.LaunchChromium(t)
 	page := openPage(t, chromium.Address(), site.URL)
 	fake := browsertest.New(t)
+	fake.ActionTimeout = slowMachine
 	fake.Fill("the email field", "#email").Click("the blue Submit button", "#submit")
 	srv := fake.NewServer()
 	c := srv.Client()
@@ -272,6 +275,7 @@ func TestFakeBrowserAddress(t *testing.T) {
 // others.
 func TestFakeClose(t *testing.T) {
 	fake := browsertest.New(t)
+	fake.ActionTimeout = slowMachine
 	srv := fake.NewServer()
 	c := srv.Client()
 	ctx := context.Background()

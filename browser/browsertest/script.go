@@ -151,9 +151,9 @@ func actionText(a skyvern.SDKAction) string {
 	return ""
 }
 
-// actionTimeout is the bound the request sets on the action, or the
-// server's default.
-func actionTimeout(a skyvern.SDKAction) time.Duration {
+// actionTimeout is the bound the request sets on the action, or else def,
+// or else the server's default.
+func actionTimeout(a skyvern.SDKAction, def time.Duration) time.Duration {
 	var d time.Duration
 	switch a := a.(type) {
 	case skyvern.ClickAction:
@@ -165,10 +165,13 @@ func actionTimeout(a skyvern.SDKAction) time.Duration {
 	case skyvern.UploadFileAction:
 		d = a.Timeout
 	}
-	if d <= 0 {
-		return DefaultActionTimeout
+	switch {
+	case d > 0:
+		return d
+	case def > 0:
+		return def
 	}
-	return d
+	return DefaultActionTimeout
 }
 
 // Texts of the server's answers, which the Fake gives in the same cases.
@@ -209,7 +212,7 @@ func (f *Fake) perform(ctx context.Context, req skyvern.SDKActionRequest) skyver
 	if page == nil {
 		return skyverntest.ActionOutcome{FailureReason: noPageReason}
 	}
-	a := &action{req: req, page: page, timeout: actionTimeout(req.Action)}
+	a := &action{req: req, page: page, timeout: actionTimeout(req.Action, f.ActionTimeout)}
 	text := actionText(req.Action)
 	s := f.lookup(req.Action.SDKActionType(), text)
 	var result any

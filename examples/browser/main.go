@@ -58,7 +58,7 @@ func run(ctx context.Context, apiKey string, out io.Writer) error {
 			return err
 		}
 		fmt.Fprintln(out, "Using Skyvern Cloud.")
-		return order(ctx, client, out, browser.WithAPIKey(apiKey))
+		return order(ctx, client, out)
 	}
 
 	fake, err := browsertest.Start()
@@ -73,7 +73,7 @@ func run(ctx context.Context, apiKey string, out io.Writer) error {
 	}
 	defer srv.Close()
 	fmt.Fprintf(out, "No SKYVERN_API_KEY set: using the fake Skyvern server at %s, its browser sessions local headless Chromium.\n", srv.URL)
-	return order(ctx, srv.Client(), out, browser.WithAPIKey(srv.APIKey))
+	return order(ctx, srv.Client(), out)
 }
 
 // script tells the offline fake what Skyvern's AI would do with each
@@ -99,8 +99,8 @@ func script(fake *browsertest.Fake) {
 
 // order opens a browser session, fills the form and reads the
 // confirmation; the session is closed on every path.
-func order(ctx context.Context, client *skyvern.Client, out io.Writer, opts ...browser.Option) error {
-	opts = append(opts, browser.WithSelectorTimeout(2*time.Second))
+func order(ctx context.Context, client *skyvern.Client, out io.Writer) error {
+	opts := []browser.Option{browser.WithSelectorTimeout(2 * time.Second)}
 	return browser.Use(ctx, client, skyvern.CreateBrowserSessionRequest{TimeoutMinutes: 15}, func(ctx context.Context, b *browser.Browser) error {
 		fmt.Fprintf(out, "Browser session %s is up.\n", b.SessionID())
 		page, err := b.WorkingPage(ctx)
