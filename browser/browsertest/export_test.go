@@ -6,3 +6,6 @@ func ProfileDir(c *Chromium) string { return c.dir }
 // Leftovers lists the live processes of every Chromium the tests
 // started.
 func Leftovers() []int { return leftovers() }
+
+// SameURL is sameURL, for its test.
+var SameURL = sameURL

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"net"
+	neturl "net/url"
 	"sync"
 	"testing"
 	"time"
@@ -55,6 +56,10 @@ type conn struct {
 	chromium *Chromium // nil for a browser the test started
 	ws       *cdp.WebSocket
 	b        *rod.Browser
+	// front is held while an action works on a page, which it brings to
+	// the front first: go-rod waits for a repaint before it clicks or
+	// types, and a page behind another never repaints.
+	front sync.Mutex
 }
 
 // close ends the CDP connection, then stops the Chromium the Fake owns.
@@ -290,10 +295,10 @@ func (f *Fake) browserFor(ctx context.Context, req skyvern.SDKActionRequest) (*c
 	return c, nil
 }
 
-// pageFor returns the page an action is for: the newest page at the
-// request's url, or else the newest page, Skyvern's working page (CDP
-// lists the newest target first). It returns nil when the browser has
-// none.
+// pageFor returns the page an action is for: the first page CDP lists at
+// the request's url (a URL Chromium wrote with a "/" path matches one
+// without), or else the first page CDP lists, the one most recently in
+// front. It returns nil when the browser has none.
 func pageFor(ctx context.Context, b *rod.Browser, url string) (*rod.Page, error) {
 	targets, err := proto.TargetGetTargets{}.Call(b.Context(ctx))
 	if err != nil {
@@ -304,7 +309,7 @@ func pageFor(ctx context.Context, b *rod.Browser, url string) (*rod.Page, error)
 		if t.Type != proto.TargetTargetInfoTypePage {
 			continue
 		}
-		if chosen == nil || t.URL == url && chosen.URL != url {
+		if chosen == nil || sameURL(t.URL, url) && !sameURL(chosen.URL, url) {
 			chosen = t
 		}
 	}
@@ -312,4 +317,20 @@ func pageFor(ctx context.Context, b *rod.Browser, url string) (*rod.Page, error)
 		return nil, nil
 	}
 	return b.PageFromTarget(chosen.TargetID)
+}
+
+// sameURL reports whether a page at a is at b, as Chromium writes a URL:
+// "http://127.0.0.1:8080" is the page "http://127.0.0.1:8080/".
+func sameURL(a, b string) bool {
+	ua, err1 := neturl.Parse(a)
+	ub, err2 := neturl.Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	for _, u := range []*neturl.URL{ua, ub} {
+		if u.Path == "" && u.Opaque == "" && u.Host != "" {
+			u.Path = "/"
+		}
+	}
+	return ua.String() == ub.String()
 }

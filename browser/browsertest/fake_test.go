@@ -311,3 +311,23 @@ func TestFakeClose(t *testing.T) {
 		t.Fatalf("processes left after Server.Close: %v", left)
 	}
 }
+
+// TestSameURL: a page Chromium lists at "http://h/" is the page an action
+// names as "http://h", so an action finds its page whatever order CDP
+// lists the pages in.
+func TestSameURL(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8080", true},
+		{"http://127.0.0.1:8080/form", "http://127.0.0.1:8080/form", true},
+		{"http://127.0.0.1:8080/form", "http://127.0.0.1:8080/", false},
+		{"about:blank", "http://127.0.0.1:8080", false},
+		{"about:blank", "about:blank", true},
+	} {
+		if got := browsertest.SameURL(c.a, c.b); got != c.want {
+			t.Errorf("SameURL(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -205,12 +205,17 @@ func (f *Fake) perform(ctx context.Context, req skyvern.SDKActionRequest) skyver
 	if err != nil {
 		return fail(err)
 	}
+	cn.front.Lock()
+	defer cn.front.Unlock()
 	page, err := pageFor(ctx, cn.b, req.URL)
 	if err != nil {
 		return fail(fmt.Errorf("browsertest: find the page: %w", err))
 	}
 	if page == nil {
 		return skyverntest.ActionOutcome{FailureReason: noPageReason}
+	}
+	if err := (proto.TargetActivateTarget{TargetID: page.TargetID}).Call(cn.b.Context(ctx)); err != nil {
+		return fail(fmt.Errorf("browsertest: bring the page to the front: %w", err))
 	}
 	a := &action{req: req, page: page, timeout: actionTimeout(req.Action, f.ActionTimeout)}
 	text := actionText(req.Action)
