@@ -27,10 +27,7 @@ func (p *Page) RunTask(ctx context.Context, req skyvern.TaskRunRequest) (*skyver
 	if err := p.agentCheck(); err != nil {
 		return nil, err
 	}
-	req.BrowserSessionID, req.BrowserAddress = p.b.sessionID, p.b.address
-	if req.URL == "" {
-		req.URL = p.startURL(ctx)
-	}
+	p.inSession(ctx, &req.BrowserSessionID, &req.BrowserAddress, &req.URL)
 	return p.wait(ctx, func(ctx context.Context) (*skyvern.RunResponse, error) {
 		return p.b.client.RunTask(ctx, req, p.b.cfg.callOpts...)
 	})
@@ -43,10 +40,7 @@ func (p *Page) Login(ctx context.Context, req skyvern.LoginRequest) (*skyvern.Ru
 	if err := p.agentCheck(); err != nil {
 		return nil, err
 	}
-	req.BrowserSessionID, req.BrowserAddress = p.b.sessionID, p.b.address
-	if req.URL == "" {
-		req.URL = p.startURL(ctx)
-	}
+	p.inSession(ctx, &req.BrowserSessionID, &req.BrowserAddress, &req.URL)
 	return p.wait(ctx, func(ctx context.Context) (*skyvern.RunResponse, error) {
 		return p.b.client.RunLogin(ctx, req, p.b.cfg.callOpts...)
 	})
@@ -59,10 +53,7 @@ func (p *Page) DownloadFiles(ctx context.Context, req skyvern.DownloadFilesReque
 	if err := p.agentCheck(); err != nil {
 		return nil, err
 	}
-	req.BrowserSessionID, req.BrowserAddress = p.b.sessionID, p.b.address
-	if req.URL == "" {
-		req.URL = p.startURL(ctx)
-	}
+	p.inSession(ctx, &req.BrowserSessionID, &req.BrowserAddress, &req.URL)
 	return p.wait(ctx, func(ctx context.Context) (*skyvern.RunResponse, error) {
 		return p.b.client.RunDownloadFiles(ctx, req, p.b.cfg.callOpts...)
 	})
@@ -74,7 +65,7 @@ func (p *Page) RunWorkflow(ctx context.Context, req skyvern.WorkflowRunRequest) 
 	if err := p.agentCheck(); err != nil {
 		return nil, err
 	}
-	req.BrowserSessionID, req.BrowserAddress = p.b.sessionID, p.b.address
+	p.inSession(ctx, &req.BrowserSessionID, &req.BrowserAddress, nil)
 	return p.wait(ctx, func(ctx context.Context) (*skyvern.RunResponse, error) {
 		return p.b.client.RunWorkflow(ctx, req, p.b.cfg.callOpts...)
 	})
@@ -117,4 +108,13 @@ func (p *Page) wait(ctx context.Context, start func(context.Context) (*skyvern.R
 		return started, fmt.Errorf("browser: waiting for run %s: %w", started.RunID, err)
 	}
 	return run, nil
+}
+
+// inSession points a run's request at the page's browser, and at the
+// page's URL when url is not nil and empty.
+func (p *Page) inSession(ctx context.Context, sessionID, address, url *string) {
+	*sessionID, *address = p.b.sessionID, p.b.address
+	if url != nil && *url == "" {
+		*url = p.startURL(ctx)
+	}
 }

@@ -102,8 +102,10 @@ func (s *Server) OnActionContext(fn func(ctx context.Context, req skyvern.SDKAct
 	s.actions.fn = fn
 }
 
-// actionText is the text of a that OnPrompt rules match.
-func actionText(a skyvern.SDKAction) string {
+// ActionText returns the text of a that OnPrompt rules, and scripts built
+// on OnActionContext, match: the prompt of an extract, validate, prompt
+// or locate_element action, and the intention of the others.
+func ActionText(a skyvern.SDKAction) string {
 	switch a := a.(type) {
 	case skyvern.ExtractAction:
 		return a.Prompt
@@ -147,7 +149,7 @@ func defaultResult(a skyvern.SDKAction) any {
 // actionOutcome chooses the outcome of req: an OnPrompt rule, else the
 // OnAction function, else the default.
 func (s *Server) actionOutcome(ctx context.Context, req skyvern.SDKActionRequest) ActionOutcome {
-	if text := actionText(req.Action); text != "" {
+	if text := ActionText(req.Action); text != "" {
 		s.rulesMu.RLock()
 		o, ok := s.prompts[text]
 		s.rulesMu.RUnlock()

@@ -126,31 +126,6 @@ func (f *Fake) lookup(kind skyvern.SDKActionType, text string) step {
 	return f.any[text]
 }
 
-// actionText is the prompt or intention a script is looked up by.
-func actionText(a skyvern.SDKAction) string {
-	switch a := a.(type) {
-	case skyvern.ExtractAction:
-		return a.Prompt
-	case skyvern.ValidateAction:
-		return a.Prompt
-	case skyvern.PromptAction:
-		return a.Prompt
-	case skyvern.LocateElementAction:
-		return a.Prompt
-	case skyvern.ClickAction:
-		return a.Intention
-	case skyvern.InputTextAction:
-		return a.Intention
-	case skyvern.SelectOptionAction:
-		return a.Intention
-	case skyvern.UploadFileAction:
-		return a.Intention
-	case skyvern.ActAction:
-		return a.Intention
-	}
-	return ""
-}
-
 // actionTimeout is the bound the request sets on the action, or else def,
 // or else the server's default.
 func actionTimeout(a skyvern.SDKAction, def time.Duration) time.Duration {
@@ -218,7 +193,7 @@ func (f *Fake) perform(ctx context.Context, req skyvern.SDKActionRequest) skyver
 		return fail(fmt.Errorf("browsertest: bring the page to the front: %w", err))
 	}
 	a := &action{req: req, page: page, timeout: actionTimeout(req.Action, f.ActionTimeout)}
-	text := actionText(req.Action)
+	text := skyverntest.ActionText(req.Action)
 	s := f.lookup(req.Action.SDKActionType(), text)
 	var result any
 	if s != nil {
