@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/skyvern-go/skyvern"
+	"github.com/skyvern-go/skyvern/internal/wire"
 )
 
 // Act asks Skyvern's AI to do what prompt says on the page, in as many
@@ -193,8 +193,8 @@ func (b *Browser) runAction(ctx context.Context, req skyvern.SDKActionRequest) (
 		refusal = err
 		refusals++
 		d := rand.N(wait) + wait/2 // jitter in [wait/2, 3*wait/2)
-		if s, perr := strconv.Atoi(ae.RetryAfter); perr == nil && s >= 0 {
-			d = min(time.Duration(s)*time.Second, b.cfg.backoffMax)
+		if ra, ok := wire.ParseRetryAfter(ae.RetryAfter, time.Now()); ok {
+			d = min(ra, b.cfg.backoffMax)
 		}
 		if timer == nil {
 			timer = time.NewTimer(d)
